@@ -1,0 +1,39 @@
+package io.galapagos.deploy;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code galapagos} command: one entry point for runs, evaluations, nodes and benchmarks. */
+@Command(name = "galapagos",
+        mixinStandardHelpOptions = true,
+        version = "galapagos 0.1.0",
+        description = "Evolutionary search for systems algorithms on an Apache Pekko cluster.",
+        subcommands = {
+                CommandLine.HelpCommand.class
+        })
+public final class Galapagos implements Runnable {
+
+    /** Exit code of a run or evaluation that failed. */
+    public static final int EXIT_FAILED = 1;
+    /** Exit code of bad usage or configuration (one clear line on stderr). */
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and tests. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Galapagos());
+        cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'galapagos --help'");
+    }
+}
