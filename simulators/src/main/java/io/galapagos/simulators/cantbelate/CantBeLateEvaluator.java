@@ -96,7 +96,7 @@ final class CantBeLateEvaluator implements Evaluator<SpotStrategy> {
         Map<String, CostSummary> scenarios = new LinkedHashMap<>();
         int from = 0;
         for (int i = 1; i <= runs.size(); i++) {
-            if (i == runs.size() || !runs.get(i).scenario().equals(runs.get(from).scenario())) {
+            if (i == runs.size() || !runs.get(i).sameScenario(runs.get(from))) {
                 scenarios.put(runs.get(from).scenario(), CostSummary.of(costs, from, i));
                 from = i;
             }

@@ -86,7 +86,9 @@ final class SingleRegionSimulator implements SpotEnv {
 
         ClusterType request = proposed;
         double remainingWork = taskDuration - workDone;
-        if (remainingWork > 1e-3) {
+        // the exact tick-rounded test only matters within a few ticks of the deadline; skip it earlier
+        double slack = deadline - tick * gap - (remainingWork + restartOverhead);
+        if (remainingWork > 1e-3 && slack <= 2 * gap + 1) {
             double remainingTime = Math.floor((deadline - tick * gap) / gap) * gap;
             double needed = Math.ceil((remainingWork + restartOverhead) / gap) * gap;
             if (needed >= remainingTime) {

@@ -42,6 +42,10 @@ final class SingleRegionWorkload {
             return env + "|d48_dl" + deadlineHours + "_o" + overheadHours;
         }
 
+        boolean sameScenario(ScheduledRun other) {
+            return env.equals(other.env) && deadlineHours == other.deadlineHours && overheadHours == other.overheadHours;
+        }
+
         String describe() {
             return "run " + env + "/" + traceName + " (deadline " + deadlineHours + " h, restart overhead "
                     + overheadHours + " h)";
