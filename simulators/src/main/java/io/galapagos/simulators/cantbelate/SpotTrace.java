@@ -56,17 +56,6 @@ public final class SpotTrace {
         return spotPricePerHour;
     }
 
-    /** Fraction of ticks with spot available. */
-    public double availableFraction() {
-        int up = 0;
-        for (boolean a : available) {
-            if (a) {
-                up++;
-            }
-        }
-        return available.length == 0 ? 0 : (double) up / available.length;
-    }
-
     /** A copy of the availability, for tests and generators' checks. */
     public boolean[] availability() {
         return available.clone();
