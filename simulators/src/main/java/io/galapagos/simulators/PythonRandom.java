@@ -21,6 +21,7 @@ public final class PythonRandom {
 
     private final int[] mt = new int[N];
     private int mti;
+    private long wordsDrawn;
 
     private PythonRandom() {
     }
@@ -100,7 +101,13 @@ public final class PythonRandom {
         return nextWord() & 0xFFFFFFFFL;
     }
 
+    /** How many 32-bit words this generator has produced; test vectors of the evaluators count them. */
+    public long wordsDrawn() {
+        return wordsDrawn;
+    }
+
     private int nextWord() {
+        wordsDrawn++;
         if (mti >= N) {
             twist();
         }
