@@ -122,12 +122,14 @@ class LlmSqlFidelityTest {
     }
 
     @Test
-    void shuffledTestSplitKeepsGgrFarAheadOfTheOriginalOrder() throws Exception {
+    void quarterTestSplitKeepsGgrFarAheadOfTheOriginalOrder() throws Exception {
         CandidateCompiler compiler = new CandidateCompiler();
         EvaluationReport ggr = evaluator.evaluate(compiler.compile(TASK.initialProgram().source(), TableReorderer.class), Split.TEST);
         EvaluationReport original = evaluator.evaluate(
                 compiler.compile(TASK.baseline("original-order").orElseThrow().source(), TableReorderer.class), Split.TEST);
-        assertThat(ggr.metrics().get("hitRate")).isGreaterThan(0.65);
+        assertThat(ggr.runs()).hasSize(4);
+        assertThat(ggr.runs().stream().mapToInt(run -> (int) run.get("rows")).sum()).isEqualTo(28_479);
+        assertThat(ggr.metrics().get("hitRate")).isGreaterThan(0.6);
         assertThat(original.metrics().get("hitRate")).isLessThan(ggr.metrics().get("hitRate"));
     }
 }
