@@ -7,6 +7,8 @@ import io.galapagos.simulators.EvaluationReport;
 import io.galapagos.simulators.Evaluator;
 import io.galapagos.simulators.Split;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -25,7 +27,9 @@ import java.util.function.Supplier;
  * <p>Synthetic source: TRAIN is the eplb.md E4 workload (generator seed 20251126 for the default
  * source seed 42, shifted by the same amount for other seeds), TEST the same generator with the next
  * seed, SMOKE the first two TRAIN windows of the first four layers. Data directory: TRAIN the
- * windows of {@code eplb/expert-load.json}, TEST and SMOKE as for the default synthetic source.
+ * windows of {@code eplb/expert-load.json} when the directory has it (the published file is not
+ * public, so otherwise the synthetic TRAIN, named in the feedback), TEST and SMOKE as for the
+ * default synthetic source.
  */
 final class EplbEvaluator implements Evaluator<ExpertPlacer> {
 
@@ -36,11 +40,13 @@ final class EplbEvaluator implements Evaluator<ExpertPlacer> {
     private final DataSource source;
     private final ClusterShape shape;
     private final Map<Split, long[][][]> windows;
+    private final String trainWorkload;
 
-    private EplbEvaluator(DataSource source, ClusterShape shape, Map<Split, long[][][]> windows) {
+    private EplbEvaluator(DataSource source, ClusterShape shape, Map<Split, long[][][]> windows, String trainWorkload) {
         this.source = source;
         this.shape = shape;
         this.windows = windows;
+        this.trainWorkload = trainWorkload;
     }
 
     static long generatorSeed(DataSource source) {
@@ -53,8 +59,18 @@ final class EplbEvaluator implements Evaluator<ExpertPlacer> {
         long[][][] synthetic = SyntheticMoeLoads.windows(seed, SyntheticMoeLoads.LAYERS, SyntheticMoeLoads.EXPERTS,
                 SyntheticMoeLoads.WINDOWS);
         Map<Split, long[][][]> windows = new EnumMap<>(Split.class);
-        windows.put(Split.TRAIN, source instanceof DataSource.Directory directory
-                ? ExpertLoadFile.windows(directory.taskDirectory(TASK_DIRECTORY)) : synthetic);
+        String trainWorkload = "synthetic MoE loads (eplb.md E4, generator seed " + seed + ")";
+        windows.put(Split.TRAIN, synthetic);
+        if (source instanceof DataSource.Directory directory) {
+            Path file = directory.root().resolve(TASK_DIRECTORY).resolve(ExpertLoadFile.FILE);
+            if (Files.exists(file)) {
+                windows.put(Split.TRAIN, ExpertLoadFile.windows(file.getParent()));
+                trainWorkload = file.toString();
+            } else {
+                // the published load history is not public; the synthetic workload is the task's only default
+                trainWorkload += "; " + directory.root() + " has no " + TASK_DIRECTORY + "/" + ExpertLoadFile.FILE;
+            }
+        }
         windows.put(Split.TEST, SyntheticMoeLoads.windows(seed + 1, SyntheticMoeLoads.LAYERS, SyntheticMoeLoads.EXPERTS,
                 SyntheticMoeLoads.WINDOWS));
         long[][][] smoke = new long[2][][];
@@ -62,7 +78,7 @@ final class EplbEvaluator implements Evaluator<ExpertPlacer> {
             smoke[w] = Arrays.copyOf(synthetic[w], SMOKE_LAYERS);
         }
         windows.put(Split.SMOKE, smoke);
-        return new EplbEvaluator(source, ClusterShape.DEEPSEEK_V3, windows);
+        return new EplbEvaluator(source, ClusterShape.DEEPSEEK_V3, windows, trainWorkload);
     }
 
     long[][][] windows(Split split) {
@@ -136,10 +152,10 @@ final class EplbEvaluator implements Evaluator<ExpertPlacer> {
         metrics.put("runtimeSeconds", runtime);
         double score = (balancedness + speed) / 2;
         String feedback = String.format(Locale.ROOT,
-                "%s: %d placements, score %.5f = (balancedness %.5f + speed %.3f) / 2; per-GPU balancedness %.5f;"
+                "Workload: %s.%n%s: %d placements, score %.5f = (balancedness %.5f + speed %.3f) / 2; per-GPU balancedness %.5f;"
                         + " mean rebalance time %.4f s (speed = min(1, 0.02 s / time)).%n"
                         + "Worst window: placement from window %d scored on window %d, balancedness %.5f.%n%s",
-                split.label(), n, score, balancedness, speed, balancednessGpu, runtime, worstWindow, worstWindow + 1,
+                split == Split.TRAIN ? trainWorkload : "synthetic MoE loads (eplb.md E4)", split.label(), n, score, balancedness, speed, balancednessGpu, runtime, worstWindow, worstWindow + 1,
                 worstSlot, hottestSlot(worstPlacement, loads[worstWindow + 1]));
         return new EvaluationReport(EvaluationStatus.OK, score, metrics, feedback, List.of(), runs);
     }

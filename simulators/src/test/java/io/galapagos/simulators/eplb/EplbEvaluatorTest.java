@@ -132,7 +132,17 @@ class EplbEvaluatorTest {
         assertThat(windows).hasNumberOfRows(2);
         assertThat(windows[0][1]).containsExactly(300, 4950);
         assertThat(windows[1][0]).containsExactly(50, 100);
-        assertThatThrownBy(() -> EplbEvaluator.load(DataSource.directory(dir.resolve("missing"))))
-                .isInstanceOf(WorkloadException.class).hasMessageContaining("eplb");
+        assertThat(EplbEvaluator.load(DataSource.directory(dir)).windows(Split.TRAIN)).isDeepEqualTo(windows);
+        Files.writeString(dir.resolve("eplb").resolve(ExpertLoadFile.FILE), "{\"load_history\": 3}");
+        assertThatThrownBy(() -> EplbEvaluator.load(DataSource.directory(dir)))
+                .isInstanceOf(WorkloadException.class).hasMessageContaining("load_history must be a non-empty array");
+    }
+
+    @Test
+    void dataDirectoryWithoutALoadFileFallsBackToTheSyntheticWorkloadAndSaysSo(@TempDir Path dir) {
+        EplbEvaluator evaluator = EplbEvaluator.load(DataSource.directory(dir));
+        assertThat(evaluator.windows(Split.TRAIN)).isDeepEqualTo(SYNTHETIC.windows(Split.TRAIN));
+        EvaluationReport report = evaluator.evaluate(() -> simpleThen(p -> p), Split.TRAIN);
+        assertThat(report.feedback()).contains("has no eplb/expert-load.json");
     }
 }
