@@ -60,7 +60,7 @@ final class ChildProcess {
                 "-Dfile.encoding=UTF-8"));
         command.addAll(settings.extraJvmOptions());
         command.addAll(List.of("-cp", absoluteClassPath(), SandboxChild.class.getName(),
-                Integer.toString(settings.outputCapBytes())));
+                Integer.toString(settings.outputCapBytes()), Integer.toString(settings.heapMegabytes())));
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
         // nothing of the parent's environment: no API keys, no JAVA_TOOL_OPTIONS
         builder.environment().clear();

@@ -61,13 +61,18 @@ public final class SandboxChild {
     });
     private final Thread evaluationThread = Thread.currentThread();
 
-    private SandboxChild(PrintStream protocol, CappedOutput prints) {
+    /** The heap cap the parent set, for messages (the JVM's own figure leaves out a survivor space). */
+    private final int heapMegabytes;
+
+    private SandboxChild(PrintStream protocol, CappedOutput prints, int heapMegabytes) {
+        this.heapMegabytes = heapMegabytes;
         this.protocol = protocol;
         this.prints = prints;
     }
 
     public static void main(String[] args) throws IOException {
-        int outputCap = args.length > 0 ? Integer.parseInt(args[0]) : 8192;
+        int outputCap = Integer.parseInt(args[0]);
+        int heapMegabytes = Integer.parseInt(args[1]);
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         BufferedReader requests = new BufferedReader(
                 new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
@@ -77,7 +82,7 @@ public final class SandboxChild {
         System.setErr(candidateOut);
         System.setIn(new ByteArrayInputStream(new byte[0]));
 
-        SandboxChild child = new SandboxChild(protocol, prints);
+        SandboxChild child = new SandboxChild(protocol, prints, heapMegabytes);
         child.warmUp();
         child.send(ChildProtocol.Reply.ready(ProcessHandle.current().pid()));
         String line;
@@ -157,12 +162,12 @@ public final class SandboxChild {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static EvaluationReport evaluate(Evaluator evaluator, CompiledCandidate candidate, Split split) {
+    private EvaluationReport evaluate(Evaluator evaluator, CompiledCandidate candidate, Split split) {
         try {
             return evaluator.evaluate(candidate, split);
         } catch (OutOfMemoryError e) {
             return EvaluationReport.failure(EvaluationStatus.MEMORY_EXCEEDED, "The candidate exhausted the sandbox heap ("
-                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB) on split " + split.label() + ": "
+                    + heapMegabytes + " MB) on split " + split.label() + ": "
                     + e.getMessage() + ". Keep data structures bounded; do not accumulate per-tick history without limit.");
         } catch (StackOverflowError e) {
             return EvaluationReport.failure(EvaluationStatus.RUNTIME_ERROR, "StackOverflowError on split "

@@ -110,6 +110,11 @@ public record SandboxSettings(
                 maxSourceBytes, startTimeout, value, extraJvmOptions, workDirectory);
     }
 
+    public SandboxSettings withExtraJvmOptions(List<String> value) {
+        return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
+                maxSourceBytes, startTimeout, networkIsolation, value, workDirectory);
+    }
+
     private static void positive(String name, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
