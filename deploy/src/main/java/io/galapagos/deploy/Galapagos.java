@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
         version = "galapagos 0.1.0",
         description = "Evolutionary search for systems algorithms on an Apache Pekko cluster.",
         subcommands = {
-                CommandLine.HelpCommand.class
+                CommandLine.HelpCommand.class,
+                TasksCommand.class,
+                EvaluateCommand.class,
+                BenchCommand.class
         })
 public final class Galapagos implements Runnable {
 
@@ -29,6 +32,14 @@ public final class Galapagos implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Galapagos());
         cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
+        // bad usage is one clear line, not the whole usage help
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + e.getMessage()
+                    + " (see '" + failed.getCommandSpec().qualifiedName() + " --help')");
+            failed.getErr().flush();
+            return EXIT_USAGE;
+        });
         return cli;
     }
 

@@ -1,0 +1,191 @@
+package io.galapagos.worker.sandbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * One sandbox child JVM seen from the parent: starts it with a scrubbed environment, a heap cap and a
+ * private temporary directory, exchanges protocol lines with it, and kills its whole process tree.
+ */
+final class ChildProcess {
+
+    private static final int DIAGNOSTICS_CAP = 16 * 1024;
+
+    private final Process process;
+    private final Path directory;
+    private final BufferedReader replies;
+    private final OutputStream requests;
+    private final StringBuilder diagnostics = new StringBuilder();
+    private final long startedNanos;
+
+    private ChildProcess(Process process, Path directory, long startedNanos) {
+        this.process = process;
+        this.directory = directory;
+        this.startedNanos = startedNanos;
+        this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.requests = process.getOutputStream();
+        Thread drain = new Thread(() -> drain(process.getErrorStream()), "sandbox-stderr-" + process.pid());
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    /** Starts a child; it is usable once {@link #readReply()} has returned its ready line. */
+    static ChildProcess start(SandboxSettings settings, Isolation isolation) throws IOException {
+        Path root = settings.workDirectory().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(root);
+        Path directory = Files.createTempDirectory(root, "galapagos-sandbox-");
+        List<String> command = new ArrayList<>(isolation.prefix());
+        command.add(javaExecutable());
+        command.add("-Xmx" + settings.heapMegabytes() + "m");
+        command.add("-Xms" + Math.min(64, settings.heapMegabytes()) + "m");
+        // one core's worth of JVM threads per slot, and no files outside the private directory
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-XX:-UsePerfData",
+                "-XX:MaxMetaspaceSize=256m", "-XX:ErrorFile=" + directory.resolve("hs_err_%p.log"),
+                "-Djava.io.tmpdir=" + directory, "-Duser.home=" + directory, "-Djava.awt.headless=true",
+                "-Dfile.encoding=UTF-8"));
+        command.addAll(settings.extraJvmOptions());
+        command.addAll(List.of("-cp", absoluteClassPath(), SandboxChild.class.getName(),
+                Integer.toString(settings.outputCapBytes()), Integer.toString(settings.heapMegabytes())));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+        // nothing of the parent's environment: no API keys, no JAVA_TOOL_OPTIONS
+        builder.environment().clear();
+        builder.environment().put("PATH", "/usr/bin:/bin");
+        builder.environment().put("LANG", "C.UTF-8");
+        builder.environment().put("HOME", directory.toString());
+        builder.environment().put("TMPDIR", directory.toString());
+        long started = System.nanoTime();
+        try {
+            return new ChildProcess(builder.start(), directory, started);
+        } catch (IOException e) {
+            deleteTree(directory);
+            throw e;
+        }
+    }
+
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The parent's class path with absolute entries: the child runs in its own directory. */
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                entries.add(Path.of(entry).toAbsolutePath().toString());
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    void send(ChildProtocol.Request request) throws IOException {
+        try {
+            byte[] line = (ChildProtocol.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
+            requests.write(line);
+            requests.flush();
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The next protocol line; anything else the JVM wrote to stdout goes to the diagnostics. Empty at EOF. */
+    Optional<ChildProtocol.Reply> readReply() {
+        try {
+            String line;
+            while ((line = replies.readLine()) != null) {
+                if (line.startsWith("{\"type\"")) {
+                    return Optional.of(ChildProtocol.JSON.readValue(line, ChildProtocol.Reply.class));
+                }
+                note(line);
+            }
+        } catch (IOException e) {
+            note("reading the child's replies failed: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** Kills the child and everything it started, and removes its directory. */
+    void kill() {
+        try (Stream<ProcessHandle> descendants = process.descendants()) {
+            descendants.forEach(ProcessHandle::destroyForcibly);
+        }
+        process.destroyForcibly();
+        try {
+            process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // nothing more can be done than SIGKILL
+        }
+        deleteTree(directory);
+    }
+
+    /** Exit code once dead, for crash messages. */
+    Optional<Integer> exitCode() {
+        try {
+            return Optional.of(process.onExit().get(2, java.util.concurrent.TimeUnit.SECONDS).exitValue());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The last lines the JVM wrote outside the protocol (stderr, stray stdout). */
+    synchronized String diagnostics() {
+        return diagnostics.toString().strip();
+    }
+
+    private synchronized void note(String line) {
+        diagnostics.append(line).append('\n');
+        if (diagnostics.length() > DIAGNOSTICS_CAP) {
+            diagnostics.delete(0, diagnostics.length() - DIAGNOSTICS_CAP);
+        }
+    }
+
+    private void drain(InputStream stderr) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                note(line);
+            }
+        } catch (IOException e) {
+            // the child is gone
+        }
+    }
+
+    private static void deleteTree(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: the directory lives under the temporary directory
+        }
+    }
+}

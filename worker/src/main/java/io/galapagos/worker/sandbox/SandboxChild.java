@@ -1,0 +1,233 @@
+package io.galapagos.worker.sandbox;
+
+import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.simulators.CandidateFailures;
+import io.galapagos.simulators.DataSource;
+import io.galapagos.simulators.EvaluationReport;
+import io.galapagos.simulators.Evaluator;
+import io.galapagos.simulators.Split;
+import io.galapagos.simulators.Task;
+import io.galapagos.simulators.TaskRegistry;
+import io.galapagos.simulators.WorkloadException;
+import io.galapagos.simulators.compile.CandidateCompiler;
+import io.galapagos.simulators.compile.CompilationException;
+import io.galapagos.simulators.compile.CompiledCandidate;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Main class of a sandbox child JVM: reads requests from stdin, compiles and evaluates candidates,
+ * writes replies to stdout. The protocol keeps the original stdin/stdout; candidates see a capped
+ * sink for System.out/err and an empty System.in, so nothing they print can corrupt the protocol.
+ */
+public final class SandboxChild {
+
+    private static final String WARM_UP = "public class WarmUp implements Runnable { public void run() { } }";
+    private static final int MAX_COMPILED = 8;
+    private static final int MAX_FRAMES = 8;
+
+    private final PrintStream protocol;
+    private final CappedOutput prints;
+    private final TaskRegistry tasks = TaskRegistry.load();
+    private final CandidateCompiler compiler = new CandidateCompiler();
+    private final Map<String, Evaluator<?>> evaluators = new HashMap<>();
+    private final Map<String, CompiledCandidate<?>> compiled = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompiledCandidate<?>> eldest) {
+            return size() > MAX_COMPILED;
+        }
+    };
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sandbox-child-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Thread evaluationThread = Thread.currentThread();
+
+    /** The heap cap the parent set, for messages (the JVM's own figure leaves out a survivor space). */
+    private final int heapMegabytes;
+
+    private SandboxChild(PrintStream protocol, CappedOutput prints, int heapMegabytes) {
+        this.heapMegabytes = heapMegabytes;
+        this.protocol = protocol;
+        this.prints = prints;
+    }
+
+    public static void main(String[] args) throws IOException {
+        int outputCap = Integer.parseInt(args[0]);
+        int heapMegabytes = Integer.parseInt(args[1]);
+        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        BufferedReader requests = new BufferedReader(
+                new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
+        CappedOutput prints = new CappedOutput(outputCap);
+        PrintStream candidateOut = new PrintStream(prints, true, StandardCharsets.UTF_8);
+        System.setOut(candidateOut);
+        System.setErr(candidateOut);
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+
+        SandboxChild child = new SandboxChild(protocol, prints, heapMegabytes);
+        child.warmUp();
+        child.send(ChildProtocol.Reply.ready(ProcessHandle.current().pid()));
+        String line;
+        while ((line = requests.readLine()) != null) {
+            if (!line.isBlank()) {
+                child.serve(ChildProtocol.JSON.readValue(line, ChildProtocol.Request.class));
+            }
+        }
+    }
+
+    /** Loads the compiler's classes before the first request, so that cold cost is paid while idle. */
+    private void warmUp() {
+        try {
+            compiler.compile(WARM_UP, Runnable.class);
+        } catch (CompilationException e) {
+            throw new IllegalStateException("the sandbox cannot compile a trivial class: " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized void send(ChildProtocol.Reply reply) throws IOException {
+        protocol.println(ChildProtocol.JSON.writeValueAsString(reply));
+        protocol.flush();
+        if (protocol.checkError()) {
+            throw new IOException("the sandbox parent stopped reading");
+        }
+    }
+
+    private void serve(ChildProtocol.Request request) throws IOException {
+        prints.reset();
+        ScheduledFuture<?> stuck = watchdog.schedule(() -> reportStuck(request), request.softDeadlineMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            run(request);
+        } catch (RuntimeException e) {
+            // a bug of the task or of the sandbox, not of the candidate: say so rather than die silently
+            send(failure(request, request.cascade().get(0), EvaluationStatus.SANDBOX_CRASH,
+                    "The sandbox failed while evaluating: " + e));
+        } finally {
+            stuck.cancel(false);
+        }
+    }
+
+    private void run(ChildProtocol.Request request) throws IOException {
+        Split first = request.cascade().get(0);
+        Task<?> task = tasks.require(request.taskId());
+        CompiledCandidate<?> candidate;
+        try {
+            candidate = compile(task, request.source());
+        } catch (CompilationException e) {
+            send(failure(request, first, EvaluationStatus.COMPILE_ERROR,
+                    "The candidate does not compile:\n" + e.getMessage()));
+            return;
+        }
+        if (request.compileOnly()) {
+            send(new ChildProtocol.Reply(ChildProtocol.Reply.COMPILED, request.id(), first, EvaluationStatus.OK, 0,
+                    Map.of(), "", List.of(), "", 0));
+            return;
+        }
+        Evaluator<?> evaluator;
+        try {
+            evaluator = evaluator(task, request.data().toDataSource());
+        } catch (WorkloadException e) {
+            send(failure(request, first, EvaluationStatus.SANDBOX_CRASH,
+                    "The workloads of task " + task.id() + " could not be loaded: " + e.getMessage()));
+            return;
+        }
+        for (Split split : request.cascade()) {
+            EvaluationReport report = evaluate(evaluator, candidate, split);
+            System.out.flush();
+            send(new ChildProtocol.Reply(ChildProtocol.Reply.SPLIT, request.id(), split, report.status(),
+                    report.score(), report.metrics(), report.feedback(),
+                    request.details() ? report.runs() : List.of(), prints.text(), prints.total()));
+            if (!report.succeeded()) {
+                return;
+            }
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private EvaluationReport evaluate(Evaluator evaluator, CompiledCandidate candidate, Split split) {
+        try {
+            return evaluator.evaluate(candidate, split);
+        } catch (OutOfMemoryError e) {
+            return EvaluationReport.failure(EvaluationStatus.MEMORY_EXCEEDED, "The candidate exhausted the sandbox heap ("
+                    + heapMegabytes + " MB) on split " + split.label() + ": "
+                    + e.getMessage() + ". Keep data structures bounded; do not accumulate per-tick history without limit.");
+        } catch (StackOverflowError e) {
+            return EvaluationReport.failure(EvaluationStatus.RUNTIME_ERROR, "StackOverflowError on split "
+                    + split.label() + ": the recursion never ends or is too deep. " + candidateFrames(e.getStackTrace())
+                    + " Use a loop or bound the recursion depth.");
+        } catch (VirtualMachineError e) {
+            return EvaluationReport.failure(EvaluationStatus.SANDBOX_CRASH, "The sandbox JVM failed on split "
+                    + split.label() + ": " + e);
+        } catch (RuntimeException | LinkageError e) {
+            return EvaluationReport.failure(EvaluationStatus.RUNTIME_ERROR, "The candidate failed on split "
+                    + split.label() + ": " + CandidateFailures.describe(e));
+        }
+    }
+
+    private CompiledCandidate<?> compile(Task<?> task, String source) throws CompilationException {
+        String key = task.id() + "\u0000" + source;
+        CompiledCandidate<?> known = compiled.get(key);
+        if (known != null) {
+            return known;
+        }
+        CompiledCandidate<?> fresh = compiler.compile(source, task.candidateType());
+        compiled.put(key, fresh);
+        return fresh;
+    }
+
+    private Evaluator<?> evaluator(Task<?> task, DataSource source) {
+        String key = task.id() + "\u0000" + source;
+        Evaluator<?> known = evaluators.get(key);
+        if (known == null) {
+            known = task.evaluator(source);
+            evaluators.put(key, known);
+        }
+        return known;
+    }
+
+    /** Runs on the watchdog thread when the deadline is near: says where the candidate is spinning. */
+    private void reportStuck(ChildProtocol.Request request) {
+        String where = candidateFrames(evaluationThread.getStackTrace());
+        try {
+            send(new ChildProtocol.Reply(ChildProtocol.Reply.STUCK, request.id(), null, EvaluationStatus.TIMEOUT,
+                    Double.NEGATIVE_INFINITY, Map.of(), where, List.of(), prints.text(), prints.total()));
+        } catch (IOException e) {
+            // the parent kills this JVM at the hard deadline either way
+        }
+    }
+
+    /** {@code The candidate was at Loop.step(Loop.java:7) <- ...}: frames of classes in the unnamed package. */
+    static String candidateFrames(StackTraceElement[] stack) {
+        List<String> frames = new ArrayList<>();
+        for (StackTraceElement frame : stack) {
+            if (!frame.getClassName().contains(".") && frames.size() < MAX_FRAMES) {
+                frames.add(frame.toString());
+            }
+        }
+        return frames.isEmpty() ? "" : "The candidate was at " + String.join(" <- ", frames) + ".";
+    }
+
+    private static ChildProtocol.Reply failure(ChildProtocol.Request request, Split split, EvaluationStatus status,
+                                               String message) {
+        return new ChildProtocol.Reply(ChildProtocol.Reply.SPLIT, request.id(), split, status, Double.NEGATIVE_INFINITY,
+                Map.of(), message, List.of(), "", 0);
+    }
+}

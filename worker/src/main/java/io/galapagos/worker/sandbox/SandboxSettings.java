@@ -1,0 +1,123 @@
+package io.galapagos.worker.sandbox;
+
+import com.typesafe.config.Config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Limits and shape of a {@link SandboxPool}.
+ *
+ * @param slots                  child JVMs, i.e. evaluations that run at once
+ * @param heapMegabytes          heap cap of each child ({@code -Xmx}); exhausting it is {@code MEMORY_EXCEEDED}
+ * @param evaluationTimeout      wall-clock deadline of one request (compile and every split of its cascade)
+ * @param maxEvaluationsPerChild a child is replaced after this many requests
+ * @param outputCapBytes         what a candidate prints beyond this many bytes is dropped
+ * @param maxSourceBytes         larger candidate sources are rejected before anything runs
+ * @param startTimeout           how long a new child may take to become ready
+ * @param networkIsolation       run children in a private network namespace ({@code unshare -rn}) when the OS allows
+ * @param extraJvmOptions        more options for the child JVMs (after the ones the pool sets)
+ * @param workDirectory          where the children's private temporary directories go; the system's by default
+ */
+public record SandboxSettings(
+        int slots,
+        int heapMegabytes,
+        Duration evaluationTimeout,
+        int maxEvaluationsPerChild,
+        int outputCapBytes,
+        int maxSourceBytes,
+        Duration startTimeout,
+        boolean networkIsolation,
+        List<String> extraJvmOptions,
+        Optional<Path> workDirectory) {
+
+    public SandboxSettings {
+        positive("slots", slots);
+        positive("heapMegabytes", heapMegabytes);
+        positive("maxEvaluationsPerChild", maxEvaluationsPerChild);
+        positive("outputCapBytes", outputCapBytes);
+        positive("maxSourceBytes", maxSourceBytes);
+        if (evaluationTimeout.isNegative() || evaluationTimeout.isZero()) {
+            throw new IllegalArgumentException("evaluationTimeout must be positive, got " + evaluationTimeout);
+        }
+        if (startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
+        }
+        extraJvmOptions = List.copyOf(extraJvmOptions);
+    }
+
+    /** One slot per core, 512 MB heaps, five minutes per evaluation. */
+    public static SandboxSettings defaults() {
+        return new SandboxSettings(Runtime.getRuntime().availableProcessors(), 512, Duration.ofMinutes(5), 200,
+                8 * 1024, 64 * 1024, Duration.ofSeconds(60), true, List.of(), Optional.empty());
+    }
+
+    /**
+     * Reads {@code galapagos.sandbox} ({@code slots = 0} means one per core); the keys and their
+     * defaults are in the worker's {@code reference.conf}.
+     */
+    public static SandboxSettings fromConfig(Config root) {
+        Config c = root.getConfig("galapagos.sandbox");
+        int slots = c.getInt("slots");
+        String work = c.getString("work-directory");
+        return new SandboxSettings(
+                slots == 0 ? Runtime.getRuntime().availableProcessors() : slots,
+                (int) (c.getBytes("heap").longValue() / (1024 * 1024)),
+                c.getDuration("evaluation-timeout"),
+                c.getInt("max-evaluations-per-child"),
+                (int) c.getBytes("output-cap").longValue(),
+                (int) c.getBytes("max-source").longValue(),
+                c.getDuration("start-timeout"),
+                c.getBoolean("network-isolation"),
+                c.getStringList("extra-jvm-options"),
+                work.isBlank() ? Optional.empty() : Optional.of(Path.of(work)));
+    }
+
+    public SandboxSettings withSlots(int value) {
+        return new SandboxSettings(value, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+    }
+
+    public SandboxSettings withHeapMegabytes(int value) {
+        return new SandboxSettings(slots, value, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+    }
+
+    public SandboxSettings withEvaluationTimeout(Duration value) {
+        return new SandboxSettings(slots, heapMegabytes, value, maxEvaluationsPerChild, outputCapBytes,
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+    }
+
+    public SandboxSettings withMaxEvaluationsPerChild(int value) {
+        return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, value, outputCapBytes,
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+    }
+
+    public SandboxSettings withOutputCapBytes(int value) {
+        return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, value,
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+    }
+
+    public SandboxSettings withMaxSourceBytes(int value) {
+        return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
+                value, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+    }
+
+    public SandboxSettings withNetworkIsolation(boolean value) {
+        return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
+                maxSourceBytes, startTimeout, value, extraJvmOptions, workDirectory);
+    }
+
+    public SandboxSettings withExtraJvmOptions(List<String> value) {
+        return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
+                maxSourceBytes, startTimeout, networkIsolation, value, workDirectory);
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+}

@@ -1,0 +1,484 @@
+package io.galapagos.worker.sandbox;
+
+import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.simulators.DataSource;
+import io.galapagos.simulators.Split;
+import io.galapagos.worker.sandbox.testtask.ProbeTask;
+import io.galapagos.worker.sandbox.testtask.TickerTask;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Hostile and ordinary candidates against one pool with one slot, short deadlines and a small heap. */
+class SandboxPoolTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(6);
+    /** Generous: the deadline plus the kill and the restart of a child on a busy machine. */
+    private static final Duration DEADLINE_MARGIN = DEADLINE.plusSeconds(10);
+    private static final int OUTPUT_CAP = 4096;
+
+    private static SandboxPool pool;
+
+    @BeforeAll
+    static void startPool() {
+        pool = SandboxPool.start(SandboxSettings.defaults().withSlots(1).withHeapMegabytes(128)
+                .withEvaluationTimeout(DEADLINE).withOutputCapBytes(OUTPUT_CAP).withMaxEvaluationsPerChild(50)
+                // children restart after every hostile test: trade peak speed for a faster start
+                .withExtraJvmOptions(List.of("-XX:TieredStopAtLevel=1")));
+    }
+
+    @AfterAll
+    static void closePool() {
+        pool.close();
+    }
+
+    private record Timed(SandboxOutcome outcome, Duration wall) {
+    }
+
+    private static Timed evaluate(String taskId, String source, boolean details, Split... cascade) {
+        long started = System.nanoTime();
+        SandboxOutcome outcome = pool.evaluate(new SandboxRequest("test", taskId, source, Optional.empty(),
+                        List.of(cascade), DataSource.synthetic(), details))
+                .toCompletableFuture().orTimeout(120, TimeUnit.SECONDS).join();
+        return new Timed(outcome, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static Timed ticker(String source) {
+        return evaluate(TickerTask.ID, source, false, Split.SMOKE, Split.TRAIN);
+    }
+
+    /** A Ticker named {@code name} whose class body is {@code body}. */
+    private static String tickerClass(String name, String body) {
+        return "import io.galapagos.worker.sandbox.testtask.Ticker;\n\npublic class " + name + " implements Ticker {\n"
+                + body + "\n}\n";
+    }
+
+    private static String stepReturning(String name, String statements) {
+        return tickerClass(name, "    public Integer step(int tick) {\n" + statements + "\n    }");
+    }
+
+    /** Every hostile test ends here: the deadline held and the pool still evaluates a good candidate. */
+    private static void assertDeadlineHeldAndPoolServes(Timed hostile) {
+        assertThat(hostile.wall()).isLessThan(DEADLINE_MARGIN);
+        assertThat(hostile.outcome().elapsedMillis()).isLessThan(DEADLINE_MARGIN.toMillis());
+        Timed next = ticker(TickerTask.INITIAL);
+        assertThat(next.outcome().status()).as(next.outcome().feedback()).isEqualTo(EvaluationStatus.OK);
+    }
+
+    private static void assertRejected(Timed timed, String rule, int line) {
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.REJECTED);
+        assertThat(timed.outcome().feedback()).contains("line " + line).contains("rule " + rule);
+        assertThat(timed.outcome().score()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void goodCandidateIsScoredOnTheLastSplitWithItsRuns() {
+        Timed timed = evaluate(TickerTask.ID, TickerTask.INITIAL, true, Split.SMOKE, Split.TRAIN);
+
+        SandboxOutcome outcome = timed.outcome();
+        assertThat(outcome.status()).as(outcome.feedback()).isEqualTo(EvaluationStatus.OK);
+        assertThat(outcome.split()).isEqualTo(Split.TRAIN);
+        assertThat(outcome.score()).isNegative().isGreaterThan(-10);
+        assertThat(outcome.metrics()).containsEntry("runs", 3.0).containsKey("meanMiss");
+        assertThat(outcome.runs()).hasSize(3).allSatisfy(run -> assertThat(run).containsEntry("ticks", 20));
+        assertThat(outcome.isolation()).isEqualTo(pool.isolation());
+    }
+
+    @Test
+    void sameCandidateScoresTheSameInTheSandboxAsInProcess() {
+        double inProcess = new TickerTask().evaluator(DataSource.synthetic())
+                .evaluate(() -> tick -> 5, Split.TRAIN).score();
+
+        assertThat(ticker(TickerTask.INITIAL).outcome().score()).isEqualTo(inProcess);
+    }
+
+    @Test
+    void runsAreLeftOutWithoutDetails() {
+        assertThat(ticker(TickerTask.INITIAL).outcome().runs()).isEmpty();
+    }
+
+    @Test
+    void candidateFailingTheSmokeSplitIsNotRunOnTrain() {
+        Timed timed = ticker(stepReturning("Early", "        return tick == 2 ? null : 1;"));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.RUNTIME_ERROR);
+        assertThat(timed.outcome().split()).isEqualTo(Split.SMOKE);
+        assertThat(timed.outcome().feedback()).contains("smoke split failed").contains("run 0, tick 2")
+                .contains("returned null");
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void candidatePassingSmokeButFailingTrainReportsTrain() {
+        Timed timed = ticker(stepReturning("Late", "        return tick < 10 ? 1 : 42;"));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.RUNTIME_ERROR);
+        assertThat(timed.outcome().split()).isEqualTo(Split.TRAIN);
+        assertThat(timed.outcome().feedback()).contains("run 0, tick 10").contains("returned 42, an illegal amount");
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void infiniteLoopInTheConstructorTimesOutAndSaysWhere() {
+        Timed timed = ticker(tickerClass("Spin", """
+                    private long spins;
+                    public Spin() {
+                        while (true) {
+                            spins++;
+                        }
+                    }
+                    public Integer step(int tick) {
+                        return 1;
+                    }
+                """));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.TIMEOUT);
+        assertThat(timed.outcome().feedback()).contains("deadline of 6 s").contains("split smoke")
+                .contains("Spin.<init>(Spin.java:");
+        assertThat(timed.wall()).isGreaterThanOrEqualTo(DEADLINE.minusSeconds(1));
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void busyLoopInsideStepTimesOut() {
+        Timed timed = ticker(stepReturning("Busy", """
+                        long x = 1;
+                        while (x > 0) {
+                            x = (x * 31 + tick) % 1_000_003 + 1;
+                        }
+                        return 1;
+                """));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.TIMEOUT);
+        assertThat(timed.outcome().feedback()).contains("Busy.step(Busy.java:");
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void allocatingUntilOutOfMemoryIsMemoryExceeded() {
+        Timed timed = ticker(tickerClass("Hoard", """
+                    private final java.util.List<long[]> hoard = new java.util.ArrayList<>();
+                    public Integer step(int tick) {
+                        while (true) {
+                            hoard.add(new long[1 << 20]);
+                        }
+                    }
+                """));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.MEMORY_EXCEEDED);
+        assertThat(timed.outcome().feedback()).contains("heap (128 MB)").contains("split smoke");
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void deepRecursionIsARuntimeErrorNamingTheMethod() {
+        Timed timed = ticker(tickerClass("Deep", """
+                    private int depth(int n) {
+                        return depth(n + 1) + 1;
+                    }
+                    public Integer step(int tick) {
+                        return depth(0);
+                    }
+                """));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.RUNTIME_ERROR);
+        assertThat(timed.outcome().feedback()).contains("StackOverflowError").contains("recursion")
+                .contains("Deep.depth(Deep.java:5)");
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void systemExitIsRejected() {
+        assertRejected(ticker(stepReturning("Quit", "        System.exit(0);\n        return 1;")), "exit", 5);
+    }
+
+    @Test
+    void systemExitThroughReflectionIsRejected() {
+        Timed timed = ticker(stepReturning("Sneaky", """
+                        try {
+                            System.class.getMethod("exit", int.class).invoke(null, 0);
+                        } catch (Exception e) {
+                            return 0;
+                        }
+                        return 1;
+                """));
+
+        assertRejected(timed, "reflection", 6);
+    }
+
+    @Test
+    void systemExitThroughAFullyQualifiedNameIsRejected() {
+        assertRejected(ticker(stepReturning("Qualified", "        java.lang.System.exit(3);\n        return 1;")),
+                "exit", 5);
+    }
+
+    @Test
+    void readingAnEnvironmentVariableIsRejected() {
+        Timed timed = ticker(stepReturning("Spy",
+                "        return System.getenv(\"GALAPAGOS_SANDBOX_TEST_SECRET\") == null ? 0 : 1;"));
+
+        assertRejected(timed, "environment", 5);
+    }
+
+    @Test
+    void childEnvironmentHoldsNoneOfTheParentsVariables() {
+        assertThat(System.getenv("GALAPAGOS_SANDBOX_TEST_SECRET")).as("set for this JVM by the build")
+                .isEqualTo("parent-only-secret");
+
+        Map<String, Object> seen = probe(9);
+
+        assertThat(seen.get("environment")).asList().containsExactlyInAnyOrder("HOME", "LANG", "PATH", "TMPDIR");
+    }
+
+    @Test
+    void childRunsInAPrivateTemporaryDirectory() {
+        Map<String, Object> seen = probe(9);
+
+        Path tmp = Path.of((String) seen.get("tmpdir"));
+        assertThat(tmp.getFileName().toString()).startsWith("galapagos-sandbox-");
+        assertThat(seen.get("workingDirectory")).isEqualTo(tmp.toString());
+    }
+
+    @Test
+    void networkReachabilityMatchesTheReportedIsolation() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             Socket fromParent = new Socket()) {
+            fromParent.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 2000);
+
+            Map<String, Object> seen = probe(server.getLocalPort());
+
+            if (pool.isolation().equals(Isolation.UNSHARE_NET)) {
+                assertThat((String) seen.get("network")).startsWith("failed");
+            } else {
+                assertThat(pool.isolation()).startsWith("none (");
+                assertThat(seen.get("network")).isEqualTo("connected");
+            }
+        }
+    }
+
+    @Test
+    void writingAFileIsRejected() {
+        Timed timed = ticker(stepReturning("Writer", """
+                        try {
+                            java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/galapagos-owned"), "x");
+                        } catch (java.io.IOException e) {
+                            return 0;
+                        }
+                        return 1;
+                """));
+
+        assertRejected(timed, "files", 6);
+    }
+
+    @Test
+    void openingASocketIsRejected() {
+        Timed timed = ticker(stepReturning("Caller", """
+                        try (java.net.Socket s = new java.net.Socket("127.0.0.1", 80)) {
+                            return 1;
+                        } catch (java.io.IOException e) {
+                            return 0;
+                        }
+                """));
+
+        assertRejected(timed, "network", 5);
+    }
+
+    @Test
+    void startingAThreadIsRejected() {
+        Timed timed = ticker(stepReturning("Forker", """
+                        new Thread(() -> { while (true) { } }).start();
+                        return 1;
+                """));
+
+        assertRejected(timed, "threads", 5);
+    }
+
+    @Test
+    void printingAHundredMegabytesKeepsOnlyTheCapAndThePoolHealthy() {
+        Timed timed = evaluate(TickerTask.ID, tickerClass("Loud", """
+                    private static final String MEGABYTE = "x".repeat(1 << 20);
+                    public Integer step(int tick) {
+                        if (tick == 0) {
+                            for (int i = 0; i < 100; i++) {
+                                System.out.print(MEGABYTE);
+                            }
+                        }
+                        return 1;
+                    }
+                """), false, Split.SMOKE);
+
+        assertThat(timed.outcome().status()).as(timed.outcome().feedback()).isEqualTo(EvaluationStatus.OK);
+        assertThat(timed.outcome().feedback()).contains("printed 104857600 bytes (only the first " + OUTPUT_CAP + " were kept)");
+        assertThat(timed.outcome().feedback().length()).isLessThan(OUTPUT_CAP + 1000);
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void returningNullIsARuntimeErrorWithRunAndTick() {
+        Timed timed = ticker(stepReturning("Nothing", "        return null;"));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.RUNTIME_ERROR);
+        assertThat(timed.outcome().feedback()).contains("run 0, tick 0: step returned null");
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void returningAnIllegalValueIsARuntimeError() {
+        Timed timed = ticker(stepReturning("Greedy", "        return -7;"));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.RUNTIME_ERROR);
+        assertThat(timed.outcome().feedback()).contains("step returned -7, an illegal amount");
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void exceptionNamesTheCandidateLine() {
+        Timed timed = ticker(stepReturning("Divider", "        return tick == 3 ? 10 / (tick - 3) : 1;"));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.RUNTIME_ERROR);
+        assertThat(timed.outcome().feedback()).contains("tick 3").contains("ArithmeticException")
+                .contains("Divider.step(Divider.java:5)");
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void brokenConstraintIsAConstraintViolation() {
+        Timed timed = ticker(stepReturning("Spender", "        return 10;"));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.CONSTRAINT_VIOLATION);
+        assertThat(timed.outcome().feedback()).contains("over the budget");
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void classNotImplementingTheInterfaceIsRejected() {
+        Timed timed = ticker("public class Loose {\n    public Integer step(int tick) {\n        return 1;\n    }\n}\n");
+
+        assertRejected(timed, "interface", 1);
+    }
+
+    @Test
+    void syntaxErrorIsACompileErrorWithTheLine() {
+        Timed timed = ticker(stepReturning("Typo", "        return 1"));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.COMPILE_ERROR);
+        assertThat(timed.outcome().feedback()).contains("does not compile").contains("line 5").contains("';' expected");
+        assertThat(timed.outcome().split()).isEqualTo(Split.SMOKE);
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void typeErrorIsACompileErrorWithTheCode() {
+        Timed timed = ticker(stepReturning("Unknown", "        return undefined + 1;"));
+
+        assertThat(timed.outcome().status()).isEqualTo(EvaluationStatus.COMPILE_ERROR);
+        assertThat(timed.outcome().feedback()).contains("line 5").contains("cannot find symbol")
+                .contains("return undefined + 1;");
+        assertDeadlineHeldAndPoolServes(timed);
+    }
+
+    @Test
+    void editOutsideTheEvolveBlockIsRejected() {
+        String child = TickerTask.INITIAL.replace("public class Steady implements Ticker {",
+                "public class Steady implements Ticker { private int sneaky;");
+        SandboxOutcome outcome = pool.evaluate(new SandboxRequest("child", TickerTask.ID, child,
+                Optional.of(TickerTask.INITIAL), List.of(Split.SMOKE), DataSource.synthetic(), false))
+                .toCompletableFuture().join();
+
+        assertThat(outcome.status()).isEqualTo(EvaluationStatus.REJECTED);
+        assertThat(outcome.feedback()).contains("line 3").contains("rule evolve-block");
+    }
+
+    @Test
+    void killedChildIsASandboxCrashAndTheSlotRecovers() {
+        String busy = stepReturning("Victim", """
+                        long x = 1;
+                        while (x > 0) {
+                            x = (x * 17 + tick) % 999_983 + 1;
+                        }
+                        return 1;
+                """);
+        ProcessHandle child = ProcessHandle.of(pid(probe(9))).orElseThrow();
+        Duration cpuBefore = child.info().totalCpuDuration().orElse(Duration.ZERO);
+        long started = System.nanoTime();
+        CompletableFuture<SandboxOutcome> running = pool.evaluate(new SandboxRequest("victim", TickerTask.ID, busy,
+                Optional.empty(), List.of(Split.SMOKE), DataSource.synthetic(), false)).toCompletableFuture();
+        // the candidate is spinning once the child has burnt a second of CPU on it
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                child.info().totalCpuDuration().orElse(Duration.ZERO).minus(cpuBefore).toMillis() > 1000);
+        child.destroyForcibly();
+
+        SandboxOutcome outcome = running.orTimeout(60, TimeUnit.SECONDS).join();
+        assertThat(outcome.status()).isEqualTo(EvaluationStatus.SANDBOX_CRASH);
+        assertThat(outcome.feedback()).contains("The sandbox JVM died").contains("split smoke");
+        assertDeadlineHeldAndPoolServes(new Timed(outcome, Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    @Test
+    void evaluateReturnsAtOnceAndQueuedRequestsAllComplete() {
+        List<CompletableFuture<SandboxOutcome>> queued = List.of(1, 2, 3).stream()
+                .map(i -> pool.evaluate(new SandboxRequest("q" + i, TickerTask.ID, TickerTask.INITIAL, Optional.empty(),
+                        List.of(Split.SMOKE), DataSource.synthetic(), false)).toCompletableFuture())
+                .toList();
+
+        assertThat(queued.get(2)).isNotDone();
+        assertThat(queued).allSatisfy(f -> assertThat(f.orTimeout(60, TimeUnit.SECONDS).join().status())
+                .isEqualTo(EvaluationStatus.OK));
+    }
+
+    @Test
+    void okEvaluationsShareAChildAndAFailureReplacesIt() {
+        long first = pid(probe(9));
+        assertThat(pid(probe(9))).isEqualTo(first);
+
+        ticker(stepReturning("Nothing", "        return null;"));
+
+        assertThat(pid(probe(9))).isNotEqualTo(first);
+    }
+
+    @Test
+    void unknownTaskFailsTheStage() {
+        CompletableFuture<SandboxOutcome> stage = pool.evaluate(new SandboxRequest("x", "no-such-task", "", Optional.empty(),
+                List.of(Split.SMOKE), DataSource.synthetic(), false)).toCompletableFuture();
+
+        assertThat(stage).isCompletedExceptionally();
+        assertThat(stage.handle((o, e) -> e.getMessage()).join()).contains("unknown task 'no-such-task'").contains("ticker");
+    }
+
+    @Test
+    void missingWorkloadsAreReportedAsASandboxFailure() {
+        SandboxOutcome outcome = pool.evaluate(new SandboxRequest("x", TickerTask.ID, TickerTask.INITIAL, Optional.empty(),
+                List.of(Split.SMOKE), DataSource.directory(Path.of("/nonexistent-galapagos-data")), false))
+                .toCompletableFuture().join();
+
+        assertThat(outcome.status()).isEqualTo(EvaluationStatus.SANDBOX_CRASH);
+        assertThat(outcome.feedback()).contains("workloads of task ticker could not be loaded").contains("no 'ticker' folder");
+    }
+
+    private static Map<String, Object> probe(int port) {
+        SandboxOutcome outcome = evaluate(ProbeTask.ID, ProbeTask.candidateReturning(port), true, Split.SMOKE).outcome();
+        assertThat(outcome.status()).as(outcome.feedback()).isEqualTo(EvaluationStatus.OK);
+        return outcome.runs().get(0);
+    }
+
+    private static long pid(Map<String, Object> seen) {
+        return ((Number) seen.get("pid")).longValue();
+    }
+}
