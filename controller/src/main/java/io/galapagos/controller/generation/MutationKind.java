@@ -10,7 +10,7 @@ public enum MutationKind {
     COMPARISON_CHANGED,
     /** The condition of an {@code if} or a conditional expression negated (or un-negated). */
     CONDITION_NEGATED,
-    /** The branches of an {@code if/else} exchanged, condition kept. */
+    /** The branches of an {@code if/else} or a conditional expression exchanged, condition kept. */
     BRANCHES_SWAPPED,
     /** A returned or assigned enum constant replaced by another constant of the same enum. */
     ENUM_CONSTANT_CHANGED,

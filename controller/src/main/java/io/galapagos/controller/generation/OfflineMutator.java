@@ -33,6 +33,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -117,13 +118,15 @@ public final class OfflineMutator implements SolutionGenerator {
         String code = parent;
         List<EditBlock> blocks = new ArrayList<>();
         List<String> done = new ArrayList<>();
-        for (int m = 0; m < wanted; m++) {
+        Set<String> versions = new HashSet<>(Set.of(parent));
+        for (int attempt = 0; blocks.size() < wanted && attempt < ATTEMPTS; attempt++) {
             Optional<Mutation> mutation = mutateOnce(code, blocks.size() + 1, enums, inspirations, random);
             if (mutation.isEmpty()) {
                 break;
             }
             DiffApplier.Outcome step = DiffApplier.applyBlocks(code, List.of(mutation.get().block()));
-            if (step instanceof DiffApplier.Applied applied) {
+            // A second mutation may undo the first (2 -> 3 -> 2); such a step is dropped.
+            if (step instanceof DiffApplier.Applied applied && versions.add(applied.code())) {
                 code = applied.code();
                 blocks.add(mutation.get().block());
                 done.add(mutation.get().description());
@@ -233,8 +236,10 @@ public final class OfflineMutator implements SolutionGenerator {
         cu.findAll(IfStmt.class).forEach(s -> conditions.add(s.getCondition()));
         cu.findAll(ConditionalExpr.class).forEach(c -> conditions.add(c.getCondition()));
         add(sites, MutationKind.CONDITION_NEGATED, conditions.stream().filter(c -> inside(c, blocks)).toList());
-        add(sites, MutationKind.BRANCHES_SWAPPED, cu.findAll(IfStmt.class).stream()
-                .filter(s -> s.getElseStmt().isPresent() && inside(s, blocks)).map(Node.class::cast).toList());
+        List<Node> branching = new ArrayList<>();
+        cu.findAll(IfStmt.class).stream().filter(s -> s.getElseStmt().isPresent()).forEach(branching::add);
+        branching.addAll(cu.findAll(ConditionalExpr.class));
+        add(sites, MutationKind.BRANCHES_SWAPPED, branching.stream().filter(b -> inside(b, blocks)).toList());
         add(sites, MutationKind.ENUM_CONSTANT_CHANGED, cu.findAll(FieldAccessExpr.class).stream()
                 .filter(f -> inside(f, blocks) && decidesValue(f) && alternatives(f, enums).size() > 0)
                 .map(Node.class::cast).toList());
@@ -374,7 +379,7 @@ public final class OfflineMutator implements SolutionGenerator {
             case CONDITION_NEGATED:
                 return negation((Expression) site, source);
             case BRANCHES_SWAPPED:
-                return swap((IfStmt) site, source);
+                return site instanceof IfStmt statement ? swap(statement, source) : swap((ConditionalExpr) site, source);
             case ENUM_CONSTANT_CHANGED: {
                 FieldAccessExpr f = (FieldAccessExpr) site;
                 List<String> others = alternatives(f, enums);
@@ -499,6 +504,15 @@ public final class OfflineMutator implements SolutionGenerator {
         String replacement = first + between + second;
         return Optional.of(new Edit(begin, end, replacement,
                 "branches of 'if (" + oneLine(source.text(statement.getCondition())) + ")' exchanged"));
+    }
+
+    private static Optional<Edit> swap(ConditionalExpr conditional, Source source) {
+        Expression then = conditional.getThenExpr();
+        Expression otherwise = conditional.getElseExpr();
+        String between = source.text(then.getEnd().orElseThrow().right(1), otherwise.getBegin().orElseThrow().right(-1));
+        String replacement = source.text(otherwise) + between + source.text(then);
+        return Optional.of(new Edit(then.getBegin().orElseThrow(), otherwise.getEnd().orElseThrow(), replacement,
+                "branches of '" + oneLine(source.text(conditional.getCondition())) + " ? ...' exchanged"));
     }
 
     /** A statement moved into an if's branch; an if statement gets braces so no else is captured. */
