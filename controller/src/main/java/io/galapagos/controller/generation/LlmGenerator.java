@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -31,6 +32,8 @@ public final class LlmGenerator implements SolutionGenerator {
     private final SecretRedactor redactor;
     private final Map<String, EndpointCircuit> circuits = new LinkedHashMap<>();
     private final Map<String, ConcurrencyLimit> limits = new LinkedHashMap<>();
+    /** Size of the latest prompt: the next one will be about as long, which health() needs to judge the budget. */
+    private final AtomicLong lastPromptTokens = new AtomicLong();
 
     public LlmGenerator(TaskBrief task, LlmSettings settings, OpenAiChatClient client, CostTracker costs, Clock clock) {
         this.settings = settings;
@@ -77,7 +80,9 @@ public final class LlmGenerator implements SolutionGenerator {
             circuit.cancel();
             return done(new Proposal.Failed(e.getMessage(), model.name(), Usage.NONE));
         }
-        double worstCase = model.worstCaseUsd(OpenAiChatClient.estimateTokens(prompt.chars()));
+        long promptTokens = OpenAiChatClient.estimateTokens(prompt.chars());
+        lastPromptTokens.set(promptTokens);
+        double worstCase = model.worstCaseUsd(promptTokens);
         Optional<CostTracker.Reservation> reservation = costs.tryReserve(model.name(), worstCase);
         if (reservation.isEmpty()) {
             circuit.cancel();
@@ -166,7 +171,8 @@ public final class LlmGenerator implements SolutionGenerator {
      */
     @Override
     public GeneratorHealth health() {
-        double cheapest = settings.models().stream().mapToDouble(m -> m.worstCaseUsd(0)).min().orElse(0);
+        long promptTokens = lastPromptTokens.get();
+        double cheapest = settings.models().stream().mapToDouble(m -> m.worstCaseUsd(promptTokens)).min().orElse(0);
         if (costs.exhausted(cheapest)) {
             CostTracker.Totals t = costs.totals();
             return GeneratorHealth.exhausted(String.format(java.util.Locale.ROOT,
