@@ -238,7 +238,7 @@ class OfflineMutatorTest {
                 "public class GreedySafety implements SpotStrategy {\n    private static final double OUTSIDE = 42.5;\n");
         OfflineMutator scale = new OfflineMutator(Fixtures.TASK,
                 new MutationSettings(java.util.Map.of(MutationKind.CONSTANT_SCALED, 1.0), 3), List.of(), Runnable::run);
-        for (long seed = 0; seed < 50; seed++) {
+        for (long seed = 0; seed < 20; seed++) {
             String child = code(scale.mutate(Fixtures.request(program, seed))).code();
             assertThat(outsideBlock(child)).isEqualTo(outsideBlock(program));
         }
@@ -269,7 +269,7 @@ class OfflineMutatorTest {
     @Test
     void manyDefaultProposalsAllParseAndStayInsideTheBlock() {
         OfflineMutator offline = mutator(MutationSettings.defaults());
-        for (long seed = 0; seed < 300; seed++) {
+        for (long seed = 0; seed < 100; seed++) {
             String parent = seed % 2 == 0 ? greedy : uniform;
             Proposal.Code child = code(offline.mutate(Fixtures.request(parent, seed)));
             assertThat(OfflineMutator.parse(child.code())).as("seed %d: %s", seed, child.summary()).isPresent();
