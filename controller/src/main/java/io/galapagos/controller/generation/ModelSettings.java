@@ -1,0 +1,95 @@
+package io.galapagos.controller.generation;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One model of the ensemble behind an OpenAI-compatible endpoint.
+ *
+ * @param baseUrl       the API root, e.g. {@code https://api.openai.com/v1}; {@code /chat/completions} is appended
+ * @param apiKeyEnv     the NAME of the environment variable that holds the key; empty for keyless local servers
+ * @param temperature   omitted from the request when empty (reasoning models reject it)
+ * @param maxTokens     completion limit; an answer cut there is a failed proposal
+ * @param maxConcurrency calls to this model in flight at once, over all islands of this node
+ * @param reasoning     a reasoning model: sent {@code max_completion_tokens} and no sampling parameters
+ */
+public record ModelSettings(String name, double weight, URI baseUrl, Optional<String> apiKeyEnv,
+        OptionalDouble temperature, OptionalDouble topP, int maxTokens, Duration requestTimeout, int maxConcurrency,
+        double inputUsdPerMillion, double outputUsdPerMillion, boolean reasoning) {
+
+    public ModelSettings {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("model name is blank");
+        }
+        if (!(weight > 0)) {
+            throw new IllegalArgumentException("weight of " + name + " must be > 0, got " + weight);
+        }
+        if (maxTokens < 1 || maxConcurrency < 1) {
+            throw new IllegalArgumentException("maxTokens and maxConcurrency of " + name + " must be >= 1");
+        }
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout of " + name + " must be positive");
+        }
+        if (inputUsdPerMillion < 0 || outputUsdPerMillion < 0) {
+            throw new IllegalArgumentException("prices of " + name + " must be >= 0");
+        }
+        apiKeyEnv = apiKeyEnv.filter(s -> !s.isBlank());
+    }
+
+    /**
+     * A model with the shipped defaults: prices and the reasoning flag from {@link ModelCatalog} (zero
+     * prices for a model it does not know), temperature 0.7 and top-p 0.95 unless reasoning, 8192
+     * completion tokens (32768 for reasoning models), 180 s timeout (600 s), 4 calls in flight.
+     */
+    public static ModelSettings of(String name, URI baseUrl, Optional<String> apiKeyEnv) {
+        Optional<ModelCatalog.Entry> known = ModelCatalog.shipped().lookup(name);
+        boolean reasoning = known.map(ModelCatalog.Entry::reasoning).orElse(false);
+        return new ModelSettings(name, 1.0, baseUrl, apiKeyEnv,
+                reasoning ? OptionalDouble.empty() : OptionalDouble.of(0.7),
+                reasoning ? OptionalDouble.empty() : OptionalDouble.of(0.95),
+                reasoning ? 32768 : 8192, Duration.ofSeconds(reasoning ? 600 : 180), 4,
+                known.map(ModelCatalog.Entry::inputUsdPerMillion).orElse(0.0),
+                known.map(ModelCatalog.Entry::outputUsdPerMillion).orElse(0.0), reasoning);
+    }
+
+    /** Whether the catalog or the user gave this model a price (a budget means nothing without one). */
+    public boolean priced() {
+        return inputUsdPerMillion > 0 || outputUsdPerMillion > 0;
+    }
+
+    public ModelSettings withWeight(double weight) {
+        return new ModelSettings(name, weight, baseUrl, apiKeyEnv, temperature, topP, maxTokens, requestTimeout,
+                maxConcurrency, inputUsdPerMillion, outputUsdPerMillion, reasoning);
+    }
+
+    public ModelSettings withPrices(double inputUsdPerMillion, double outputUsdPerMillion) {
+        return new ModelSettings(name, weight, baseUrl, apiKeyEnv, temperature, topP, maxTokens, requestTimeout,
+                maxConcurrency, inputUsdPerMillion, outputUsdPerMillion, reasoning);
+    }
+
+    public ModelSettings withLimits(int maxTokens, Duration requestTimeout, int maxConcurrency) {
+        return new ModelSettings(name, weight, baseUrl, apiKeyEnv, temperature, topP, maxTokens, requestTimeout,
+                maxConcurrency, inputUsdPerMillion, outputUsdPerMillion, reasoning);
+    }
+
+    public ModelSettings withSampling(OptionalDouble temperature, OptionalDouble topP) {
+        return new ModelSettings(name, weight, baseUrl, apiKeyEnv, temperature, topP, maxTokens, requestTimeout,
+                maxConcurrency, inputUsdPerMillion, outputUsdPerMillion, reasoning);
+    }
+
+    /** What {@code promptTokens} in and {@code completionTokens} out cost on this model. */
+    public Usage usage(long promptTokens, long completionTokens) {
+        return new Usage(promptTokens, completionTokens,
+                (promptTokens * inputUsdPerMillion + completionTokens * outputUsdPerMillion) / 1_000_000.0);
+    }
+
+    /** The most a call can cost: the prompt plus a completion of {@code maxTokens}. */
+    public double worstCaseUsd(long promptTokens) {
+        return usage(promptTokens, maxTokens).costUsd();
+    }
+}

@@ -1,0 +1,23 @@
+package io.galapagos.controller.generation;
+
+/** The edits the offline engine makes inside an EVOLVE-BLOCK. */
+public enum MutationKind {
+    /** A numeric literal multiplied by a factor (0.5 to 2). */
+    CONSTANT_SCALED,
+    /** A numeric literal moved by a step of its own magnitude (ints by 1 or 2). */
+    CONSTANT_SHIFTED,
+    /** A comparison operator replaced ({@code <} by {@code <=}, {@code >}, ... ; {@code ==} by {@code !=}). */
+    COMPARISON_CHANGED,
+    /** The condition of an {@code if} or a conditional expression negated (or un-negated). */
+    CONDITION_NEGATED,
+    /** The branches of an {@code if/else} or a conditional expression exchanged, condition kept. */
+    BRANCHES_SWAPPED,
+    /** A returned or assigned enum constant replaced by another constant of the same enum. */
+    ENUM_CONSTANT_CHANGED,
+    /** {@code Math.ceil} and {@code Math.floor} exchanged. */
+    ROUNDING_CHANGED,
+    /** {@code &&} and {@code ||} exchanged. */
+    LOGICAL_OPERATOR_CHANGED,
+    /** A method body replaced by the body of the method with the same signature in an inspiration. */
+    METHOD_BODY_FROM_INSPIRATION
+}

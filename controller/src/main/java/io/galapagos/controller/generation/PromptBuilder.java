@@ -1,0 +1,138 @@
+package io.galapagos.controller.generation;
+
+import io.galapagos.simulators.Resources;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the prompt of a proposal from the templates in {@code prompt/*.txt}: task, parent with metrics
+ * and feedback, top programs, inspirations, recent failures and the answer format. Everything taken
+ * from programs or evaluators passes through the {@link SecretRedactor}.
+ */
+public final class PromptBuilder {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)}}");
+
+    private final TaskBrief task;
+    private final PromptSettings settings;
+    private final SecretRedactor redactor;
+
+    public PromptBuilder(TaskBrief task, PromptSettings settings, SecretRedactor redactor) {
+        this.task = task;
+        this.settings = settings;
+        this.redactor = redactor;
+    }
+
+    public PromptSettings settings() {
+        return settings;
+    }
+
+    /** The prompt, or {@link IllegalArgumentException} when the parent is longer than allowed. */
+    public Prompt build(ProposalRequest request) {
+        Program parent = request.parent();
+        if (parent.code().length() > settings.maxParentCodeChars()) {
+            throw new IllegalArgumentException("the parent has " + parent.code().length()
+                    + " characters, more than the prompt allows (" + settings.maxParentCodeChars() + ")");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("problem", settings.problemStatement()
+                ? render("section-problem.txt", Map.of("statement", redact(task.problemStatement()).strip())) : "");
+        values.put("api", settings.candidateApi()
+                ? render("section-api.txt", Map.of("api", redact(task.candidateApi()).strip())) : "");
+        values.put("parent", render("section-parent.txt", Map.of(
+                "score", score(parent.score()),
+                "metrics", settings.parentMetrics() ? metrics(parent) : "",
+                "feedback", settings.maxFeedbackChars() > 0 && !parent.feedback().isBlank()
+                        ? render("feedback.txt", Map.of("feedback",
+                                truncate(redact(parent.feedback()).strip(), settings.maxFeedbackChars()))) : "",
+                "code", redact(parent.code()).stripTrailing())));
+        values.put("top", programs("section-top-programs.txt", request.topPrograms().stream()
+                .filter(p -> !p.candidateId().equals(parent.candidateId())).limit(settings.topPrograms()).toList()));
+        values.put("inspirations", programs("section-inspirations.txt",
+                request.inspirations().stream().limit(settings.inspirations()).toList()));
+        values.put("failures", failures(request.recentFailures()));
+        values.put("format", render(settings.format() == AnswerFormat.DIFF ? "format-diff.txt" : "format-full-rewrite.txt",
+                Map.of()));
+        String user = render("user.txt", values).replaceAll("\n{3,}", "\n\n").strip() + "\n";
+        return new Prompt(render("system.txt", Map.of()).strip(), user);
+    }
+
+    private String programs(String section, List<Program> programs) {
+        if (programs.isEmpty() || settings.maxProgramChars() == 0) {
+            return "";
+        }
+        String listed = programs.stream().map(p -> render("program.txt", Map.of(
+                "id", p.candidateId(),
+                "score", score(p.score()),
+                "metrics", metrics(p),
+                "code", truncate(redact(p.code()).stripTrailing(), settings.maxProgramChars()))))
+                .collect(Collectors.joining("\n"));
+        return render(section, Map.of("programs", listed.strip()));
+    }
+
+    private String failures(List<FailedAttempt> failures) {
+        if (failures.isEmpty() || settings.recentFailures() == 0) {
+            return "";
+        }
+        List<FailedAttempt> recent = failures.subList(Math.max(0, failures.size() - settings.recentFailures()),
+                failures.size());
+        String listed = recent.stream().map(f -> "- " + f.candidateId() + ": "
+                + truncate(redact(f.reason()).strip(), settings.maxFailureChars()).replace("\n", "\n  "))
+                .collect(Collectors.joining("\n"));
+        return render("section-failures.txt", Map.of("failures", listed));
+    }
+
+    private String metrics(Program program) {
+        if (program.metrics().isEmpty()) {
+            return "";
+        }
+        return program.metrics().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> "- " + e.getKey() + ": " + number(e.getValue())).collect(Collectors.joining("\n")) + "\n";
+    }
+
+    private static String score(double score) {
+        return number(score);
+    }
+
+    private static String number(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return String.valueOf(value);
+        }
+        return new java.math.BigDecimal(value).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+    }
+
+    private String redact(String text) {
+        return redactor.redact(text);
+    }
+
+    /** Keeps the head of {@code text} and says how much was cut. */
+    static String truncate(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        String note = "\n[... " + (text.length() - max) + " more characters cut]";
+        return text.substring(0, Math.max(0, max - note.length())) + note;
+    }
+
+    /** {@code template} with every {@code {{name}}} replaced; a name without a value is an error. */
+    static String render(String template, Map<String, String> values) {
+        String text = Resources.text(PromptBuilder.class, "prompt/" + template);
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.get(m.group(1));
+            if (value == null) {
+                throw new IllegalStateException("prompt template " + template + " uses {{" + m.group(1)
+                        + "}} but no value was given");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
