@@ -302,7 +302,8 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
     /** Adds a stop when a budget is spent, and the completion once every island has finished. */
     private static void decide(State state, long now, List<Event> events) {
         RunSettings settings = state.settings().orElseThrow();
-        if (state.stopReason().isEmpty()) {
+        Optional<String> stopped = state.stopReason();
+        if (stopped.isEmpty()) {
             Optional<String> reason = Optional.empty();
             if (state.best().isPresent() && settings.targetScore().isPresent()
                     && state.best().get().score() >= settings.targetScore().get()) {
@@ -315,12 +316,11 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
             }
             if (reason.isPresent()) {
                 events.add(new RunStopped(reason.get(), now));
+                stopped = reason;
             }
         }
         if (state.allIslandsFinished()) {
-            String reason = events.isEmpty() ? state.stopReason().orElse("iteration budget spent")
-                    : ((RunStopped) events.get(events.size() - 1)).reason();
-            events.add(new RunCompleted(reason, now));
+            events.add(new RunCompleted(stopped.orElse("iteration budget spent"), now));
         }
     }
 
