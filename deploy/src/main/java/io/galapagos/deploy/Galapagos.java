@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         version = "galapagos 0.1.0",
         description = "Evolutionary search for systems algorithms on an Apache Pekko cluster.",
         subcommands = {
-                CommandLine.HelpCommand.class
+                CommandLine.HelpCommand.class,
+                RunCommand.class,
+                ResumeCommand.class,
+                StatusCommand.class,
+                BestCommand.class,
+                BenchCommand.class
         })
 public final class Galapagos implements Runnable {
 
