@@ -106,6 +106,21 @@ class RunTest {
     }
 
     @Test
+    void stopsWhenTheWallClockBudgetIsSpentAndKeepsTheClockOverARestart() {
+        start(s -> new RunSettings(s.runId(), s.taskId(), s.seed(), s.islands(), s.iterations(), 1,
+                s.earlyStopAfter(), s.targetScore(), s.cascade(), s.testBest(), s.dataDirectory(), s.dataSeed(),
+                s.initialProgram(), s.featureMetric(), s.island()));
+        var result = run.runCommand(Run.Tick.INSTANCE);
+        assertThat(result.events()).hasSize(1).first().isInstanceOf(Run.RunStopped.class);
+        assertThat(((Run.RunStopped) result.event()).reason()).contains("wall-clock");
+        long elapsed = run.getState().elapsedMillis();
+        assertThat(elapsed).isPositive();
+        run.restart();
+        assertThat(run.getState().elapsedMillis()).isEqualTo(elapsed);
+        assertThat(run.getState().status().phase()).isEqualTo(RunStatus.Phase.STOPPING);
+    }
+
+    @Test
     void ignoresRepeatedAndStaleReports() {
         start(s -> s);
         run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, false)));
