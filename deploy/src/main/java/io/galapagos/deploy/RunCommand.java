@@ -10,17 +10,15 @@ import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
+import io.galapagos.simulators.WorkloadException;
 import io.galapagos.worker.CandidateEvaluator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -70,7 +68,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             config = EmbeddedNode.config(outDir, configFile, ConfigFactory.empty());
             settings = settings(chosen, EngineConfig.from(config));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | WorkloadException e) {
             return usage(e.getMessage());
         }
         Files.createDirectories(outDir);
@@ -110,9 +108,5 @@ public final class RunCommand implements Callable<Integer> {
             session.finish(task, evaluator);
             return 0;
         }
-    }
-
-    static Map<String, Object> none() {
-        return new HashMap<>();
     }
 }

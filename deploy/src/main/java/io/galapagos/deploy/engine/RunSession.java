@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -141,9 +140,5 @@ public final class RunSession {
         } catch (Exception e) {
             throw new IllegalStateException("the run does not answer: " + e, e);
         }
-    }
-
-    static Map<String, Long> failures(RunStatus status) {
-        return status.failures();
     }
 }
