@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param jobTimeout        a job without a result after this long goes back to the queue
  * @param maxAttempts       a candidate whose evaluation failed this many workers is quarantined
- * @param rememberedResults evaluation ids kept after completion, so that a late resubmission is ignored
+ * @param rememberedResults results kept after delivery, so that a resubmission is answered without a second evaluation
  */
 public record DispatcherSettings(Duration jobTimeout, int maxAttempts, int rememberedResults) {
 

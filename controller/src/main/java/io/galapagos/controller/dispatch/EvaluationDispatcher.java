@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +75,8 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private final Map<Long, Running> running = new HashMap<>();
     private final Map<String, Long> runningByEvaluation = new HashMap<>();
     private final LinkedHashMap<ActorRef<ToWorker>, WorkerSlots> workers = new LinkedHashMap<>();
-    private final LinkedHashSet<String> completedRecently = new LinkedHashSet<>();
+    /** Results of recent evaluations: a resubmission (an island that crashed before it stored one) gets it again. */
+    private final LinkedHashMap<String, EvaluationResult> completedRecently = new LinkedHashMap<>();
     /** Job ids start at a random point, so that a new dispatcher never mistakes an old job's result for one of its own. */
     private long nextJobId = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 62);
     private long completed;
@@ -113,7 +113,10 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
 
     private Behavior<ToDispatcher> onSubmit(Submit submit) {
         String id = submit.request().evaluationId();
-        if (!queue.containsKey(id) && !runningByEvaluation.containsKey(id) && !completedRecently.contains(id)) {
+        EvaluationResult known = completedRecently.get(id);
+        if (known != null) {
+            deliver.accept(known);
+        } else if (!queue.containsKey(id) && !runningByEvaluation.containsKey(id)) {
             queue.put(id, new Queued(submit.request(), 0, ""));
             dispatch();
         }
@@ -143,13 +146,13 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         Running job = running.get(done.jobId());
         if (job != null && job.request().evaluationId().equals(result.evaluationId())) {
             finish(done.jobId(), job);
-        } else if (completedRecently.contains(result.evaluationId())) {
+        } else if (completedRecently.containsKey(result.evaluationId())) {
             return this;
         } else {
             // a job this dispatcher did not hand out (it took over) or already requeued: the result counts
             queue.remove(result.evaluationId());
         }
-        remember(result.evaluationId());
+        remember(result);
         completed++;
         deliver.accept(result);
         return this;
@@ -216,18 +219,19 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         EvaluationRequest request = job.request();
         if (attempts >= settings.maxAttempts()) {
             quarantined++;
-            remember(request.evaluationId());
-            deliver.accept(EvaluationResult.failure(request, EvaluationStatus.SANDBOX_CRASH,
-                    "quarantined: the evaluation failed " + attempts + " workers (last: " + why + ")", 0, "dispatcher"));
+            EvaluationResult crash = EvaluationResult.failure(request, EvaluationStatus.SANDBOX_CRASH,
+                    "quarantined: the evaluation failed " + attempts + " workers (last: " + why + ")", 0, "dispatcher");
+            remember(crash);
+            deliver.accept(crash);
         } else {
             requeued++;
             queue.put(request.evaluationId(), new Queued(request, attempts, why));
         }
     }
 
-    private void remember(String evaluationId) {
-        completedRecently.add(evaluationId);
-        Iterator<String> oldest = completedRecently.iterator();
+    private void remember(EvaluationResult result) {
+        completedRecently.put(result.evaluationId(), result);
+        Iterator<String> oldest = completedRecently.keySet().iterator();
         while (completedRecently.size() > settings.rememberedResults() && oldest.hasNext()) {
             oldest.next();
             oldest.remove();

@@ -124,7 +124,7 @@ class EvaluationDispatcherTest {
     }
 
     @Test
-    void submissionsOfAnEvaluationItKnowsAreIgnored() {
+    void submissionsOfAnEvaluationItKnowsAreIgnoredAndAFinishedOneGetsItsResultAgain() {
         var dispatcher = dispatcher(Duration.ofMinutes(5), 3);
         dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
         dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
@@ -133,8 +133,9 @@ class EvaluationDispatcherTest {
         WorkPulling.Job job = worker.expectMessageClass(WorkPulling.Job.class);
         worker.expectNoMessage(Duration.ofMillis(200));
         dispatcher.tell(new WorkPulling.JobCompleted(worker.getRef(), job.jobId(), ok(job.request())));
-        delivered.receiveMessage();
+        EvaluationResult first = delivered.receiveMessage();
         dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        assertThat(delivered.receiveMessage()).isEqualTo(first);
         worker.expectNoMessage(Duration.ofMillis(200));
     }
 }
