@@ -1,20 +1,164 @@
 package io.galapagos.deploy;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.EngineConfig;
+import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.run.RunSettings;
+import io.galapagos.controller.run.RunStatus;
+import io.galapagos.deploy.engine.EmbeddedNode;
+import io.galapagos.deploy.engine.Evaluators;
+import io.galapagos.deploy.engine.RunSession;
+import io.galapagos.protocol.EvaluationRequest;
+import io.galapagos.protocol.EvaluationResult;
+import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.simulators.Task;
+import io.galapagos.simulators.TaskRegistry;
+import io.galapagos.simulators.noop.NoopTask;
+import io.galapagos.worker.CandidateEvaluator;
+import io.galapagos.worker.InProcessEvaluator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
 
-/** {@code galapagos bench}: measurements of Galapagos' own machinery. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {SandboxBenchCommand.class})
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code galapagos bench}: measurements of Galapagos itself. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks of Galapagos itself.",
+        subcommands = {BenchCommand.Engine.class, SandboxBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
-    @Spec
-    private CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark: try 'galapagos bench sandbox'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark: try 'galapagos bench engine' or 'galapagos bench sandbox'");
+    }
+
+    /**
+     * Evaluations per second that one controller dispatches and persists when evaluating costs nothing,
+     * and the engine's time per evaluation on top of the evaluator's own.
+     */
+    @Command(name = "engine", mixinStandardHelpOptions = true,
+            description = "Evaluations/s one controller dispatches and persists (no-op task), and per-evaluation overhead.")
+    static final class Engine implements Callable<Integer> {
+
+        @Option(names = "--evaluations", defaultValue = "5000", description = "evaluations of the throughput run")
+        long evaluations;
+
+        @Option(names = "--islands", defaultValue = "8", description = "islands of the throughput run")
+        int islands;
+
+        @Option(names = "--in-flight", defaultValue = "16", description = "candidates in flight per island")
+        int inFlight;
+
+        @Option(names = "--slots", defaultValue = "64", description = "worker slots of the no-op evaluator")
+        int slots;
+
+        @Option(names = "--overhead-evaluations", defaultValue = "200",
+                description = "evaluations, one at a time, of the overhead run")
+        long overheadEvaluations;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (evaluations < islands || islands < 1 || inFlight < 1 || slots < 1 || overheadEvaluations < 1) {
+                spec.commandLine().getErr().println("galapagos bench engine: counts must be positive, evaluations >= islands");
+                return Galapagos.EXIT_USAGE;
+            }
+            PrintStream console = new PrintStream(System.out, true);
+            Task<?> task = TaskRegistry.load().require(NoopTask.ID);
+
+            Measurement throughput = measure(task, evaluations, islands, inFlight, new InstantEvaluator(slots));
+            console.printf(Locale.ROOT, "throughput: %d evaluations on %d islands (%d in flight each, %d slots) in %.2f s"
+                            + " = %.0f evaluations/s dispatched and persisted%n", throughput.evaluated(), islands, inFlight,
+                    slots, throughput.seconds(), throughput.evaluated() / throughput.seconds());
+
+            try (CandidateEvaluator real = new InProcessEvaluator(TaskRegistry.load(), 1, "bench")) {
+                Measurement serial = measure(task, overheadEvaluations, 1, 1, real);
+                double perEvaluation = serial.seconds() * 1000 / serial.evaluated();
+                console.printf(Locale.ROOT, "overhead: %d evaluations one at a time (%s evaluator) took %.2f ms each,"
+                                + " of which the evaluator %.2f ms: engine overhead %.2f ms per evaluation%n",
+                        serial.evaluated(), real.isolation(), perEvaluation, serial.evaluatorMillis(),
+                        perEvaluation - serial.evaluatorMillis());
+            }
+            return 0;
+        }
+
+        record Measurement(long evaluated, double seconds, double evaluatorMillis) {
+        }
+
+        private static Measurement measure(Task<?> task, long iterations, int islands, int inFlight,
+                                           CandidateEvaluator evaluator) throws Exception {
+            Path out = Files.createTempDirectory("galapagos-bench");
+            Config config = EmbeddedNode.config(out, java.util.Optional.empty(), ConfigFactory.parseMap(Map.of(
+                    "galapagos.islands.in-flight", inFlight, "galapagos.run.test-best", "off",
+                    "galapagos.islands.progress-interval", "200ms")));
+            EngineConfig engineConfig = EngineConfig.from(config);
+            RunSettings settings = new RunSettings(RunSession.RUN_ID, task.id(), 1, islands, iterations,
+                    Duration.ofHours(1).toMillis(), 0, java.util.Optional.empty(), engineConfig.run().cascade(), false,
+                    java.util.Optional.empty(), 1, task.initialProgram().source(), task.featureMetric(),
+                    engineConfig.islands());
+            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+            try (EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators())) {
+                RunSession session = new RunSession(node, out, quiet, quiet);
+                session.status(); // the cluster is up and the run entity answers before the clock starts
+                long start = System.nanoTime();
+                session.start(settings);
+                RunStatus status = session.follow(Duration.ofMillis(20));
+                double seconds = (System.nanoTime() - start) / 1e9;
+                RunHistory history = RunHistory.load(node.system(), RunSession.RUN_ID, Duration.ofMinutes(2));
+                double evaluatorMillis = history.evaluated().stream()
+                        .mapToLong(c -> c.evaluation().get().elapsedMillis()).average().orElse(0);
+                return new Measurement(status.evaluated(), seconds, evaluatorMillis);
+            }
+        }
+    }
+
+    /** The no-op evaluation: reads the candidate's number from its source, compiles and runs nothing. */
+    static final class InstantEvaluator implements CandidateEvaluator {
+        private static final Pattern RETURN = Pattern.compile("return\\s+([-0-9.eE]+)\\s*;");
+        private final int slots;
+
+        InstantEvaluator(int slots) {
+            this.slots = slots;
+        }
+
+        @Override
+        public CompletionStage<EvaluationResult> evaluate(EvaluationRequest request) {
+            Matcher m = RETURN.matcher(request.source());
+            if (!m.find()) {
+                return CompletableFuture.completedFuture(EvaluationResult.failure(request,
+                        EvaluationStatus.COMPILE_ERROR, "no return statement", 0, "instant"));
+            }
+            double value = Double.parseDouble(m.group(1));
+            return CompletableFuture.completedFuture(new EvaluationResult(request.evaluationId(), request.candidateId(),
+                    request.islandId(), request.purpose(), EvaluationStatus.OK, -Math.abs(value - NoopTask.TARGET),
+                    Map.of("value", value), "", request.cascade().get(request.cascade().size() - 1), 0, "instant"));
+        }
+
+        @Override
+        public int slots() {
+            return slots;
+        }
+
+        @Override
+        public String isolation() {
+            return "none";
+        }
     }
 }

@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 TasksCommand.class,
                 EvaluateCommand.class,
+                RunCommand.class,
+                ResumeCommand.class,
+                StatusCommand.class,
+                BestCommand.class,
                 BenchCommand.class
         })
 public final class Galapagos implements Runnable {

@@ -1,0 +1,269 @@
+package io.galapagos.controller.dispatch;
+
+import io.galapagos.protocol.EvaluationRequest;
+import io.galapagos.protocol.EvaluationResult;
+import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.protocol.WorkPulling;
+import io.galapagos.protocol.WorkPulling.Job;
+import io.galapagos.protocol.WorkPulling.JobCompleted;
+import io.galapagos.protocol.WorkPulling.JobRejected;
+import io.galapagos.protocol.WorkPulling.ToDispatcher;
+import io.galapagos.protocol.WorkPulling.ToWorker;
+import io.galapagos.protocol.WorkPulling.WorkerReady;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Hands evaluations to workers that ask for them (a cluster singleton). It watches every worker and
+ * keeps a deadline per job: the job of a worker that dies or stays silent goes back to the queue, and
+ * an evaluation that failed {@code maxAttempts} workers is quarantined with {@code SANDBOX_CRASH}.
+ * Submissions are idempotent by evaluation id; results go to {@code deliver} (the islands, through
+ * sharding). Its queue is not persistent: islands submit their unevaluated candidates again after a
+ * recovery and on a timer.
+ */
+public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
+
+    /** Evaluate this (islands send it; a second submission of a known evaluation is ignored). */
+    public record Submit(EvaluationRequest request) implements ToDispatcher {
+    }
+
+    /** Counters for status displays and tests. */
+    public record GetStats(ActorRef<Stats> replyTo) implements ToDispatcher {
+    }
+
+    public record Stats(int queued, int running, int workers, long completed, long requeued, long quarantined) {
+    }
+
+    record JobOverdue(long jobId) implements ToDispatcher {
+    }
+
+    record WorkerTerminated(ActorRef<ToWorker> worker) implements ToDispatcher {
+    }
+
+    private record Queued(EvaluationRequest request, int attempts, String lastFailure) {
+    }
+
+    private record Running(EvaluationRequest request, int attempts, ActorRef<ToWorker> worker) {
+    }
+
+    private static final class WorkerSlots {
+        int free;
+        final Set<Long> assigned = new HashSet<>();
+    }
+
+    private final DispatcherSettings settings;
+    private final Consumer<EvaluationResult> deliver;
+    private final TimerScheduler<ToDispatcher> timers;
+    private final LinkedHashMap<String, Queued> queue = new LinkedHashMap<>();
+    private final Map<Long, Running> running = new HashMap<>();
+    private final Map<String, Long> runningByEvaluation = new HashMap<>();
+    private final LinkedHashMap<ActorRef<ToWorker>, WorkerSlots> workers = new LinkedHashMap<>();
+    /** Results of recent evaluations: a resubmission (an island that crashed before it stored one) gets it again. */
+    private final LinkedHashMap<String, EvaluationResult> completedRecently = new LinkedHashMap<>();
+    /** Job ids start at a random point, so that a new dispatcher never mistakes an old job's result for one of its own. */
+    private long nextJobId = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 62);
+    private long completed;
+    private long requeued;
+    private long quarantined;
+
+    public static Behavior<ToDispatcher> create(DispatcherSettings settings, Consumer<EvaluationResult> deliver) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            context.getSystem().receptionist().tell(Receptionist.register(WorkPulling.DISPATCHER, context.getSelf()));
+            return new EvaluationDispatcher(context, settings, deliver, timers);
+        }));
+    }
+
+    private EvaluationDispatcher(ActorContext<ToDispatcher> context, DispatcherSettings settings,
+                                 Consumer<EvaluationResult> deliver, TimerScheduler<ToDispatcher> timers) {
+        super(context);
+        this.settings = settings;
+        this.deliver = deliver;
+        this.timers = timers;
+    }
+
+    @Override
+    public Receive<ToDispatcher> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Submit.class, this::onSubmit)
+                .onMessage(WorkerReady.class, this::onWorkerReady)
+                .onMessage(JobCompleted.class, this::onJobCompleted)
+                .onMessage(JobRejected.class, this::onJobRejected)
+                .onMessage(JobOverdue.class, this::onJobOverdue)
+                .onMessage(WorkerTerminated.class, this::onWorkerTerminated)
+                .onMessage(GetStats.class, this::onGetStats)
+                .build();
+    }
+
+    private Behavior<ToDispatcher> onSubmit(Submit submit) {
+        String id = submit.request().evaluationId();
+        EvaluationResult known = completedRecently.get(id);
+        if (known != null) {
+            deliver.accept(known);
+        } else if (!queue.containsKey(id) && !runningByEvaluation.containsKey(id)) {
+            queue.put(id, new Queued(submit.request(), 0, ""));
+            dispatch();
+        }
+        return this;
+    }
+
+    private Behavior<ToDispatcher> onWorkerReady(WorkerReady ready) {
+        WorkerSlots slots = workers.get(ready.worker());
+        if (slots == null) {
+            slots = new WorkerSlots();
+            workers.put(ready.worker(), slots);
+            getContext().watchWith(ready.worker(), new WorkerTerminated(ready.worker()));
+        }
+        Set<Long> onTheirWay = new HashSet<>(slots.assigned);
+        onTheirWay.removeAll(ready.runningJobs());
+        slots.free = Math.max(0, ready.freeSlots() - onTheirWay.size());
+        dispatch();
+        return this;
+    }
+
+    private Behavior<ToDispatcher> onJobCompleted(JobCompleted done) {
+        WorkerSlots slots = workers.get(done.worker());
+        if (slots != null) {
+            slots.assigned.remove(done.jobId());
+        }
+        EvaluationResult result = done.result();
+        Running job = running.get(done.jobId());
+        if (job != null && job.request().evaluationId().equals(result.evaluationId())) {
+            finish(done.jobId(), job);
+        } else if (completedRecently.containsKey(result.evaluationId())) {
+            return this;
+        } else {
+            // a job this dispatcher did not hand out (it took over) or already requeued: the result counts
+            queue.remove(result.evaluationId());
+        }
+        remember(result);
+        completed++;
+        deliver.accept(result);
+        return this;
+    }
+
+    private Behavior<ToDispatcher> onJobRejected(JobRejected rejected) {
+        WorkerSlots slots = workers.get(rejected.worker());
+        if (slots != null) {
+            slots.assigned.remove(rejected.jobId());
+            slots.free = 0;
+        }
+        Running job = running.get(rejected.jobId());
+        if (job != null) {
+            finish(rejected.jobId(), job);
+            queue.put(job.request().evaluationId(), new Queued(job.request(), job.attempts(), ""));
+            dispatch();
+        }
+        return this;
+    }
+
+    private Behavior<ToDispatcher> onJobOverdue(JobOverdue overdue) {
+        Running job = running.get(overdue.jobId());
+        if (job != null) {
+            WorkerSlots slots = workers.get(job.worker());
+            if (slots != null) {
+                slots.assigned.remove(overdue.jobId());
+            }
+            finish(overdue.jobId(), job);
+            failed(job, "no result within " + settings.jobTimeout().toSeconds() + " s");
+            dispatch();
+        }
+        return this;
+    }
+
+    private Behavior<ToDispatcher> onWorkerTerminated(WorkerTerminated terminated) {
+        WorkerSlots slots = workers.remove(terminated.worker());
+        if (slots != null) {
+            for (Long jobId : new ArrayList<>(slots.assigned)) {
+                Running job = running.get(jobId);
+                if (job != null) {
+                    finish(jobId, job);
+                    failed(job, "the worker " + terminated.worker().path().name() + " died");
+                }
+            }
+            dispatch();
+        }
+        return this;
+    }
+
+    private Behavior<ToDispatcher> onGetStats(GetStats get) {
+        get.replyTo().tell(new Stats(queue.size(), running.size(), workers.size(), completed, requeued, quarantined));
+        return this;
+    }
+
+    private void finish(long jobId, Running job) {
+        timers.cancel(jobId);
+        running.remove(jobId);
+        runningByEvaluation.remove(job.request().evaluationId());
+    }
+
+    /** A job that failed its worker: queued again, or quarantined after too many attempts. */
+    private void failed(Running job, String why) {
+        int attempts = job.attempts() + 1;
+        EvaluationRequest request = job.request();
+        if (attempts >= settings.maxAttempts()) {
+            quarantined++;
+            EvaluationResult crash = EvaluationResult.failure(request, EvaluationStatus.SANDBOX_CRASH,
+                    "quarantined: the evaluation failed " + attempts + " workers (last: " + why + ")", 0, "dispatcher");
+            remember(crash);
+            deliver.accept(crash);
+        } else {
+            requeued++;
+            queue.put(request.evaluationId(), new Queued(request, attempts, why));
+        }
+    }
+
+    private void remember(EvaluationResult result) {
+        completedRecently.put(result.evaluationId(), result);
+        Iterator<String> oldest = completedRecently.keySet().iterator();
+        while (completedRecently.size() > settings.rememberedResults() && oldest.hasNext()) {
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    private void dispatch() {
+        if (queue.isEmpty()) {
+            return;
+        }
+        List<ActorRef<ToWorker>> ready = new ArrayList<>(workers.keySet());
+        boolean sent = true;
+        // one job per worker per round, so that work spreads over the workers
+        while (sent && !queue.isEmpty()) {
+            sent = false;
+            for (ActorRef<ToWorker> worker : ready) {
+                WorkerSlots slots = workers.get(worker);
+                if (slots.free <= 0 || queue.isEmpty()) {
+                    continue;
+                }
+                Iterator<Queued> first = queue.values().iterator();
+                Queued next = first.next();
+                first.remove();
+                long jobId = nextJobId++;
+                running.put(jobId, new Running(next.request(), next.attempts(), worker));
+                runningByEvaluation.put(next.request().evaluationId(), jobId);
+                slots.free--;
+                slots.assigned.add(jobId);
+                timers.startSingleTimer(jobId, new JobOverdue(jobId), settings.jobTimeout());
+                worker.tell(new Job(jobId, next.request()));
+                sent = true;
+            }
+        }
+    }
+}

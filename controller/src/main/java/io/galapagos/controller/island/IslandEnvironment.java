@@ -1,0 +1,18 @@
+package io.galapagos.controller.island;
+
+import io.galapagos.controller.generation.SolutionGenerator;
+import io.galapagos.controller.run.Run;
+import io.galapagos.controller.run.RunSettings;
+import io.galapagos.protocol.EvaluationRequest;
+
+/** What an island talks to: the dispatcher, other islands and its run (through sharding), its generator. */
+public interface IslandEnvironment {
+
+    void submit(EvaluationRequest request);
+
+    void tellIsland(String islandId, Island.Command command);
+
+    void tellRun(String runId, Run.Command command);
+
+    SolutionGenerator generator(RunSettings settings);
+}

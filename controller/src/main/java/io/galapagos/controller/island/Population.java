@@ -1,0 +1,125 @@
+package io.galapagos.controller.island;
+
+import io.galapagos.protocol.CborSerializable;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An island's programs, MAP-Elites style: a grid over two features (code length and a task metric)
+ * keeps the best program of each cell, and an elite archive keeps the best programs overall. A
+ * program lives while it holds a cell or a place in the archive, so the population stays bounded.
+ *
+ * @param members  living programs by candidate id
+ * @param cells    grid cell ({@code "lengthBin,metricBin"}) to the candidate holding it
+ * @param archive  candidate ids of the elite archive, best first
+ * @param length   observed range of code lengths (bins stretch with it)
+ * @param metric   observed range of the feature metric
+ */
+public record Population(Map<String, Individual> members, Map<String, String> cells, List<String> archive,
+                         Range length, Range metric) implements CborSerializable {
+
+    /** Observed minimum and maximum of a feature. */
+    public record Range(double min, double max) implements CborSerializable {
+        static final Range EMPTY = new Range(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
+
+        Range include(double value) {
+            return new Range(Math.min(min, value), Math.max(max, value));
+        }
+
+        int bin(double value, int bins) {
+            if (!(max > min)) {
+                return 0;
+            }
+            int bin = (int) Math.floor((value - min) / (max - min) * bins);
+            return Math.max(0, Math.min(bins - 1, bin));
+        }
+    }
+
+    public static final Comparator<Individual> BEST_FIRST =
+            Comparator.comparingDouble(Individual::score).reversed().thenComparing(Individual::candidateId);
+
+    public Population {
+        members = Map.copyOf(members);
+        cells = Map.copyOf(cells);
+        archive = List.copyOf(archive);
+    }
+
+    public static Population empty() {
+        return new Population(Map.of(), Map.of(), List.of(), Range.EMPTY, Range.EMPTY);
+    }
+
+    public boolean isEmpty() {
+        return members.isEmpty();
+    }
+
+    /** Whether this population holds the candidate or a program with the same code. */
+    public boolean holds(Individual individual) {
+        return members.containsKey(individual.candidateId())
+                || members.values().stream().anyMatch(m -> m.code().equals(individual.code()));
+    }
+
+    /** Living programs, best first (ties by candidate id, so the order is reproducible). */
+    public List<Individual> ranked() {
+        List<Individual> ranked = new ArrayList<>(members.values());
+        ranked.sort(BEST_FIRST);
+        return ranked;
+    }
+
+    public Optional<Individual> best() {
+        return members.values().stream().min(BEST_FIRST);
+    }
+
+    /** Programs of the elite archive, best first. */
+    public List<Individual> elites() {
+        return archive.stream().map(members::get).toList();
+    }
+
+    /** The programs holding grid cells, in cell order. */
+    public List<Individual> cellHolders() {
+        return cells.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> members.get(e.getValue())).toList();
+    }
+
+    /** This population with {@code individual} added where it earns a place (a cell or the archive). */
+    public Population insert(Individual individual, String featureMetric, int bins, int archiveSize) {
+        Range newLength = length.include(individual.code().length());
+        Optional<Double> feature = Optional.ofNullable(individual.metrics().get(featureMetric));
+        Range newMetric = feature.map(metric::include).orElse(metric);
+        String cell = newLength.bin(individual.code().length(), bins) + ","
+                + feature.map(v -> newMetric.bin(v, bins)).orElse(0);
+
+        Map<String, Individual> all = new LinkedHashMap<>(members);
+        all.put(individual.candidateId(), individual);
+        Map<String, String> newCells = new LinkedHashMap<>(cells);
+        String holder = newCells.get(cell);
+        if (holder == null || BEST_FIRST.compare(individual, all.get(holder)) < 0) {
+            newCells.put(cell, individual.candidateId());
+        }
+        List<Individual> ranked = new ArrayList<>(archive.stream().map(all::get).toList());
+        ranked.add(individual);
+        ranked.sort(BEST_FIRST);
+        List<String> newArchive = ranked.stream().limit(archiveSize).map(Individual::candidateId).toList();
+
+        Set<String> living = new HashSet<>(newCells.values());
+        living.addAll(newArchive);
+        all.keySet().retainAll(living);
+        return new Population(all, newCells, newArchive, newLength, newMetric);
+    }
+
+    /** This population with the test score recorded on a living program. */
+    public Population withTestScore(String candidateId, double testScore) {
+        Individual member = members.get(candidateId);
+        if (member == null) {
+            return this;
+        }
+        Map<String, Individual> updated = new LinkedHashMap<>(members);
+        updated.put(candidateId, member.withTestScore(testScore));
+        return new Population(updated, cells, archive, length, metric);
+    }
+}

@@ -1,0 +1,173 @@
+package io.galapagos.controller.report;
+
+import io.galapagos.controller.generation.Usage;
+import io.galapagos.controller.island.Island;
+import io.galapagos.controller.run.Run;
+import io.galapagos.controller.run.RunSettings;
+import io.galapagos.protocol.EvaluationStatus;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The stored history of a run, read from the journal (the read side): every candidate with its
+ * proposal, evaluation and test, in the order they were evaluated. Works on a running, stopped or
+ * crashed run alike.
+ */
+public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
+                         long failedProposals, Map<String, Integer> evaluationsPerCandidate, long migrantsAccepted) {
+
+    /** The outcome of one evaluation. */
+    public record Evaluation(EvaluationStatus status, double score, Map<String, Double> metrics, String feedback,
+                             String split, long elapsedMillis, String worker, long timestampMillis) {
+    }
+
+    /** One proposed candidate; {@code evaluation} is empty while it is in flight. */
+    public record Candidate(String candidateId, String island, long sequence, String code, Optional<String> parentId,
+                            String generator, String summary, Usage usage, Optional<Evaluation> evaluation,
+                            Optional<Evaluation> test) {
+
+        public boolean succeeded() {
+            return evaluation.map(e -> e.status().succeeded()).orElse(false);
+        }
+
+        Candidate evaluated(Evaluation outcome) {
+            return new Candidate(candidateId, island, sequence, code, parentId, generator, summary, usage,
+                    Optional.of(outcome), test);
+        }
+
+        Candidate tested(Evaluation outcome) {
+            return new Candidate(candidateId, island, sequence, code, parentId, generator, summary, usage, evaluation,
+                    Optional.of(outcome));
+        }
+    }
+
+    /** Reads the run's events and those of its islands. */
+    public static RunHistory load(ActorSystem<?> system, String runId, Duration timeout) {
+        JdbcReadJournal journal = PersistenceQuery.get(system)
+                .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+        List<EventEnvelope> runEnvelopes = read(system, journal, Run.TYPE_KEY.name() + "|" + runId, timeout);
+        List<Run.Event> runEvents = runEnvelopes.stream().map(e -> (Run.Event) e.event()).toList();
+        Optional<RunSettings> settings = runEvents.stream().filter(e -> e instanceof Run.RunStarted)
+                .map(e -> ((Run.RunStarted) e).settings()).findFirst();
+        Map<String, Candidate> candidates = new LinkedHashMap<>();
+        Map<String, Integer> evaluations = new TreeMap<>();
+        List<String> order = new ArrayList<>();
+        long failedProposals = 0;
+        long migrants = 0;
+        if (settings.isPresent()) {
+            for (int n = 0; n < settings.get().islands(); n++) {
+                String islandId = settings.get().islandId(n);
+                for (EventEnvelope envelope : read(system, journal, Island.TYPE_KEY.name() + "|" + islandId, timeout)) {
+                    Object event = envelope.event();
+                    if (event instanceof Island.CandidateProposed e) {
+                        candidates.put(e.candidateId(), new Candidate(e.candidateId(), islandId, e.sequence(), e.code(),
+                                e.parentId(), e.generator(), e.summary(), e.usage(), Optional.empty(), Optional.empty()));
+                    } else if (event instanceof Island.CandidateEvaluated e) {
+                        evaluations.merge(e.candidateId(), 1, Integer::sum);
+                        order.add(e.candidateId());
+                        candidates.computeIfPresent(e.candidateId(), (id, c) -> c.evaluated(new Evaluation(e.status(),
+                                e.score(), e.metrics(), e.feedback(), e.split(), e.elapsedMillis(), e.worker(),
+                                envelope.timestamp())));
+                    } else if (event instanceof Island.TestEvaluated e) {
+                        candidates.computeIfPresent(e.candidateId(), (id, c) -> c.tested(new Evaluation(e.status(),
+                                e.score(), e.metrics(), "", "TEST", 0, "", envelope.timestamp())));
+                    } else if (event instanceof Island.ProposalFailed) {
+                        failedProposals++;
+                    } else if (event instanceof Island.MigrantsAccepted e) {
+                        migrants += e.programs().size();
+                    }
+                }
+            }
+        }
+        List<Candidate> ordered = new ArrayList<>(candidates.values());
+        ordered.sort(Comparator.comparingLong((Candidate c) -> c.evaluation().map(Evaluation::timestampMillis)
+                .orElse(Long.MAX_VALUE)).thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
+        return new RunHistory(settings, runEvents, ordered, failedProposals, evaluations, migrants);
+    }
+
+    private static List<EventEnvelope> read(ActorSystem<?> system, JdbcReadJournal journal, String persistenceId,
+                                            Duration timeout) {
+        try {
+            return journal.currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
+                    .runWith(Sink.seq(), system).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the journal of " + persistenceId + ": " + e, e);
+        }
+    }
+
+    public List<Candidate> evaluated() {
+        return candidates.stream().filter(c -> c.evaluation().isPresent()).toList();
+    }
+
+    public long proposed() {
+        return candidates.size();
+    }
+
+    public long inFlight() {
+        return candidates.stream().filter(c -> c.evaluation().isEmpty()).count();
+    }
+
+    /** Evaluated candidates that failed, by status. */
+    public Map<String, Long> failures() {
+        Map<String, Long> byStatus = new TreeMap<>();
+        evaluated().stream().filter(c -> !c.succeeded())
+                .forEach(c -> byStatus.merge(c.evaluation().get().status().name(), 1L, Long::sum));
+        return byStatus;
+    }
+
+    /** The best evaluated candidate (ties: the earlier one). */
+    public Optional<Candidate> best() {
+        return bestOf(evaluated());
+    }
+
+    public Optional<Candidate> bestOf(String islandId) {
+        return bestOf(evaluated().stream().filter(c -> c.island().equals(islandId)).toList());
+    }
+
+    private static Optional<Candidate> bestOf(List<Candidate> candidates) {
+        Candidate best = null;
+        for (Candidate c : candidates) {
+            if (c.succeeded() && (best == null || c.evaluation().get().score() > best.evaluation().get().score())) {
+                best = c;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** The chain of ancestors of a candidate, itself first, back to its island's seed. */
+    public List<String> lineage(String candidateId) {
+        Map<String, Candidate> byId = new LinkedHashMap<>();
+        candidates.forEach(c -> byId.put(c.candidateId(), c));
+        List<String> chain = new ArrayList<>();
+        Optional<String> next = Optional.of(candidateId);
+        while (next.isPresent() && !chain.contains(next.get())) {
+            chain.add(next.get());
+            Candidate c = byId.get(next.get());
+            next = c == null ? Optional.empty() : c.parentId();
+        }
+        return chain;
+    }
+
+    /** How the run ended, if it did. */
+    public Optional<String> completion() {
+        return runEvents.stream().filter(e -> e instanceof Run.RunCompleted)
+                .map(e -> ((Run.RunCompleted) e).reason()).findFirst();
+    }
+
+    public long elapsedMillis() {
+        return runEvents.stream().mapToLong(Run.Event::elapsedMillis).max().orElse(0);
+    }
+}

@@ -1,0 +1,187 @@
+package io.galapagos.controller.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Writes a run's results into its output directory: best program, history table and progress chart. */
+public final class RunOutputs {
+
+    private static final Pattern PUBLIC_CLASS =
+            Pattern.compile("(?m)^\\s*public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
+
+    private RunOutputs() {
+    }
+
+    /** {@code best/<Class>.java}, {@code best/info.json}, {@code history.csv} and {@code progress.svg}. */
+    public static void write(Path out, RunHistory history) {
+        try {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("history.csv"), historyCsv(history), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("progress.svg"), progressSvg(history), StandardCharsets.UTF_8);
+            if (history.best().isPresent()) {
+                RunHistory.Candidate best = history.best().get();
+                Path dir = Files.createDirectories(out.resolve("best"));
+                Files.writeString(dir.resolve(className(best.code()) + ".java"), best.code(), StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("info.json"), infoJson(history, best), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the results to " + out, e);
+        }
+    }
+
+    public static String className(String code) {
+        Matcher m = PUBLIC_CLASS.matcher(code);
+        return m.find() ? m.group(1) : "Candidate";
+    }
+
+    static String infoJson(RunHistory history, RunHistory.Candidate best) throws IOException {
+        RunHistory.Evaluation train = best.evaluation().orElseThrow();
+        Map<String, Object> info = new LinkedHashMap<>();
+        history.settings().ifPresent(s -> {
+            info.put("run", s.runId());
+            info.put("task", s.taskId());
+            info.put("seed", s.seed());
+        });
+        info.put("candidate", best.candidateId());
+        info.put("island", best.island());
+        info.put("class", className(best.code()));
+        info.put("score", finite(train.score()));
+        info.put("split", train.split());
+        info.put("metrics", finiteMap(train.metrics()));
+        best.test().ifPresent(t -> {
+            info.put("testScore", finite(t.score()));
+            info.put("testMetrics", finiteMap(t.metrics()));
+        });
+        info.put("generator", best.generator());
+        info.put("summary", best.summary());
+        info.put("lineage", history.lineage(best.candidateId()));
+        info.put("feedback", train.feedback());
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info);
+    }
+
+    private static Object finite(double value) {
+        return Double.isFinite(value) ? value : String.valueOf(value);
+    }
+
+    private static Map<String, Object> finiteMap(Map<String, Double> values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, finite(v)));
+        return out;
+    }
+
+    static String historyCsv(RunHistory history) {
+        StringBuilder csv = new StringBuilder(
+                "order,candidate,island,sequence,parent,generator,status,score,split,test_score,elapsed_ms,worker,summary,metrics\n");
+        int order = 0;
+        for (RunHistory.Candidate c : history.evaluated()) {
+            RunHistory.Evaluation e = c.evaluation().get();
+            csv.append(++order).append(',').append(c.candidateId()).append(',').append(c.island()).append(',')
+                    .append(c.sequence()).append(',').append(c.parentId().orElse("")).append(',')
+                    .append(quote(c.generator())).append(',').append(e.status()).append(',').append(number(e.score()))
+                    .append(',').append(e.split()).append(',')
+                    .append(c.test().map(t -> number(t.score())).orElse("")).append(',').append(e.elapsedMillis())
+                    .append(',').append(quote(e.worker())).append(',').append(quote(c.summary())).append(',')
+                    .append(quote(e.metrics().entrySet().stream().map(m -> m.getKey() + "=" + number(m.getValue()))
+                            .collect(Collectors.joining(";")))).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static String number(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.6g", value) : "";
+    }
+
+    private static String quote(String text) {
+        String flat = text.replace('\n', ' ').replace('\r', ' ');
+        return flat.contains(",") || flat.contains("\"") ? "\"" + flat.replace("\"", "\"\"") + "\"" : flat;
+    }
+
+    /** Best and running median score over the run's evaluations, one pair of lines per island. */
+    static String progressSvg(RunHistory history) {
+        int width = 800;
+        int height = 420;
+        int left = 70;
+        int right = 170;
+        int top = 30;
+        int bottom = 50;
+        List<RunHistory.Candidate> evaluated = history.evaluated();
+        Map<String, List<double[]>> bestLines = new TreeMap<>();
+        Map<String, List<double[]>> medianLines = new TreeMap<>();
+        Map<String, List<Double>> scores = new TreeMap<>();
+        int x = 0;
+        for (RunHistory.Candidate c : evaluated) {
+            x++;
+            if (!c.succeeded() || !Double.isFinite(c.evaluation().get().score())) {
+                continue;
+            }
+            List<Double> island = scores.computeIfAbsent(c.island(), k -> new ArrayList<>());
+            island.add(c.evaluation().get().score());
+            List<Double> sorted = new ArrayList<>(island);
+            Collections.sort(sorted);
+            double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                    : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+            bestLines.computeIfAbsent(c.island(), k -> new ArrayList<>()).add(new double[]{x, sorted.get(sorted.size() - 1)});
+            medianLines.computeIfAbsent(c.island(), k -> new ArrayList<>()).add(new double[]{x, median});
+        }
+        double minY = scores.values().stream().flatMap(List::stream).mapToDouble(d -> d).min().orElse(0);
+        double maxY = scores.values().stream().flatMap(List::stream).mapToDouble(d -> d).max().orElse(1);
+        double lowY = minY;
+        double highY = maxY > minY ? maxY : minY + 1;
+        double maxX = Math.max(1, x);
+        StringBuilder svg = new StringBuilder();
+        svg.append(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+                width, height));
+        svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        String title = history.settings().map(s -> s.taskId() + " — run " + s.runId()).orElse("run");
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\">%s: best (solid) and median (dashed) score per island</text>%n",
+                left, escape(title)));
+        int plotW = width - left - right;
+        int plotH = height - top - bottom;
+        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n",
+                left, top, plotW, plotH));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%.4g</text>%n", 5, top + 10, highY));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%.4g</text>%n", 5, top + plotH, minY));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">evaluations (%d)</text>%n",
+                left + plotW / 2 - 40, height - 15, (int) maxX));
+        String[] colours = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+        int i = 0;
+        for (String island : bestLines.keySet()) {
+            String colour = colours[i % colours.length];
+            for (boolean median : new boolean[]{false, true}) {
+                List<double[]> points = (median ? medianLines : bestLines).get(island);
+                String path = points.stream().map(p -> String.format(Locale.ROOT, "%.1f,%.1f",
+                        left + p[0] / maxX * plotW, top + plotH - (p[1] - lowY) / (highY - lowY) * plotH))
+                        .collect(Collectors.joining(" "));
+                svg.append(String.format(Locale.ROOT,
+                        "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"%s points=\"%s\"/>%n",
+                        colour, median ? " stroke-dasharray=\"4 3\"" : "", path));
+            }
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n",
+                    width - right + 10, top + 15 + 16 * i, colour, escape(island)));
+            i++;
+        }
+        svg.append("</svg>\n");
+        return svg.toString();
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

@@ -1,0 +1,355 @@
+package io.galapagos.controller.run;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.galapagos.controller.island.Island;
+import io.galapagos.protocol.CborSerializable;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+
+/**
+ * A run: an event-sourced, sharded entity (id = run id) that starts its islands, sums their reports,
+ * keeps the run-wide budgets (wall clock over all sessions, early stop without improvement, target
+ * score) and completes once every island has finished. The iteration budget is split into island
+ * quotas, which the islands keep themselves.
+ */
+public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.State> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Run");
+
+    /** How often the run checks its wall clock. */
+    static final Duration TICK = Duration.ofSeconds(1);
+    /** How often, at most, the run persists the time it has run when nothing else happens. */
+    static final long CLOCK_PERSIST_MILLIS = 5_000;
+
+    public static void init(ActorSystem<?> system, RetentionCriteria retention, String role) {
+        ClusterSharding sharding = ClusterSharding.get(system);
+        BiConsumer<String, Island.Command> islands =
+                (islandId, command) -> sharding.entityRefFor(Island.TYPE_KEY, islandId).tell(command);
+        sharding.init(Entity.of(TYPE_KEY, entity -> create(
+                PersistenceId.of(entity.getEntityTypeKey().name(), entity.getEntityId()), islands, retention))
+                .withRole(role));
+    }
+
+    public static Behavior<Command> create(PersistenceId persistenceId, BiConsumer<String, Island.Command> islands,
+                                           RetentionCriteria retention) {
+        return Behaviors.withTimers(timers -> new Run(persistenceId, islands, retention, timers));
+    }
+
+    // ---- commands ------------------------------------------------------------------------------
+
+    public interface Command extends CborSerializable {
+    }
+
+    /** Start the run with these settings; a run that has started answers with what it has. */
+    public record Start(RunSettings settings, ActorRef<StatusReply<RunStatus>> replyTo) implements Command {
+    }
+
+    /** Continue a run that has started (after a stop or crash of the node). */
+    public record Resume(ActorRef<StatusReply<RunStatus>> replyTo) implements Command {
+    }
+
+    public record ReportProgress(IslandReport report) implements Command {
+    }
+
+    public record GetStatus(ActorRef<RunStatus> replyTo) implements Command {
+    }
+
+    enum Tick implements Command { INSTANCE }
+
+    // ---- events --------------------------------------------------------------------------------
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = RunStarted.class, name = "run-started"),
+            @JsonSubTypes.Type(value = ProgressRecorded.class, name = "progress-recorded"),
+            @JsonSubTypes.Type(value = ClockAdvanced.class, name = "clock-advanced"),
+            @JsonSubTypes.Type(value = RunStopped.class, name = "run-stopped"),
+            @JsonSubTypes.Type(value = RunCompleted.class, name = "run-completed")
+    })
+    public sealed interface Event extends CborSerializable
+            permits RunStarted, ProgressRecorded, ClockAdvanced, RunStopped, RunCompleted {
+        /** Run time, summed over sessions, when the event happened. */
+        long elapsedMillis();
+    }
+
+    public record RunStarted(RunSettings settings, long startedAtEpochMillis, long elapsedMillis) implements Event {
+    }
+
+    public record ProgressRecorded(IslandReport report, long elapsedMillis) implements Event {
+    }
+
+    public record ClockAdvanced(long elapsedMillis) implements Event {
+    }
+
+    public record RunStopped(String reason, long elapsedMillis) implements Event {
+    }
+
+    public record RunCompleted(String reason, long elapsedMillis) implements Event {
+    }
+
+    // ---- state ---------------------------------------------------------------------------------
+
+    /**
+     * @param evaluatedAtImprovement total evaluated candidates when the run's best last improved
+     */
+    public record State(Optional<RunSettings> settings, long startedAtEpochMillis, Map<Integer, IslandReport> islands,
+                        Optional<BestSummary> best, long evaluatedAtImprovement, long elapsedMillis,
+                        Optional<String> stopReason, Optional<String> completion) implements CborSerializable {
+
+        public State {
+            islands = Map.copyOf(islands);
+        }
+
+        static State empty() {
+            return new State(Optional.empty(), 0, Map.of(), Optional.empty(), 0, 0, Optional.empty(), Optional.empty());
+        }
+
+        public long evaluated() {
+            return islands.values().stream().mapToLong(IslandReport::evaluated).sum();
+        }
+
+        public boolean allIslandsFinished() {
+            return settings.isPresent() && islands.size() == settings.get().islands()
+                    && islands.values().stream().allMatch(IslandReport::finished);
+        }
+
+        State apply(Event event) {
+            if (event instanceof RunStarted e) {
+                return new State(Optional.of(e.settings()), e.startedAtEpochMillis(), Map.of(), Optional.empty(), 0,
+                        e.elapsedMillis(), Optional.empty(), Optional.empty());
+            } else if (event instanceof ProgressRecorded e) {
+                Map<Integer, IslandReport> next = new TreeMap<>(islands);
+                next.put(e.report().islandNo(), e.report());
+                State updated = new State(settings, startedAtEpochMillis, next, best, evaluatedAtImprovement,
+                        e.elapsedMillis(), stopReason, completion);
+                Optional<BestSummary> reported = e.report().best();
+                if (reported.isEmpty()) {
+                    return updated;
+                }
+                BestSummary candidate = reported.get();
+                boolean improves = best.map(b -> candidate.score() > b.score()).orElse(true);
+                boolean sameBest = best.map(b -> b.candidateId().equals(candidate.candidateId())).orElse(false);
+                if (improves) {
+                    return new State(settings, startedAtEpochMillis, next, reported, updated.evaluated(),
+                            e.elapsedMillis(), stopReason, completion);
+                } else if (sameBest) {
+                    return new State(settings, startedAtEpochMillis, next, reported, evaluatedAtImprovement,
+                            e.elapsedMillis(), stopReason, completion);
+                }
+                return updated;
+            } else if (event instanceof ClockAdvanced e) {
+                return new State(settings, startedAtEpochMillis, islands, best, evaluatedAtImprovement,
+                        e.elapsedMillis(), stopReason, completion);
+            } else if (event instanceof RunStopped e) {
+                return new State(settings, startedAtEpochMillis, islands, best, evaluatedAtImprovement,
+                        e.elapsedMillis(), Optional.of(e.reason()), completion);
+            } else if (event instanceof RunCompleted e) {
+                return new State(settings, startedAtEpochMillis, islands, best, evaluatedAtImprovement,
+                        e.elapsedMillis(), stopReason, Optional.of(e.reason()));
+            }
+            throw new IllegalArgumentException("unknown event " + event);
+        }
+
+        RunStatus status() {
+            RunStatus.Phase phase = settings.isEmpty() ? RunStatus.Phase.NOT_STARTED
+                    : completion.isPresent() ? RunStatus.Phase.COMPLETED
+                    : stopReason.isPresent() ? RunStatus.Phase.STOPPING : RunStatus.Phase.RUNNING;
+            return new RunStatus(phase, settings, List.copyOf(islands.values()), best, elapsedMillis,
+                    stopReason.or(() -> completion));
+        }
+    }
+
+    // ---- behavior ------------------------------------------------------------------------------
+
+    private final BiConsumer<String, Island.Command> islands;
+    private final RetentionCriteria retention;
+    private final TimerScheduler<Command> timers;
+    /** Run time of earlier sessions, and when this session began (the clock of a resumed run goes on). */
+    private long elapsedBeforeSession = 0;
+    private long sessionStartNanos = System.nanoTime();
+
+    private Run(PersistenceId persistenceId, BiConsumer<String, Island.Command> islands, RetentionCriteria retention,
+                TimerScheduler<Command> timers) {
+        super(persistenceId);
+        this.islands = islands;
+        this.retention = retention;
+        this.timers = timers;
+    }
+
+    @Override
+    public State emptyState() {
+        return State.empty();
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        return retention;
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+            elapsedBeforeSession = state.elapsedMillis();
+            sessionStartNanos = System.nanoTime();
+            if (state.settings().isPresent() && state.completion().isEmpty()) {
+                timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+                wakeIslands(state);
+            }
+        }).build();
+    }
+
+    @Override
+    public CommandHandler<Command, Event, State> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+                .onCommand(Start.class, this::onStart)
+                .onCommand(Resume.class, this::onResume)
+                .onCommand(ReportProgress.class, this::onReportProgress)
+                .onCommand(GetStatus.class, (state, get) -> Effect().none().thenRun(s -> get.replyTo().tell(s.status())))
+                .onCommand(Tick.class, this::onTick)
+                .build();
+    }
+
+    @Override
+    public EventHandler<State, Event> eventHandler() {
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+    }
+
+    private long elapsedNow() {
+        return elapsedBeforeSession + (System.nanoTime() - sessionStartNanos) / 1_000_000;
+    }
+
+    private Effect<Event, State> onStart(State state, Start start) {
+        if (state.settings().isPresent()) {
+            return Effect().none().thenRun(s -> {
+                wakeIslands(s);
+                start.replyTo().tell(StatusReply.success(s.status()));
+            });
+        }
+        return Effect().persist(new RunStarted(start.settings(), System.currentTimeMillis(), 0)).thenRun(s -> {
+            elapsedBeforeSession = 0;
+            sessionStartNanos = System.nanoTime();
+            timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+            wakeIslands(s);
+            start.replyTo().tell(StatusReply.success(s.status()));
+        });
+    }
+
+    private Effect<Event, State> onResume(State state, Resume resume) {
+        if (state.settings().isEmpty()) {
+            return Effect().none().thenRun(s -> resume.replyTo().tell(StatusReply.error("the run has not started")));
+        }
+        return Effect().none().thenRun(s -> {
+            wakeIslands(s);
+            resume.replyTo().tell(StatusReply.success(s.status()));
+        });
+    }
+
+    private Effect<Event, State> onReportProgress(State state, ReportProgress progress) {
+        IslandReport report = progress.report();
+        IslandReport previous = state.islands().get(report.islandNo());
+        if (state.settings().isEmpty() || state.completion().isPresent() || report.equals(previous)
+                || (previous != null && report.evaluated() < previous.evaluated())) {
+            return Effect().none();
+        }
+        List<Event> events = new ArrayList<>();
+        long now = elapsedNow();
+        events.add(new ProgressRecorded(report, now));
+        decide(state.apply(events.get(0)), now, events);
+        return Effect().persist(events).thenRun(this::afterPersist);
+    }
+
+    private Effect<Event, State> onTick(State state, Tick tick) {
+        if (state.settings().isEmpty() || state.completion().isPresent()) {
+            return Effect().none();
+        }
+        long now = elapsedNow();
+        List<Event> events = new ArrayList<>();
+        decide(state, now, events);
+        if (events.isEmpty() && now - state.elapsedMillis() >= CLOCK_PERSIST_MILLIS) {
+            events.add(new ClockAdvanced(now));
+        }
+        if (events.isEmpty()) {
+            return Effect().none().thenRun(this::afterPersist);
+        }
+        return Effect().persist(events).thenRun(this::afterPersist);
+    }
+
+    /** Adds a stop when a budget is spent, and the completion once every island has finished. */
+    private static void decide(State state, long now, List<Event> events) {
+        RunSettings settings = state.settings().orElseThrow();
+        Optional<String> stopped = state.stopReason();
+        if (stopped.isEmpty()) {
+            Optional<String> reason = Optional.empty();
+            if (state.best().isPresent() && settings.targetScore().isPresent()
+                    && state.best().get().score() >= settings.targetScore().get()) {
+                reason = Optional.of("target score " + settings.targetScore().get() + " reached");
+            } else if (settings.earlyStopAfter() > 0
+                    && state.evaluated() - state.evaluatedAtImprovement() >= settings.earlyStopAfter()) {
+                reason = Optional.of("no improvement in " + settings.earlyStopAfter() + " candidates");
+            } else if (now >= settings.wallClockMillis()) {
+                reason = Optional.of("wall-clock budget of " + Duration.ofMillis(settings.wallClockMillis()) + " spent");
+            }
+            if (reason.isPresent()) {
+                events.add(new RunStopped(reason.get(), now));
+                stopped = reason;
+            }
+        }
+        if (state.allIslandsFinished()) {
+            events.add(new RunCompleted(stopped.orElse("iteration budget spent"), now));
+        }
+    }
+
+    private void afterPersist(State state) {
+        if (state.completion().isPresent()) {
+            timers.cancel(Tick.INSTANCE);
+        } else if (state.stopReason().isPresent()) {
+            stopIslands(state);
+        }
+    }
+
+    private void wakeIslands(State state) {
+        RunSettings settings = state.settings().orElseThrow();
+        for (int n = 0; n < settings.islands(); n++) {
+            islands.accept(settings.islandId(n), new Island.Start(settings, n));
+        }
+        if (state.stopReason().isPresent()) {
+            stopIslands(state);
+        }
+    }
+
+    /** Tells every unfinished island to stop; repeated on each tick, since a message may be lost. */
+    private void stopIslands(State state) {
+        RunSettings settings = state.settings().orElseThrow();
+        for (int n = 0; n < settings.islands(); n++) {
+            IslandReport report = state.islands().get(n);
+            if (report == null || !report.finished()) {
+                islands.accept(settings.islandId(n), new Island.Stop(state.stopReason().orElseThrow()));
+            }
+        }
+    }
+}

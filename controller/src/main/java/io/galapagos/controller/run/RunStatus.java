@@ -1,0 +1,43 @@
+package io.galapagos.controller.run;
+
+import io.galapagos.protocol.CborSerializable;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** What a run reports about itself: phase, counters summed over its islands, the best program. */
+public record RunStatus(Phase phase, Optional<RunSettings> settings, List<IslandReport> islands,
+                        Optional<BestSummary> best, long elapsedMillis, Optional<String> reason)
+        implements CborSerializable {
+
+    public enum Phase { NOT_STARTED, RUNNING, STOPPING, COMPLETED }
+
+    public RunStatus {
+        islands = List.copyOf(islands);
+    }
+
+    public long proposed() {
+        return islands.stream().mapToLong(IslandReport::proposed).sum();
+    }
+
+    public long evaluated() {
+        return islands.stream().mapToLong(IslandReport::evaluated).sum();
+    }
+
+    public long failedProposals() {
+        return islands.stream().mapToLong(IslandReport::failedProposals).sum();
+    }
+
+    public long inFlight() {
+        return islands.stream().mapToLong(IslandReport::inFlight).sum();
+    }
+
+    /** Evaluated candidates that failed, by status, over all islands. */
+    public Map<String, Long> failures() {
+        Map<String, Long> total = new TreeMap<>();
+        islands.forEach(i -> i.failures().forEach((status, n) -> total.merge(status, n, Long::sum)));
+        return total;
+    }
+}

@@ -1,0 +1,58 @@
+package io.galapagos.controller;
+
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EngineConfigTest {
+
+    private static EngineConfig load(String overrides) {
+        return EngineConfig.from(ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference()).resolve());
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        EngineConfig c = load(String.join("\n",
+                "galapagos.run { iterations = 77, seed = 5, wall-clock = 2m, early-stop-after = 9, target-score = 0.5,",
+                "  cascade = [smoke, train, test], test-best = off, data-seed = 11 }",
+                "galapagos.islands { count = 3, in-flight = 4, grid-bins = 5, archive-size = 6, exploration-ratio = 0.3,",
+                "  exploitation-ratio = 0.6, elite-ratio = 0.2, inspirations = 1, top-programs = 2, migration-interval = 7,",
+                "  migration-rate = 3, recent-failures = 8, max-failed-proposals-in-a-row = 9, progress-interval = 250ms,",
+                "  resubmit-interval = 7s, snapshot-every = 50, keep-snapshots = 3 }",
+                "galapagos.dispatcher { job-timeout = 40s, max-attempts = 5, remembered-results = 99 }",
+                "galapagos.store { url = \"jdbc:postgresql://db/g\", user = u, password = p,",
+                "  profile = \"slick.jdbc.PostgresProfile$\", driver = org.postgresql.Driver, max-connections = 7 }"));
+        assertThat(c.run()).isEqualTo(new EngineConfig.RunDefaults(77, 5, Duration.ofMinutes(2), 9, Optional.of(0.5),
+                List.of("SMOKE", "TRAIN", "TEST"), false, 11));
+        assertThat(c.islandCount()).isEqualTo(3);
+        assertThat(c.islands()).isEqualTo(new io.galapagos.controller.island.IslandSettings(4, 5, 6, 0.3, 0.6, 0.2, 1, 2,
+                7, 3, 8, 9, 250, 7000));
+        assertThat(c.snapshotEvery()).isEqualTo(50);
+        assertThat(c.keepSnapshots()).isEqualTo(3);
+        assertThat(c.dispatcher()).isEqualTo(new io.galapagos.controller.dispatch.DispatcherSettings(
+                Duration.ofSeconds(40), 5, 99));
+        assertThat(c.store()).isEqualTo(new EngineConfig.Store("jdbc:postgresql://db/g", "u", "p",
+                "slick.jdbc.PostgresProfile$", "org.postgresql.Driver", 7));
+    }
+
+    @Test
+    void targetScoreOffMeansNoTarget() {
+        assertThat(load("").run().targetScore()).isEmpty();
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertThatThrownBy(() -> load("galapagos.run.cascade = [smoke, validate]"))
+                .hasMessageContaining("galapagos.run.cascade").hasMessageContaining("VALIDATE");
+        assertThatThrownBy(() -> load("galapagos.run.target-score = high")).hasMessageContaining("target-score");
+        assertThatThrownBy(() -> load("galapagos.islands.in-flight = 0")).hasMessageContaining("in-flight");
+        assertThatThrownBy(() -> load("galapagos.dispatcher.max-attempts = 0")).hasMessageContaining("max-attempts");
+        assertThatThrownBy(() -> load("galapagos.islands.count = lots")).hasMessageContaining("count");
+    }
+}

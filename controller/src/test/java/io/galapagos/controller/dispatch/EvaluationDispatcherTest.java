@@ -1,0 +1,141 @@
+package io.galapagos.controller.dispatch;
+
+import io.galapagos.protocol.EvaluationRequest;
+import io.galapagos.protocol.EvaluationResult;
+import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.protocol.WorkPulling;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dispatcher against workers played by probes: a probe that never answers is a hung worker, a
+ * stopped one is a dead worker (DeathWatch sees it terminate).
+ */
+class EvaluationDispatcherTest {
+
+    private static final ActorTestKit testKit = ActorTestKit.create();
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private final TestProbe<EvaluationResult> delivered = testKit.createTestProbe();
+
+    private ActorRef<WorkPulling.ToDispatcher> dispatcher(Duration jobTimeout, int maxAttempts) {
+        return testKit.spawn(EvaluationDispatcher.create(new DispatcherSettings(jobTimeout, maxAttempts, 100),
+                delivered.getRef()::tell));
+    }
+
+    private static EvaluationRequest request(String candidateId) {
+        return new EvaluationRequest(candidateId, candidateId, "r1/0", "fake", "class A {}", Optional.empty(),
+                List.of("SMOKE", "TRAIN"), Optional.empty(), 42, EvaluationRequest.Purpose.SELECTION);
+    }
+
+    private static EvaluationResult ok(EvaluationRequest request) {
+        return new EvaluationResult(request.evaluationId(), request.candidateId(), request.islandId(), request.purpose(),
+                EvaluationStatus.OK, 1.0, Map.of(), "", "TRAIN", 1, "w");
+    }
+
+    @Test
+    void jobOfAWorkerThatDiesMidJobGoesToAnotherWorker() {
+        var dispatcher = dispatcher(Duration.ofMinutes(5), 3);
+        TestProbe<WorkPulling.ToWorker> dying = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(dying.getRef(), 1, List.of()));
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        WorkPulling.Job first = dying.expectMessageClass(WorkPulling.Job.class);
+
+        TestProbe<WorkPulling.ToWorker> healthy = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(healthy.getRef(), 1, List.of()));
+        healthy.expectNoMessage(Duration.ofMillis(100));
+        dying.stop();
+
+        WorkPulling.Job second = healthy.expectMessageClass(WorkPulling.Job.class);
+        assertThat(second.request()).isEqualTo(first.request());
+        dispatcher.tell(new WorkPulling.JobCompleted(healthy.getRef(), second.jobId(), ok(second.request())));
+        assertThat(delivered.receiveMessage().candidateId()).isEqualTo("c1");
+        delivered.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void jobOfAHungWorkerIsRequeuedAfterItsDeadlineAndItsLateResultIsIgnored() {
+        var dispatcher = dispatcher(Duration.ofMillis(300), 3);
+        TestProbe<WorkPulling.ToWorker> hung = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(hung.getRef(), 1, List.of()));
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        WorkPulling.Job first = hung.expectMessageClass(WorkPulling.Job.class);
+
+        TestProbe<WorkPulling.ToWorker> healthy = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(healthy.getRef(), 1, List.of()));
+        WorkPulling.Job second = healthy.expectMessageClass(WorkPulling.Job.class, Duration.ofSeconds(5));
+        assertThat(second.request()).isEqualTo(first.request());
+        dispatcher.tell(new WorkPulling.JobCompleted(healthy.getRef(), second.jobId(), ok(second.request())));
+        assertThat(delivered.receiveMessage().status()).isEqualTo(EvaluationStatus.OK);
+
+        dispatcher.tell(new WorkPulling.JobCompleted(hung.getRef(), first.jobId(), ok(first.request())));
+        delivered.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    void candidateThatFailsWorkersRepeatedlyIsQuarantinedAsSandboxCrash() {
+        var dispatcher = dispatcher(Duration.ofMinutes(5), 2);
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("poison")));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            TestProbe<WorkPulling.ToWorker> worker = testKit.createTestProbe();
+            dispatcher.tell(new WorkPulling.WorkerReady(worker.getRef(), 1, List.of()));
+            worker.expectMessageClass(WorkPulling.Job.class);
+            worker.stop();
+        }
+        EvaluationResult result = delivered.receiveMessage();
+        assertThat(result.status()).isEqualTo(EvaluationStatus.SANDBOX_CRASH);
+        assertThat(result.feedback()).contains("quarantined").contains("2 workers").contains("died");
+    }
+
+    @Test
+    void workerGetsNoMoreJobsThanItHasFreeSlots() {
+        var dispatcher = dispatcher(Duration.ofMinutes(5), 3);
+        for (int i = 0; i < 5; i++) {
+            dispatcher.tell(new EvaluationDispatcher.Submit(request("c" + i)));
+        }
+        TestProbe<WorkPulling.ToWorker> worker = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(worker.getRef(), 2, List.of()));
+        List<WorkPulling.ToWorker> jobs = worker.receiveSeveralMessages(2);
+        worker.expectNoMessage(Duration.ofMillis(200));
+
+        // announced again while both jobs run: still no free slot
+        List<Long> running = jobs.stream().map(j -> ((WorkPulling.Job) j).jobId()).toList();
+        dispatcher.tell(new WorkPulling.WorkerReady(worker.getRef(), 0, running));
+        worker.expectNoMessage(Duration.ofMillis(100));
+
+        WorkPulling.Job done = (WorkPulling.Job) jobs.get(0);
+        dispatcher.tell(new WorkPulling.JobCompleted(worker.getRef(), done.jobId(), ok(done.request())));
+        dispatcher.tell(new WorkPulling.WorkerReady(worker.getRef(), 1, List.of(running.get(1))));
+        assertThat(worker.expectMessageClass(WorkPulling.Job.class).request().candidateId()).isEqualTo("c2");
+    }
+
+    @Test
+    void submissionsOfAnEvaluationItKnowsAreIgnoredAndAFinishedOneGetsItsResultAgain() {
+        var dispatcher = dispatcher(Duration.ofMinutes(5), 3);
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        TestProbe<WorkPulling.ToWorker> worker = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(worker.getRef(), 4, List.of()));
+        WorkPulling.Job job = worker.expectMessageClass(WorkPulling.Job.class);
+        worker.expectNoMessage(Duration.ofMillis(200));
+        dispatcher.tell(new WorkPulling.JobCompleted(worker.getRef(), job.jobId(), ok(job.request())));
+        EvaluationResult first = delivered.receiveMessage();
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        assertThat(delivered.receiveMessage()).isEqualTo(first);
+        worker.expectNoMessage(Duration.ofMillis(200));
+    }
+}

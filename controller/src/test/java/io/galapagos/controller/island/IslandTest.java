@@ -1,0 +1,215 @@
+package io.galapagos.controller.island;
+
+import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.Fixtures;
+import io.galapagos.controller.generation.Proposal;
+import io.galapagos.controller.generation.SolutionGenerator;
+import io.galapagos.controller.generation.Usage;
+import io.galapagos.controller.run.IslandReport;
+import io.galapagos.controller.run.Run;
+import io.galapagos.controller.run.RunSettings;
+import io.galapagos.protocol.EvaluationRequest;
+import io.galapagos.protocol.EvaluationResult;
+import io.galapagos.protocol.EvaluationStatus;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IslandTest {
+
+    private static final ActorTestKit testKit = ActorTestKit.create(
+            EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+
+    record Sent(String islandId, Island.Command command) {
+    }
+
+    private final TestProbe<EvaluationRequest> submitted = testKit.createTestProbe();
+    private final TestProbe<Run.Command> run = testKit.createTestProbe();
+    private final TestProbe<Sent> neighbours = testKit.createTestProbe();
+
+    /** Proposes the parent with a comment naming the proposal, so every child differs. */
+    private final SolutionGenerator generator = request -> CompletableFuture.completedFuture(
+            new Proposal.Code(request.parent().code() + "\n// child " + request.sequence(), "test", "comment", Usage.NONE));
+
+    private final IslandEnvironment environment = new IslandEnvironment() {
+        @Override
+        public void submit(EvaluationRequest request) {
+            submitted.getRef().tell(request);
+        }
+
+        @Override
+        public void tellIsland(String islandId, Island.Command command) {
+            neighbours.getRef().tell(new Sent(islandId, command));
+        }
+
+        @Override
+        public void tellRun(String runId, Run.Command command) {
+            run.getRef().tell(command);
+        }
+
+        @Override
+        public SolutionGenerator generator(RunSettings settings) {
+            return generator;
+        }
+    };
+
+    private final EventSourcedBehaviorTestKit<Island.Command, Island.Event, Island.State> island =
+            EventSourcedBehaviorTestKit.create(testKit.system(),
+                    Island.create("r1/0", PersistenceId.of("Island", "r1/0"), environment, RetentionCriteria.disabled()));
+
+    @AfterEach
+    void clear() {
+        island.clear();
+    }
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private static EvaluationResult ok(EvaluationRequest request, double score) {
+        return new EvaluationResult(request.evaluationId(), request.candidateId(), request.islandId(), request.purpose(),
+                EvaluationStatus.OK, score, Map.of("value", score), "fine", "TRAIN", 1, "w");
+    }
+
+    private EvaluationRequest startAndEvaluateSeed(RunSettings settings, double seedScore) {
+        island.runCommand(new Island.Start(settings, 0));
+        EvaluationRequest seed = submitted.receiveMessage();
+        island.runCommand(new Island.EvaluationArrived(ok(seed, seedScore)));
+        return seed;
+    }
+
+    @Test
+    void seedsOnceAndSubmitsTheInitialProgram() {
+        var result = island.runCommand(new Island.Start(Fixtures.runSettings(1, 10, 2), 0));
+        assertThat(result.events()).hasSize(2);
+        assertThat(result.events().get(0)).isInstanceOf(Island.Seeded.class);
+        Island.CandidateProposed seed = (Island.CandidateProposed) result.events().get(1);
+        assertThat(seed.candidateId()).isEqualTo("r1/0/0");
+        assertThat(seed.code()).isEqualTo(Fixtures.SEED_CODE);
+        EvaluationRequest request = submitted.receiveMessage();
+        assertThat(request.candidateId()).isEqualTo("r1/0/0");
+        assertThat(request.cascade()).containsExactly("SMOKE", "TRAIN");
+
+        assertThat(island.runCommand(new Island.Start(Fixtures.runSettings(1, 10, 2), 0)).events()).isEmpty();
+    }
+
+    @Test
+    void keepsTheConfiguredNumberOfCandidatesInFlightAndReplacesEachAsItCompletes() {
+        startAndEvaluateSeed(Fixtures.runSettings(1, 10, 3), 1.0);
+        List<EvaluationRequest> inFlight = new ArrayList<>(submitted.receiveSeveralMessages(3));
+        submitted.expectNoMessage(Duration.ofMillis(200));
+        assertThat(island.getState().pending()).hasSize(3);
+
+        island.runCommand(new Island.EvaluationArrived(ok(inFlight.get(0), 0.5)));
+        EvaluationRequest replacement = submitted.receiveMessage();
+        assertThat(replacement.candidateId()).isNotIn(inFlight.stream().map(EvaluationRequest::candidateId).toList());
+        submitted.expectNoMessage(Duration.ofMillis(100));
+        assertThat(island.getState().pending()).hasSize(3);
+    }
+
+    @Test
+    void ignoresAResultThatArrivesTwice() {
+        EvaluationRequest seed = startAndEvaluateSeed(Fixtures.runSettings(1, 10, 1), 1.0);
+        assertThat(island.runCommand(new Island.EvaluationArrived(ok(seed, 1.0))).events()).isEmpty();
+        assertThat(island.getState().evaluated()).isEqualTo(1);
+    }
+
+    @Test
+    void newIslandBestIsTestedOnTheHeldOutSplitAndRecordedNextToTrain() {
+        island.runCommand(new Island.Start(Fixtures.runSettings(1, 10, 1, true), 0));
+        EvaluationRequest seed = submitted.receiveMessage();
+        var result = island.runCommand(new Island.EvaluationArrived(ok(seed, 2.0)));
+        assertThat(result.events()).hasSize(2);
+        assertThat(result.events().get(1)).isEqualTo(new Island.BestChanged("r1/0/0", 2.0));
+        List<EvaluationRequest> next = submitted.receiveSeveralMessages(2);
+        EvaluationRequest test = next.stream().filter(r -> r.purpose() == EvaluationRequest.Purpose.HELD_OUT_TEST)
+                .findFirst().orElseThrow();
+        assertThat(test.candidateId()).isEqualTo("r1/0/0");
+        assertThat(test.cascade()).containsExactly("TEST");
+
+        island.runCommand(new Island.EvaluationArrived(ok(test, 1.5)));
+        assertThat(island.getState().best().orElseThrow().testScore()).contains(1.5);
+        assertThat(island.getState().best().orElseThrow().score()).isEqualTo(2.0);
+        assertThat(island.getState().pendingTests()).isEmpty();
+    }
+
+    @Test
+    void recoveredIslandResubmitsUnevaluatedCandidates() {
+        startAndEvaluateSeed(Fixtures.runSettings(1, 10, 2), 1.0);
+        List<String> pending = submitted.receiveSeveralMessages(2).stream().map(EvaluationRequest::candidateId).toList();
+
+        island.restart();
+
+        List<String> resubmitted = submitted.receiveSeveralMessages(2).stream()
+                .map(EvaluationRequest::candidateId).toList();
+        assertThat(resubmitted).containsExactlyInAnyOrderElementsOf(pending);
+        assertThat(island.getState().pending().keySet()).containsExactlyInAnyOrderElementsOf(pending);
+        assertThat(island.getState().evaluated()).isEqualTo(1);
+    }
+
+    @Test
+    void neverProposesBeyondItsQuotaAndReportsFinished() {
+        RunSettings settings = Fixtures.runSettings(1, 3, 4);
+        startAndEvaluateSeed(settings, 1.0);
+        List<EvaluationRequest> children = submitted.receiveSeveralMessages(2);
+        submitted.expectNoMessage(Duration.ofMillis(200));
+        for (EvaluationRequest child : children) {
+            island.runCommand(new Island.EvaluationArrived(ok(child, 0.1)));
+        }
+        assertThat(island.getState().proposed()).isEqualTo(3);
+        assertThat(island.getState().evaluated()).isEqualTo(3);
+        IslandReport last = null;
+        while (last == null || !last.finished()) {
+            last = ((Run.ReportProgress) run.receiveMessage()).report();
+        }
+        assertThat(last.evaluated()).isEqualTo(3);
+    }
+
+    @Test
+    void stoppedIslandProposesNothingMoreAndFinishesWhatIsInFlight() {
+        startAndEvaluateSeed(Fixtures.runSettings(1, 100, 1), 1.0);
+        EvaluationRequest child = submitted.receiveMessage();
+        island.runCommand(new Island.Stop("target score reached"));
+        island.runCommand(new Island.EvaluationArrived(ok(child, 0.5)));
+        submitted.expectNoMessage(Duration.ofMillis(200));
+        assertThat(island.getState().stopped()).contains("target score reached");
+        assertThat(island.getState().pending()).isEmpty();
+    }
+
+    @Test
+    void migrantsGoToTheRingNeighbourAndReceiversIgnoreProgramsTheyHold() {
+        RunSettings settings = Fixtures.runSettings(2, 100, 1, true);
+        startAndEvaluateSeed(settings, 1.0);
+        for (int i = 0; i < 2; i++) {
+            EvaluationRequest child = submitted.receiveMessage();
+            if (child.purpose() == EvaluationRequest.Purpose.HELD_OUT_TEST) {
+                child = submitted.receiveMessage();
+            }
+            island.runCommand(new Island.EvaluationArrived(ok(child, 0.5 + i)));
+        }
+        Sent sent = neighbours.receiveMessage();
+        assertThat(sent.islandId()).isEqualTo("r1/1");
+        Island.Migrants migrants = (Island.Migrants) sent.command();
+        assertThat(migrants.programs()).hasSize(1);
+
+        Individual foreign = new Individual("r1/1/5", Fixtures.SEED_CODE + "\n// foreign", 9.0, Map.of("value", 9.0),
+                "", "r1/1", java.util.Optional.empty(), java.util.Optional.empty());
+        assertThat(island.runCommand(new Island.Migrants("r1/1", List.of(foreign))).events()).hasSize(1);
+        assertThat(island.getState().population().members()).containsKey("r1/1/5");
+        assertThat(island.runCommand(new Island.Migrants("r1/1", List.of(foreign))).events()).isEmpty();
+    }
+}

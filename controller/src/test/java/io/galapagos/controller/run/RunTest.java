@@ -1,0 +1,148 @@
+package io.galapagos.controller.run;
+
+import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.Fixtures;
+import io.galapagos.controller.island.Island;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunTest {
+
+    private static final ActorTestKit testKit = ActorTestKit.create(
+            EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+
+    record Sent(String islandId, Island.Command command) {
+    }
+
+    private final TestProbe<Sent> islands = testKit.createTestProbe();
+    private final TestProbe<StatusReply<RunStatus>> replies = testKit.createTestProbe();
+
+    private final EventSourcedBehaviorTestKit<Run.Command, Run.Event, Run.State> run =
+            EventSourcedBehaviorTestKit.create(testKit.system(), Run.create(PersistenceId.of("Run", "r1"),
+                    (id, command) -> islands.getRef().tell(new Sent(id, command)), RetentionCriteria.disabled()));
+
+    @AfterEach
+    void clear() {
+        run.clear();
+    }
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private static IslandReport report(int island, long evaluated, double best, boolean finished) {
+        return new IslandReport(island, evaluated, evaluated, 0, Map.of(), 0,
+                Optional.of(new BestSummary("r1/" + island + "/1", "r1/" + island, best, Optional.empty())), finished);
+    }
+
+    private void start(RunSettingsChange change) {
+        run.runCommand(new Run.Start(change.apply(Fixtures.runSettings(2, 10, 1)), replies.getRef()));
+        assertThat(replies.receiveMessage().isSuccess()).isTrue();
+        islands.receiveSeveralMessages(2);
+    }
+
+    interface RunSettingsChange {
+        RunSettings apply(RunSettings settings);
+    }
+
+    @Test
+    void startRecordsTheSettingsAndStartsEveryIsland() {
+        var result = run.runCommand(new Run.Start(Fixtures.runSettings(2, 10, 1), replies.getRef()));
+        assertThat(result.event()).isInstanceOf(Run.RunStarted.class);
+        List<Sent> sent = islands.receiveSeveralMessages(2);
+        assertThat(sent).extracting(Sent::islandId).containsExactly("r1/0", "r1/1");
+        assertThat(sent).allMatch(s -> s.command() instanceof Island.Start);
+        assertThat(replies.receiveMessage().getValue().phase()).isEqualTo(RunStatus.Phase.RUNNING);
+    }
+
+    @Test
+    void completesOnceEveryIslandHasFinished() {
+        start(s -> s);
+        run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, true)));
+        assertThat(run.getState().completion()).isEmpty();
+        var result = run.runCommand(new Run.ReportProgress(report(1, 5, 2.0, true)));
+        assertThat(result.events()).hasSize(2).last().isInstanceOf(Run.RunCompleted.class);
+        assertThat(run.getState().status().phase()).isEqualTo(RunStatus.Phase.COMPLETED);
+        assertThat(run.getState().status().evaluated()).isEqualTo(10);
+        assertThat(run.getState().best().orElseThrow().score()).isEqualTo(2.0);
+    }
+
+    @Test
+    void stopsEveryIslandWhenTheTargetScoreIsReached() {
+        start(s -> new RunSettings(s.runId(), s.taskId(), s.seed(), s.islands(), s.iterations(), s.wallClockMillis(),
+                s.earlyStopAfter(), Optional.of(1.5), s.cascade(), s.testBest(), s.dataDirectory(), s.dataSeed(),
+                s.initialProgram(), s.featureMetric(), s.island()));
+        var result = run.runCommand(new Run.ReportProgress(report(0, 2, 1.7, false)));
+        assertThat(result.events()).last().isInstanceOf(Run.RunStopped.class);
+        List<Sent> stops = islands.receiveSeveralMessages(2);
+        assertThat(stops).allMatch(s -> s.command() instanceof Island.Stop);
+    }
+
+    @Test
+    void stopsAfterTheConfiguredNumberOfCandidatesWithoutImprovement() {
+        start(s -> new RunSettings(s.runId(), s.taskId(), s.seed(), s.islands(), s.iterations(), s.wallClockMillis(),
+                4, s.targetScore(), s.cascade(), s.testBest(), s.dataDirectory(), s.dataSeed(),
+                s.initialProgram(), s.featureMetric(), s.island()));
+        run.runCommand(new Run.ReportProgress(report(0, 1, 1.0, false)));
+        run.runCommand(new Run.ReportProgress(report(1, 3, 0.5, false)));
+        assertThat(run.getState().stopReason()).isEmpty();
+        var result = run.runCommand(new Run.ReportProgress(report(1, 4, 0.5, false)));
+        assertThat(result.events()).last().isEqualTo(new Run.RunStopped("no improvement in 4 candidates",
+                ((Run.RunStopped) result.events().get(1)).elapsedMillis()));
+    }
+
+    @Test
+    void stopsWhenTheWallClockBudgetIsSpentAndKeepsTheClockOverARestart() {
+        start(s -> new RunSettings(s.runId(), s.taskId(), s.seed(), s.islands(), s.iterations(), 1,
+                s.earlyStopAfter(), s.targetScore(), s.cascade(), s.testBest(), s.dataDirectory(), s.dataSeed(),
+                s.initialProgram(), s.featureMetric(), s.island()));
+        var result = run.runCommand(Run.Tick.INSTANCE);
+        assertThat(result.events()).hasSize(1).first().isInstanceOf(Run.RunStopped.class);
+        assertThat(((Run.RunStopped) result.event()).reason()).contains("wall-clock");
+        long elapsed = run.getState().elapsedMillis();
+        assertThat(elapsed).isPositive();
+        run.restart();
+        assertThat(run.getState().elapsedMillis()).isEqualTo(elapsed);
+        assertThat(run.getState().status().phase()).isEqualTo(RunStatus.Phase.STOPPING);
+    }
+
+    @Test
+    void ignoresRepeatedAndStaleReports() {
+        start(s -> s);
+        run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, false)));
+        assertThat(run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, false))).events()).isEmpty();
+        assertThat(run.runCommand(new Run.ReportProgress(report(0, 3, 1.0, false))).events()).isEmpty();
+        assertThat(run.getState().evaluated()).isEqualTo(5);
+    }
+
+    @Test
+    void recoveredRunKeepsItsTotalsAndWakesItsIslands() {
+        start(s -> s);
+        run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, false)));
+        run.restart();
+        List<Sent> woken = islands.receiveSeveralMessages(2);
+        assertThat(woken).allMatch(s -> s.command() instanceof Island.Start);
+        assertThat(run.getState().evaluated()).isEqualTo(5);
+        assertThat(run.getState().best().orElseThrow().score()).isEqualTo(1.0);
+    }
+
+    @Test
+    void resumeOfARunThatNeverStartedIsAnError() {
+        run.runCommand(new Run.Resume(replies.getRef()));
+        assertThat(replies.receiveMessage().isError()).isTrue();
+    }
+}

@@ -1,0 +1,79 @@
+package io.galapagos.deploy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.EngineConfig;
+import io.galapagos.controller.report.RunHistory;
+import io.galapagos.deploy.engine.EmbeddedNode;
+import io.galapagos.deploy.engine.RunSession;
+import io.galapagos.simulators.Task;
+import io.galapagos.simulators.TaskRegistry;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code galapagos resume}: continues a stopped or crashed run with the settings it started with. */
+@Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue a stopped or crashed run.")
+public final class ResumeCommand implements Callable<Integer> {
+
+    @Option(names = "--out", required = true, description = "output directory of the run")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Path outDir = out.toAbsolutePath().normalize();
+        Config config;
+        Task<?> task;
+        try {
+            config = storedRunConfig(outDir, ConfigFactory.empty());
+            EngineConfig.from(config);
+            RunHistory history = readHistory(outDir);
+            if (history.settings().isEmpty()) {
+                throw new IllegalArgumentException(outDir + " holds no started run");
+            }
+            task = TaskRegistry.load().require(history.settings().get().taskId());
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
+            return Galapagos.EXIT_USAGE;
+        }
+        return RunCommand.execute(config, outDir, task, RunSession::resume, spec.commandLine());
+    }
+
+    /** The configuration a run in {@code outDir} was started with (its copy of the --config file). */
+    static Config storedRunConfig(Path outDir, Config overrides) {
+        if (!Files.isDirectory(outDir.resolve("journal"))) {
+            throw new IllegalArgumentException(outDir + " holds no run (no journal directory)");
+        }
+        Path saved = outDir.resolve("galapagos.conf");
+        return EmbeddedNode.config(outDir, Files.exists(saved) ? Optional.of(saved) : Optional.empty(), overrides);
+    }
+
+    /** Reads a run's history with a local actor system that only queries the journal. */
+    static RunHistory readHistory(Path outDir) {
+        Config config = storedRunConfig(outDir, ConfigFactory.parseString(
+                "pekko.actor.provider = local\npekko.loglevel = ERROR"));
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "galapagos-reader", config);
+        try {
+            return RunHistory.load(system, RunSession.RUN_ID, Duration.ofMinutes(2));
+        } finally {
+            system.terminate();
+            try {
+                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // the history is read; a slow shutdown changes nothing
+            }
+        }
+    }
+}

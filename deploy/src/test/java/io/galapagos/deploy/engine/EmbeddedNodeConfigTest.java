@@ -1,0 +1,46 @@
+package io.galapagos.deploy.engine;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EmbeddedNodeConfigTest {
+
+    @Test
+    void journalLivesUnderTheOutputDirectoryUnlessTheUserFileSaysOtherwise(@TempDir Path dir) throws Exception {
+        Config defaults = EmbeddedNode.config(dir, Optional.empty(), ConfigFactory.empty());
+        assertThat(defaults.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"))
+                .startsWith("jdbc:h2:file:" + dir.resolve("journal")).contains("DATABASE_TO_UPPER=false")
+                .contains("AUTO_SERVER=TRUE");
+
+        Path file = dir.resolve("user.conf");
+        Files.writeString(file, "galapagos.store.url = \"jdbc:postgresql://db/galapagos\"\ngalapagos.worker.slots = 3\n");
+        Config user = EmbeddedNode.config(dir, Optional.of(file), ConfigFactory.empty());
+        assertThat(user.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"))
+                .isEqualTo("jdbc:postgresql://db/galapagos");
+        assertThat(EmbeddedNode.workerSlots(user)).isEqualTo(3);
+
+        Config flags = EmbeddedNode.config(dir, Optional.of(file), ConfigFactory.parseMap(Map.of("galapagos.worker.slots", 5)));
+        assertThat(EmbeddedNode.workerSlots(flags)).isEqualTo(5);
+    }
+
+    @Test
+    void workerKeysAreRead(@TempDir Path dir) {
+        Config zero = EmbeddedNode.config(dir, Optional.empty(), ConfigFactory.parseMap(Map.of(
+                "galapagos.worker.slots", 0, "galapagos.worker.announce-interval", "7s")));
+        assertThat(EmbeddedNode.workerSlots(zero)).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(zero.getDuration("galapagos.worker.announce-interval")).isEqualTo(Duration.ofSeconds(7));
+        Config negative = EmbeddedNode.config(dir, Optional.empty(), ConfigFactory.parseMap(Map.of("galapagos.worker.slots", -1)));
+        assertThatThrownBy(() -> EmbeddedNode.workerSlots(negative)).hasMessageContaining("galapagos.worker.slots");
+    }
+}
