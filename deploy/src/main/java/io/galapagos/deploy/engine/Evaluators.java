@@ -6,7 +6,8 @@ import io.galapagos.controller.generation.SolutionGenerator;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
-import io.galapagos.worker.InProcessEvaluator;
+import io.galapagos.worker.SandboxEvaluator;
+import io.galapagos.worker.sandbox.SandboxSettings;
 
 import java.util.function.Function;
 
@@ -16,9 +17,13 @@ public final class Evaluators {
     private Evaluators() {
     }
 
-    /** The evaluator of this node's worker, with {@code galapagos.worker.slots} slots. */
+    /**
+     * The evaluator of this node's worker: the sandbox's child JVMs, one per
+     * {@code galapagos.worker.slots} slot. Candidate code never runs in the node's own JVM.
+     */
     public static CandidateEvaluator forNode(Config config, TaskRegistry tasks) {
-        return new InProcessEvaluator(tasks, EmbeddedNode.workerSlots(config), "embedded-worker");
+        SandboxSettings sandbox = SandboxSettings.fromConfig(config).withSlots(EmbeddedNode.workerSlots(config));
+        return SandboxEvaluator.start(sandbox, "embedded-worker");
     }
 
     /** The offline mutation engine: the embedded default when no model is configured. */
