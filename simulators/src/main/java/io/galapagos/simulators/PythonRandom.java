@@ -119,6 +119,28 @@ public final class PythonRandom {
         return y;
     }
 
+    /** numpy's legacy {@code randint(low, high)} (high exclusive): masked rejection on 32-bit words. */
+    public int numpyRandint(int low, int high) {
+        long range = (long) high - 1 - low;
+        if (range < 0) {
+            throw new IllegalArgumentException("empty range [" + low + ", " + high + ")");
+        }
+        if (range == 0) {
+            return low;
+        }
+        long mask = range;
+        mask |= mask >>> 1;
+        mask |= mask >>> 2;
+        mask |= mask >>> 4;
+        mask |= mask >>> 8;
+        mask |= mask >>> 16;
+        long value;
+        do {
+            value = nextUInt32() & mask;
+        } while (value > range);
+        return (int) (low + value);
+    }
+
     /** {@code random()}: a 53-bit double in [0, 1) from two words. */
     public double random() {
         int a = nextWord() >>> 5;

@@ -30,6 +30,11 @@ public final class SplitMix64 {
         return (int) (((next() >>> 32) * n) >>> 32);
     }
 
+    /** A uniform integer in {@code [low, high]}. */
+    public int between(int low, int high) {
+        return low + below(high - low + 1);
+    }
+
     /** A double in {@code [0, 1)} from the top 53 bits. */
     public double nextDouble() {
         return (next() >>> 11) * 0x1.0p-53;

@@ -2,7 +2,7 @@ package io.galapagos.simulators.cloudcast;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.galapagos.simulators.prng.SplitMix64;
+import io.galapagos.simulators.SplitMix64;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Split;
 import io.galapagos.simulators.WorkloadException;
-import io.galapagos.simulators.prng.MersenneTwister;
+import io.galapagos.simulators.PythonRandom;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ public final class PlacementCases {
      * {@code randint(1, 10)}, {@code randint(5, 10)} (high exclusive) for size, rate and SLO.
      */
     public static List<PlacementCase> generate(long seed, int count) {
-        MersenneTwister mt = MersenneTwister.numpy(seed);
+        PythonRandom mt = PythonRandom.initGenrand(seed);
         List<PlacementCase> cases = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int gpus = mt.numpyRandint(5, 10);

@@ -1,6 +1,6 @@
 package io.galapagos.simulators.txn;
 
-import io.galapagos.simulators.prng.SplitMix64;
+import io.galapagos.simulators.SplitMix64;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -6,8 +6,8 @@ import io.galapagos.simulators.Candidates;
 import io.galapagos.simulators.EvaluationReport;
 import io.galapagos.simulators.Evaluator;
 import io.galapagos.simulators.Split;
-import io.galapagos.simulators.prng.MersenneTwister;
-import io.galapagos.simulators.prng.SplitMix64;
+import io.galapagos.simulators.PythonRandom;
+import io.galapagos.simulators.SplitMix64;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,11 +54,11 @@ class TxnFidelityTest {
     void shippedSeedProcedureWithCPythonRandomReproducesTheOriginalSchedules() {
         int[] expectedTotals = {369, 378, 376, 365, 366, 367, 368, 355, 360, 360};
         for (int seed = 0; seed < 10; seed++) {
-            MersenneTwister mt = MersenneTwister.python(seed);
+            PythonRandom mt = PythonRandom.seeded(seed);
             List<int[]> schedules = new ArrayList<>();
             int total = 0;
             for (Workload w : published) {
-                int[] order = sampledSmf(w, mt::pythonRandbelow, mt::pythonRandom);
+                int[] order = sampledSmf(w, mt::randbelow, mt::random);
                 schedules.add(order);
                 total += w.makespan(order);
             }
