@@ -124,7 +124,7 @@ class IslandTest {
     @Test
     void ignoresAResultThatArrivesTwice() {
         EvaluationRequest seed = startAndEvaluateSeed(Fixtures.runSettings(1, 10, 1), 1.0);
-        assertThat(island.runCommand(new Island.EvaluationArrived(ok(seed, 1.0))).events()).isEmpty();
+        assertThat(withoutProposals(island.runCommand(new Island.EvaluationArrived(ok(seed, 1.0))).events())).isEmpty();
         assertThat(island.getState().evaluated()).isEqualTo(1);
     }
 
@@ -133,7 +133,8 @@ class IslandTest {
         island.runCommand(new Island.Start(Fixtures.runSettings(1, 10, 1, true), 0));
         EvaluationRequest seed = submitted.receiveMessage();
         var result = island.runCommand(new Island.EvaluationArrived(ok(seed, 2.0)));
-        assertThat(result.events()).hasSize(2);
+        // the first child's proposal may already have been persisted by the time the test kit reads the journal
+        assertThat(withoutProposals(result.events())).hasSize(2);
         assertThat(result.events().get(1)).isEqualTo(new Island.BestChanged("r1/0/0", 2.0));
         List<EvaluationRequest> next = submitted.receiveSeveralMessages(2);
         EvaluationRequest test = next.stream().filter(r -> r.purpose() == EvaluationRequest.Purpose.HELD_OUT_TEST)
@@ -208,8 +209,17 @@ class IslandTest {
 
         Individual foreign = new Individual("r1/1/5", Fixtures.SEED_CODE + "\n// foreign", 9.0, Map.of("value", 9.0),
                 "", "r1/1", java.util.Optional.empty(), java.util.Optional.empty());
-        assertThat(island.runCommand(new Island.Migrants("r1/1", List.of(foreign))).events()).hasSize(1);
+        assertThat(withoutProposals(island.runCommand(new Island.Migrants("r1/1", List.of(foreign))).events()))
+                .singleElement().isInstanceOf(Island.MigrantsAccepted.class);
         assertThat(island.getState().population().members()).containsKey("r1/1/5");
-        assertThat(island.runCommand(new Island.Migrants("r1/1", List.of(foreign))).events()).isEmpty();
+        assertThat(withoutProposals(island.runCommand(new Island.Migrants("r1/1", List.of(foreign))).events())).isEmpty();
+    }
+
+    /**
+     * Proposals answer asynchronously (piped to the island), so a command's persisted events may include a
+     * child proposed in between; the assertions about a command's own events leave those out.
+     */
+    private static List<Island.Event> withoutProposals(List<Island.Event> events) {
+        return events.stream().filter(e -> !(e instanceof Island.CandidateProposed)).toList();
     }
 }
