@@ -50,7 +50,7 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, int islandCo
                     i.getInt("max-failed-proposals-in-a-row"), i.getDuration("progress-interval").toMillis(),
                     i.getDuration("resubmit-interval").toMillis());
             DispatcherSettings dispatcher = new DispatcherSettings(d.getDuration("job-timeout"), d.getInt("max-attempts"),
-                    d.getInt("remembered-results"));
+                    d.getInt("remembered-results"), d.getInt("worker-quarantine-after"), d.getDuration("worker-quarantine"));
             Store store = new Store(s.getString("url"), s.getString("user"), s.getString("password"),
                     s.getString("profile"), s.getString("driver"), s.getInt("max-connections"));
             int count = i.getInt("count");

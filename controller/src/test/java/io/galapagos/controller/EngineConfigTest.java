@@ -25,7 +25,8 @@ class EngineConfigTest {
                 "  exploitation-ratio = 0.6, elite-ratio = 0.2, inspirations = 1, top-programs = 2, migration-interval = 7,",
                 "  migration-rate = 3, recent-failures = 8, max-failed-proposals-in-a-row = 9, progress-interval = 250ms,",
                 "  resubmit-interval = 7s, snapshot-every = 50, keep-snapshots = 3 }",
-                "galapagos.dispatcher { job-timeout = 40s, max-attempts = 5, remembered-results = 99 }",
+                "galapagos.dispatcher { job-timeout = 40s, max-attempts = 5, remembered-results = 99,",
+                "  worker-quarantine-after = 4, worker-quarantine = 90s }",
                 "galapagos.store { url = \"jdbc:postgresql://db/g\", user = u, password = p,",
                 "  profile = \"slick.jdbc.PostgresProfile$\", driver = org.postgresql.Driver, max-connections = 7 }"));
         assertThat(c.run()).isEqualTo(new EngineConfig.RunDefaults(77, 5, Duration.ofMinutes(2), 9, Optional.of(0.5),
@@ -36,7 +37,7 @@ class EngineConfigTest {
         assertThat(c.snapshotEvery()).isEqualTo(50);
         assertThat(c.keepSnapshots()).isEqualTo(3);
         assertThat(c.dispatcher()).isEqualTo(new io.galapagos.controller.dispatch.DispatcherSettings(
-                Duration.ofSeconds(40), 5, 99));
+                Duration.ofSeconds(40), 5, 99, 4, Duration.ofSeconds(90)));
         assertThat(c.store()).isEqualTo(new EngineConfig.Store("jdbc:postgresql://db/g", "u", "p",
                 "slick.jdbc.PostgresProfile$", "org.postgresql.Driver", 7));
     }

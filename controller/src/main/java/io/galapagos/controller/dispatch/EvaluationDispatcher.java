@@ -1,5 +1,6 @@
 package io.galapagos.controller.dispatch;
 
+import io.galapagos.protocol.CborSerializable;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.EvaluationStatus;
@@ -33,7 +34,9 @@ import java.util.function.Consumer;
 /**
  * Hands evaluations to workers that ask for them (a cluster singleton). It watches every worker and
  * keeps a deadline per job: the job of a worker that dies or stays silent goes back to the queue, and
- * an evaluation that failed {@code maxAttempts} workers is quarantined with {@code SANDBOX_CRASH}.
+ * an evaluation that failed {@code maxAttempts} workers is quarantined with {@code SANDBOX_CRASH}. A
+ * worker that misses {@code workerQuarantineAfter} deadlines in a row (alive, but its sandbox hangs)
+ * gets no jobs for {@code workerQuarantine}.
  * Submissions are idempotent by evaluation id; results go to {@code deliver} (the islands, through
  * sharding). Its queue is not persistent: islands submit their unevaluated candidates again after a
  * recovery and on a timer.
@@ -48,7 +51,12 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     public record GetStats(ActorRef<Stats> replyTo) implements ToDispatcher {
     }
 
-    public record Stats(int queued, int running, int workers, long completed, long requeued, long quarantined) {
+    /**
+     * @param quarantined        evaluations given up as {@code SANDBOX_CRASH}
+     * @param quarantinedWorkers workers that get no jobs now because they missed their deadlines
+     */
+    public record Stats(int queued, int running, int workers, long completed, long requeued, long quarantined,
+                        int quarantinedWorkers) implements CborSerializable {
     }
 
     record JobOverdue(long jobId) implements ToDispatcher {
@@ -66,6 +74,14 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private static final class WorkerSlots {
         int free;
         final Set<Long> assigned = new HashSet<>();
+        /** Deadlines missed since the worker last delivered a result in time. */
+        int missedInARow;
+        boolean everQuarantined;
+        long quarantinedUntilNanos;
+
+        boolean quarantined(long nowNanos) {
+            return everQuarantined && nowNanos - quarantinedUntilNanos < 0;
+        }
     }
 
     private final DispatcherSettings settings;
@@ -77,6 +93,8 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private final LinkedHashMap<ActorRef<ToWorker>, WorkerSlots> workers = new LinkedHashMap<>();
     /** Results of recent evaluations: a resubmission (an island that crashed before it stored one) gets it again. */
     private final LinkedHashMap<String, EvaluationResult> completedRecently = new LinkedHashMap<>();
+    /** Jobs given up at their deadline: a late failure of one of them is the worker's, not the candidate's. */
+    private final LinkedHashMap<Long, String> overdueJobs = new LinkedHashMap<>();
     /** Job ids start at a random point, so that a new dispatcher never mistakes an old job's result for one of its own. */
     private long nextJobId = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 62);
     private long completed;
@@ -144,9 +162,16 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         }
         EvaluationResult result = done.result();
         Running job = running.get(done.jobId());
+        boolean overdue = overdueJobs.remove(done.jobId()) != null;
         if (job != null && job.request().evaluationId().equals(result.evaluationId())) {
             finish(done.jobId(), job);
+            if (slots != null) {
+                slots.missedInARow = 0;
+            }
         } else if (completedRecently.containsKey(result.evaluationId())) {
+            return this;
+        } else if (overdue && !result.succeeded()) {
+            // the sandbox of a worker that missed its deadline gave up too; the requeued attempt decides
             return this;
         } else {
             // a job this dispatcher did not hand out (it took over) or already requeued: the result counts
@@ -179,6 +204,20 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
             WorkerSlots slots = workers.get(job.worker());
             if (slots != null) {
                 slots.assigned.remove(overdue.jobId());
+                slots.missedInARow++;
+                if (settings.workerQuarantineAfter() > 0 && slots.missedInARow >= settings.workerQuarantineAfter()
+                        && !slots.quarantined(System.nanoTime())) {
+                    slots.everQuarantined = true;
+                    slots.quarantinedUntilNanos = System.nanoTime() + settings.workerQuarantine().toNanos();
+                    getContext().getLog().warn("worker {} quarantined for {} s: it missed {} job deadlines in a row",
+                            job.worker().path(), settings.workerQuarantine().toSeconds(), slots.missedInARow);
+                }
+            }
+            overdueJobs.put(overdue.jobId(), job.request().evaluationId());
+            Iterator<Long> oldest = overdueJobs.keySet().iterator();
+            while (overdueJobs.size() > settings.rememberedResults() && oldest.hasNext()) {
+                oldest.next();
+                oldest.remove();
             }
             finish(overdue.jobId(), job);
             failed(job, "no result within " + settings.jobTimeout().toSeconds() + " s");
@@ -203,7 +242,10 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     }
 
     private Behavior<ToDispatcher> onGetStats(GetStats get) {
-        get.replyTo().tell(new Stats(queue.size(), running.size(), workers.size(), completed, requeued, quarantined));
+        long now = System.nanoTime();
+        int quarantinedWorkers = (int) workers.values().stream().filter(w -> w.quarantined(now)).count();
+        get.replyTo().tell(new Stats(queue.size(), running.size(), workers.size(), completed, requeued, quarantined,
+                quarantinedWorkers));
         return this;
     }
 
@@ -242,7 +284,13 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         if (queue.isEmpty()) {
             return;
         }
-        List<ActorRef<ToWorker>> ready = new ArrayList<>(workers.keySet());
+        long now = System.nanoTime();
+        List<ActorRef<ToWorker>> ready = new ArrayList<>();
+        workers.forEach((worker, slots) -> {
+            if (!slots.quarantined(now)) {
+                ready.add(worker);
+            }
+        });
         boolean sent = true;
         // one job per worker per round, so that work spreads over the workers
         while (sent && !queue.isEmpty()) {

@@ -37,6 +37,11 @@ class EvaluationDispatcherTest {
                 delivered.getRef()::tell));
     }
 
+    private ActorRef<WorkPulling.ToDispatcher> quarantiningDispatcher(Duration jobTimeout, int missedDeadlines) {
+        return testKit.spawn(EvaluationDispatcher.create(new DispatcherSettings(jobTimeout, 5, 100, missedDeadlines,
+                Duration.ofMinutes(10)), delivered.getRef()::tell));
+    }
+
     private static EvaluationRequest request(String candidateId) {
         return new EvaluationRequest(candidateId, candidateId, "r1/0", "fake", "class A {}", Optional.empty(),
                 List.of("SMOKE", "TRAIN"), Optional.empty(), 42, EvaluationRequest.Purpose.SELECTION);
@@ -137,5 +142,56 @@ class EvaluationDispatcherTest {
         dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
         assertThat(delivered.receiveMessage()).isEqualTo(first);
         worker.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    void workerThatMissesDeadlinesInARowIsQuarantinedAndItsJobsGoToAnotherWorker() {
+        var dispatcher = quarantiningDispatcher(Duration.ofMillis(200), 2);
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        TestProbe<WorkPulling.ToWorker> hung = testKit.createTestProbe();
+        for (int missed = 0; missed < 2; missed++) {
+            // its sandbox gave up on the job and freed the slot, but no result ever arrives
+            dispatcher.tell(new WorkPulling.WorkerReady(hung.getRef(), 1, List.of()));
+            hung.expectMessageClass(WorkPulling.Job.class, Duration.ofSeconds(5));
+            awaitQueued(dispatcher, 1);
+        }
+        dispatcher.tell(new WorkPulling.WorkerReady(hung.getRef(), 1, List.of()));
+        hung.expectNoMessage(Duration.ofMillis(300));
+
+        TestProbe<EvaluationDispatcher.Stats> stats = testKit.createTestProbe();
+        dispatcher.tell(new EvaluationDispatcher.GetStats(stats.getRef()));
+        assertThat(stats.receiveMessage().quarantinedWorkers()).isEqualTo(1);
+
+        TestProbe<WorkPulling.ToWorker> healthy = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(healthy.getRef(), 1, List.of()));
+        WorkPulling.Job job = healthy.expectMessageClass(WorkPulling.Job.class);
+        dispatcher.tell(new WorkPulling.JobCompleted(healthy.getRef(), job.jobId(), ok(job.request())));
+        assertThat(delivered.receiveMessage().status()).isEqualTo(EvaluationStatus.OK);
+    }
+
+    @Test
+    void lateFailureOfAnOverdueJobDoesNotBecomeTheCandidatesOutcome() {
+        var dispatcher = dispatcher(Duration.ofMillis(200), 3);
+        TestProbe<WorkPulling.ToWorker> hung = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(hung.getRef(), 1, List.of()));
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        WorkPulling.Job first = hung.expectMessageClass(WorkPulling.Job.class);
+        TestProbe<WorkPulling.ToWorker> healthy = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(healthy.getRef(), 1, List.of()));
+        WorkPulling.Job second = healthy.expectMessageClass(WorkPulling.Job.class, Duration.ofSeconds(5));
+
+        dispatcher.tell(new WorkPulling.JobCompleted(hung.getRef(), first.jobId(), EvaluationResult.failure(first.request(),
+                EvaluationStatus.TIMEOUT, "no answer within 5 s", 5000, "hung")));
+        delivered.expectNoMessage(Duration.ofMillis(200));
+        dispatcher.tell(new WorkPulling.JobCompleted(healthy.getRef(), second.jobId(), ok(second.request())));
+        assertThat(delivered.receiveMessage().status()).isEqualTo(EvaluationStatus.OK);
+    }
+
+    private void awaitQueued(ActorRef<WorkPulling.ToDispatcher> dispatcher, int queued) {
+        TestProbe<EvaluationDispatcher.Stats> stats = testKit.createTestProbe();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+            dispatcher.tell(new EvaluationDispatcher.GetStats(stats.getRef()));
+            return stats.receiveMessage().queued() == queued;
+        });
     }
 }

@@ -1,0 +1,91 @@
+package io.galapagos.deploy.faults;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.run.BestSummary;
+import io.galapagos.controller.run.Run;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The stored history of a run, read from the PostgreSQL journal by a local actor system that joins no
+ * cluster, and the checks every fault test ends with.
+ */
+public final class StoredHistory {
+
+    private StoredHistory() {
+    }
+
+    public static RunHistory load(PostgresServer.Database database, String runId) {
+        Config config = ConfigFactory.parseMap(Map.of(
+                        "pekko.actor.provider", "local",
+                        "galapagos.store.url", database.url(),
+                        "galapagos.store.user", database.user(),
+                        "galapagos.store.password", database.password(),
+                        "galapagos.store.profile", "slick.jdbc.PostgresProfile$",
+                        "galapagos.store.driver", "org.postgresql.Driver"))
+                .withFallback(ConfigFactory.parseResources("galapagos-node.conf"))
+                .withFallback(ConfigFactory.defaultReference()).resolve();
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "history", config);
+        try {
+            return RunHistory.load(system, runId, Duration.ofSeconds(60));
+        } finally {
+            system.terminate();
+            try {
+                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the history reader did not stop: " + e, e);
+            }
+        }
+    }
+
+    /**
+     * The run completed; every proposed candidate was evaluated exactly once (none twice, none
+     * missing); no more were evaluated than the budget; the run's best is the best of the history.
+     */
+    public static void assertConsistent(RunHistory history, long iterations) {
+        assertThat(history.completion()).as("how the run ended").isPresent();
+        Set<String> proposed = history.candidates().stream().map(RunHistory.Candidate::candidateId)
+                .collect(Collectors.toSet());
+        assertThat(history.evaluationsPerCandidate())
+                .as("CandidateEvaluated events per candidate")
+                .allSatisfy((candidate, times) -> assertThat(times).as(candidate).isEqualTo(1));
+        assertThat(history.evaluationsPerCandidate().keySet()).as("evaluated candidates")
+                .containsExactlyInAnyOrderElementsOf(proposed);
+        assertThat(history.inFlight()).as("candidates proposed and never evaluated").isZero();
+        assertThat(history.evaluated().size()).as("evaluated candidates within the budget").isLessThanOrEqualTo((int) iterations);
+        RunHistory.Candidate best = history.best().orElseThrow(() -> new AssertionError("no candidate succeeded"));
+        BestSummary runBest = runBest(history).orElseThrow(() -> new AssertionError("the run recorded no best"));
+        assertThat(runBest.score()).as("the run's best score").isEqualTo(best.evaluation().orElseThrow().score());
+        RunHistory.Candidate named = history.candidates().stream()
+                .filter(c -> c.candidateId().equals(runBest.candidateId())).findFirst()
+                .orElseThrow(() -> new AssertionError("the run's best " + runBest.candidateId() + " is not in the history"));
+        assertThat(named.evaluation().orElseThrow().score()).as("score of the run's best in the history")
+                .isEqualTo(runBest.score());
+    }
+
+    /** The run's best as its own events record it (the best reported by any island, first of equals). */
+    static Optional<BestSummary> runBest(RunHistory history) {
+        Optional<BestSummary> best = Optional.empty();
+        for (Run.Event event : history.runEvents()) {
+            if (event instanceof Run.ProgressRecorded e && e.report().best().isPresent()) {
+                BestSummary reported = e.report().best().get();
+                if (best.isEmpty() || reported.score() > best.get().score()
+                        || reported.candidateId().equals(best.get().candidateId())) {
+                    best = Optional.of(reported);
+                }
+            }
+        }
+        return best;
+    }
+}
