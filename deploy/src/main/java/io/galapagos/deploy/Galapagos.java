@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 ResumeCommand.class,
                 StatusCommand.class,
                 BestCommand.class,
+                NodeCommand.class,
                 BenchCommand.class
         })
 public final class Galapagos implements Runnable {

@@ -13,6 +13,9 @@ import java.sql.Statement;
  */
 public final class Schema {
 
+    /** Key of the transaction lock that serializes schema installs on one PostgreSQL database. */
+    private static final long POSTGRES_LOCK = 0x6761_6c61_7061L;
+
     private Schema() {
     }
 
@@ -22,6 +25,11 @@ public final class Schema {
         try (Connection connection = DriverManager.getConnection(url, user, password)) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
+                if (dialect(url).equals("postgres")) {
+                    // Nodes starting together would race on CREATE ... IF NOT EXISTS (a unique violation
+                    // in the catalog); one lock per database makes them take turns.
+                    statement.execute("SELECT pg_advisory_xact_lock(" + POSTGRES_LOCK + ")");
+                }
                 for (String sql : statements(script)) {
                     statement.execute(sql);
                 }

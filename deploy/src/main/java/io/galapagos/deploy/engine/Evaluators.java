@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.galapagos.controller.generation.OfflineMutator;
 import io.galapagos.controller.generation.SolutionGenerator;
 import io.galapagos.controller.run.RunSettings;
+import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
 import io.galapagos.worker.SandboxEvaluator;
@@ -22,7 +23,7 @@ public final class Evaluators {
      * {@code galapagos.worker.slots} slot. Candidate code never runs in the node's own JVM.
      */
     public static CandidateEvaluator forNode(Config config, TaskRegistry tasks) {
-        SandboxSettings sandbox = SandboxSettings.fromConfig(config).withSlots(EmbeddedNode.workerSlots(config));
+        SandboxSettings sandbox = SandboxSettings.fromConfig(config).withSlots(ClusterNode.workerSlots(config));
         return SandboxEvaluator.start(sandbox, "embedded-worker");
     }
 
