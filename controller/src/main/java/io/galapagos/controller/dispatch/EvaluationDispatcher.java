@@ -213,6 +213,8 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
                             job.worker().path(), settings.workerQuarantine().toSeconds(), slots.missedInARow);
                 }
             }
+            getContext().getLog().warn("job {} ({}) of worker {} missed its deadline of {} s; it goes back to the queue",
+                    overdue.jobId(), job.request().evaluationId(), job.worker().path(), settings.jobTimeout().toSeconds());
             overdueJobs.put(overdue.jobId(), job.request().evaluationId());
             Iterator<Long> oldest = overdueJobs.keySet().iterator();
             while (overdueJobs.size() > settings.rememberedResults() && oldest.hasNext()) {
@@ -229,6 +231,8 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private Behavior<ToDispatcher> onWorkerTerminated(WorkerTerminated terminated) {
         WorkerSlots slots = workers.remove(terminated.worker());
         if (slots != null) {
+            getContext().getLog().warn("worker {} is gone; its {} running jobs go back to the queue",
+                    terminated.worker().path(), slots.assigned.size());
             for (Long jobId : new ArrayList<>(slots.assigned)) {
                 Running job = running.get(jobId);
                 if (job != null) {
