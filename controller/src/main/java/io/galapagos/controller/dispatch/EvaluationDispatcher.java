@@ -54,9 +54,10 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     /**
      * @param quarantined        evaluations given up as {@code SANDBOX_CRASH}
      * @param quarantinedWorkers workers that get no jobs now because they missed their deadlines
+     * @param startedAtMillis    when this dispatcher started (a new one after the singleton moved)
      */
     public record Stats(int queued, int running, int workers, long completed, long requeued, long quarantined,
-                        int quarantinedWorkers) implements CborSerializable {
+                        int quarantinedWorkers, long startedAtMillis) implements CborSerializable {
     }
 
     record JobOverdue(long jobId) implements ToDispatcher {
@@ -100,6 +101,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private long completed;
     private long requeued;
     private long quarantined;
+    private final long startedAtMillis = System.currentTimeMillis();
 
     public static Behavior<ToDispatcher> create(DispatcherSettings settings, Consumer<EvaluationResult> deliver) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
@@ -249,7 +251,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         long now = System.nanoTime();
         int quarantinedWorkers = (int) workers.values().stream().filter(w -> w.quarantined(now)).count();
         get.replyTo().tell(new Stats(queue.size(), running.size(), workers.size(), completed, requeued, quarantined,
-                quarantinedWorkers));
+                quarantinedWorkers, startedAtMillis));
         return this;
     }
 

@@ -1,0 +1,320 @@
+package io.galapagos.deploy.bench;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.galapagos.controller.EngineConfig;
+import io.galapagos.controller.dispatch.EvaluationDispatcher;
+import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.run.Run;
+import io.galapagos.controller.run.RunSettings;
+import io.galapagos.controller.run.RunStatus;
+import io.galapagos.deploy.Galapagos;
+import io.galapagos.deploy.cluster.ClusterNode;
+import io.galapagos.deploy.engine.Evaluators;
+import io.galapagos.simulators.Task;
+import io.galapagos.simulators.TaskRegistry;
+import io.galapagos.simulators.noop.NoopTask;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * What a node failure costs a running search: a local cluster of {@code galapagos node} processes on
+ * loopback runs the no-op task in the sandbox, one member is killed with SIGKILL, and the benchmark
+ * measures from the kill to the requeue of the lost work and to throughput back at the pre-kill rate.
+ * This JVM is a member without roles: it starts the run and polls the dispatcher every 100 ms.
+ */
+public final class RecoveryBenchmark {
+
+    /** Which member dies. */
+    public enum Victim { WORKER, CONTROLLER }
+
+    /**
+     * @param dbUrl      journal of the cluster (H2 over TCP, or PostgreSQL)
+     * @param nodeConfig optional HOCON file every member reads (failure detector, resolver, ...)
+     * @param warmup     run time before the kill
+     * @param duration   run time in all (the run's wall-clock budget)
+     */
+    public record Setup(String dbUrl, String dbUser, Optional<Path> nodeConfig, int workers, int slots, int islands,
+                        int inFlight, Duration warmup, Duration duration, Path logDirectory) {
+    }
+
+    /**
+     * @param preKillRate      evaluations/s over the window before the kill
+     * @param requeuedAfter    seconds from the kill until lost jobs were handed out again
+     * @param recoveredAfter   seconds from the kill until a window's rate was back at 90% of the pre-kill rate
+     * @param lowestRate       the lowest windowed rate after the kill
+     */
+    public record Result(Victim victim, double preKillRate, Optional<Double> requeuedAfter,
+                         Optional<Double> recoveredAfter, double lowestRate, long evaluated, String note) {
+    }
+
+    /** Rates are counted over windows this long. */
+    public static final Duration WINDOW = Duration.ofSeconds(3);
+    public static final double RECOVERED = 0.9;
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private record Sample(long atMillis, Optional<EvaluationDispatcher.Stats> stats) {
+    }
+
+    private final Setup setup;
+    private final Consumer<String> log;
+    private final List<Process> processes = new ArrayList<>();
+
+    public RecoveryBenchmark(Setup setup, Consumer<String> log) {
+        this.setup = setup;
+        this.log = log;
+    }
+
+    /** Starts the cluster, runs, kills the victim, and measures; every process it started is gone afterwards. */
+    public Result measure(Victim victim, String runId) throws Exception {
+        try {
+            return measureOnCluster(victim, runId);
+        } finally {
+            for (Process process : processes) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            processes.clear();
+        }
+    }
+
+    private Result measureOnCluster(Victim victim, String runId) throws Exception {
+        int controllers = victim == Victim.CONTROLLER ? 3 : 1;
+        List<Process> controllerNodes = new ArrayList<>();
+        List<Process> workerNodes = new ArrayList<>();
+        String seed = "127.0.0.1:" + freePort();
+        for (int n = 0; n < controllers; n++) {
+            controllerNodes.add(node(victim + "-controller-" + n, "controller", n == 0 ? seed : "127.0.0.1:" + freePort(), seed));
+        }
+        for (int n = 0; n < setup.workers(); n++) {
+            workerNodes.add(node(victim + "-worker-" + n, "worker", "127.0.0.1:" + freePort(), seed));
+        }
+        log.accept(victim.name().toLowerCase() + " kill: starting " + controllers + " controller(s) and "
+                + setup.workers() + " workers (" + setup.slots() + " slots each)");
+        try (ClusterNode client = ClusterNode.start(clientConfig(seed), Optional.empty(), Evaluators.generators())) {
+            client.up().toCompletableFuture().get(3, TimeUnit.MINUTES);
+            Task<?> task = TaskRegistry.load().require(NoopTask.ID);
+            EngineConfig engine = client.engineConfig();
+            RunSettings settings = new RunSettings(runId, task.id(), 1, setup.islands(), 1_000_000_000L,
+                    setup.duration().toMillis(), 0, Optional.empty(), List.of("SMOKE", "TRAIN"), false, Optional.empty(),
+                    1, task.initialProgram().source(), task.featureMetric(), withInFlight(engine, setup.inFlight()));
+            awaitWorkers(client, setup.workers(), Duration.ofMinutes(3));
+            client.engine().run(runId).<RunStatus>askWithStatus(replyTo -> new Run.Start(settings, replyTo), Duration.ofSeconds(30))
+                    .toCompletableFuture().get(2, TimeUnit.MINUTES);
+            List<Sample> samples = new CopyOnWriteArrayList<>();
+            long startedMillis = System.currentTimeMillis();
+            Thread poller = new Thread(() -> poll(client, samples), "recovery-bench-poller");
+            poller.setDaemon(true);
+            poller.start();
+            sleepUntil(startedMillis + setup.warmup().toMillis());
+
+            // the oldest controller hosts the dispatcher singleton: it was started first and is the seed
+            Process killed = victim == Victim.WORKER ? workerNodes.get(0) : controllerNodes.get(0);
+            long killMillis = System.currentTimeMillis();
+            killed.descendants().forEach(ProcessHandle::destroyForcibly);
+            killed.destroyForcibly();
+            log.accept(victim.name().toLowerCase() + " kill: killed pid " + killed.pid() + " after "
+                    + setup.warmup().toSeconds() + " s");
+
+            RunStatus status = awaitCompletion(client, runId, Duration.ofMinutes(5).plus(setup.duration()));
+            poller.interrupt();
+            RunHistory history = RunHistory.load(client.system(), runId, Duration.ofMinutes(2));
+            List<Long> evaluatedAt = history.evaluated().stream()
+                    .map(c -> c.evaluation().orElseThrow().timestampMillis()).sorted().toList();
+            return result(victim, killMillis, evaluatedAt, samples, status.evaluated());
+        }
+    }
+
+    /** The measurements, from the journal's evaluation times and the dispatcher samples. */
+    static Result result(Victim victim, long killMillis, List<Long> evaluatedAt, List<Sample> samples, long evaluated) {
+        double preKillRate = count(evaluatedAt, killMillis - WINDOW.toMillis(), killMillis) / seconds(WINDOW);
+        Optional<Double> recovered = Optional.empty();
+        double lowest = Double.MAX_VALUE;
+        long last = evaluatedAt.isEmpty() ? killMillis : evaluatedAt.get(evaluatedAt.size() - 1);
+        for (long end = killMillis + 250; end <= last; end += 250) {
+            double rate = count(evaluatedAt, end - WINDOW.toMillis(), end) / seconds(WINDOW);
+            lowest = Math.min(lowest, rate);
+            // the window must lie after the kill, or the pre-kill evaluations would count
+            if (recovered.isEmpty() && end - WINDOW.toMillis() >= killMillis && rate >= RECOVERED * preKillRate) {
+                recovered = Optional.of((end - killMillis) / 1000.0);
+            }
+        }
+        Optional<Double> requeued = victim == Victim.WORKER ? workerRequeue(killMillis, samples)
+                : controllerRequeue(killMillis, samples);
+        String note = requeued.isPresent() ? "" : victim == Victim.WORKER ? "no job of the killed worker was requeued"
+                : "no new dispatcher handed out work";
+        return new Result(victim, preKillRate, requeued, recovered, lowest == Double.MAX_VALUE ? 0 : lowest, evaluated, note);
+    }
+
+    /** First sample after the kill whose requeue counter rose: the dispatcher saw the worker die. */
+    private static Optional<Double> workerRequeue(long killMillis, List<Sample> samples) {
+        long before = -1;
+        long dispatcher = -1;
+        for (Sample sample : samples) {
+            if (sample.stats().isEmpty()) {
+                continue;
+            }
+            EvaluationDispatcher.Stats stats = sample.stats().get();
+            if (sample.atMillis() <= killMillis) {
+                before = stats.requeued();
+                dispatcher = stats.startedAtMillis();
+            } else if (before >= 0 && stats.startedAtMillis() == dispatcher && stats.requeued() > before) {
+                return Optional.of((sample.atMillis() - killMillis) / 1000.0);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** First sample after the kill from a new dispatcher that runs jobs again (islands resubmitted them). */
+    private static Optional<Double> controllerRequeue(long killMillis, List<Sample> samples) {
+        long dispatcher = -1;
+        for (Sample sample : samples) {
+            if (sample.stats().isEmpty()) {
+                continue;
+            }
+            EvaluationDispatcher.Stats stats = sample.stats().get();
+            if (sample.atMillis() <= killMillis) {
+                dispatcher = stats.startedAtMillis();
+            } else if (dispatcher >= 0 && stats.startedAtMillis() != dispatcher
+                    && (stats.running() > 0 || stats.completed() > 0)) {
+                return Optional.of((sample.atMillis() - killMillis) / 1000.0);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long count(List<Long> times, long fromExclusive, long toInclusive) {
+        return times.stream().filter(t -> t > fromExclusive && t <= toInclusive).count();
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+
+    private void poll(ClusterNode client, List<Sample> samples) {
+        while (!Thread.currentThread().isInterrupted()) {
+            long at = System.currentTimeMillis();
+            Optional<EvaluationDispatcher.Stats> stats;
+            try {
+                stats = Optional.of(AskPattern.<io.galapagos.protocol.WorkPulling.ToDispatcher, EvaluationDispatcher.Stats>ask(
+                                client.engine().dispatcher(), EvaluationDispatcher.GetStats::new, Duration.ofSeconds(1),
+                                client.system().scheduler())
+                        .toCompletableFuture().get(2, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                stats = Optional.empty();
+            }
+            samples.add(new Sample(at, stats));
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static void awaitWorkers(ClusterNode client, int workers, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                EvaluationDispatcher.Stats stats = AskPattern.<io.galapagos.protocol.WorkPulling.ToDispatcher,
+                                EvaluationDispatcher.Stats>ask(client.engine().dispatcher(), EvaluationDispatcher.GetStats::new,
+                                Duration.ofSeconds(2), client.system().scheduler())
+                        .toCompletableFuture().get(3, TimeUnit.SECONDS);
+                if (stats.workers() >= workers) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the singleton is not up yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(workers + " workers did not reach the dispatcher within " + timeout.toSeconds() + " s");
+    }
+
+    private static RunStatus awaitCompletion(ClusterNode client, String runId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                RunStatus status = client.engine().run(runId).ask(Run.GetStatus::new, Duration.ofSeconds(5))
+                        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                if (status.phase() == RunStatus.Phase.COMPLETED) {
+                    return status;
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the run entity is moving to a surviving controller
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the run did not complete within " + timeout.toSeconds() + " s");
+    }
+
+    private static void sleepUntil(long millis) throws InterruptedException {
+        long left = millis - System.currentTimeMillis();
+        if (left > 0) {
+            Thread.sleep(left);
+        }
+    }
+
+    private static io.galapagos.controller.island.IslandSettings withInFlight(EngineConfig engine, int inFlight) {
+        io.galapagos.controller.island.IslandSettings i = engine.islands();
+        return new io.galapagos.controller.island.IslandSettings(inFlight, i.gridBins(), i.archiveSize(),
+                i.explorationRatio(), i.exploitationRatio(), i.eliteRatio(), i.inspirations(), i.topPrograms(),
+                i.migrationInterval(), i.migrationRate(), i.recentFailures(), i.maxFailedProposalsInRow(),
+                i.progressIntervalMillis(), i.resubmitIntervalMillis());
+    }
+
+    private Config clientConfig(String seed) {
+        Config flags = ConfigFactory.empty()
+                .withValue("galapagos.node.roles", ConfigValueFactory.fromIterable(List.of()))
+                .withValue("galapagos.node.host", ConfigValueFactory.fromAnyRef("127.0.0.1"))
+                .withValue("galapagos.node.port", ConfigValueFactory.fromAnyRef(freePort()))
+                .withValue("galapagos.node.seeds", ConfigValueFactory.fromIterable(List.of(seed)))
+                .withValue("galapagos.store.url", ConfigValueFactory.fromAnyRef(setup.dbUrl()))
+                .withValue("galapagos.store.user", ConfigValueFactory.fromAnyRef(setup.dbUser()))
+                .withValue("galapagos.store.apply-schema", ConfigValueFactory.fromAnyRef(false));
+        return ClusterNode.config(flags, setup.nodeConfig(), System::getenv);
+    }
+
+    private Process node(String name, String roles, String self, String seed) throws IOException {
+        String port = self.substring(self.lastIndexOf(':') + 1);
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                "-Xmx384m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), Galapagos.class.getName(),
+                "node", "--roles", roles, "--host", "127.0.0.1", "--port", port, "--seed", seed,
+                "--db-url", setup.dbUrl(), "--db-user", setup.dbUser(), "--slots", String.valueOf(setup.slots()),
+                "--min-controllers", "1"));
+        setup.nodeConfig().ifPresent(file -> command.addAll(List.of("--config", file.toAbsolutePath().toString())));
+        Files.createDirectories(setup.logDirectory());
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(setup.logDirectory().resolve(name + ".out").toFile())
+                .redirectError(setup.logDirectory().resolve(name + ".err").toFile())
+                .start();
+        processes.add(process);
+        return process;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
