@@ -4,17 +4,24 @@ import io.galapagos.controller.report.RunHistory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.List;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Multi-process fault tests: {@code galapagos node} child JVMs on loopback over a real PostgreSQL
- * journal, killed with SIGKILL in the middle of a run. Each ends with the run completed and its stored
- * history checked: every proposed candidate evaluated exactly once, no budget overrun, the run's best
- * the best of the history.
+ * journal, killed with SIGKILL in the middle of a run driven by {@code galapagos run --cluster}. Each
+ * ends with the run completed and its stored history checked: every proposed candidate evaluated
+ * exactly once, no budget overrun, the run's best the best of the history. The task pauses in each
+ * split (the data seed in milliseconds), so that killed members have evaluations in flight.
  */
 class NodeFaultsTest {
+
+    private static final String RUN = "faults";
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
 
     @RegisterExtension
     static final PostgresServer postgres = new PostgresServer();
@@ -23,12 +30,120 @@ class NodeFaultsTest {
     final NodeProcesses processes = new NodeProcesses();
 
     @Test
-    void membersComeUpOnPostgres() {
+    void jobsOfAKilledWorkerAreRequeuedToTheOtherWorkerAndTheRunCompletes() {
         FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
-        NodeProcesses.Child controller = cluster.start("controller", "controller", 1, List.of());
-        NodeProcesses.Child worker = cluster.start("worker", "worker", 2, List.of());
+        NodeProcesses.Child controller = cluster.start("controller", "controller", 1, "");
+        FaultCluster.awaitUp(controller);
+        NodeProcesses.Child doomed = cluster.start("worker-1", "worker", 2, "");
+        NodeProcesses.Child survivor = cluster.start("worker-2", "worker", 2, "");
+        FaultCluster.awaitUp(doomed, survivor);
+        long iterations = 40;
+        NodeProcesses.Child client = cluster.run("client", RUN, iterations, 2, "galapagos.run.data-seed = 500");
+
+        awaitEvaluated(cluster, 10);
+        doomed.kill();
+
+        assertThat(client.awaitExit(RUN_TIMEOUT)).as("exit code of galapagos run").isZero();
+        assertThat(requeuedJobs(controller.stdout(), cluster.address(doomed)))
+                .as("jobs of the killed worker that the dispatcher requeued").isPositive();
+        RunHistory history = StoredHistory.load(cluster.database(), RUN);
+        StoredHistory.assertConsistent(history, iterations);
+        assertThat(history.evaluated()).hasSize((int) iterations);
+        assertThat(history.completion()).contains("iteration budget spent");
+    }
+
+    @Test
+    void islandsAndTheDispatcherOfAKilledControllerResumeOnTheSurvivorsAndTheRunCompletes() {
+        FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
+        // the oldest controller hosts the dispatcher singleton: the first one, up before the others join
+        NodeProcesses.Child oldest = cluster.start("controller-1", "controller", 1, "", "--min-controllers", "3");
+        FaultCluster.awaitUp(oldest);
+        NodeProcesses.Child second = cluster.start("controller-2", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child third = cluster.start("controller-3", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child worker = cluster.start("worker", "worker", 4, "");
+        FaultCluster.awaitUp(second, third, worker);
+        long iterations = 45;
+        NodeProcesses.Child client = cluster.run("client", RUN, iterations, 3, "galapagos.run.data-seed = 500");
+
+        awaitEvaluated(cluster, 10);
+        oldest.kill();
+
+        assertThat(client.awaitExit(RUN_TIMEOUT)).as("exit code of galapagos run").isZero();
+        RunHistory history = StoredHistory.load(cluster.database(), RUN);
+        StoredHistory.assertConsistent(history, iterations);
+        assertThat(history.evaluated()).hasSize((int) iterations);
+        assertThat(history.completion()).contains("iteration budget spent");
+        assertThat(second.process().isAlive() && third.process().isAlive()).as("the surviving controllers are up").isTrue();
+    }
+
+    @Test
+    void runOfAClusterWhoseEveryNodeWasKilledResumesOnAFreshClusterWithoutEvaluatingTwice() {
+        FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
+        NodeProcesses.Child controller = cluster.start("controller", "controller", 1, "");
+        NodeProcesses.Child worker = cluster.start("worker", "worker", 3, "");
         FaultCluster.awaitUp(controller, worker);
+        long iterations = 40;
+        NodeProcesses.Child client = cluster.run("client", RUN, iterations, 2, "galapagos.run.data-seed = 400");
+
+        awaitEvaluated(cluster, 12);
         worker.kill();
-        assertThat(worker.process().isAlive()).isFalse();
+        controller.kill();
+        client.kill();
+        long evaluatedBefore = StoredHistory.events(cluster.database(), "CandidateEvaluated");
+        assertThat(evaluatedBefore).as("evaluated before the crash").isLessThan(iterations);
+
+        cluster.newCluster();
+        NodeProcesses.Child freshController = cluster.start("fresh-controller", "controller", 1, "");
+        NodeProcesses.Child freshWorker = cluster.start("fresh-worker", "worker", 3, "");
+        FaultCluster.awaitUp(freshController, freshWorker);
+        NodeProcesses.Child resume = cluster.resume("resume", RUN, "");
+
+        assertThat(resume.awaitExit(RUN_TIMEOUT)).as("exit code of galapagos resume").isZero();
+        RunHistory history = StoredHistory.load(cluster.database(), RUN);
+        StoredHistory.assertConsistent(history, iterations);
+        assertThat(history.evaluated()).hasSize((int) iterations);
+        assertThat(history.completion()).contains("iteration budget spent");
+    }
+
+    @Test
+    void jobsOfAWorkerWhoseSandboxHangsAreRequeuedAtTheirDeadlineAndTheWorkerIsQuarantined() {
+        FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
+        NodeProcesses.Child controller = cluster.start("controller", "controller", 1,
+                "galapagos.dispatcher { job-timeout = 8s, worker-quarantine-after = 2, worker-quarantine = 10m }");
+        FaultCluster.awaitUp(controller);
+        // alive and announcing, but every evaluation in its sandbox's children hangs; the only worker at first
+        NodeProcesses.Child hung = cluster.start("hung-worker", "worker", 2,
+                "galapagos.sandbox.extra-jvm-options = [\"-D" + PausingTask.HANG_PROPERTY + "=true\"]");
+        FaultCluster.awaitUp(hung);
+        long iterations = 24;
+        NodeProcesses.Child client = cluster.run("client", RUN, iterations, 2, "galapagos.run.data-seed = 300");
+        String hungWorker = cluster.address(hung) + "/system/evaluation-worker";
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> controller.stdout().contains("worker " + hungWorker + " quarantined"));
+        assertThat(StoredHistory.events(cluster.database(), "CandidateEvaluated")).as("evaluated by the hung worker").isZero();
+
+        NodeProcesses.Child healthy = cluster.start("healthy-worker", "worker", 2, "");
+        assertThat(client.awaitExit(RUN_TIMEOUT)).as("exit code of galapagos run").isZero();
+        String log = controller.stdout();
+        assertThat(log).as("jobs of the hung worker requeued at their deadline")
+                .contains("of worker " + hungWorker + " missed its deadline");
+        assertThat(log).doesNotContain("worker " + cluster.address(healthy) + "/system/evaluation-worker quarantined");
+        RunHistory history = StoredHistory.load(cluster.database(), RUN);
+        StoredHistory.assertConsistent(history, iterations);
+        assertThat(history.evaluated()).hasSize((int) iterations);
+        assertThat(history.failures()).as("failures blamed on candidates").doesNotContainKeys("TIMEOUT", "SANDBOX_CRASH");
+        assertThat(hung.process().isAlive()).as("the hung worker is still alive").isTrue();
+    }
+
+    private static void awaitEvaluated(FaultCluster cluster, long evaluated) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> StoredHistory.events(cluster.database(), "CandidateEvaluated") >= evaluated);
+    }
+
+    /** How many running jobs the dispatcher requeued when the worker at {@code address} died. */
+    private static int requeuedJobs(String log, String address) {
+        Matcher m = Pattern.compile(Pattern.quote("worker " + address + "/system/evaluation-worker is gone; its ")
+                + "(\\d+) running jobs").matcher(log);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 }

@@ -8,6 +8,11 @@ import io.galapagos.controller.run.Run;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +51,21 @@ public final class StoredHistory {
             } catch (Exception e) {
                 throw new IllegalStateException("the history reader did not stop: " + e, e);
             }
+        }
+    }
+
+    /** Events of a kind in the journal so far, e.g. {@code CandidateEvaluated}: read while the run goes on. */
+    public static long events(PostgresServer.Database database, String kind) {
+        try (Connection connection = DriverManager.getConnection(database.url(), database.user(), database.password());
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT count(*) FROM event_journal WHERE event_ser_manifest LIKE ?")) {
+            query.setString(1, "%$" + kind);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count " + kind + " events: " + e.getMessage(), e);
         }
     }
 
