@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 StatusCommand.class,
                 BestCommand.class,
                 NodeCommand.class,
+                DbCommand.class,
                 BenchCommand.class
         })
 public final class Galapagos implements Runnable {

@@ -69,7 +69,9 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
         Optional<CandidateEvaluator> evaluator = Optional.empty();
         ClusterNode node;
         try {
-            evaluator = worker ? Optional.of(Evaluators.forNode(config, TaskRegistry.load())) : Optional.empty();
+            evaluator = worker ? Optional.of(Evaluators.forNode(config, TaskRegistry.load(),
+                    config.getString("pekko.remote.artery.canonical.hostname") + ":"
+                            + config.getInt("pekko.remote.artery.canonical.port"))) : Optional.empty();
             node = ClusterNode.start(config, evaluator, Evaluators.generators());
         } catch (RuntimeException e) {
             evaluator.ifPresent(CandidateEvaluator::close);

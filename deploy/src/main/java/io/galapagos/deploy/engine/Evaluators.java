@@ -23,8 +23,13 @@ public final class Evaluators {
      * {@code galapagos.worker.slots} slot. Candidate code never runs in the node's own JVM.
      */
     public static CandidateEvaluator forNode(Config config, TaskRegistry tasks) {
+        return forNode(config, tasks, "embedded-worker");
+    }
+
+    /** The same, with the worker name that its results carry (a cluster node uses its address). */
+    public static CandidateEvaluator forNode(Config config, TaskRegistry tasks, String workerName) {
         SandboxSettings sandbox = SandboxSettings.fromConfig(config).withSlots(ClusterNode.workerSlots(config));
-        return SandboxEvaluator.start(sandbox, "embedded-worker");
+        return SandboxEvaluator.start(sandbox, workerName);
     }
 
     /** The offline mutation engine: the embedded default when no model is configured. */

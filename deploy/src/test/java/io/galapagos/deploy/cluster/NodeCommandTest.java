@@ -111,4 +111,35 @@ class NodeCommandTest {
         assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
         assertThat(outcome.err().strip()).startsWith("galapagos node: config file ").endsWith("does not exist");
     }
+
+    @Test
+    void clusterFlagsWithoutClusterAreRefused() {
+        Outcome outcome = galapagos("run", "--task", "noop", "--run-id", "mine", "--out", dir.resolve("out").toString());
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos run: --run-id, --host and --db-* need --cluster "
+                + "(the embedded node keeps its journal under --out)");
+    }
+
+    @Test
+    void clusterRunWithoutDatabaseIsRefusedBeforeJoining() {
+        Outcome outcome = galapagos("run", "--task", "noop", "--cluster", "127.0.0.1:25520", "--out", dir.resolve("out").toString());
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos run: --cluster needs the cluster's journal database: "
+                + "--db-url URL (or galapagos.store.url in --config)");
+    }
+
+    @Test
+    void clusterResumeWithoutRunIdIsRefused() {
+        Outcome outcome = galapagos("resume", "--cluster", "127.0.0.1:25520", "--db-url", "jdbc:postgresql://127.0.0.1/g");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos resume: --cluster needs --run-id of the run");
+    }
+
+    @Test
+    void badRunIdIsRefused() {
+        Outcome outcome = galapagos("status", "--cluster", "127.0.0.1:25520", "--db-url", "jdbc:postgresql://127.0.0.1/g",
+                "--run-id", "a/b");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).startsWith("galapagos status: bad run id 'a/b'");
+    }
 }
