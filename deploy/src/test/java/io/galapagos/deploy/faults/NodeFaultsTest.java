@@ -33,14 +33,14 @@ class NodeFaultsTest {
     void jobsOfAKilledWorkerAreRequeuedToTheOtherWorkerAndTheRunCompletes() {
         FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
         NodeProcesses.Child controller = cluster.start("controller", "controller", 1, "");
-        FaultCluster.awaitUp(controller);
         NodeProcesses.Child doomed = cluster.start("worker-1", "worker", 2, "");
         NodeProcesses.Child survivor = cluster.start("worker-2", "worker", 2, "");
-        FaultCluster.awaitUp(doomed, survivor);
+        FaultCluster.awaitUp(controller);
         long iterations = 40;
         NodeProcesses.Child client = cluster.run("client", RUN, iterations, 2, "galapagos.run.data-seed = 500");
+        FaultCluster.awaitUp(doomed, survivor);
 
-        awaitEvaluated(cluster, 10);
+        awaitEvaluated(cluster, client, 10);
         doomed.kill();
 
         assertThat(client.awaitExit(RUN_TIMEOUT)).as("exit code of galapagos run").isZero();
@@ -61,11 +61,11 @@ class NodeFaultsTest {
         NodeProcesses.Child second = cluster.start("controller-2", "controller", 1, "", "--min-controllers", "3");
         NodeProcesses.Child third = cluster.start("controller-3", "controller", 1, "", "--min-controllers", "3");
         NodeProcesses.Child worker = cluster.start("worker", "worker", 4, "");
-        FaultCluster.awaitUp(second, third, worker);
         long iterations = 45;
         NodeProcesses.Child client = cluster.run("client", RUN, iterations, 3, "galapagos.run.data-seed = 500");
+        FaultCluster.awaitUp(second, third, worker);
 
-        awaitEvaluated(cluster, 10);
+        awaitEvaluated(cluster, client, 10);
         oldest.kill();
 
         assertThat(client.awaitExit(RUN_TIMEOUT)).as("exit code of galapagos run").isZero();
@@ -81,11 +81,12 @@ class NodeFaultsTest {
         FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
         NodeProcesses.Child controller = cluster.start("controller", "controller", 1, "");
         NodeProcesses.Child worker = cluster.start("worker", "worker", 3, "");
-        FaultCluster.awaitUp(controller, worker);
+        FaultCluster.awaitUp(controller);
         long iterations = 40;
         NodeProcesses.Child client = cluster.run("client", RUN, iterations, 2, "galapagos.run.data-seed = 400");
+        FaultCluster.awaitUp(worker);
 
-        awaitEvaluated(cluster, 12);
+        awaitEvaluated(cluster, client, 12);
         worker.kill();
         controller.kill();
         client.kill();
@@ -95,8 +96,9 @@ class NodeFaultsTest {
         cluster.newCluster();
         NodeProcesses.Child freshController = cluster.start("fresh-controller", "controller", 1, "");
         NodeProcesses.Child freshWorker = cluster.start("fresh-worker", "worker", 3, "");
-        FaultCluster.awaitUp(freshController, freshWorker);
+        FaultCluster.awaitUp(freshController);
         NodeProcesses.Child resume = cluster.resume("resume", RUN, "");
+        FaultCluster.awaitUp(freshWorker);
 
         assertThat(resume.awaitExit(RUN_TIMEOUT)).as("exit code of galapagos resume").isZero();
         RunHistory history = StoredHistory.load(cluster.database(), RUN);
@@ -110,13 +112,13 @@ class NodeFaultsTest {
         FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
         NodeProcesses.Child controller = cluster.start("controller", "controller", 1,
                 "galapagos.dispatcher { job-timeout = 8s, worker-quarantine-after = 2, worker-quarantine = 10m }");
-        FaultCluster.awaitUp(controller);
         // alive and announcing, but every evaluation in its sandbox's children hangs; the only worker at first
         NodeProcesses.Child hung = cluster.start("hung-worker", "worker", 2,
                 "galapagos.sandbox.extra-jvm-options = [\"-D" + PausingTask.HANG_PROPERTY + "=true\"]");
-        FaultCluster.awaitUp(hung);
+        FaultCluster.awaitUp(controller);
         long iterations = 24;
         NodeProcesses.Child client = cluster.run("client", RUN, iterations, 2, "galapagos.run.data-seed = 300");
+        FaultCluster.awaitUp(hung);
         String hungWorker = cluster.address(hung) + "/system/evaluation-worker";
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> controller.stdout().contains("worker " + hungWorker + " quarantined"));
@@ -135,9 +137,13 @@ class NodeFaultsTest {
         assertThat(hung.process().isAlive()).as("the hung worker is still alive").isTrue();
     }
 
-    private static void awaitEvaluated(FaultCluster cluster, long evaluated) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                .until(() -> StoredHistory.events(cluster.database(), "CandidateEvaluated") >= evaluated);
+    private static void awaitEvaluated(FaultCluster cluster, NodeProcesses.Child client, long evaluated) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!client.process().isAlive()) {
+                throw new AssertionError(client.name() + " exited with " + client.process().exitValue());
+            }
+            return StoredHistory.events(cluster.database(), "CandidateEvaluated") >= evaluated;
+        });
     }
 
     /** How many running jobs the dispatcher requeued when the worker at {@code address} died. */
