@@ -56,14 +56,16 @@ class NodeFaultsTest {
     void islandsAndTheDispatcherOfAKilledControllerResumeOnTheSurvivorsAndTheRunCompletes() {
         FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
         // the oldest controller hosts the dispatcher singleton: the first one, up before the others join
-        NodeProcesses.Child oldest = cluster.start("controller-1", "controller", 1, "", "--min-controllers", "3");
-        FaultCluster.awaitUp(oldest);
-        NodeProcesses.Child second = cluster.start("controller-2", "controller", 1, "", "--min-controllers", "3");
-        NodeProcesses.Child third = cluster.start("controller-3", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child oldest = cluster.start("controller-1", "controller", 1, "");
         NodeProcesses.Child worker = cluster.start("worker", "worker", 4, "");
+        FaultCluster.awaitUp(oldest);
+        NodeProcesses.Child second = cluster.start("controller-2", "controller", 1, "");
+        NodeProcesses.Child third = cluster.start("controller-3", "controller", 1, "");
+        // islands spread over the controllers that are up when the run starts
+        FaultCluster.awaitUp(second, third);
         long iterations = 45;
         NodeProcesses.Child client = cluster.run("client", RUN, iterations, 3, "galapagos.run.data-seed = 500");
-        FaultCluster.awaitUp(second, third, worker);
+        FaultCluster.awaitUp(worker);
 
         awaitEvaluated(cluster, client, 10);
         oldest.kill();
