@@ -31,6 +31,10 @@ public final class RunSession {
     public static final String RUN_ID = "run";
 
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
+    /** While following, one status ask: short, since an ask sent to a member that just died is lost. */
+    private static final Duration FOLLOW_ASK_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a followed run may stay silent (its controller died and it moves) before the client gives up. */
+    private static final Duration FOLLOW_PATIENCE = Duration.ofMinutes(5);
 
     private final ActorSystem<?> system;
     private final Engine engine;
@@ -70,6 +74,27 @@ public final class RunSession {
         return await(run().ask(Run.GetStatus::new, ASK_TIMEOUT));
     }
 
+    /**
+     * The status, asked again while the run does not answer: after a controller dies, the run entity
+     * restarts on a survivor and asks sent in between are lost.
+     */
+    private RunStatus statusAfterFailover() throws InterruptedException {
+        long giveUp = System.nanoTime() + FOLLOW_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return run().ask(Run.GetStatus::new, FOLLOW_ASK_TIMEOUT).toCompletableFuture()
+                        .get(FOLLOW_ASK_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                if (System.nanoTime() - giveUp > 0) {
+                    throw new IllegalStateException("the run has not answered for " + FOLLOW_PATIENCE.toMinutes()
+                            + " minutes: " + e, e);
+                }
+                progress.print("\rthe run does not answer (a controller may have died); asking again   ");
+                progress.flush();
+            }
+        }
+    }
+
     /** Prints one progress line every {@code interval} until the run completes; returns the final status. */
     public RunStatus follow(Duration interval) throws InterruptedException {
         long startNanos = System.nanoTime();
@@ -83,7 +108,7 @@ public final class RunSession {
             progress.print("\r" + progressLine(status, (status.evaluated() - evaluatedAtStart) / seconds) + "   ");
             progress.flush();
             Thread.sleep(interval.toMillis());
-            status = status();
+            status = statusAfterFailover();
         }
         progress.println("\r" + progressLine(status, (status.evaluated() - Math.max(0, evaluatedAtStart))
                 / Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9)) + "   ");
