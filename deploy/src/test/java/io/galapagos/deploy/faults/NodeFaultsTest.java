@@ -36,8 +36,8 @@ class NodeFaultsTest {
         NodeProcesses.Child doomed = cluster.start("worker-1", "worker", 2, "");
         NodeProcesses.Child survivor = cluster.start("worker-2", "worker", 2, "");
         FaultCluster.awaitUp(controller);
-        long iterations = 40;
-        NodeProcesses.Child client = cluster.run("client", RUN, iterations, 2, "galapagos.run.data-seed = 500");
+        long iterations = 32;
+        NodeProcesses.Child client = cluster.run("client", RUN, iterations, 2, "galapagos.run.data-seed = 400");
         FaultCluster.awaitUp(doomed, survivor);
 
         awaitEvaluated(cluster, client, 10);
@@ -63,7 +63,7 @@ class NodeFaultsTest {
         NodeProcesses.Child third = cluster.start("controller-3", "controller", 1, "");
         // islands spread over the controllers that are up when the run starts
         FaultCluster.awaitUp(second, third);
-        long iterations = 45;
+        long iterations = 36;
         NodeProcesses.Child client = cluster.run("client", RUN, iterations, 3, "galapagos.run.data-seed = 500");
         FaultCluster.awaitUp(worker);
 
@@ -84,7 +84,7 @@ class NodeFaultsTest {
         NodeProcesses.Child controller = cluster.start("controller", "controller", 1, "");
         NodeProcesses.Child worker = cluster.start("worker", "worker", 3, "");
         FaultCluster.awaitUp(controller);
-        long iterations = 40;
+        long iterations = 32;
         NodeProcesses.Child client = cluster.run("client", RUN, iterations, 2, "galapagos.run.data-seed = 400");
         FaultCluster.awaitUp(worker);
 
@@ -113,7 +113,7 @@ class NodeFaultsTest {
     void jobsOfAWorkerWhoseSandboxHangsAreRequeuedAtTheirDeadlineAndTheWorkerIsQuarantined() {
         FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
         NodeProcesses.Child controller = cluster.start("controller", "controller", 1,
-                "galapagos.dispatcher { job-timeout = 8s, worker-quarantine-after = 2, worker-quarantine = 10m }");
+                "galapagos.dispatcher { job-timeout = 6s, worker-quarantine-after = 2, worker-quarantine = 10m }");
         // alive and announcing, but every evaluation in its sandbox's children hangs; the only worker at first
         NodeProcesses.Child hung = cluster.start("hung-worker", "worker", 2,
                 "galapagos.sandbox.extra-jvm-options = [\"-D" + PausingTask.HANG_PROPERTY + "=true\"]");
