@@ -74,9 +74,10 @@ public final class RecoveryBenchCommand implements Callable<Integer> {
                 return usage("unknown victim '" + victim + "' (worker, controller)");
             }
         }
-        if (workers < 2 || slots < 1 || islands < 1 || inFlight < 1 || warmupSeconds < 5
+        if (workers < 2 || slots < 1 || islands < 1 || inFlight < 1 || warmupSeconds < RecoveryBenchmark.BEFORE.toSeconds()
                 || durationSeconds < warmupSeconds + 2 * RecoveryBenchmark.WINDOW.toSeconds()) {
-            return usage("needs --workers >= 2, positive counts, --warmup >= 5 and --duration well beyond --warmup");
+            return usage("needs --workers >= 2, positive counts, --warmup >= " + RecoveryBenchmark.BEFORE.toSeconds()
+                    + " and --duration well beyond --warmup");
         }
         if (nodeConfig.isPresent() && !Files.isRegularFile(nodeConfig.get())) {
             return usage("config file " + nodeConfig.get() + " does not exist");
@@ -115,9 +116,10 @@ public final class RecoveryBenchCommand implements Callable<Integer> {
                     r.victim().name().toLowerCase(Locale.ROOT) + " node", r.preKillRate(), seconds(r.requeuedAfter()),
                     seconds(r.recoveredAfter()), r.lowestRate(), r.evaluated(), r.note().isEmpty() ? "" : "  (" + r.note() + ")");
         }
-        console.printf(Locale.ROOT, "%nrates: evaluations/s over %d s windows from the journal; throughput back: a window"
-                        + " after the kill at %.0f%% of the rate before it; node output in %s%n",
-                RecoveryBenchmark.WINDOW.toSeconds(), RecoveryBenchmark.RECOVERED * 100, logDirectory);
+        console.printf(Locale.ROOT, "%nrates: evaluations/s from the journal, over %d s before the kill and %d s windows"
+                        + " after it; throughput back: the first window after the kill at %.0f%% of the rate before it;"
+                        + " node output in %s%n", RecoveryBenchmark.BEFORE.toSeconds(), RecoveryBenchmark.WINDOW.toSeconds(),
+                RecoveryBenchmark.RECOVERED * 100, logDirectory);
         return 0;
     }
 

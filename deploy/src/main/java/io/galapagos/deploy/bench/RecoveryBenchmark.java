@@ -53,7 +53,7 @@ public final class RecoveryBenchmark {
     }
 
     /**
-     * @param preKillRate      evaluations/s over the window before the kill
+     * @param preKillRate      evaluations/s over the {@link #BEFORE} seconds before the kill
      * @param requeuedAfter    seconds from the kill until lost jobs were handed out again
      * @param recoveredAfter   seconds from the kill until a window's rate was back at 90% of the pre-kill rate
      * @param lowestRate       the lowest windowed rate after the kill
@@ -62,12 +62,14 @@ public final class RecoveryBenchmark {
                          Optional<Double> recoveredAfter, double lowestRate, long evaluated, String note) {
     }
 
-    /** Rates are counted over windows this long. */
+    /** Rates after the kill are counted over windows this long. */
     public static final Duration WINDOW = Duration.ofSeconds(3);
+    /** The pre-kill rate is counted over this long before the kill. */
+    public static final Duration BEFORE = Duration.ofSeconds(10);
     public static final double RECOVERED = 0.9;
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private record Sample(long atMillis, Optional<EvaluationDispatcher.Stats> stats) {
+    record Sample(long atMillis, Optional<EvaluationDispatcher.Stats> stats) {
     }
 
     private final Setup setup;
@@ -141,7 +143,7 @@ public final class RecoveryBenchmark {
 
     /** The measurements, from the journal's evaluation times and the dispatcher samples. */
     static Result result(Victim victim, long killMillis, List<Long> evaluatedAt, List<Sample> samples, long evaluated) {
-        double preKillRate = count(evaluatedAt, killMillis - WINDOW.toMillis(), killMillis) / seconds(WINDOW);
+        double preKillRate = count(evaluatedAt, killMillis - BEFORE.toMillis(), killMillis) / seconds(BEFORE);
         Optional<Double> recovered = Optional.empty();
         double lowest = Double.MAX_VALUE;
         long last = evaluatedAt.isEmpty() ? killMillis : evaluatedAt.get(evaluatedAt.size() - 1);
