@@ -28,7 +28,12 @@ class RecoveryBenchmarkTest {
     }
 
     private static RecoveryBenchmark.Sample sample(long at, long requeued, long running, long dispatcherStart) {
-        return new RecoveryBenchmark.Sample(at, Optional.of(new EvaluationDispatcher.Stats(0, (int) running, 2, 10,
+        return sample(at, requeued, running, 10, dispatcherStart);
+    }
+
+    private static RecoveryBenchmark.Sample sample(long at, long requeued, long running, long completed,
+                                                   long dispatcherStart) {
+        return new RecoveryBenchmark.Sample(at, Optional.of(new EvaluationDispatcher.Stats(0, (int) running, 2, completed,
                 requeued, 0, 0, dispatcherStart)));
     }
 
@@ -53,8 +58,8 @@ class RecoveryBenchmarkTest {
         List<Long> times = new ArrayList<>(evaluations(KILL - 20_000, KILL, 100));
         times.addAll(evaluations(KILL + 12_000, KILL + 30_000, 100));
         List<RecoveryBenchmark.Sample> samples = List.of(sample(KILL - 100, 0, 4, 1),
-                new RecoveryBenchmark.Sample(KILL + 1_000, Optional.empty()), sample(KILL + 9_000, 0, 0, 2),
-                sample(KILL + 10_000, 0, 3, 2));
+                new RecoveryBenchmark.Sample(KILL + 1_000, Optional.empty()), sample(KILL + 9_000, 0, 0, 0, 2),
+                sample(KILL + 10_000, 0, 3, 0, 2));
 
         RecoveryBenchmark.Result result = RecoveryBenchmark.result(RecoveryBenchmark.Victim.CONTROLLER, KILL, times,
                 samples, 380);
