@@ -100,4 +100,18 @@ class ClusterNodeConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the environment variable GALAPAGOS_DB_PASSWORD (galapagos.store.password-env) is not set");
     }
+
+    @Test
+    void clusterTlsSwitchesArteryToTlsWithThePasswordFromItsVariable(@TempDir Path dir) throws Exception {
+        Path keyStore = Files.writeString(dir.resolve("key.p12"), "k");
+        Path trustStore = Files.writeString(dir.resolve("trust.p12"), "t");
+        Config config = config(Map.of("galapagos.cluster.tls.enabled", true,
+                "galapagos.cluster.tls.key-store", keyStore.toString(),
+                "galapagos.cluster.tls.trust-store", trustStore.toString()), Optional.empty(),
+                Map.of("GALAPAGOS_TLS_PASSWORD", "secret"));
+
+        assertThat(config.getString("pekko.remote.artery.transport")).isEqualTo("tls-tcp");
+        assertThat(config.getString("pekko.remote.artery.ssl.config-ssl-engine.key-store")).isEqualTo(keyStore.toString());
+        assertThat(config.getString("pekko.remote.artery.ssl.config-ssl-engine.key-store-password")).isEqualTo("secret");
+    }
 }
