@@ -115,7 +115,7 @@ public final class RunSession {
         return status;
     }
 
-    public static String progressLine(RunStatus status, double rate) {
+    static String progressLine(RunStatus status, double rate) {
         long target = status.settings().map(RunSettings::iterations).orElse(0L);
         String best = status.best().map(b -> String.format(Locale.ROOT, "%.5g", b.score())
                 + b.testScore().map(t -> String.format(Locale.ROOT, " (test %.5g)", t)).orElse("")).orElse("-");

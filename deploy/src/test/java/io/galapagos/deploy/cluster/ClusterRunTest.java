@@ -130,6 +130,13 @@ class ClusterRunTest {
         assertThat(status.out()).contains("task noop, completed: iteration budget spent")
                 .contains("live: completed, " + ITERATIONS + " evaluated, 0 in flight");
 
+        Path resumed = dir.resolve("resumed");
+        Outcome resume = galapagos("resume", "--cluster", "127.0.0.1:" + seedPort, "--db-url", url,
+                "--db-user", "postgres", "--run-id", "noop-on-two-nodes", "--out", resumed.toString());
+        assertThat(resume.exitCode()).as(resume.err()).isZero();
+        assertThat(Files.readAllLines(resumed.resolve("history.csv"))).hasSize((int) ITERATIONS + 1);
+        assertThat(storedHistory("noop-on-two-nodes").evaluated()).hasSize((int) ITERATIONS);
+
         Outcome again = galapagos("run", "--cluster", "127.0.0.1:" + seedPort, "--db-url", url, "--db-user", "postgres",
                 "--task", NoopTask.ID, "--run-id", "noop-on-two-nodes", "--out", dir.resolve("again").toString());
         assertThat(again.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
