@@ -17,11 +17,14 @@ import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationRequest.Purpose;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.protocol.WorkPulling;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -69,8 +72,12 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     public static Behavior<Command> create(String islandId, PersistenceId persistenceId, IslandEnvironment environment,
                                            RetentionCriteria retention) {
-        return Behaviors.withTimers(timers -> Behaviors.setup(context ->
-                new Island(islandId, persistenceId, environment, retention, context, timers)));
+        return Behaviors.withTimers(timers -> Behaviors.setup(context -> {
+            ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
+                    listing -> new DispatchersChanged(listing.getServiceInstances(WorkPulling.DISPATCHER)));
+            context.getSystem().receptionist().tell(Receptionist.subscribe(WorkPulling.DISPATCHER, listings));
+            return new Island(islandId, persistenceId, environment, retention, context, timers);
+        }));
     }
 
     // ---- commands ------------------------------------------------------------------------------
@@ -106,6 +113,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     /** Timer: submit every unevaluated candidate again (the dispatcher ignores those it knows). */
     enum ResubmitTick implements Command { INSTANCE }
+
+    /** The registered dispatchers changed: a new one (the singleton moved) starts with an empty queue. */
+    record DispatchersChanged(Set<ActorRef<WorkPulling.ToDispatcher>> dispatchers) implements Command {
+    }
 
     // ---- events --------------------------------------------------------------------------------
 
@@ -299,6 +310,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private final RetentionCriteria retention;
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
+    /** The dispatchers of the last receptionist listing; empty until the first one. */
+    private Optional<Set<ActorRef<WorkPulling.ToDispatcher>>> knownDispatchers = Optional.empty();
     /** Proposals asked of the generator and not answered yet; lost on a crash, which is harmless. */
     private final Set<Long> generating = new HashSet<>();
     private long lastAllocated = -1;
@@ -340,6 +353,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 .onCommand(ProposalReady.class, this::onProposalReady)
                 .onCommand(ReportTick.class, this::onReportTick)
                 .onCommand(ResubmitTick.class, this::onResubmitTick)
+                .onCommand(DispatchersChanged.class, this::onDispatchersChanged)
                 .build();
     }
 
@@ -464,6 +478,20 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     // ---- side effects --------------------------------------------------------------------------
+
+    /**
+     * Submits every unevaluated candidate again as soon as a new dispatcher registers, instead of at the
+     * next resubmit tick: the queue of a dispatcher whose node died is gone. The dispatchers present
+     * when the island starts need nothing (it submits on start and recovery).
+     */
+    private Effect<Event, State> onDispatchersChanged(State state, DispatchersChanged changed) {
+        Optional<Set<ActorRef<WorkPulling.ToDispatcher>>> before = knownDispatchers;
+        knownDispatchers = Optional.of(Set.copyOf(changed.dispatchers()));
+        if (before.isEmpty() || before.get().containsAll(changed.dispatchers()) || state.settings().isEmpty()) {
+            return Effect().none();
+        }
+        return onResubmitTick(state, ResubmitTick.INSTANCE);
+    }
 
     private void startTimers(RunSettings settings) {
         timers.startTimerWithFixedDelay(ReportTick.INSTANCE,

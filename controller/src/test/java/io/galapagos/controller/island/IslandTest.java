@@ -11,8 +11,10 @@ import io.galapagos.controller.run.RunSettings;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.protocol.WorkPulling;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -90,6 +92,21 @@ class IslandTest {
         EvaluationRequest seed = submitted.receiveMessage();
         island.runCommand(new Island.EvaluationArrived(ok(seed, seedScore)));
         return seed;
+    }
+
+    @Test
+    void resubmitsItsUnevaluatedCandidatesAsSoonAsANewDispatcherRegisters() {
+        island.runCommand(new Island.Start(Fixtures.runSettings(1, 10, 2), 0));
+        EvaluationRequest seed = submitted.receiveMessage();
+        submitted.expectNoMessage(Duration.ofMillis(300));
+
+        TestProbe<WorkPulling.ToDispatcher> successor = testKit.createTestProbe();
+        testKit.system().receptionist().tell(Receptionist.register(WorkPulling.DISPATCHER, successor.getRef()));
+        try {
+            assertThat(submitted.receiveMessage(Duration.ofSeconds(10)).candidateId()).isEqualTo(seed.candidateId());
+        } finally {
+            testKit.system().receptionist().tell(Receptionist.deregister(WorkPulling.DISPATCHER, successor.getRef()));
+        }
     }
 
     @Test
