@@ -60,7 +60,7 @@ public final class LlmGenerator implements SolutionGenerator {
         try {
             return ask(request);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(new Proposal.Failed(
+            return CompletableFuture.completedFuture(Proposal.Failed.call(
                     redactor.redact("proposal failed before any call: " + e.getMessage()), "llm", Usage.NONE));
         }
     }
@@ -69,7 +69,7 @@ public final class LlmGenerator implements SolutionGenerator {
         SplittableRandom random = new SplittableRandom(request.seed());
         Optional<ModelSettings> picked = ensemble.pick(random, m -> circuits.get(m.name()).available());
         if (picked.isEmpty() || !circuits.get(picked.get().name()).tryEnter()) {
-            return done(new Proposal.Failed(pausedReason(), "llm", Usage.NONE));
+            return done(Proposal.Failed.call(pausedReason(), "llm", Usage.NONE));
         }
         ModelSettings model = picked.get();
         EndpointCircuit circuit = circuits.get(model.name());
@@ -87,7 +87,7 @@ public final class LlmGenerator implements SolutionGenerator {
         if (reservation.isEmpty()) {
             circuit.cancel();
             CostTracker.Totals t = costs.totals();
-            return done(new Proposal.Failed(String.format(java.util.Locale.ROOT,
+            return done(Proposal.Failed.call(String.format(java.util.Locale.ROOT,
                     "USD budget: a call to %s may cost up to $%.4f; spent $%.4f, $%.4f reserved by calls in flight, budget $%.2f",
                     model.name(), worstCase, t.spentUsd(), t.inFlightUsd(), t.budgetUsd().orElse(0)),
                     model.name(), Usage.NONE));
@@ -110,7 +110,7 @@ public final class LlmGenerator implements SolutionGenerator {
                             circuit.cancel();
                         }
                         costs.settle(reservation.get(), Usage.NONE);
-                        return new Proposal.Failed(reason, model.name(), Usage.NONE);
+                        return Proposal.Failed.call(reason, model.name(), Usage.NONE);
                     }
                     circuit.succeeded();
                     costs.settle(reservation.get(), completion.usage());

@@ -4,8 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
-import io.galapagos.controller.generation.SolutionGenerator;
-import io.galapagos.controller.run.RunSettings;
+import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.store.Schema;
 import io.galapagos.worker.CandidateEvaluator;
 import io.galapagos.worker.EvaluationWorker;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The embedded single node of {@code galapagos run}: every role in one JVM, a one-member cluster that
@@ -77,7 +75,7 @@ public final class EmbeddedNode implements AutoCloseable {
     }
 
     public static EmbeddedNode start(Config config, CandidateEvaluator evaluator,
-                                     Function<RunSettings, SolutionGenerator> generators) {
+                                     GeneratorFactory generators) {
         EngineConfig engineConfig = EngineConfig.from(config);
         Duration announce = config.getDuration("galapagos.worker.announce-interval");
         Schema.install(engineConfig.store().url(), engineConfig.store().user(), engineConfig.store().password());
