@@ -1,7 +1,9 @@
 package io.galapagos.deploy.engine;
 
+import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.report.RunOutputs;
+import io.galapagos.controller.run.IslandReport;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.run.RunStatus;
@@ -84,9 +86,22 @@ public final class RunSession {
                 + b.testScore().map(t -> String.format(Locale.ROOT, " (test %.5g)", t)).orElse("")).orElse("-");
         String failures = status.failures().isEmpty() ? "none" : status.failures().entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-        return String.format(Locale.ROOT, "%s %d/%d evaluated | best %s | %.1f eval/s | in flight %d | failed: %s",
+        String counters = String.format(Locale.ROOT, "%s %d/%d evaluated | best %s | %.1f eval/s | in flight %d | failed: %s",
                 status.phase().name().toLowerCase(Locale.ROOT), status.evaluated(), target, best, rate,
                 status.inFlight(), failures);
+        StringBuilder line = new StringBuilder(counters);
+        CostTracker.ModelTotals spent = status.spent();
+        if (spent.calls() > 0 || status.settings().map(s -> s.generation().budgetUsd().isPresent()).orElse(false)) {
+            line.append(String.format(Locale.ROOT, " | $%.4f", spent.costUsd()))
+                    .append(status.settings().flatMap(s -> s.generation().budgetUsd().isPresent()
+                            ? Optional.of(String.format(Locale.ROOT, " of $%.2f", s.generation().budgetUsd().getAsDouble()))
+                            : Optional.empty()).orElse(""))
+                    .append(String.format(Locale.ROOT, ", %d tokens", spent.promptTokens() + spent.completionTokens()));
+        }
+        Optional<String> generator = status.islands().stream().map(IslandReport::generator).filter(g -> !g.isEmpty())
+                .findFirst();
+        generator.ifPresent(g -> line.append(" | ").append(g));
+        return line.toString();
     }
 
     /** Reads the history, writes the output files and prints the summary table. */
@@ -115,6 +130,9 @@ public final class RunSession {
         console.printf(Locale.ROOT, "%n%d candidates evaluated (%d proposals failed), %s, %.1f s; results in %s%n",
                 history.evaluated().size(), history.failedProposals(),
                 history.completion().orElse("not completed"), history.elapsedMillis() / 1000.0, out);
+        history.spending().forEach((model, t) -> console.printf(Locale.ROOT,
+                "%s: %d calls, %d prompt + %d completion tokens, $%.4f%n", model, t.calls(), t.promptTokens(),
+                t.completionTokens(), t.costUsd()));
         return history;
     }
 
