@@ -180,8 +180,7 @@ public final class RunCommand implements Callable<Integer> {
     static int execute(Config config, Path outDir, Task<?> task, Begin begin, CommandLine cli) throws Exception {
         try (CandidateEvaluator evaluator = Evaluators.forNode(config, TaskRegistry.load());
              EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators())) {
-            RunSession session = new RunSession(node, outDir, new java.io.PrintStream(System.out, true),
-                    new java.io.PrintStream(System.err, true));
+            RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr());
             begin.apply(session);
             session.follow(Duration.ofMillis(500));
             session.finish(task, evaluator);

@@ -550,8 +550,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
      */
     private boolean generatorReady(State state, SolutionGenerator generator) {
         GeneratorHealth health = generator.health();
-        generatorStatus = health.isReady() ? "" : health.status().name().toLowerCase(java.util.Locale.ROOT)
-                .replace('_', ' ') + ": " + health.reason();
+        generatorStatus = health.isReady() ? ""
+                : (health.status() == GeneratorHealth.Status.BUDGET_EXHAUSTED ? IslandReport.BUDGET_EXHAUSTED : "paused")
+                + ": " + health.reason();
         if (health.status() == GeneratorHealth.Status.BUDGET_EXHAUSTED && !budgetStopSent
                 && state.stopped().isEmpty()) {
             budgetStopSent = true;

@@ -20,8 +20,15 @@ public record IslandReport(int islandNo, long proposed, long evaluated, long fai
                            int inFlight, Optional<BestSummary> best, boolean finished,
                            Map<String, CostTracker.ModelTotals> spending, String generator) implements CborSerializable {
 
+    /** How {@link #generator} starts once the island's share of the USD budget is spent. */
+    public static final String BUDGET_EXHAUSTED = "budget exhausted";
+
     public IslandReport {
         failures = Map.copyOf(failures);
         spending = Map.copyOf(spending);
+    }
+
+    public boolean budgetSpent() {
+        return generator.startsWith(BUDGET_EXHAUSTED);
     }
 }

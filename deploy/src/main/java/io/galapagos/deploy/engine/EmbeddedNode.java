@@ -40,7 +40,7 @@ public final class EmbeddedNode implements AutoCloseable {
     /** The H2 URL of the journal of a run whose output directory is {@code out}. */
     public static String journalUrl(Path out) {
         return "jdbc:h2:file:" + out.toAbsolutePath().normalize().resolve("journal").resolve("galapagos")
-                + ";DATABASE_TO_UPPER=false;DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE";
+                + ";DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE";
     }
 
     /**

@@ -14,7 +14,7 @@ import io.galapagos.simulators.Task;
 import io.galapagos.worker.CandidateEvaluator;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,10 +34,10 @@ public final class RunSession {
 
     private final EmbeddedNode node;
     private final Path out;
-    private final PrintStream console;
-    private final PrintStream progress;
+    private final PrintWriter console;
+    private final PrintWriter progress;
 
-    public RunSession(EmbeddedNode node, Path out, PrintStream console, PrintStream progress) {
+    public RunSession(EmbeddedNode node, Path out, PrintWriter console, PrintWriter progress) {
         this.node = node;
         this.out = out;
         this.console = console;
