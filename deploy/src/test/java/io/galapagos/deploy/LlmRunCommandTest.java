@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,12 +94,15 @@ class LlmRunCommandTest {
     void aRunEvolvesThroughModelAnswersRecordsEveryFailureAndAccountsEveryToken(@TempDir Path dir) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         AtomicInteger answered = new AtomicInteger();
+        AtomicLong promptTokens = new AtomicLong();
+        AtomicLong completionTokens = new AtomicLong();
         List<Function<Recorded, Reply>> plan = List.of(
                 r -> FakeOpenAiServer.rateLimited("0"),
                 r -> improve(r, "Raise the constant. MARKER-QUAGGA uses " + key + " here."),
                 r -> FakeOpenAiServer.answer("Tweak.\n<<<<<<< SEARCH\n        return 12345.0;\n=======\n        return 2.0;\n>>>>>>> REPLACE\n"),
                 r -> FakeOpenAiServer.answer("The program is already optimal; I would not change it."),
                 r -> FakeOpenAiServer.malformedJson(),
+                r -> FakeOpenAiServer.truncated("Raise it.\n<<<<<<< SEARCH\n        return"),
                 r -> FakeOpenAiServer.status(500, "{\"error\":{\"message\":\"overloaded\"}}"),
                 r -> improve(r, "Raise it again."),
                 r -> FakeOpenAiServer.held(FakeOpenAiServer.answer("too late")),
@@ -110,6 +114,8 @@ class LlmRunCommandTest {
             Reply reply = n < plan.size() ? plan.get(n).apply(r) : improve(r, "Keep raising.");
             if (reply instanceof FakeOpenAiServer.Answer a && a.withUsage()) {
                 answered.incrementAndGet();
+                promptTokens.addAndGet(a.promptTokens());
+                completionTokens.addAndGet(a.completionTokens());
             }
             return reply;
         });
@@ -127,15 +133,16 @@ class LlmRunCommandTest {
         assertThat(best.get("score").asDouble()).isGreaterThan(-99.0 + 7 * 3 - 1e-9);
 
         String failed = Files.readString(out.resolve("failed-proposals.csv"));
-        assertThat(failed).contains("12345.0").contains("no SEARCH/REPLACE", "malformed JSON");
+        assertThat(failed).contains("12345.0").contains("no SEARCH/REPLACE", "malformed JSON", "was cut at its limit");
         assertThat(failed.lines().filter(l -> l.contains(",answer,"))).hasSizeGreaterThanOrEqualTo(2);
         assertThat(failed.lines().filter(l -> l.contains(",call,"))).hasSizeGreaterThanOrEqualTo(1);
 
         JsonNode spending = new ObjectMapper().readTree(out.resolve("spending.json").toFile());
         assertThat(spending.get("calls").asLong()).isEqualTo(answered.get());
-        assertThat(spending.get("promptTokens").asLong()).isEqualTo(1200L * answered.get());
-        assertThat(spending.get("completionTokens").asLong()).isEqualTo(300L * answered.get());
-        assertThat(spending.get("costUsd").asDouble()).isCloseTo(COST_PER_ANSWER * answered.get(), within(1e-9));
+        assertThat(spending.get("promptTokens").asLong()).isEqualTo(promptTokens.get());
+        assertThat(spending.get("completionTokens").asLong()).isEqualTo(completionTokens.get());
+        assertThat(spending.get("costUsd").asDouble())
+                .isCloseTo((promptTokens.get() * 2.0 + completionTokens.get() * 8.0) / 1_000_000, within(1e-9));
         assertThat(run.out()).contains(String.format(Locale.ROOT, "fake-coder: %d calls", answered.get()));
 
         // retried calls reached the server more often than the model answered
