@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
                 ResumeCommand.class,
                 StatusCommand.class,
                 BestCommand.class,
+                NodeCommand.class,
+                DbCommand.class,
                 BenchCommand.class
         })
 public final class Galapagos implements Runnable {

@@ -22,21 +22,37 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** {@code galapagos resume}: continues a stopped or crashed run with the settings it started with. */
-@Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue a stopped or crashed run.")
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = "Continue a stopped or crashed run (of --out, or of the cluster with --cluster and --run-id).")
 public final class ResumeCommand implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, description = "output directory of the run")
-    Path out;
+    @Option(names = "--out", description = "output directory of the run (with --cluster: default galapagos-out/<run id>)")
+    Optional<Path> out = Optional.empty();
+
+    @CommandLine.Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Option(names = "--config", description = "with --cluster: HOCON file with the cluster's settings")
+    Optional<Path> configFile = Optional.empty();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Path outDir = out.toAbsolutePath().normalize();
+        if (cluster.active()) {
+            return ClusterCommands.resume(cluster, configFile, out, spec.commandLine());
+        }
+        if (out.isEmpty() || configFile.isPresent()) {
+            spec.commandLine().getErr().println("galapagos resume: " + (out.isEmpty() ? "missing --out (or --cluster with --run-id)"
+                    : "--config needs --cluster (an embedded run keeps its configuration under --out)"));
+            return Galapagos.EXIT_USAGE;
+        }
+        Path outDir = out.get().toAbsolutePath().normalize();
         Config config;
         Task<?> task;
         try {
+            cluster.checkEmbedded();
             config = storedRunConfig(outDir, ConfigFactory.empty());
             EngineConfig.from(config);
             RunHistory history = readHistory(outDir);

@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
 
 /** {@code galapagos run}: a search on the embedded single node, from start to summary. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a search on the embedded node (all roles in one JVM, journal under --out).")
+        description = "Run a search on the embedded node (all roles in one JVM, journal under --out), "
+                + "or submit it to an existing cluster with --cluster.")
 public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--task", required = true, description = "task id (see 'galapagos tasks')")
@@ -89,16 +90,22 @@ public final class RunCommand implements Callable<Integer> {
         boolean fullRewrite;
     }
 
+    @CommandLine.Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Path outDir = out.orElse(Path.of("galapagos-out", task)).toAbsolutePath().normalize();
+        Path outDir;
         Task<?> chosen;
         Config config;
         RunSettings settings;
         try {
+            cluster.checkEmbedded();
+            outDir = out.orElse(Path.of("galapagos-out", cluster.active() ? cluster.runIdFor(task) : task))
+                    .toAbsolutePath().normalize();
             chosen = TaskRegistry.load().require(task);
             if (Files.exists(outDir.resolve("journal"))) {
                 throw new IllegalArgumentException(outDir + " already holds a run: continue it with 'galapagos resume --out "
@@ -107,7 +114,8 @@ public final class RunCommand implements Callable<Integer> {
             if (dataDir.isPresent() && !Files.isDirectory(dataDir.get())) {
                 throw new IllegalArgumentException("data directory " + dataDir.get() + " does not exist");
             }
-            config = EmbeddedNode.config(outDir, configFile, generationFlags());
+            config = cluster.active() ? generationFlags().withFallback(cluster.clientConfig(configFile))
+                    : EmbeddedNode.config(outDir, configFile, generationFlags());
             settings = settings(chosen, EngineConfig.from(config)).withGeneration(GenerationConfig.from(config));
             preflight(settings.generation());
         } catch (IllegalArgumentException | WorkloadException e) {
@@ -115,7 +123,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         Files.createDirectories(outDir);
         if (configFile.isPresent()) {
-            Files.copy(configFile.get(), outDir.resolve("galapagos.conf"));
+            Files.copy(configFile.get(), outDir.resolve("galapagos.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (cluster.active()) {
+            return ClusterCommands.run(cluster, config, outDir, chosen, settings, spec.commandLine());
         }
         return execute(config, outDir, chosen, session -> session.start(settings), spec.commandLine());
     }
@@ -124,7 +135,7 @@ public final class RunCommand implements Callable<Integer> {
         EngineConfig.RunDefaults run = config.run();
         Optional<String> directory = dataDir.map(p -> p.toAbsolutePath().normalize().toString());
         directory.ifPresent(d -> chosen.evaluator(DataSource.directory(Path.of(d))));
-        return new RunSettings(RunSession.RUN_ID, chosen.id(), seed.orElse(run.seed()), islands.orElse(config.islandCount()),
+        return new RunSettings(cluster.runIdOf(chosen.id()), chosen.id(), seed.orElse(run.seed()), islands.orElse(config.islandCount()),
                 iterations.orElse(run.iterations()), run.wallClock().toMillis(), run.earlyStopAfter(), run.targetScore(),
                 run.cascade(), run.testBest(), directory, run.dataSeed(), chosen.initialProgram().source(),
                 chosen.featureMetric(), config.islands());

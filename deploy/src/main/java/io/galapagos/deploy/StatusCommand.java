@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.RunSettings;
+import io.galapagos.controller.run.RunStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,36 +16,62 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code galapagos status}: counts and each island's best, read from the journal (also while running). */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Counts and island bests of a run.")
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Counts and island bests of a run (of --out, or of the cluster with --cluster and --run-id).")
 public final class StatusCommand implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, description = "output directory of the run")
-    Path out;
+    @Option(names = "--out", description = "output directory of the run")
+    Optional<Path> out = Optional.empty();
 
     @Option(names = "--json", description = "print JSON")
     boolean json;
+
+    @CommandLine.Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Option(names = "--config", description = "with --cluster: HOCON file with the cluster's settings")
+    Optional<Path> configFile = Optional.empty();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (cluster.active()) {
+            return ClusterCommands.status(cluster, configFile, json, spec.commandLine());
+        }
         RunHistory history;
         try {
-            history = ResumeCommand.readHistory(out.toAbsolutePath().normalize());
+            cluster.checkEmbedded();
+            if (out.isEmpty() || configFile.isPresent()) {
+                throw new IllegalArgumentException(out.isEmpty() ? "missing --out (or --cluster with --run-id)"
+                        : "--config needs --cluster");
+            }
+            history = ResumeCommand.readHistory(out.get().toAbsolutePath().normalize());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("galapagos status: " + e.getMessage());
             return Galapagos.EXIT_USAGE;
         }
+        print(history, json, Optional.empty(), spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** Prints the report of {@code history}, after the live status of the run's entity when there is one. */
+    static void print(RunHistory history, boolean json, Optional<RunStatus> live, PrintWriter console) throws Exception {
         Map<String, Object> report = report(history);
-        PrintWriter console = spec.commandLine().getOut();
+        live.ifPresent(status -> report.put("live", status.phase().name().toLowerCase(Locale.ROOT) + ", "
+                + status.evaluated() + " evaluated, " + status.inFlight() + " in flight"));
         if (json) {
             console.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         } else {
             console.printf(Locale.ROOT, "task %s, %s%n", report.get("task"), report.get("state"));
+            if (report.containsKey("live")) {
+                console.printf(Locale.ROOT, "live: %s%n", report.get("live"));
+            }
             console.printf(Locale.ROOT, "proposed %s, evaluated %s, in flight %s, failed proposals %s%n",
                     report.get("proposed"), report.get("evaluated"), report.get("inFlight"), report.get("failedProposals"));
             console.printf(Locale.ROOT, "failed evaluations: %s%n", report.get("failures"));
@@ -59,7 +86,6 @@ public final class StatusCommand implements Callable<Integer> {
             }
         }
         console.flush();
-        return 0;
     }
 
     static Map<String, Object> report(RunHistory history) {

@@ -5,7 +5,10 @@ import io.galapagos.simulators.Resources;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Creates the journal, snapshot and durable-state tables if they are missing. The persistence plugin
@@ -13,23 +16,56 @@ import java.sql.Statement;
  */
 public final class Schema {
 
+    /** Key of the transaction lock that serializes schema installs on one PostgreSQL database. */
+    private static final long POSTGRES_LOCK = 0x6761_6c61_7061L;
+
     private Schema() {
     }
 
+    /** The tables the persistence plugin needs. */
+    public static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state");
+
+    /** What an install found: the dialect's script, the tables it created and those already there. */
+    public record Installed(String dialect, List<String> created, List<String> present) {
+    }
+
     /** Applies the DDL of the database behind {@code url} (H2 or PostgreSQL) in one transaction. */
-    public static void install(String url, String user, String password) {
-        String script = Resources.text(Schema.class, "/galapagos/schema/" + dialect(url) + ".sql");
+    public static Installed install(String url, String user, String password) {
+        String dialect = dialect(url);
+        String script = Resources.text(Schema.class, "/galapagos/schema/" + dialect + ".sql");
         try (Connection connection = DriverManager.getConnection(url, user, password)) {
             connection.setAutoCommit(false);
+            List<String> before;
             try (Statement statement = connection.createStatement()) {
+                if (dialect(url).equals("postgres")) {
+                    // Nodes starting together would race on CREATE ... IF NOT EXISTS (a unique violation
+                    // in the catalog); one lock per database makes them take turns.
+                    statement.execute("SELECT pg_advisory_xact_lock(" + POSTGRES_LOCK + ")");
+                }
+                before = existingTables(connection, dialect);
                 for (String sql : statements(script)) {
                     statement.execute(sql);
                 }
             }
             connection.commit();
+            List<String> created = TABLES.stream().filter(t -> !before.contains(t)).toList();
+            return new Installed(dialect, created, before);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the journal tables at " + url + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> existingTables(Connection connection, String dialect) throws SQLException {
+        List<String> present = new ArrayList<>();
+        String schema = dialect.equals("h2") ? "PUBLIC" : "public";
+        for (String table : TABLES) {
+            try (ResultSet found = connection.getMetaData().getTables(null, schema, table, new String[]{"TABLE"})) {
+                if (found.next()) {
+                    present.add(table);
+                }
+            }
+        }
+        return present;
     }
 
     static String dialect(String url) {
@@ -41,7 +77,7 @@ public final class Schema {
         throw new IllegalArgumentException("unsupported journal database " + url + " (expected jdbc:h2: or jdbc:postgresql:)");
     }
 
-    private static java.util.List<String> statements(String script) {
+    private static List<String> statements(String script) {
         StringBuilder kept = new StringBuilder();
         for (String line : script.split("\n")) {
             if (!line.strip().startsWith("--")) {

@@ -2,6 +2,7 @@ package io.galapagos.deploy.engine;
 
 import com.typesafe.config.Config;
 import io.galapagos.controller.generation.GeneratorFactory;
+import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
 import io.galapagos.worker.SandboxEvaluator;
@@ -18,8 +19,13 @@ public final class Evaluators {
      * {@code galapagos.worker.slots} slot. Candidate code never runs in the node's own JVM.
      */
     public static CandidateEvaluator forNode(Config config, TaskRegistry tasks) {
-        SandboxSettings sandbox = SandboxSettings.fromConfig(config).withSlots(EmbeddedNode.workerSlots(config));
-        return SandboxEvaluator.start(sandbox, "embedded-worker");
+        return forNode(config, tasks, "embedded-worker");
+    }
+
+    /** The same, with the worker name that its results carry (a cluster node uses its address). */
+    public static CandidateEvaluator forNode(Config config, TaskRegistry tasks, String workerName) {
+        SandboxSettings sandbox = SandboxSettings.fromConfig(config).withSlots(ClusterNode.workerSlots(config));
+        return SandboxEvaluator.start(sandbox, workerName);
     }
 
     /** The generators each run's settings ask for: the offline engine or a model ensemble. */

@@ -1,5 +1,6 @@
 package io.galapagos.deploy.engine;
 
+import io.galapagos.controller.Engine;
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.report.RunOutputs;
@@ -12,6 +13,7 @@ import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.simulators.Baseline;
 import io.galapagos.simulators.Task;
 import io.galapagos.worker.CandidateEvaluator;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 import java.io.PrintWriter;
@@ -24,7 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-/** Follows a run on an embedded node until it completes, then writes its outputs and summary. */
+/** Follows a run on a cluster member until it completes, then writes its outputs and summary. */
 public final class RunSession {
 
     /** The id of the one run an output directory holds. */
@@ -32,20 +34,30 @@ public final class RunSession {
 
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
 
-    private final EmbeddedNode node;
+    private final ActorSystem<?> system;
+    private final Engine engine;
+    private final String runId;
     private final Path out;
     private final PrintWriter console;
     private final PrintWriter progress;
 
     public RunSession(EmbeddedNode node, Path out, PrintWriter console, PrintWriter progress) {
-        this.node = node;
+        this(node.system(), node.engine(), RUN_ID, out, console, progress);
+    }
+
+    /** A session on any cluster member (a client member reaches the run through the sharding proxy). */
+    public RunSession(ActorSystem<?> system, Engine engine, String runId, Path out, PrintWriter console,
+                      PrintWriter progress) {
+        this.system = system;
+        this.engine = engine;
+        this.runId = runId;
         this.out = out;
         this.console = console;
         this.progress = progress;
     }
 
     public EntityRef<Run.Command> run() {
-        return node.engine().run(RUN_ID);
+        return engine.run(runId);
     }
 
     public RunStatus start(RunSettings settings) {
@@ -106,7 +118,7 @@ public final class RunSession {
 
     /** Reads the history, writes the output files and prints the summary table. */
     public RunHistory finish(Task<?> task, CandidateEvaluator evaluator) {
-        RunHistory history = RunHistory.load(node.system(), RUN_ID, ASK_TIMEOUT);
+        RunHistory history = RunHistory.load(system, runId, ASK_TIMEOUT);
         RunOutputs.write(out, history);
         RunSettings settings = history.settings().orElseThrow();
         List<String[]> rows = new ArrayList<>();

@@ -1,0 +1,136 @@
+package io.galapagos.deploy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import io.galapagos.deploy.cluster.ClusterNode;
+import io.galapagos.deploy.engine.Evaluators;
+import io.galapagos.simulators.TaskRegistry;
+import io.galapagos.worker.CandidateEvaluator;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code galapagos node}: one long-running member of a cluster. Prints one line once it is Up, runs
+ * until SIGTERM or SIGINT, then leaves the cluster gracefully (its islands and singleton hand over)
+ * and exits 0.
+ */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = "Run a cluster member with the given roles until SIGTERM/SIGINT.")
+public final class NodeCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--roles", split = ",", description = "controller, worker or both (default: galapagos.node.roles)")
+    List<String> roles = List.of();
+
+    @Option(names = "--host", description = "address the other members reach this one at (default: galapagos.node.host)")
+    Optional<String> host = Optional.empty();
+
+    @Option(names = "--port", description = "port of this member (default: galapagos.node.port, 25520)")
+    Optional<Integer> port = Optional.empty();
+
+    @Option(names = "--seed", description = "HOST:PORT of a member to join (repeatable; default: galapagos.node.seeds)")
+    List<String> seeds = List.of();
+
+    @Option(names = "--min-controllers", description = "controllers to wait for before islands start (default: galapagos.node.min-controllers)")
+    Optional<Integer> minControllers = Optional.empty();
+
+    @CommandLine.Mixin
+    StoreOptions store = new StoreOptions();
+
+    @Option(names = "--slots", description = "sandbox slots of a worker; 0 = one per core (default: galapagos.worker.slots)")
+    Optional<Integer> slots = Optional.empty();
+
+    @Option(names = "--config", description = "HOCON file overriding galapagos.* and pekko.* settings")
+    Optional<Path> configFile = Optional.empty();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Config config;
+        try {
+            config = ClusterNode.config(flags(), configFile, System::getenv);
+            ClusterNode.workerSlots(config);
+            if (ClusterNode.roles(config).isEmpty()) {
+                throw new IllegalArgumentException("a node needs a role: --roles controller, worker or controller,worker");
+            }
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        boolean worker = ClusterNode.roles(config).contains(ClusterNode.WORKER_ROLE);
+        Optional<CandidateEvaluator> evaluator = Optional.empty();
+        ClusterNode node;
+        try {
+            evaluator = worker ? Optional.of(Evaluators.forNode(config, TaskRegistry.load(),
+                    config.getString("pekko.remote.artery.canonical.hostname") + ":"
+                            + config.getInt("pekko.remote.artery.canonical.port"))) : Optional.empty();
+            node = ClusterNode.start(config, evaluator, Evaluators.generators());
+        } catch (RuntimeException e) {
+            evaluator.ifPresent(CandidateEvaluator::close);
+            return usage(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        AtomicBoolean asked = new AtomicBoolean();
+        Runnable leave = () -> {
+            asked.set(true);
+            CoordinatedShutdown.get(node.system()).runAll(CoordinatedShutdown.jvmExitReason());
+        };
+        // Our own handlers: the JVM's default ones would exit with 143/130 instead of leaving and 0.
+        Signal.handle(new Signal("TERM"), signal -> leave.run());
+        Signal.handle(new Signal("INT"), signal -> leave.run());
+        node.up().thenRun(() -> {
+            System.out.println("galapagos node: up at " + node.address() + " roles " + node.roles());
+            System.out.flush();
+        });
+        node.system().getWhenTerminated().toCompletableFuture().get();
+        if (!asked.get()) {
+            spec.commandLine().getErr().println("galapagos node: " + node.address() + " left the cluster (downed or stopped)");
+            spec.commandLine().getErr().flush();
+            return Galapagos.EXIT_FAILED;
+        }
+        return 0;
+    }
+
+    private Config flags() {
+        Config flags = store.flags();
+        if (!roles.isEmpty()) {
+            flags = flags.withValue("galapagos.node.roles", ConfigValueFactory.fromIterable(
+                    roles.stream().map(String::strip).filter(r -> !r.isEmpty()).toList()));
+        }
+        if (host.isPresent()) {
+            flags = flags.withValue("galapagos.node.host", ConfigValueFactory.fromAnyRef(host.get()));
+        }
+        if (port.isPresent()) {
+            if (port.get() < 0 || port.get() > 65535) {
+                throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port.get());
+            }
+            flags = flags.withValue("galapagos.node.port", ConfigValueFactory.fromAnyRef(port.get()));
+        }
+        if (!seeds.isEmpty()) {
+            flags = flags.withValue("galapagos.node.seeds", ConfigValueFactory.fromIterable(seeds));
+        }
+        if (minControllers.isPresent()) {
+            if (minControllers.get() < 1) {
+                throw new IllegalArgumentException("--min-controllers must be positive, not " + minControllers.get());
+            }
+            flags = flags.withValue("galapagos.node.min-controllers", ConfigValueFactory.fromAnyRef(minControllers.get()));
+        }
+        if (slots.isPresent()) {
+            flags = flags.withValue("galapagos.worker.slots", ConfigValueFactory.fromAnyRef(slots.get()));
+        }
+        return flags;
+    }
+
+    private int usage(String message) {
+        spec.commandLine().getErr().println("galapagos node: " + message);
+        spec.commandLine().getErr().flush();
+        return Galapagos.EXIT_USAGE;
+    }
+}

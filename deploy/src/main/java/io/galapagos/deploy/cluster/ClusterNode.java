@@ -1,0 +1,254 @@
+package io.galapagos.deploy.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.galapagos.controller.Engine;
+import io.galapagos.controller.EngineConfig;
+import io.galapagos.controller.generation.GeneratorFactory;
+import io.galapagos.controller.run.RunSettings;
+import io.galapagos.controller.store.Schema;
+import io.galapagos.worker.CandidateEvaluator;
+import io.galapagos.worker.EvaluationWorker;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * One member of a Galapagos cluster, built from its configuration: the controller role runs the
+ * engine (dispatcher singleton, sharded runs and islands), the worker role an evaluation worker, and
+ * a member without roles (a client of {@code galapagos run --cluster}) reaches both through proxies.
+ * Members that list no seed nodes form a cluster of their own by joining themselves.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    /** The actor system name every member shares; seed addresses carry it. */
+    public static final String SYSTEM_NAME = "galapagos";
+    public static final String CONTROLLER_ROLE = Engine.ROLE;
+    public static final String WORKER_ROLE = "worker";
+
+    private static final Set<String> ROLES = Set.of(CONTROLLER_ROLE, WORKER_ROLE);
+
+    private final ActorSystem<Void> system;
+    private final Engine engine;
+    private final EngineConfig engineConfig;
+    private final Set<String> roles;
+
+    private ClusterNode(ActorSystem<Void> system, Engine engine, EngineConfig engineConfig, Set<String> roles) {
+        this.system = system;
+        this.engine = engine;
+        this.engineConfig = engineConfig;
+        this.roles = roles;
+    }
+
+    /**
+     * The configuration of a cluster member: {@code flags} (as {@code galapagos.*} keys), then the
+     * user's file, then what follows from them (seed addresses, the store's Slick profile and driver,
+     * the password from its environment variable, artery TLS), then the cluster and node defaults.
+     *
+     * @throws IllegalArgumentException with the key at fault
+     */
+    public static Config config(Config flags, Optional<Path> userFile, UnaryOperator<String> env) {
+        try {
+            Config upper = flags.withFallback(userConfig(userFile));
+            Config base = ConfigFactory.parseResources("galapagos-cluster.conf")
+                    .withFallback(ConfigFactory.parseResources("galapagos-node.conf"))
+                    .withFallback(ConfigFactory.defaultReference());
+            Config first = upper.withFallback(base).resolve();
+            Config derived = seedNodes(first).withFallback(storeDriver(first));
+            Config secrets = storePassword(first, env).withFallback(ClusterTls.artery(first.getConfig("galapagos.cluster.tls"), env));
+            Config config = secrets.withFallback(upper).withFallback(derived).withFallback(base).resolve();
+            roles(config);
+            return config;
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** The user's HOCON file, or nothing. */
+    public static Config userConfig(Optional<Path> userFile) {
+        if (userFile.isEmpty()) {
+            return ConfigFactory.empty();
+        }
+        if (!Files.isRegularFile(userFile.get())) {
+            throw new IllegalArgumentException("config file " + userFile.get() + " does not exist");
+        }
+        return ConfigFactory.parseFile(userFile.get().toFile());
+    }
+
+    /** {@code HOST:PORT} to the address of the member listening there. */
+    public static String seedAddress(String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostAndPort.length() - 1) {
+            throw new IllegalArgumentException("bad seed node '" + hostAndPort + "' (expected HOST:PORT)");
+        }
+        String host = hostAndPort.substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(hostAndPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad seed node '" + hostAndPort + "' (expected HOST:PORT)");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("bad seed node '" + hostAndPort + "': port out of range");
+        }
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "pekko://" + SYSTEM_NAME + "@" + host + ":" + port;
+    }
+
+    private static Config seedNodes(Config config) {
+        List<String> seeds = new ArrayList<>();
+        for (String seed : config.getStringList("galapagos.node.seeds")) {
+            seeds.add(seedAddress(seed.strip()));
+        }
+        if (seeds.isEmpty()) {
+            return ConfigFactory.empty();
+        }
+        return ConfigFactory.empty().withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+    }
+
+    /** The Slick profile and JDBC driver that belong to the store URL (an explicit setting still wins). */
+    private static Config storeDriver(Config config) {
+        String url = config.getString("galapagos.store.url");
+        String profile;
+        String driver;
+        if (url.startsWith("jdbc:postgresql:")) {
+            profile = "slick.jdbc.PostgresProfile$";
+            driver = "org.postgresql.Driver";
+        } else if (url.startsWith("jdbc:h2:")) {
+            profile = "slick.jdbc.H2Profile$";
+            driver = "org.h2.Driver";
+        } else {
+            throw new IllegalArgumentException("galapagos.store.url: unsupported database '" + url
+                    + "' (expected jdbc:postgresql: or jdbc:h2:)");
+        }
+        return ConfigFactory.parseMap(Map.of("galapagos.store.profile", profile, "galapagos.store.driver", driver));
+    }
+
+    private static Config storePassword(Config config, UnaryOperator<String> env) {
+        String variable = config.getString("galapagos.store.password-env").strip();
+        if (variable.isEmpty()) {
+            return ConfigFactory.empty();
+        }
+        String password = env.apply(variable);
+        if (password == null) {
+            throw new IllegalArgumentException("the environment variable " + variable
+                    + " (galapagos.store.password-env) is not set");
+        }
+        return ConfigFactory.parseMap(Map.of("galapagos.store.password", password));
+    }
+
+    /** The member's roles from {@code pekko.cluster.roles}; only controller and worker exist. */
+    public static Set<String> roles(Config config) {
+        Set<String> roles = new TreeSet<>();
+        for (String role : config.getStringList("pekko.cluster.roles")) {
+            if (!ROLES.contains(role)) {
+                throw new IllegalArgumentException("unknown role '" + role + "' (controller, worker)");
+            }
+            roles.add(role);
+        }
+        return roles;
+    }
+
+    /** Worker slots from {@code galapagos.worker.slots}; 0 means one per core. */
+    public static int workerSlots(Config config) {
+        int slots = config.getInt("galapagos.worker.slots");
+        if (slots < 0) {
+            throw new IllegalArgumentException("galapagos.worker.slots must be 0 (one per core) or positive, not " + slots);
+        }
+        return slots == 0 ? Runtime.getRuntime().availableProcessors() : slots;
+    }
+
+    /**
+     * Starts the member: installs the schema when {@code galapagos.store.apply-schema} is on, joins the
+     * seed nodes (or itself), starts the engine (proxies on members without the controller role) and,
+     * on a worker, an evaluation worker over {@code evaluator}.
+     */
+    public static ClusterNode start(Config config, Optional<CandidateEvaluator> evaluator,
+                                    GeneratorFactory generators) {
+        EngineConfig engineConfig = EngineConfig.from(config);
+        Set<String> roles = roles(config);
+        if (roles.contains(WORKER_ROLE) && evaluator.isEmpty()) {
+            throw new IllegalArgumentException("a worker member needs an evaluator");
+        }
+        Duration announce = config.getDuration("galapagos.worker.announce-interval");
+        if (config.getBoolean("galapagos.store.apply-schema")) {
+            Schema.install(engineConfig.store().url(), engineConfig.store().user(), engineConfig.store().password());
+        }
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        try {
+            Cluster cluster = Cluster.get(system);
+            if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            }
+            Engine engine = Engine.start(system, engineConfig, generators);
+            if (roles.contains(WORKER_ROLE)) {
+                system.systemActorOf(EvaluationWorker.create(evaluator.get(), announce), "evaluation-worker", Props.empty());
+            }
+            return new ClusterNode(system, engine, engineConfig, roles);
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    /** Completes once this member is Up in the cluster. */
+    public CompletionStage<Void> up() {
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(null));
+        return up;
+    }
+
+    /** This member's address, e.g. {@code pekko://galapagos@127.0.0.1:25520}. */
+    public String address() {
+        return Cluster.get(system).selfMember().address().toString();
+    }
+
+    public Set<String> roles() {
+        return roles;
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public EngineConfig engineConfig() {
+        return engineConfig;
+    }
+
+    /** Leaves the cluster gracefully (coordinated shutdown) and waits until the system has stopped. */
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the node did not stop: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.galapagos.deploy.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.report.RunHistory;
+import io.galapagos.deploy.Galapagos;
+import io.galapagos.simulators.noop.NoopTask;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two {@code galapagos node} processes on loopback share an embedded PostgreSQL journal; a run is
+ * submitted to them with {@code galapagos run --cluster}, followed to the end and its outputs written.
+ */
+class ClusterRunTest {
+
+    private static final long ITERATIONS = 40;
+
+    @TempDir
+    static Path dir;
+
+    private static EmbeddedPostgres postgres;
+    private static String url;
+    private static int seedPort;
+    private static final List<NodeProcess> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            c.createStatement().execute("CREATE DATABASE galapagos");
+        }
+        url = postgres.getJdbcUrl("postgres", "galapagos");
+        seedPort = NodeProcess.freePort();
+        int workerPort = NodeProcess.freePort();
+        nodes.add(NodeProcess.start(dir.resolve("controller.log"), List.of("node", "--roles", "controller,worker",
+                "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort,
+                "--db-url", url, "--db-user", "postgres", "--slots", "1")));
+        nodes.add(NodeProcess.start(dir.resolve("worker.log"), List.of("node", "--roles", "worker",
+                "--port", String.valueOf(workerPort), "--seed", "127.0.0.1:" + seedPort,
+                "--db-url", url, "--db-user", "postgres", "--slots", "1")));
+        for (NodeProcess node : nodes) {
+            node.awaitUp(Duration.ofSeconds(120));
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        nodes.forEach(NodeProcess::close);
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private record Outcome(int exitCode, String out, String err) {
+    }
+
+    private static Outcome galapagos(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Galapagos.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return new Outcome(cli.execute(args), out.toString(), err.toString());
+    }
+
+    private static RunHistory storedHistory(String runId) throws Exception {
+        Config store = ConfigFactory.parseMap(java.util.Map.of("galapagos.store.url", url, "galapagos.store.user", "postgres"));
+        Config config = ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = ERROR")
+                .withFallback(ClusterNode.config(store, Optional.empty(), System::getenv));
+        ActorSystem<Void> reader = ActorSystem.create(Behaviors.empty(), "galapagos-reader", config);
+        try {
+            return RunHistory.load(reader, runId, Duration.ofMinutes(1));
+        } finally {
+            reader.terminate();
+            reader.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void runSubmittedToTheClusterEvaluatesEveryCandidateOnBothWorkersAndWritesItsOutputs() throws Exception {
+        Path out = dir.resolve("out");
+        Outcome run = galapagos("run", "--cluster", "127.0.0.1:" + seedPort, "--db-url", url, "--db-user", "postgres",
+                "--task", NoopTask.ID, "--iterations", String.valueOf(ITERATIONS), "--islands", "2",
+                "--run-id", "noop-on-two-nodes", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        RunHistory history = storedHistory("noop-on-two-nodes");
+        assertThat(history.completion()).contains("iteration budget spent");
+        assertThat(history.proposed()).isEqualTo(ITERATIONS);
+        assertThat(history.evaluated()).hasSize((int) ITERATIONS);
+        assertThat(history.evaluationsPerCandidate()).allSatisfy((candidate, times) -> assertThat(times).isEqualTo(1));
+        Set<String> workers = history.evaluated().stream().map(c -> c.evaluation().orElseThrow().worker())
+                .collect(Collectors.toSet());
+        assertThat(workers).as("workers that evaluated candidates").hasSize(2);
+
+        assertThat(out.resolve("history.csv")).exists();
+        assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize((int) ITERATIONS + 1);
+        assertThat(out.resolve("progress.svg")).exists();
+        JsonNode info = new ObjectMapper().readTree(out.resolve("best").resolve("info.json").toFile());
+        assertThat(info.get("run").asText()).isEqualTo("noop-on-two-nodes");
+        assertThat(info.get("candidate").asText()).isEqualTo(history.best().orElseThrow().candidateId());
+
+        Outcome status = galapagos("status", "--cluster", "127.0.0.1:" + seedPort, "--db-url", url,
+                "--db-user", "postgres", "--run-id", "noop-on-two-nodes");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("task noop, completed: iteration budget spent")
+                .contains("live: completed, " + ITERATIONS + " evaluated, 0 in flight");
+
+        Path resumed = dir.resolve("resumed");
+        Outcome resume = galapagos("resume", "--cluster", "127.0.0.1:" + seedPort, "--db-url", url,
+                "--db-user", "postgres", "--run-id", "noop-on-two-nodes", "--out", resumed.toString());
+        assertThat(resume.exitCode()).as(resume.err()).isZero();
+        assertThat(Files.readAllLines(resumed.resolve("history.csv"))).hasSize((int) ITERATIONS + 1);
+        assertThat(storedHistory("noop-on-two-nodes").evaluated()).hasSize((int) ITERATIONS);
+
+        Outcome again = galapagos("run", "--cluster", "127.0.0.1:" + seedPort, "--db-url", url, "--db-user", "postgres",
+                "--task", NoopTask.ID, "--run-id", "noop-on-two-nodes", "--out", dir.resolve("again").toString());
+        assertThat(again.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(again.err()).contains("already holds a run 'noop-on-two-nodes'");
+    }
+
+    @Test
+    void statusOfAnUnknownRunIsOneLineAndExitTwo() {
+        Outcome status = galapagos("status", "--cluster", "127.0.0.1:" + seedPort, "--db-url", url,
+                "--db-user", "postgres", "--run-id", "never-started");
+        assertThat(status.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(status.err().strip()).isEqualTo("galapagos status: the cluster's database holds no run 'never-started'");
+    }
+}

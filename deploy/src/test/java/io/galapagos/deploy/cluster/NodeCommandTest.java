@@ -1,0 +1,145 @@
+package io.galapagos.deploy.cluster;
+
+import io.galapagos.deploy.Galapagos;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code galapagos node} in child JVMs on loopback, and its refusal of bad flags. */
+class NodeCommandTest {
+
+    private final List<NodeProcess> nodes = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void killNodes() {
+        nodes.forEach(NodeProcess::close);
+    }
+
+    private NodeProcess node(String name, String... args) {
+        NodeProcess node = NodeProcess.start(dir.resolve(name + ".log"), List.of(args));
+        nodes.add(node);
+        return node;
+    }
+
+    @Test
+    void nodesJoinThroughTheSeedPrintOneUpLineAndExitZeroOnSigterm() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("journal") + ";DATABASE_TO_UPPER=false;DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE";
+        int seedPort = NodeProcess.freePort();
+        int workerPort = NodeProcess.freePort();
+        NodeProcess controller = node("controller", "node", "--roles", "controller", "--host", "127.0.0.1",
+                "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort, "--db-url", url);
+        NodeProcess worker = node("worker", "node", "--roles", "worker", "--host", "127.0.0.1",
+                "--port", String.valueOf(workerPort), "--seed", "127.0.0.1:" + seedPort, "--db-url", url, "--slots", "1");
+
+        assertThat(controller.awaitUp(Duration.ofSeconds(90)))
+                .isEqualTo("galapagos node: up at pekko://galapagos@127.0.0.1:" + seedPort + " roles [controller]");
+        assertThat(worker.awaitUp(Duration.ofSeconds(90)))
+                .isEqualTo("galapagos node: up at pekko://galapagos@127.0.0.1:" + workerPort + " roles [worker]");
+
+        assertThat(worker.terminate(Duration.ofSeconds(60))).isZero();
+        assertThat(controller.terminate(Duration.ofSeconds(60))).isZero();
+        assertThat(controller.stdout()).hasSize(1);
+        assertThat(worker.stdout()).hasSize(1);
+    }
+
+    private record Outcome(int exitCode, String out, String err) {
+    }
+
+    private static Outcome galapagos(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Galapagos.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return new Outcome(cli.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void unknownRoleIsOneLineAndExitTwo() {
+        Outcome outcome = galapagos("node", "--roles", "controller,gardener");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos node: unknown role 'gardener' (controller, worker)");
+    }
+
+    @Test
+    void seedWithoutPortIsOneLineAndExitTwo() {
+        Outcome outcome = galapagos("node", "--seed", "10.0.0.1");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos node: bad seed node '10.0.0.1' (expected HOST:PORT)");
+    }
+
+    @Test
+    void unsupportedDatabaseIsOneLineAndExitTwo() {
+        Outcome outcome = galapagos("node", "--db-url", "jdbc:mysql://db/galapagos");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip().lines()).hasSize(1);
+        assertThat(outcome.err()).contains("jdbc:mysql://db/galapagos");
+    }
+
+    @Test
+    void unsetPasswordVariableIsOneLineAndExitTwo() {
+        Outcome outcome = galapagos("node", "--db-url", "jdbc:postgresql://127.0.0.1:5432/galapagos",
+                "--db-password-env", "GALAPAGOS_TEST_UNSET_PASSWORD");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos node: the environment variable "
+                + "GALAPAGOS_TEST_UNSET_PASSWORD (galapagos.store.password-env) is not set");
+    }
+
+    @Test
+    void nonNumericPortIsOneLineAndExitTwo() {
+        Outcome outcome = galapagos("node", "--port", "twenty");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void missingConfigFileIsOneLineAndExitTwo() {
+        Outcome outcome = galapagos("node", "--config", dir.resolve("absent.conf").toString());
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).startsWith("galapagos node: config file ").endsWith("does not exist");
+    }
+
+    @Test
+    void clusterFlagsWithoutClusterAreRefused() {
+        Outcome outcome = galapagos("run", "--task", "noop", "--run-id", "mine", "--out", dir.resolve("out").toString());
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos run: --run-id, --host and --db-* need --cluster "
+                + "(the embedded node keeps its journal under --out)");
+    }
+
+    @Test
+    void clusterRunWithoutDatabaseIsRefusedBeforeJoining() {
+        Outcome outcome = galapagos("run", "--task", "noop", "--cluster", "127.0.0.1:25520", "--out", dir.resolve("out").toString());
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos run: --cluster needs the cluster's journal database: "
+                + "--db-url URL (or galapagos.store.url in --config)");
+    }
+
+    @Test
+    void clusterResumeWithoutRunIdIsRefused() {
+        Outcome outcome = galapagos("resume", "--cluster", "127.0.0.1:25520", "--db-url", "jdbc:postgresql://127.0.0.1/g");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos resume: --cluster needs --run-id of the run");
+    }
+
+    @Test
+    void badRunIdIsRefused() {
+        Outcome outcome = galapagos("status", "--cluster", "127.0.0.1:25520", "--db-url", "jdbc:postgresql://127.0.0.1/g",
+                "--run-id", "a/b");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).startsWith("galapagos status: bad run id 'a/b'");
+    }
+}
