@@ -13,6 +13,7 @@ import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.simulators.Baseline;
 import io.galapagos.simulators.Task;
 import io.galapagos.worker.CandidateEvaluator;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -75,19 +78,40 @@ public final class RunSession {
     /** Prints one progress line every {@code interval} until the run completes; returns the final status. */
     public RunStatus follow(Duration interval) throws InterruptedException {
         long startNanos = System.nanoTime();
-        long evaluatedAtStart = -1;
-        RunStatus status = status();
-        while (status.phase() != RunStatus.Phase.COMPLETED) {
-            if (evaluatedAtStart < 0) {
-                evaluatedAtStart = status.evaluated();
-            }
-            double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-            progress.print("\r" + progressLine(status, (status.evaluated() - evaluatedAtStart) / seconds) + "   ");
-            progress.flush();
-            Thread.sleep(interval.toMillis());
-            status = status();
+        long[] evaluatedAtStart = {-1};
+        CompletableFuture<RunStatus> completed = new CompletableFuture<>();
+        // the run's status is asked on the actor system's scheduler; this thread only waits for the end
+        Cancellable ticks = system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval,
+                () -> run().ask(Run.GetStatus::new, ASK_TIMEOUT).whenComplete((status, error) -> {
+                    if (error != null) {
+                        // a run whose controller just died answers again once it restarted on a survivor
+                        synchronized (evaluatedAtStart) {
+                            progress.print("\rthe run does not answer yet (" + error.getClass().getSimpleName() + ")   ");
+                            progress.flush();
+                        }
+                    } else if (status.phase() == RunStatus.Phase.COMPLETED) {
+                        completed.complete(status);
+                    } else if (!completed.isDone()) {
+                        synchronized (evaluatedAtStart) {
+                            if (evaluatedAtStart[0] < 0) {
+                                evaluatedAtStart[0] = status.evaluated();
+                            }
+                            double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+                            progress.print("\r" + progressLine(status, (status.evaluated() - evaluatedAtStart[0]) / seconds)
+                                    + "   ");
+                            progress.flush();
+                        }
+                    }
+                }), system.executionContext());
+        RunStatus status;
+        try {
+            status = completed.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            ticks.cancel();
         }
-        progress.println("\r" + progressLine(status, (status.evaluated() - Math.max(0, evaluatedAtStart))
+        progress.println("\r" + progressLine(status, (status.evaluated() - Math.max(0, evaluatedAtStart[0]))
                 / Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9)) + "   ");
         return status;
     }
