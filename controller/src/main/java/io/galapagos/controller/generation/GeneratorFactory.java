@@ -4,6 +4,8 @@ import io.galapagos.controller.run.RunSettings;
 
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Builds the generator of one island on the node that hosts it: at its first proposal, also after a
@@ -21,9 +23,11 @@ public interface GeneratorFactory {
     /**
      * What a run's {@link GenerationSettings} ask for: the offline mutation engine, or the model ensemble
      * with the island's even share of the USD budget, less what the island already spent. Keys are read
-     * from the environment of the node that hosts the island.
+     * from the environment of the node that hosts the island; a model's concurrency limit holds over all
+     * the islands of this node.
      */
     static GeneratorFactory standard() {
+        ConcurrentMap<String, ConcurrencyLimit> slots = new ConcurrentHashMap<>();
         return (settings, islandNo, spent) -> {
             GenerationSettings generation = settings.generation();
             if (generation.mode() == GenerationSettings.Mode.OFFLINE) {
@@ -32,7 +36,7 @@ public interface GeneratorFactory {
             OptionalDouble share = generation.islandBudget(settings.islands());
             CostTracker costs = share.isPresent() ? CostTracker.withBudget(share.getAsDouble()) : CostTracker.unlimited();
             spent.forEach(costs::restore);
-            return LlmGenerator.create(settings.taskId(), generation.llm().orElseThrow(), costs);
+            return LlmGenerator.create(settings.taskId(), generation.llm().orElseThrow(), costs, slots);
         };
     }
 }

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -36,6 +38,15 @@ public final class LlmGenerator implements SolutionGenerator {
     private final AtomicLong lastPromptTokens = new AtomicLong();
 
     public LlmGenerator(TaskBrief task, LlmSettings settings, OpenAiChatClient client, CostTracker costs, Clock clock) {
+        this(task, settings, client, costs, clock, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * @param slots the concurrency limit of each model by name, shared by every generator of this node so that
+     *              a model's {@code maxConcurrency} holds over all its islands; filled as models are first seen
+     */
+    LlmGenerator(TaskBrief task, LlmSettings settings, OpenAiChatClient client, CostTracker costs, Clock clock,
+                 ConcurrentMap<String, ConcurrencyLimit> slots) {
         this.settings = settings;
         this.ensemble = new ModelEnsemble(settings.models());
         this.client = client;
@@ -45,14 +56,21 @@ public final class LlmGenerator implements SolutionGenerator {
         this.prompts = new PromptBuilder(task, settings.prompt(), redactor);
         for (ModelSettings m : settings.models()) {
             circuits.put(m.name(), new EndpointCircuit(m.name(), settings.circuit(), clock));
-            limits.put(m.name(), new ConcurrencyLimit(m.maxConcurrency()));
+            limits.put(m.name(), slots.computeIfAbsent(m.name() + "@" + m.baseUrl(),
+                    k -> new ConcurrencyLimit(m.maxConcurrency())));
         }
     }
 
     /** The generator for a task on the class path, on the process environment and a fresh HTTP client. */
     public static LlmGenerator create(String taskId, LlmSettings settings, CostTracker costs) {
+        return create(taskId, settings, costs, new ConcurrentHashMap<>());
+    }
+
+    /** The same, with the models' concurrency limits shared with the other generators of this node. */
+    static LlmGenerator create(String taskId, LlmSettings settings, CostTracker costs,
+                               ConcurrentMap<String, ConcurrencyLimit> slots) {
         return new LlmGenerator(TaskBrief.lookup(taskId), settings, OpenAiChatClient.create(settings.retry()), costs,
-                Clock.systemUTC());
+                Clock.systemUTC(), slots);
     }
 
     @Override
@@ -196,5 +214,10 @@ public final class LlmGenerator implements SolutionGenerator {
 
     public CostTracker costs() {
         return costs;
+    }
+
+    /** The concurrency limit calls to {@code model} wait for. */
+    ConcurrencyLimit limit(String model) {
+        return limits.get(model);
     }
 }

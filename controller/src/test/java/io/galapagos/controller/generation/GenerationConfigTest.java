@@ -92,10 +92,7 @@ class GenerationConfigTest {
         ModelSettings model = ModelSettings.of("gpt-4o-mini", URI.create("http://127.0.0.1:9/v1"), Optional.empty());
         GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI,
                 Optional.of(LlmSettings.of(List.of(model))), OptionalDouble.of(2.0));
-        RunSettings fake = Fixtures.runSettings(2, 10, 1);
-        RunSettings settings = new RunSettings(fake.runId(), "noop", fake.seed(), fake.islands(), fake.iterations(),
-                fake.wallClockMillis(), 0, Optional.empty(), fake.cascade(), false, Optional.empty(), 1,
-                fake.initialProgram(), fake.featureMetric(), fake.island(), generation);
+        RunSettings settings = noop(generation);
 
         SolutionGenerator fresh = GeneratorFactory.standard().create(settings, 0, Map.of());
         SolutionGenerator spent = GeneratorFactory.standard().create(settings, 1,
@@ -108,6 +105,29 @@ class GenerationConfigTest {
         assertThat(overspentElsewhere.health().reason()).contains("$1.0000 of $1.00");
         assertThat(((LlmGenerator) fresh).costs().totals().budgetUsd()).isEqualTo(OptionalDouble.of(1.0));
         assertThat(((LlmGenerator) spent).costs().totals().calls()).isEqualTo(40);
+    }
+
+    @Test
+    void theIslandsOfOneNodeShareEachModelsConcurrencyLimit() {
+        ModelSettings model = ModelSettings.of("gpt-4o-mini", URI.create("http://127.0.0.1:9/v1"), Optional.empty());
+        RunSettings settings = noop(new GenerationSettings(GenerationSettings.Mode.OPENAI,
+                Optional.of(LlmSettings.of(List.of(model))), OptionalDouble.empty()));
+        GeneratorFactory node = GeneratorFactory.standard();
+        GeneratorFactory otherNode = GeneratorFactory.standard();
+
+        LlmGenerator first = (LlmGenerator) node.create(settings, 0, Map.of());
+        LlmGenerator second = (LlmGenerator) node.create(settings, 1, Map.of());
+        LlmGenerator elsewhere = (LlmGenerator) otherNode.create(settings, 1, Map.of());
+
+        assertThat(first.limit("gpt-4o-mini")).isSameAs(second.limit("gpt-4o-mini"))
+                .isNotSameAs(elsewhere.limit("gpt-4o-mini"));
+    }
+
+    private static RunSettings noop(GenerationSettings generation) {
+        RunSettings fake = Fixtures.runSettings(2, 10, 1);
+        return new RunSettings(fake.runId(), "noop", fake.seed(), fake.islands(), fake.iterations(),
+                fake.wallClockMillis(), 0, Optional.empty(), fake.cascade(), false, Optional.empty(), 1,
+                fake.initialProgram(), fake.featureMetric(), fake.island(), generation);
     }
 
     @Test
