@@ -1,6 +1,8 @@
 package io.galapagos.controller;
 
 import io.galapagos.controller.dispatch.EvaluationDispatcher;
+import io.galapagos.controller.generation.CostTracker;
+import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.generation.SolutionGenerator;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.island.IslandEnvironment;
@@ -18,7 +20,7 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 
-import java.util.function.Function;
+import java.util.Map;
 
 /**
  * The controller role of a node: the dispatcher singleton and the sharded runs and islands. Results
@@ -37,7 +39,7 @@ public final class Engine {
     }
 
     public static Engine start(ActorSystem<?> system, EngineConfig config,
-                               Function<RunSettings, SolutionGenerator> generators) {
+                               GeneratorFactory generators) {
         ClusterSharding sharding = ClusterSharding.get(system);
         ActorRef<ToDispatcher> dispatcher = ClusterSingleton.get(system).init(SingletonActor.of(
                         Behaviors.supervise(EvaluationDispatcher.create(config.dispatcher(), result ->
@@ -62,8 +64,9 @@ public final class Engine {
             }
 
             @Override
-            public SolutionGenerator generator(RunSettings settings) {
-                return generators.apply(settings);
+            public SolutionGenerator generator(RunSettings settings, int islandNo,
+                                               Map<String, CostTracker.ModelTotals> spent) {
+                return generators.create(settings, islandNo, spent);
             }
         }, config.retention(), ROLE);
         Run.init(system, config.retention(), ROLE);

@@ -21,7 +21,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +112,7 @@ public final class BenchCommand implements Runnable {
                     Duration.ofHours(1).toMillis(), 0, java.util.Optional.empty(), engineConfig.run().cascade(), false,
                     java.util.Optional.empty(), 1, task.initialProgram().source(), task.featureMetric(),
                     engineConfig.islands());
-            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+            java.io.PrintWriter quiet = new java.io.PrintWriter(java.io.Writer.nullWriter());
             try (EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators())) {
                 RunSession session = new RunSession(node, out, quiet, quiet);
                 session.status(); // the cluster is up and the run entity answers before the clock starts

@@ -55,6 +55,7 @@ final class ClusterCommands {
             try {
                 settings = ClusterClient.startedSettings(client.history(runId), runId);
                 task = TaskRegistry.load().require(settings.taskId());
+                RunCommand.preflight(settings.generation());
             } catch (IllegalArgumentException e) {
                 return usage(cli, "resume", e.getMessage());
             }

@@ -60,6 +60,7 @@ public final class ResumeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(outDir + " holds no started run");
             }
             task = TaskRegistry.load().require(history.settings().get().taskId());
+            RunCommand.preflight(history.settings().get().generation());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
             return Galapagos.EXIT_USAGE;

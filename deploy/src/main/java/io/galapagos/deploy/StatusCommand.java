@@ -75,6 +75,9 @@ public final class StatusCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "proposed %s, evaluated %s, in flight %s, failed proposals %s%n",
                     report.get("proposed"), report.get("evaluated"), report.get("inFlight"), report.get("failedProposals"));
             console.printf(Locale.ROOT, "failed evaluations: %s%n", report.get("failures"));
+            history.spending().forEach((model, t) -> console.printf(Locale.ROOT,
+                    "model %s: %d calls, %d prompt + %d completion tokens, $%.4f%n", model, t.calls(), t.promptTokens(),
+                    t.completionTokens(), t.costUsd()));
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> islands = (List<Map<String, Object>>) report.get("islands");
             for (Map<String, Object> island : islands) {
@@ -96,6 +99,7 @@ public final class StatusCommand implements Callable<Integer> {
         report.put("inFlight", history.inFlight());
         report.put("failedProposals", history.failedProposals());
         report.put("failures", history.failures());
+        report.put("spending", history.spending());
         List<Map<String, Object>> islands = new ArrayList<>();
         history.settings().ifPresent(s -> {
             for (int n = 0; n < s.islands(); n++) {

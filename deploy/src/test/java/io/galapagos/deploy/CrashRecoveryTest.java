@@ -18,8 +18,8 @@ import io.galapagos.worker.CandidateEvaluator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -71,7 +71,7 @@ class CrashRecoveryTest {
         RunSettings settings = new RunSettings(RunSession.RUN_ID, task.id(), 5, 3, iterations,
                 Duration.ofHours(1).toMillis(), 0, Optional.empty(), engineConfig.run().cascade(), true,
                 Optional.empty(), 1, task.initialProgram().source(), task.featureMetric(), engineConfig.islands());
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        PrintWriter quiet = new PrintWriter(Writer.nullWriter());
 
         EmbeddedNode first = EmbeddedNode.start(config, new SlowInstantEvaluator(), Evaluators.generators());
         RunSession before = new RunSession(first, out, quiet, quiet);

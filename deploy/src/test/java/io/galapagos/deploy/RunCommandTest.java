@@ -20,7 +20,7 @@ class RunCommandTest {
     record Outcome(int exit, String out, String err) {
     }
 
-    private static Outcome galapagos(String... args) {
+    static Outcome galapagos(String... args) {
         CommandLine cli = Galapagos.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -18,9 +18,18 @@ public final class CostTracker {
 
     /** Totals of one model. */
     public record ModelTotals(long calls, long promptTokens, long completionTokens, double costUsd) {
-        ModelTotals plus(Usage usage) {
+
+        public static final ModelTotals NONE = new ModelTotals(0, 0, 0, 0);
+
+        /** One more call that used {@code usage}. */
+        public ModelTotals plus(Usage usage) {
             return new ModelTotals(calls + 1, promptTokens + usage.promptTokens(),
                     completionTokens + usage.completionTokens(), costUsd + usage.costUsd());
+        }
+
+        public ModelTotals plus(ModelTotals other) {
+            return new ModelTotals(calls + other.calls, promptTokens + other.promptTokens,
+                    completionTokens + other.completionTokens, costUsd + other.costUsd);
         }
     }
 
@@ -75,10 +84,13 @@ public final class CostTracker {
 
     /** Counts spending that happened elsewhere: replayed from the journal after a restart. */
     public synchronized void record(String model, Usage usage) {
-        spent += usage.costUsd();
-        perModel.merge(model, new ModelTotals(0, 0, 0, 0).plus(usage), (a, b) -> new ModelTotals(
-                a.calls() + b.calls(), a.promptTokens() + b.promptTokens(), a.completionTokens() + b.completionTokens(),
-                a.costUsd() + b.costUsd()));
+        restore(model, ModelTotals.NONE.plus(usage));
+    }
+
+    /** Counts what earlier sessions spent on {@code model}, as the journal recorded it. */
+    public synchronized void restore(String model, ModelTotals totals) {
+        spent += totals.costUsd();
+        perModel.merge(model, totals, ModelTotals::plus);
     }
 
     /** Whether a call of {@code worstCaseUsd} can never fit again, whatever the calls in flight cost. */

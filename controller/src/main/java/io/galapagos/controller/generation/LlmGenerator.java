@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -36,6 +38,15 @@ public final class LlmGenerator implements SolutionGenerator {
     private final AtomicLong lastPromptTokens = new AtomicLong();
 
     public LlmGenerator(TaskBrief task, LlmSettings settings, OpenAiChatClient client, CostTracker costs, Clock clock) {
+        this(task, settings, client, costs, clock, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * @param slots the concurrency limit of each model by name, shared by every generator of this node so that
+     *              a model's {@code maxConcurrency} holds over all its islands; filled as models are first seen
+     */
+    LlmGenerator(TaskBrief task, LlmSettings settings, OpenAiChatClient client, CostTracker costs, Clock clock,
+                 ConcurrentMap<String, ConcurrencyLimit> slots) {
         this.settings = settings;
         this.ensemble = new ModelEnsemble(settings.models());
         this.client = client;
@@ -45,14 +56,21 @@ public final class LlmGenerator implements SolutionGenerator {
         this.prompts = new PromptBuilder(task, settings.prompt(), redactor);
         for (ModelSettings m : settings.models()) {
             circuits.put(m.name(), new EndpointCircuit(m.name(), settings.circuit(), clock));
-            limits.put(m.name(), new ConcurrencyLimit(m.maxConcurrency()));
+            limits.put(m.name(), slots.computeIfAbsent(m.name() + "@" + m.baseUrl(),
+                    k -> new ConcurrencyLimit(m.maxConcurrency())));
         }
     }
 
     /** The generator for a task on the class path, on the process environment and a fresh HTTP client. */
     public static LlmGenerator create(String taskId, LlmSettings settings, CostTracker costs) {
+        return create(taskId, settings, costs, new ConcurrentHashMap<>());
+    }
+
+    /** The same, with the models' concurrency limits shared with the other generators of this node. */
+    static LlmGenerator create(String taskId, LlmSettings settings, CostTracker costs,
+                               ConcurrentMap<String, ConcurrencyLimit> slots) {
         return new LlmGenerator(TaskBrief.lookup(taskId), settings, OpenAiChatClient.create(settings.retry()), costs,
-                Clock.systemUTC());
+                Clock.systemUTC(), slots);
     }
 
     @Override
@@ -60,7 +78,7 @@ public final class LlmGenerator implements SolutionGenerator {
         try {
             return ask(request);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(new Proposal.Failed(
+            return CompletableFuture.completedFuture(Proposal.Failed.call(
                     redactor.redact("proposal failed before any call: " + e.getMessage()), "llm", Usage.NONE));
         }
     }
@@ -69,7 +87,7 @@ public final class LlmGenerator implements SolutionGenerator {
         SplittableRandom random = new SplittableRandom(request.seed());
         Optional<ModelSettings> picked = ensemble.pick(random, m -> circuits.get(m.name()).available());
         if (picked.isEmpty() || !circuits.get(picked.get().name()).tryEnter()) {
-            return done(new Proposal.Failed(pausedReason(), "llm", Usage.NONE));
+            return done(Proposal.Failed.call(pausedReason(), "llm", Usage.NONE));
         }
         ModelSettings model = picked.get();
         EndpointCircuit circuit = circuits.get(model.name());
@@ -87,7 +105,7 @@ public final class LlmGenerator implements SolutionGenerator {
         if (reservation.isEmpty()) {
             circuit.cancel();
             CostTracker.Totals t = costs.totals();
-            return done(new Proposal.Failed(String.format(java.util.Locale.ROOT,
+            return done(Proposal.Failed.call(String.format(java.util.Locale.ROOT,
                     "USD budget: a call to %s may cost up to $%.4f; spent $%.4f, $%.4f reserved by calls in flight, budget $%.2f",
                     model.name(), worstCase, t.spentUsd(), t.inFlightUsd(), t.budgetUsd().orElse(0)),
                     model.name(), Usage.NONE));
@@ -110,7 +128,7 @@ public final class LlmGenerator implements SolutionGenerator {
                             circuit.cancel();
                         }
                         costs.settle(reservation.get(), Usage.NONE);
-                        return new Proposal.Failed(reason, model.name(), Usage.NONE);
+                        return Proposal.Failed.call(reason, model.name(), Usage.NONE);
                     }
                     circuit.succeeded();
                     costs.settle(reservation.get(), completion.usage());
@@ -196,5 +214,10 @@ public final class LlmGenerator implements SolutionGenerator {
 
     public CostTracker costs() {
         return costs;
+    }
+
+    /** The concurrency limit calls to {@code model} wait for. */
+    ConcurrencyLimit limit(String model) {
+        return limits.get(model);
     }
 }

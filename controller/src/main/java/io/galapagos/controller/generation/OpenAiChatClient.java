@@ -69,6 +69,39 @@ public final class OpenAiChatClient {
     }
 
     /**
+     * Checks, before a run starts, that {@code model} can be called: its key variable is set and its
+     * endpoint answers {@code GET /models} without refusing the key. Any other answer (also 404, which
+     * some local servers give) counts as reachable; the real calls have their own retries.
+     *
+     * @return one line saying what is wrong, or empty
+     */
+    public Optional<String> preflight(ModelSettings model, Duration timeout) {
+        if (model.apiKeyEnv().isPresent() && apiKey(model).isEmpty()) {
+            return Optional.of("environment variable " + model.apiKeyEnv().get() + " is not set: it should hold the API key"
+                    + " of model " + model.name() + " (name another variable with --api-key-env, or none for a keyless server)");
+        }
+        URI uri = URI.create(model.baseUrl().toString().replaceAll("/+$", "") + "/models");
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        apiKey(model).ifPresent(key -> request.header("Authorization", "Bearer " + key));
+        try {
+            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                return Optional.of(model.baseUrl() + " refused the key in " + model.apiKeyEnv().orElse("(no key variable)")
+                        + " (HTTP " + response.statusCode() + ") for model " + model.name());
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            String why = e instanceof ConnectException ? "connection refused"
+                    : e instanceof HttpTimeoutException ? "no answer within " + timeout.toSeconds() + " s"
+                    : e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+            return Optional.of("cannot reach " + model.baseUrl() + " (model " + model.name() + "): " + why);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while checking " + model.baseUrl());
+        }
+    }
+
+    /**
      * Asks {@code model}; the stage fails with {@link LlmCallException} when no answer came, after
      * retries. {@code random} drives the backoff jitter.
      */

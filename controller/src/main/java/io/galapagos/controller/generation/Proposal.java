@@ -34,12 +34,27 @@ public sealed interface Proposal extends CborSerializable {
         }
     }
 
-    /** No usable child; {@code reason} says precisely why (which block, which call, which limit). */
-    record Failed(String reason, String generator, Usage usage) implements Proposal {
+    /**
+     * No usable child; {@code reason} says precisely why (which block, which call, which limit).
+     *
+     * @param callFailed the model was never asked or never answered (endpoint down, budget, paused): not
+     *                   the answer's fault, so it neither feeds the next prompt nor counts towards giving up
+     */
+    record Failed(String reason, String generator, Usage usage, boolean callFailed) implements Proposal {
         public Failed {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(generator, "generator");
             Objects.requireNonNull(usage, "usage");
+        }
+
+        /** An answer that gave no usable child. */
+        public Failed(String reason, String generator, Usage usage) {
+            this(reason, generator, usage, false);
+        }
+
+        /** A call that was not made or did not come back. */
+        public static Failed call(String reason, String generator, Usage usage) {
+            return new Failed(reason, generator, usage, true);
         }
     }
 }

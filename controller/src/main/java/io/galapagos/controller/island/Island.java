@@ -2,7 +2,9 @@ package io.galapagos.controller.island;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.FailedAttempt;
+import io.galapagos.controller.generation.GeneratorHealth;
 import io.galapagos.controller.generation.Program;
 import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
@@ -146,8 +148,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                                     String generator, String summary, Usage usage) implements Event {
     }
 
-    public record ProposalFailed(long sequence, String parentId, String generator, String reason, Usage usage)
-            implements Event {
+    /** @param callFailed the model was not called or did not answer (see {@link Proposal.Failed#callFailed()}) */
+    public record ProposalFailed(long sequence, String parentId, String generator, String reason, Usage usage,
+                                 boolean callFailed) implements Event {
     }
 
     public record CandidateEvaluated(String candidateId, EvaluationStatus status, double score,
@@ -180,14 +183,17 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
      * @param failedInRow   proposals that failed since the last that did not
      * @param pending       proposed, not yet evaluated candidates (resubmitted after recovery)
      * @param pendingTests  island bests waiting for their TEST evaluation, with their code
+     * @param spending      tokens and dollars of this island's model calls, per model
      */
     public record State(Optional<RunSettings> settings, int islandNo, long nextSequence, long proposed,
                         long evaluated, long failedProposals, int failedInRow, Map<String, Pending> pending,
                         Map<String, String> pendingTests, Population population, Optional<BestSummary> best,
-                        List<FailedAttempt> recentFailures, Map<String, Long> failures, Optional<String> stopped)
+                        List<FailedAttempt> recentFailures, Map<String, Long> failures, Optional<String> stopped,
+                        Map<String, CostTracker.ModelTotals> spending)
             implements CborSerializable {
 
         public State {
+            spending = Map.copyOf(spending);
             pending = Map.copyOf(pending);
             pendingTests = Map.copyOf(pendingTests);
             recentFailures = List.copyOf(recentFailures);
@@ -196,7 +202,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         static State empty() {
             return new State(Optional.empty(), 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Population.empty(),
-                    Optional.empty(), List.of(), Map.of(), Optional.empty());
+                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of());
         }
 
         public String islandId() {
@@ -216,16 +222,20 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         State apply(Event event) {
             if (event instanceof Seeded e) {
                 return new State(Optional.of(e.settings()), e.islandNo(), 0, 0, 0, 0, 0, Map.of(), Map.of(),
-                        Population.empty(), Optional.empty(), List.of(), Map.of(), Optional.empty());
+                        Population.empty(), Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of());
             } else if (event instanceof CandidateProposed e) {
                 Map<String, Pending> next = new LinkedHashMap<>(pending);
                 next.put(e.candidateId(), new Pending(e.code(), e.parentId()));
                 return new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed + 1, evaluated,
-                        failedProposals, 0, next, pendingTests, population, best, recentFailures, failures, stopped);
+                        failedProposals, 0, next, pendingTests, population, best, recentFailures, failures, stopped,
+                        spent(e.generator(), e.usage()));
             } else if (event instanceof ProposalFailed e) {
+                // a call that failed is the endpoint's fault, not the answer's: nothing to learn, no reason to give up
                 return new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed, evaluated,
-                        failedProposals + 1, failedInRow + 1, pending, pendingTests, population, best,
-                        remember(new FailedAttempt(islandId() + "/" + e.sequence(), e.reason())), failures, stopped);
+                        failedProposals + 1, e.callFailed() ? failedInRow : failedInRow + 1, pending, pendingTests,
+                        population, best, e.callFailed() ? recentFailures
+                                : remember(new FailedAttempt(islandId() + "/" + e.sequence(), e.reason())),
+                        failures, stopped, spent(e.generator(), e.usage()));
             } else if (event instanceof CandidateEvaluated e) {
                 return applyEvaluated(e);
             } else if (event instanceof BestChanged e) {
@@ -238,7 +248,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population,
                         Optional.of(new BestSummary(e.candidateId(), islandId(), e.score(), Optional.empty())),
-                        recentFailures, failures, stopped);
+                        recentFailures, failures, stopped, spending);
             } else if (event instanceof TestEvaluated e) {
                 Map<String, String> tests = new LinkedHashMap<>(pendingTests);
                 tests.remove(e.candidateId());
@@ -246,17 +256,18 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         ? new BestSummary(b.candidateId(), b.island(), b.score(), Optional.of(e.score())) : b);
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population.withTestScore(e.candidateId(), e.score()), newBest, recentFailures,
-                        failures, stopped);
+                        failures, stopped, spending);
             } else if (event instanceof MigrantsAccepted e) {
                 Population next = population;
                 for (Individual migrant : e.programs()) {
                     next = insert(next, migrant);
                 }
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                        pending, pendingTests, next, best, recentFailures, failures, stopped);
+                        pending, pendingTests, next, best, recentFailures, failures, stopped, spending);
             } else if (event instanceof IslandStopped e) {
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                        pending, pendingTests, population, best, recentFailures, failures, Optional.of(e.reason()));
+                        pending, pendingTests, population, best, recentFailures, failures, Optional.of(e.reason()),
+                        spending);
             }
             throw new IllegalArgumentException("unknown event " + event);
         }
@@ -277,7 +288,16 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 byStatus.merge(e.status().name(), 1L, Long::sum);
             }
             return new State(settings, islandNo, nextSequence, proposed, evaluated + 1, failedProposals, failedInRow,
-                    next, pendingTests, nextPopulation, best, nextFailures, byStatus, stopped);
+                    next, pendingTests, nextPopulation, best, nextFailures, byStatus, stopped, spending);
+        }
+
+        private Map<String, CostTracker.ModelTotals> spent(String generator, Usage usage) {
+            if (usage.equals(Usage.NONE)) {
+                return spending;
+            }
+            Map<String, CostTracker.ModelTotals> next = new LinkedHashMap<>(spending);
+            next.merge(generator, CostTracker.ModelTotals.NONE.plus(usage), CostTracker.ModelTotals::plus);
+            return next;
         }
 
         private Population insert(Population into, Individual individual) {
@@ -295,11 +315,11 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             return next;
         }
 
-        IslandReport report(int generating) {
+        IslandReport report(int generating, String generatorStatus) {
             boolean finished = settings.isPresent() && !mayPropose() && generating == 0 && pending.isEmpty()
                     && pendingTests.isEmpty();
             return new IslandReport(islandNo, proposed, evaluated, failedProposals, failures, pending.size(), best,
-                    finished);
+                    finished, spending, generatorStatus);
         }
     }
 
@@ -317,6 +337,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private long lastAllocated = -1;
     private Optional<SolutionGenerator> generator = Optional.empty();
     private Optional<IslandReport> lastReport = Optional.empty();
+    /** Why the generator cannot propose now (paused endpoint, budget); empty while it can. */
+    private String generatorStatus = "";
+    private boolean budgetStopSent;
 
     private Island(String islandId, PersistenceId persistenceId, IslandEnvironment environment,
                    RetentionCriteria retention, ActorContext<Command> context, TimerScheduler<Command> timers) {
@@ -463,7 +486,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
         Proposal.Failed failed = (Proposal.Failed) proposal;
         return Effect().persist(new ProposalFailed(ready.sequence(), ready.parentId(), failed.generator(),
-                truncate(failed.reason()), failed.usage())).thenRun(s -> afterChange(s, false));
+                truncate(failed.reason()), failed.usage(), failed.callFailed())).thenRun(s -> afterChange(s, false));
     }
 
     private Effect<Event, State> onReportTick(State state, ReportTick tick) {
@@ -510,7 +533,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             return;
         }
         propose(state);
-        IslandReport report = state.report(generating.size());
+        IslandReport report = state.report(generating.size(), generatorStatus);
         boolean changed = lastReport.map(r -> !r.equals(report)).orElse(true);
         if (changed && (urgent || report.finished() || lastReport.isEmpty())) {
             lastReport = Optional.of(report);
@@ -521,13 +544,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private void propose(State state) {
         RunSettings settings = state.settings().orElseThrow();
         SolutionGenerator generator = this.generator.orElseGet(() -> {
-            SolutionGenerator made = environment.generator(settings);
+            SolutionGenerator made = environment.generator(settings, state.islandNo(), state.spending());
             this.generator = Optional.of(made);
             return made;
         });
         while (state.mayPropose() && state.proposed() + generating.size() < state.quota()
                 && state.pending().size() + generating.size() < settings.island().inFlight()
-                && generator.health().isReady()) {
+                && generatorReady(state, generator)) {
             long sequence = Math.max(state.nextSequence(), lastAllocated + 1);
             lastAllocated = sequence;
             generating.add(sequence);
@@ -546,6 +569,24 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             context.pipeToSelf(answer, (proposal, failure) -> new ProposalReady(sequence, parentId,
                     failure == null ? proposal : new Proposal.Failed("the generator failed: " + failure, "unknown", Usage.NONE)));
         }
+    }
+
+    /**
+     * Asks the generator whether a proposal now is worth it. A spent budget stops the island for good
+     * (what is in flight still finishes); a pause is shown in the island's report until it lifts, and
+     * the report timer tries again.
+     */
+    private boolean generatorReady(State state, SolutionGenerator generator) {
+        GeneratorHealth health = generator.health();
+        generatorStatus = health.isReady() ? ""
+                : (health.status() == GeneratorHealth.Status.BUDGET_EXHAUSTED ? IslandReport.BUDGET_EXHAUSTED : "paused")
+                + ": " + health.reason();
+        if (health.status() == GeneratorHealth.Status.BUDGET_EXHAUSTED && !budgetStopSent
+                && state.stopped().isEmpty()) {
+            budgetStopSent = true;
+            context.getSelf().tell(new Stop(health.reason()));
+        }
+        return health.isReady();
     }
 
     private static List<Program> programs(List<Individual> individuals) {

@@ -1,9 +1,12 @@
 package io.galapagos.controller.island;
 
+import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.SolutionGenerator;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.protocol.EvaluationRequest;
+
+import java.util.Map;
 
 /** What an island talks to: the dispatcher, other islands and its run (through sharding), its generator. */
 public interface IslandEnvironment {
@@ -14,5 +17,6 @@ public interface IslandEnvironment {
 
     void tellRun(String runId, Run.Command command);
 
-    SolutionGenerator generator(RunSettings settings);
+    /** The generator of island {@code islandNo}, given what its earlier proposals cost per model. */
+    SolutionGenerator generator(RunSettings settings, int islandNo, Map<String, CostTracker.ModelTotals> spent);
 }

@@ -1,5 +1,6 @@
 package io.galapagos.controller.report;
 
+import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.Usage;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.run.Run;
@@ -27,7 +28,17 @@ import java.util.concurrent.TimeUnit;
  * crashed run alike.
  */
 public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
-                         long failedProposals, Map<String, Integer> evaluationsPerCandidate, long migrantsAccepted) {
+                         List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
+                         long migrantsAccepted) {
+
+    /**
+     * A proposal that gave no candidate, with its reason.
+     *
+     * @param callFailed the model was not called or did not answer (endpoint, budget), rather than answering badly
+     */
+    public record FailedProposal(String island, long sequence, String parentId, String generator, String reason,
+                                 Usage usage, boolean callFailed) {
+    }
 
     /** The outcome of one evaluation. */
     public record Evaluation(EvaluationStatus status, double score, Map<String, Double> metrics, String feedback,
@@ -65,7 +76,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         Map<String, Candidate> candidates = new LinkedHashMap<>();
         Map<String, Integer> evaluations = new TreeMap<>();
         List<String> order = new ArrayList<>();
-        long failedProposals = 0;
+        List<FailedProposal> failedProposals = new ArrayList<>();
         long migrants = 0;
         if (settings.isPresent()) {
             for (int n = 0; n < settings.get().islands(); n++) {
@@ -84,8 +95,9 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                     } else if (event instanceof Island.TestEvaluated e) {
                         candidates.computeIfPresent(e.candidateId(), (id, c) -> c.tested(new Evaluation(e.status(),
                                 e.score(), e.metrics(), "", "TEST", 0, "", envelope.timestamp())));
-                    } else if (event instanceof Island.ProposalFailed) {
-                        failedProposals++;
+                    } else if (event instanceof Island.ProposalFailed e) {
+                        failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(), e.generator(),
+                                e.reason(), e.usage(), e.callFailed()));
                     } else if (event instanceof Island.MigrantsAccepted e) {
                         migrants += e.programs().size();
                     }
@@ -105,6 +117,27 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                     .runWith(Sink.seq(), system).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the journal of " + persistenceId + ": " + e, e);
+        }
+    }
+
+    public long failedProposals() {
+        return proposalFailures.size();
+    }
+
+    /**
+     * Tokens and dollars per model over every proposal, failed ones included; a call counts when the
+     * model answered (a call that never came back has no usage).
+     */
+    public Map<String, CostTracker.ModelTotals> spending() {
+        Map<String, CostTracker.ModelTotals> perModel = new TreeMap<>();
+        candidates.forEach(c -> charge(perModel, c.generator(), c.usage()));
+        proposalFailures.forEach(f -> charge(perModel, f.generator(), f.usage()));
+        return perModel;
+    }
+
+    private static void charge(Map<String, CostTracker.ModelTotals> perModel, String model, Usage usage) {
+        if (!usage.equals(Usage.NONE)) {
+            perModel.merge(model, CostTracker.ModelTotals.NONE.plus(usage), CostTracker.ModelTotals::plus);
         }
     }
 

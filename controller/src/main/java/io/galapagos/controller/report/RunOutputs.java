@@ -1,5 +1,6 @@
 package io.galapagos.controller.report;
 
+import io.galapagos.controller.generation.CostTracker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -28,12 +29,18 @@ public final class RunOutputs {
     private RunOutputs() {
     }
 
-    /** {@code best/<Class>.java}, {@code best/info.json}, {@code history.csv} and {@code progress.svg}. */
+    /**
+     * {@code best/<Class>.java}, {@code best/info.json}, {@code history.csv}, {@code progress.svg},
+     * {@code failed-proposals.csv} (every proposal that gave no candidate, with its reason) and
+     * {@code spending.json} (tokens and dollars per model).
+     */
     public static void write(Path out, RunHistory history) {
         try {
             Files.createDirectories(out);
             Files.writeString(out.resolve("history.csv"), historyCsv(history), StandardCharsets.UTF_8);
             Files.writeString(out.resolve("progress.svg"), progressSvg(history), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("failed-proposals.csv"), failedProposalsCsv(history), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("spending.json"), spendingJson(history), StandardCharsets.UTF_8);
             if (history.best().isPresent()) {
                 RunHistory.Candidate best = history.best().get();
                 Path dir = Files.createDirectories(out.resolve("best"));
@@ -85,9 +92,40 @@ public final class RunOutputs {
         return out;
     }
 
+    static String failedProposalsCsv(RunHistory history) {
+        StringBuilder csv = new StringBuilder(
+                "island,sequence,parent,generator,kind,prompt_tokens,completion_tokens,cost_usd,reason\n");
+        for (RunHistory.FailedProposal f : history.proposalFailures()) {
+            csv.append(f.island()).append(',').append(f.sequence()).append(',').append(f.parentId()).append(',')
+                    .append(quote(f.generator())).append(',').append(f.callFailed() ? "call" : "answer").append(',')
+                    .append(f.usage().promptTokens()).append(',').append(f.usage().completionTokens()).append(',')
+                    .append(usd(f.usage().costUsd())).append(',').append(quote(f.reason())).append('\n');
+        }
+        return csv.toString();
+    }
+
+    static String spendingJson(RunHistory history) throws IOException {
+        Map<String, CostTracker.ModelTotals> perModel = history.spending();
+        CostTracker.ModelTotals total = perModel.values().stream()
+                .reduce(CostTracker.ModelTotals.NONE, CostTracker.ModelTotals::plus);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("calls", total.calls());
+        json.put("promptTokens", total.promptTokens());
+        json.put("completionTokens", total.completionTokens());
+        json.put("costUsd", total.costUsd());
+        history.settings().ifPresent(s -> s.generation().budgetUsd().ifPresent(b -> json.put("budgetUsd", b)));
+        json.put("models", perModel);
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
+    }
+
+    private static String usd(double value) {
+        return String.format(Locale.ROOT, "%.6f", value);
+    }
+
     static String historyCsv(RunHistory history) {
         StringBuilder csv = new StringBuilder(
-                "order,candidate,island,sequence,parent,generator,status,score,split,test_score,elapsed_ms,worker,summary,metrics\n");
+                "order,candidate,island,sequence,parent,generator,status,score,split,test_score,elapsed_ms,worker,summary,metrics,"
+                        + "prompt_tokens,completion_tokens,cost_usd\n");
         int order = 0;
         for (RunHistory.Candidate c : history.evaluated()) {
             RunHistory.Evaluation e = c.evaluation().get();
@@ -98,7 +136,9 @@ public final class RunOutputs {
                     .append(c.test().map(t -> number(t.score())).orElse("")).append(',').append(e.elapsedMillis())
                     .append(',').append(quote(e.worker())).append(',').append(quote(c.summary())).append(',')
                     .append(quote(e.metrics().entrySet().stream().map(m -> m.getKey() + "=" + number(m.getValue()))
-                            .collect(Collectors.joining(";")))).append('\n');
+                            .collect(Collectors.joining(";")))).append(',').append(c.usage().promptTokens())
+                    .append(',').append(c.usage().completionTokens()).append(',').append(usd(c.usage().costUsd()))
+                    .append('\n');
         }
         return csv.toString();
     }

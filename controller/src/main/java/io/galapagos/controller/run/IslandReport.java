@@ -1,5 +1,6 @@
 package io.galapagos.controller.run;
 
+import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.protocol.CborSerializable;
 
 import java.util.Map;
@@ -12,11 +13,22 @@ import java.util.Optional;
  * @param failures evaluated candidates that failed, by status name
  * @param inFlight candidates proposed and not yet evaluated
  * @param finished the island proposes nothing more and has nothing in flight
+ * @param spending tokens and dollars of the island's model calls, per model
+ * @param generator why the generator cannot propose now (paused endpoint, spent budget); empty while it can
  */
 public record IslandReport(int islandNo, long proposed, long evaluated, long failedProposals, Map<String, Long> failures,
-                           int inFlight, Optional<BestSummary> best, boolean finished) implements CborSerializable {
+                           int inFlight, Optional<BestSummary> best, boolean finished,
+                           Map<String, CostTracker.ModelTotals> spending, String generator) implements CborSerializable {
+
+    /** How {@link #generator} starts once the island's share of the USD budget is spent. */
+    public static final String BUDGET_EXHAUSTED = "budget exhausted";
 
     public IslandReport {
         failures = Map.copyOf(failures);
+        spending = Map.copyOf(spending);
+    }
+
+    public boolean budgetSpent() {
+        return generator.startsWith(BUDGET_EXHAUSTED);
     }
 }

@@ -320,7 +320,9 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
             }
         }
         if (state.allIslandsFinished()) {
-            events.add(new RunCompleted(stopped.orElse("iteration budget spent"), now));
+            boolean budgetSpent = state.islands().values().stream().anyMatch(IslandReport::budgetSpent);
+            events.add(new RunCompleted(stopped.orElse(budgetSpent ? "USD budget of $"
+                    + settings.generation().budgetUsd().orElse(0) + " spent" : "iteration budget spent"), now));
         }
     }
 

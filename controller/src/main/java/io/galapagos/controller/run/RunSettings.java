@@ -1,5 +1,6 @@
 package io.galapagos.controller.run;
 
+import io.galapagos.controller.generation.GenerationSettings;
 import io.galapagos.controller.island.IslandSettings;
 import io.galapagos.protocol.CborSerializable;
 
@@ -19,11 +20,12 @@ import java.util.Optional;
  * @param testBest        run the held-out TEST split for every new island best
  * @param initialProgram  the task's initial program: the seed of every island
  * @param featureMetric   the task metric used as the second MAP-Elites dimension
+ * @param generation      how children are proposed: the offline engine or models, with the USD budget
  */
 public record RunSettings(String runId, String taskId, long seed, int islands, long iterations, long wallClockMillis,
                           long earlyStopAfter, Optional<Double> targetScore, List<String> cascade, boolean testBest,
                           Optional<String> dataDirectory, long dataSeed, String initialProgram, String featureMetric,
-                          IslandSettings island) implements CborSerializable {
+                          IslandSettings island, GenerationSettings generation) implements CborSerializable {
 
     public RunSettings {
         Objects.requireNonNull(runId, "runId");
@@ -33,6 +35,7 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
         Objects.requireNonNull(initialProgram, "initialProgram");
         Objects.requireNonNull(featureMetric, "featureMetric");
         Objects.requireNonNull(island, "island");
+        Objects.requireNonNull(generation, "generation");
         cascade = List.copyOf(cascade);
         if (islands < 1) {
             throw new IllegalArgumentException("a run needs at least one island, not " + islands);
@@ -52,6 +55,15 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
         }
     }
 
+    /** A run that proposes with the offline mutation engine. */
+    public RunSettings(String runId, String taskId, long seed, int islands, long iterations, long wallClockMillis,
+                       long earlyStopAfter, Optional<Double> targetScore, List<String> cascade, boolean testBest,
+                       Optional<String> dataDirectory, long dataSeed, String initialProgram, String featureMetric,
+                       IslandSettings island) {
+        this(runId, taskId, seed, islands, iterations, wallClockMillis, earlyStopAfter, targetScore, cascade, testBest,
+                dataDirectory, dataSeed, initialProgram, featureMetric, island, GenerationSettings.offline());
+    }
+
     /** The share of the iteration budget of island {@code islandNo}: the budget split as evenly as possible. */
     public long quota(int islandNo) {
         return iterations / islands + (islandNo < iterations % islands ? 1 : 0);
@@ -68,6 +80,11 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
 
     public RunSettings withIterations(long newIterations) {
         return new RunSettings(runId, taskId, seed, islands, newIterations, wallClockMillis, earlyStopAfter, targetScore,
-                cascade, testBest, dataDirectory, dataSeed, initialProgram, featureMetric, island);
+                cascade, testBest, dataDirectory, dataSeed, initialProgram, featureMetric, island, generation);
+    }
+
+    public RunSettings withGeneration(GenerationSettings newGeneration) {
+        return new RunSettings(runId, taskId, seed, islands, iterations, wallClockMillis, earlyStopAfter, targetScore,
+                cascade, testBest, dataDirectory, dataSeed, initialProgram, featureMetric, island, newGeneration);
     }
 }

@@ -1,5 +1,6 @@
 package io.galapagos.controller.run;
 
+import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.protocol.CborSerializable;
 
 import java.util.List;
@@ -32,6 +33,18 @@ public record RunStatus(Phase phase, Optional<RunSettings> settings, List<Island
 
     public long inFlight() {
         return islands.stream().mapToLong(IslandReport::inFlight).sum();
+    }
+
+    /** Tokens and dollars of model calls per model, over all islands. */
+    public Map<String, CostTracker.ModelTotals> spending() {
+        Map<String, CostTracker.ModelTotals> total = new TreeMap<>();
+        islands.forEach(i -> i.spending().forEach((model, t) -> total.merge(model, t, CostTracker.ModelTotals::plus)));
+        return total;
+    }
+
+    /** Tokens and dollars of every model call of the run. */
+    public CostTracker.ModelTotals spent() {
+        return spending().values().stream().reduce(CostTracker.ModelTotals.NONE, CostTracker.ModelTotals::plus);
     }
 
     /** Evaluated candidates that failed, by status, over all islands. */

@@ -20,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * An OpenAI-compatible chat completions endpoint on loopback that replays scripted replies in order:
@@ -98,6 +100,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private final List<Recorded> requests = new ArrayList<>();
     private final CountDownLatch gate = new CountDownLatch(1);
+    /** Answers chat requests once the script is used up; empty: a 500 saying there is no script. */
+    private volatile Optional<Function<Recorded, Reply>> responder = Optional.empty();
+    private volatile int modelsStatus = 200;
+    private final AtomicInteger modelListings = new AtomicInteger();
 
     private FakeOpenAiServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -124,6 +130,23 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return this;
     }
 
+    /** Answers every chat request after the scripted ones, from what the request carried. */
+    public FakeOpenAiServer respondWith(Function<Recorded, Reply> answer) {
+        responder = Optional.of(answer);
+        return this;
+    }
+
+    /** The status of {@code GET /models}, the endpoint check before a run: 200 unless told otherwise. */
+    public FakeOpenAiServer modelsStatus(int status) {
+        modelsStatus = status;
+        return this;
+    }
+
+    /** How often {@code GET /models} was asked. */
+    public int modelListings() {
+        return modelListings.get();
+    }
+
     /** Lets every held reply go. */
     public void release() {
         gate.countDown();
@@ -139,6 +162,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (exchange.getRequestMethod().equals("GET") && exchange.getRequestURI().getPath().endsWith("/models")) {
+                modelListings.incrementAndGet();
+                send(exchange, new Raw(modelsStatus, "{\"object\":\"list\",\"data\":[]}", Optional.empty()),
+                        JSON.createObjectNode());
+                return;
+            }
             byte[] in = exchange.getRequestBody().readAllBytes();
             JsonNode body;
             try {
@@ -146,13 +175,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
             } catch (IOException e) {
                 body = JSON.createObjectNode();
             }
+            Recorded recorded = new Recorded(exchange.getRequestURI().getPath(),
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")), body);
             synchronized (this) {
-                requests.add(new Recorded(exchange.getRequestURI().getPath(),
-                        Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")), body));
+                requests.add(recorded);
             }
             Reply reply = script.poll();
             if (reply == null) {
-                reply = status(500, "{\"error\":{\"message\":\"no scripted reply\"}}");
+                reply = responder.map(r -> r.apply(recorded))
+                        .orElseGet(() -> status(500, "{\"error\":{\"message\":\"no scripted reply\"}}"));
             }
             send(exchange, reply, body);
         }

@@ -2,7 +2,10 @@ package io.galapagos.controller.island;
 
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.Fixtures;
+import io.galapagos.controller.generation.CostTracker;
+import io.galapagos.controller.generation.GeneratorHealth;
 import io.galapagos.controller.generation.Proposal;
+import io.galapagos.controller.generation.ProposalRequest;
 import io.galapagos.controller.generation.SolutionGenerator;
 import io.galapagos.controller.generation.Usage;
 import io.galapagos.controller.run.IslandReport;
@@ -27,8 +30,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class IslandTest {
 
@@ -43,8 +49,11 @@ class IslandTest {
     private final TestProbe<Sent> neighbours = testKit.createTestProbe();
 
     /** Proposes the parent with a comment naming the proposal, so every child differs. */
-    private final SolutionGenerator generator = request -> CompletableFuture.completedFuture(
+    private SolutionGenerator generator = request -> CompletableFuture.completedFuture(
             new Proposal.Code(request.parent().code() + "\n// child " + request.sequence(), "test", "comment", Usage.NONE));
+
+    /** What each generator built for the island was told the island had spent. */
+    private final List<Map<String, CostTracker.ModelTotals>> spentAtCreation = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final IslandEnvironment environment = new IslandEnvironment() {
         @Override
@@ -63,8 +72,25 @@ class IslandTest {
         }
 
         @Override
-        public SolutionGenerator generator(RunSettings settings) {
-            return generator;
+        public SolutionGenerator generator(RunSettings settings, int islandNo,
+                                           Map<String, CostTracker.ModelTotals> spent) {
+            spentAtCreation.add(spent);
+            return new SolutionGenerator() {
+                @Override
+                public CompletionStage<Proposal> propose(ProposalRequest request) {
+                    return generator.propose(request);
+                }
+
+                @Override
+                public GeneratorHealth health() {
+                    return generator.health();
+                }
+            };
+        }
+
+        @Override
+        public String toString() {
+            return "test environment";
         }
     };
 
@@ -230,6 +256,77 @@ class IslandTest {
                 .singleElement().isInstanceOf(Island.MigrantsAccepted.class);
         assertThat(island.getState().population().members()).containsKey("r1/1/5");
         assertThat(withoutProposals(island.runCommand(new Island.Migrants("r1/1", List.of(foreign))).events())).isEmpty();
+    }
+
+    @Test
+    void aSpentBudgetStopsTheIslandAndWhatIsInFlightStillFinishes() {
+        Usage call = new Usage(1200, 300, 0.25);
+        AtomicInteger asked = new AtomicInteger();
+        generator = new SolutionGenerator() {
+            @Override
+            public CompletionStage<Proposal> propose(ProposalRequest request) {
+                asked.incrementAndGet();
+                return CompletableFuture.completedFuture(new Proposal.Code(request.parent().code() + "\n// paid",
+                        "model-a", "paid", call));
+            }
+
+            @Override
+            public GeneratorHealth health() {
+                return asked.get() == 0 ? GeneratorHealth.ready() : GeneratorHealth.exhausted("USD budget spent: $0.25 of $0.25");
+            }
+        };
+        startAndEvaluateSeed(Fixtures.runSettings(1, 10, 3), 1.0);
+        EvaluationRequest child = submitted.receiveMessage();
+        await().until(() -> island.getState().stopped().isPresent());
+        assertThat(island.getState().stopped()).contains("USD budget spent: $0.25 of $0.25");
+        assertThat(island.getState().report(0, "").finished()).isFalse();
+
+        island.runCommand(new Island.EvaluationArrived(ok(child, 0.5)));
+
+        Island.State state = island.getState();
+        assertThat(asked.get()).isEqualTo(1);
+        assertThat(state.proposed()).isEqualTo(2);
+        assertThat(state.report(0, "").finished()).isTrue();
+        assertThat(state.spending()).isEqualTo(Map.of("model-a", new CostTracker.ModelTotals(1, 1200, 300, 0.25)));
+    }
+
+    @Test
+    void aRecoveredIslandGivesItsGeneratorWhatEarlierCallsCost() {
+        AtomicInteger asked = new AtomicInteger();
+        generator = request -> CompletableFuture.completedFuture(asked.incrementAndGet() % 2 == 1
+                ? Proposal.Failed.call("model-b timed out", "model-b", new Usage(500, 0, 0.001))
+                : new Proposal.Code(request.parent().code() + "\n// " + request.sequence(), "model-b", "s",
+                        new Usage(800, 100, 0.002)));
+        startAndEvaluateSeed(Fixtures.runSettings(1, 10, 1), 1.0);
+        submitted.receiveMessage();
+        assertThat(spentAtCreation).containsExactly(Map.of());
+
+        island.restart();
+
+        await().until(() -> spentAtCreation.size() == 2);
+        CostTracker.ModelTotals replayed = spentAtCreation.get(1).get("model-b");
+        assertThat(replayed.calls()).isEqualTo(2);
+        assertThat(replayed.promptTokens()).isEqualTo(1300);
+        assertThat(replayed.completionTokens()).isEqualTo(100);
+        assertThat(replayed.costUsd()).isCloseTo(0.003, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void failedCallsNeitherFeedThePromptNorMakeTheIslandGiveUp() {
+        int maxInRow = Fixtures.runSettings(1, 10, 1).island().maxFailedProposalsInRow();
+        AtomicInteger asked = new AtomicInteger();
+        generator = request -> CompletableFuture.completedFuture(asked.incrementAndGet() <= maxInRow + 3
+                ? Proposal.Failed.call("HTTP 503 from the endpoint", "model-c", Usage.NONE)
+                : new Proposal.Code(request.parent().code() + "\n// up again", "model-c", "s", Usage.NONE));
+        startAndEvaluateSeed(Fixtures.runSettings(1, 10, 1), 1.0);
+
+        EvaluationRequest child = submitted.receiveMessage();
+
+        assertThat(child.source()).endsWith("// up again");
+        Island.State state = island.getState();
+        assertThat(state.failedProposals()).isEqualTo(maxInRow + 3);
+        assertThat(state.recentFailures()).isEmpty();
+        assertThat(state.spending()).isEmpty();
     }
 
     /**

@@ -46,7 +46,8 @@ class RunTest {
 
     private static IslandReport report(int island, long evaluated, double best, boolean finished) {
         return new IslandReport(island, evaluated, evaluated, 0, Map.of(), 0,
-                Optional.of(new BestSummary("r1/" + island + "/1", "r1/" + island, best, Optional.empty())), finished);
+                Optional.of(new BestSummary("r1/" + island + "/1", "r1/" + island, best, Optional.empty())), finished,
+                Map.of(), "");
     }
 
     private void start(RunSettingsChange change) {

@@ -6,7 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
-import io.galapagos.controller.generation.SolutionGenerator;
+import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.store.Schema;
 import io.galapagos.worker.CandidateEvaluator;
@@ -186,7 +186,7 @@ public final class ClusterNode implements AutoCloseable {
      * on a worker, an evaluation worker over {@code evaluator}.
      */
     public static ClusterNode start(Config config, Optional<CandidateEvaluator> evaluator,
-                                    Function<RunSettings, SolutionGenerator> generators) {
+                                    GeneratorFactory generators) {
         EngineConfig engineConfig = EngineConfig.from(config);
         Set<String> roles = roles(config);
         if (roles.contains(WORKER_ROLE) && evaluator.isEmpty()) {

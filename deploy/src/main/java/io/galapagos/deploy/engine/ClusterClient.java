@@ -10,7 +10,7 @@ import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -83,11 +83,11 @@ public final class ClusterClient implements AutoCloseable {
 
     /** The run's live status, asked of its entity. */
     public RunStatus status(String runId) {
-        return session(runId, Path.of("."), new PrintStream(java.io.OutputStream.nullOutputStream())).status();
+        return session(runId, Path.of("."), new PrintWriter(java.io.Writer.nullWriter())).status();
     }
 
-    public RunSession session(String runId, Path out, PrintStream progress) {
-        return new RunSession(member.system(), member.engine(), runId, out, new PrintStream(System.out, true), progress);
+    public RunSession session(String runId, Path out, PrintWriter progress) {
+        return new RunSession(member.system(), member.engine(), runId, out, new PrintWriter(System.out, true), progress);
     }
 
     /**
@@ -95,7 +95,7 @@ public final class ClusterClient implements AutoCloseable {
      * baselines of the summary are evaluated in a local sandbox.
      */
     public void follow(String runId, Path out, Task<?> task, Function<RunSession, RunStatus> begin) throws Exception {
-        RunSession session = session(runId, out, new PrintStream(System.err, true));
+        RunSession session = session(runId, out, new PrintWriter(System.err, true));
         begin.apply(session);
         session.follow(Duration.ofMillis(500));
         Config local = member.system().settings().config()

@@ -4,8 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
-import io.galapagos.controller.generation.SolutionGenerator;
-import io.galapagos.controller.run.RunSettings;
+import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.worker.CandidateEvaluator;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -13,7 +12,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The embedded single node of {@code galapagos run}: every role in one JVM, a one-member cluster that
@@ -31,7 +29,7 @@ public final class EmbeddedNode implements AutoCloseable {
     /** The H2 URL of the journal of a run whose output directory is {@code out}. */
     public static String journalUrl(Path out) {
         return "jdbc:h2:file:" + out.toAbsolutePath().normalize().resolve("journal").resolve("galapagos")
-                + ";DATABASE_TO_UPPER=false;DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE";
+                + ";DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE";
     }
 
     /**
@@ -56,7 +54,7 @@ public final class EmbeddedNode implements AutoCloseable {
     }
 
     public static EmbeddedNode start(Config config, CandidateEvaluator evaluator,
-                                     Function<RunSettings, SolutionGenerator> generators) {
+                                     GeneratorFactory generators) {
         return new EmbeddedNode(ClusterNode.start(config, Optional.of(evaluator), generators));
     }
 

@@ -1,16 +1,12 @@
 package io.galapagos.deploy.engine;
 
 import com.typesafe.config.Config;
-import io.galapagos.controller.generation.OfflineMutator;
-import io.galapagos.controller.generation.SolutionGenerator;
-import io.galapagos.controller.run.RunSettings;
+import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
 import io.galapagos.worker.SandboxEvaluator;
 import io.galapagos.worker.sandbox.SandboxSettings;
-
-import java.util.function.Function;
 
 /** What the embedded node evaluates and generates with. */
 public final class Evaluators {
@@ -32,8 +28,8 @@ public final class Evaluators {
         return SandboxEvaluator.start(sandbox, workerName);
     }
 
-    /** The offline mutation engine: the embedded default when no model is configured. */
-    public static Function<RunSettings, SolutionGenerator> generators() {
-        return settings -> new OfflineMutator(settings.taskId());
+    /** The generators each run's settings ask for: the offline engine or a model ensemble. */
+    public static GeneratorFactory generators() {
+        return GeneratorFactory.standard();
     }
 }

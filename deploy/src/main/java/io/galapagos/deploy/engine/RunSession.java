@@ -1,8 +1,10 @@
 package io.galapagos.deploy.engine;
 
 import io.galapagos.controller.Engine;
+import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.report.RunOutputs;
+import io.galapagos.controller.run.IslandReport;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.run.RunStatus;
@@ -11,16 +13,19 @@ import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.simulators.Baseline;
 import io.galapagos.simulators.Task;
 import io.galapagos.worker.CandidateEvaluator;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -31,25 +36,21 @@ public final class RunSession {
     public static final String RUN_ID = "run";
 
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
-    /** While following, one status ask: short, since an ask sent to a member that just died is lost. */
-    private static final Duration FOLLOW_ASK_TIMEOUT = Duration.ofSeconds(5);
-    /** How long a followed run may stay silent (its controller died and it moves) before the client gives up. */
-    private static final Duration FOLLOW_PATIENCE = Duration.ofMinutes(5);
 
     private final ActorSystem<?> system;
     private final Engine engine;
     private final String runId;
     private final Path out;
-    private final PrintStream console;
-    private final PrintStream progress;
+    private final PrintWriter console;
+    private final PrintWriter progress;
 
-    public RunSession(EmbeddedNode node, Path out, PrintStream console, PrintStream progress) {
+    public RunSession(EmbeddedNode node, Path out, PrintWriter console, PrintWriter progress) {
         this(node.system(), node.engine(), RUN_ID, out, console, progress);
     }
 
     /** A session on any cluster member (a client member reaches the run through the sharding proxy). */
-    public RunSession(ActorSystem<?> system, Engine engine, String runId, Path out, PrintStream console,
-                      PrintStream progress) {
+    public RunSession(ActorSystem<?> system, Engine engine, String runId, Path out, PrintWriter console,
+                      PrintWriter progress) {
         this.system = system;
         this.engine = engine;
         this.runId = runId;
@@ -74,43 +75,43 @@ public final class RunSession {
         return await(run().ask(Run.GetStatus::new, ASK_TIMEOUT));
     }
 
-    /**
-     * The status, asked again while the run does not answer: after a controller dies, the run entity
-     * restarts on a survivor and asks sent in between are lost.
-     */
-    private RunStatus statusAfterFailover() throws InterruptedException {
-        long giveUp = System.nanoTime() + FOLLOW_PATIENCE.toNanos();
-        while (true) {
-            try {
-                return run().ask(Run.GetStatus::new, FOLLOW_ASK_TIMEOUT).toCompletableFuture()
-                        .get(FOLLOW_ASK_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                if (System.nanoTime() - giveUp > 0) {
-                    throw new IllegalStateException("the run has not answered for " + FOLLOW_PATIENCE.toMinutes()
-                            + " minutes: " + e, e);
-                }
-                progress.print("\rthe run does not answer (a controller may have died); asking again   ");
-                progress.flush();
-            }
-        }
-    }
-
     /** Prints one progress line every {@code interval} until the run completes; returns the final status. */
     public RunStatus follow(Duration interval) throws InterruptedException {
         long startNanos = System.nanoTime();
-        long evaluatedAtStart = -1;
-        RunStatus status = status();
-        while (status.phase() != RunStatus.Phase.COMPLETED) {
-            if (evaluatedAtStart < 0) {
-                evaluatedAtStart = status.evaluated();
-            }
-            double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-            progress.print("\r" + progressLine(status, (status.evaluated() - evaluatedAtStart) / seconds) + "   ");
-            progress.flush();
-            Thread.sleep(interval.toMillis());
-            status = statusAfterFailover();
+        long[] evaluatedAtStart = {-1};
+        CompletableFuture<RunStatus> completed = new CompletableFuture<>();
+        // the run's status is asked on the actor system's scheduler; this thread only waits for the end
+        Cancellable ticks = system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval,
+                () -> run().ask(Run.GetStatus::new, ASK_TIMEOUT).whenComplete((status, error) -> {
+                    if (error != null) {
+                        // a run whose controller just died answers again once it restarted on a survivor
+                        synchronized (evaluatedAtStart) {
+                            progress.print("\rthe run does not answer yet (" + error.getClass().getSimpleName() + ")   ");
+                            progress.flush();
+                        }
+                    } else if (status.phase() == RunStatus.Phase.COMPLETED) {
+                        completed.complete(status);
+                    } else if (!completed.isDone()) {
+                        synchronized (evaluatedAtStart) {
+                            if (evaluatedAtStart[0] < 0) {
+                                evaluatedAtStart[0] = status.evaluated();
+                            }
+                            double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+                            progress.print("\r" + progressLine(status, (status.evaluated() - evaluatedAtStart[0]) / seconds)
+                                    + "   ");
+                            progress.flush();
+                        }
+                    }
+                }), system.executionContext());
+        RunStatus status;
+        try {
+            status = completed.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            ticks.cancel();
         }
-        progress.println("\r" + progressLine(status, (status.evaluated() - Math.max(0, evaluatedAtStart))
+        progress.println("\r" + progressLine(status, (status.evaluated() - Math.max(0, evaluatedAtStart[0]))
                 / Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9)) + "   ");
         return status;
     }
@@ -121,9 +122,22 @@ public final class RunSession {
                 + b.testScore().map(t -> String.format(Locale.ROOT, " (test %.5g)", t)).orElse("")).orElse("-");
         String failures = status.failures().isEmpty() ? "none" : status.failures().entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-        return String.format(Locale.ROOT, "%s %d/%d evaluated | best %s | %.1f eval/s | in flight %d | failed: %s",
+        String counters = String.format(Locale.ROOT, "%s %d/%d evaluated | best %s | %.1f eval/s | in flight %d | failed: %s",
                 status.phase().name().toLowerCase(Locale.ROOT), status.evaluated(), target, best, rate,
                 status.inFlight(), failures);
+        StringBuilder line = new StringBuilder(counters);
+        CostTracker.ModelTotals spent = status.spent();
+        if (spent.calls() > 0 || status.settings().map(s -> s.generation().budgetUsd().isPresent()).orElse(false)) {
+            line.append(String.format(Locale.ROOT, " | $%.4f", spent.costUsd()))
+                    .append(status.settings().flatMap(s -> s.generation().budgetUsd().isPresent()
+                            ? Optional.of(String.format(Locale.ROOT, " of $%.2f", s.generation().budgetUsd().getAsDouble()))
+                            : Optional.empty()).orElse(""))
+                    .append(String.format(Locale.ROOT, ", %d tokens", spent.promptTokens() + spent.completionTokens()));
+        }
+        Optional<String> generator = status.islands().stream().map(IslandReport::generator).filter(g -> !g.isEmpty())
+                .findFirst();
+        generator.ifPresent(g -> line.append(" | ").append(g));
+        return line.toString();
     }
 
     /** Reads the history, writes the output files and prints the summary table. */
@@ -152,6 +166,9 @@ public final class RunSession {
         console.printf(Locale.ROOT, "%n%d candidates evaluated (%d proposals failed), %s, %.1f s; results in %s%n",
                 history.evaluated().size(), history.failedProposals(),
                 history.completion().orElse("not completed"), history.elapsedMillis() / 1000.0, out);
+        history.spending().forEach((model, t) -> console.printf(Locale.ROOT,
+                "%s: %d calls, %d prompt + %d completion tokens, $%.4f%n", model, t.calls(), t.promptTokens(),
+                t.completionTokens(), t.costUsd()));
         return history;
     }
 

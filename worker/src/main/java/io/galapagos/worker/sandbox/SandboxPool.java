@@ -280,7 +280,9 @@ public final class SandboxPool implements AutoCloseable {
             ChildProcess current = child;
             long id = requestIds.incrementAndGet();
             long timeout = settings.evaluationTimeout().toMillis();
-            long soft = timeout - Math.min(1000, Math.max(200, timeout / 10));
+            // the child's watchdog reports where the candidate spins before the hard kill; a loaded machine
+            // schedules that thread late, so it gets a fifth of the deadline (0.5 s to 2 s)
+            long soft = timeout - Math.min(2000, Math.max(500, timeout / 5));
             AtomicBoolean expired = new AtomicBoolean();
             ScheduledFuture<?> deadline = deadlines.schedule(() -> {
                 expired.set(true);

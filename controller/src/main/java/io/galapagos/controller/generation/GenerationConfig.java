@@ -1,0 +1,216 @@
+package io.galapagos.controller.generation;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Reads {@code galapagos.generation} into {@link GenerationSettings}, checked at once: a bad model
+ * entry, URL or budget is one clear message at start, not a failure in the middle of a run.
+ */
+public final class GenerationConfig {
+
+    private static final String KEY = "galapagos.generation";
+
+    private GenerationConfig() {
+    }
+
+    public static GenerationSettings from(Config root) {
+        try {
+            Config g = root.getConfig(KEY);
+            String llm = g.getString("llm").trim().toLowerCase(Locale.ROOT);
+            OptionalDouble budget = optionalDouble(g, "budget-usd");
+            if (llm.equals("offline")) {
+                return new GenerationSettings(GenerationSettings.Mode.OFFLINE, Optional.empty(), budget);
+            }
+            if (!llm.equals("openai")) {
+                throw new IllegalArgumentException(KEY + ".llm: expected offline or openai, not '" + llm + "'");
+            }
+            URI apiBase = uri(g.getString("api-base"), KEY + ".api-base");
+            Optional<String> keyEnv = keyEnv(g.getString("api-key-env"));
+            List<ModelSettings> models = models(g.getList("models"), apiBase, keyEnv);
+            if (models.isEmpty()) {
+                throw new IllegalArgumentException("--llm openai needs at least one --model (or " + KEY + ".models)");
+            }
+            LlmSettings settings = new LlmSettings(models, prompt(g.getConfig("prompt"), format(g.getString("format"))),
+                    retry(g.getConfig("retry")), circuit(g.getConfig("circuit")));
+            return new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(settings), budget);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One entry of {@code --model}: {@code NAME} or {@code NAME:WEIGHT}. The weight is the part after
+     * the last colon when it is a number, so that {@code qwen2.5-coder:7b} stays a name.
+     */
+    public static ModelChoice parseModel(String text) {
+        String s = text.strip();
+        int colon = s.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                double weight = Double.parseDouble(s.substring(colon + 1));
+                if (!(weight > 0) || Double.isInfinite(weight)) {
+                    throw new IllegalArgumentException("model " + s + ": the weight must be a positive number");
+                }
+                return new ModelChoice(s.substring(0, colon), OptionalDouble.of(weight));
+            } catch (NumberFormatException notAWeight) {
+                // a tag such as :7b belongs to the name
+            }
+        }
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty model name");
+        }
+        return new ModelChoice(s, OptionalDouble.empty());
+    }
+
+    /** A model as named on the command line, with its weight if one was given. */
+    public record ModelChoice(String name, OptionalDouble weight) {
+    }
+
+    private static List<ModelSettings> models(ConfigList list, URI apiBase, Optional<String> keyEnv) {
+        List<ModelSettings> models = new ArrayList<>();
+        List<OptionalDouble> weights = new ArrayList<>();
+        for (ConfigValue value : list) {
+            if (value.valueType() == ConfigValueType.STRING) {
+                ModelChoice choice = parseModel((String) value.unwrapped());
+                models.add(ModelSettings.of(choice.name(), apiBase, keyEnv));
+                weights.add(choice.weight());
+            } else if (value.valueType() == ConfigValueType.OBJECT) {
+                Config m = ((ConfigObject) value).toConfig();
+                ModelSettings model = model(m, apiBase, keyEnv);
+                models.add(model);
+                weights.add(optionalDouble(m, "weight"));
+            } else {
+                throw new IllegalArgumentException(KEY + ".models: each entry is \"NAME[:WEIGHT]\" or an object with a name,"
+                        + " not " + value.render());
+            }
+        }
+        long weighted = weights.stream().filter(OptionalDouble::isPresent).count();
+        if (weighted != 0 && weighted != weights.size()) {
+            throw new IllegalArgumentException("give every model a weight or none (none: "
+                    + (models.size() == 2 ? "80/20 between the first and the second" : "equal shares") + ")");
+        }
+        List<Double> defaults = ModelEnsemble.defaultWeights(models.size());
+        List<ModelSettings> weightedModels = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            weightedModels.add(models.get(i).withWeight(weights.get(i).orElse(defaults.get(i))));
+        }
+        long distinct = weightedModels.stream().map(ModelSettings::name).distinct().count();
+        if (distinct != weightedModels.size()) {
+            throw new IllegalArgumentException(KEY + ".models: a model is named twice");
+        }
+        return weightedModels;
+    }
+
+    private static ModelSettings model(Config m, URI apiBase, Optional<String> keyEnv) {
+        if (!m.hasPath("name")) {
+            throw new IllegalArgumentException(KEY + ".models: an entry has no name");
+        }
+        String name = m.getString("name");
+        URI base = m.hasPath("api-base") ? uri(m.getString("api-base"), KEY + ".models." + name + ".api-base") : apiBase;
+        Optional<String> env = m.hasPath("api-key-env") ? keyEnv(m.getString("api-key-env")) : keyEnv;
+        ModelSettings model = ModelSettings.of(name, base, env);
+        if (m.hasPath("reasoning")) {
+            boolean reasoning = m.getBoolean("reasoning");
+            model = new ModelSettings(model.name(), model.weight(), model.baseUrl(), model.apiKeyEnv(),
+                    reasoning ? OptionalDouble.empty() : model.temperature(), reasoning ? OptionalDouble.empty() : model.topP(),
+                    model.maxTokens(), model.requestTimeout(), model.maxConcurrency(), model.inputUsdPerMillion(),
+                    model.outputUsdPerMillion(), reasoning);
+        }
+        if (m.hasPath("temperature") || m.hasPath("top-p")) {
+            model = model.withSampling(m.hasPath("temperature") ? optionalDouble(m, "temperature") : model.temperature(),
+                    m.hasPath("top-p") ? optionalDouble(m, "top-p") : model.topP());
+        }
+        model = model.withLimits(m.hasPath("max-tokens") ? m.getInt("max-tokens") : model.maxTokens(),
+                m.hasPath("request-timeout") ? m.getDuration("request-timeout") : model.requestTimeout(),
+                m.hasPath("max-concurrency") ? m.getInt("max-concurrency") : model.maxConcurrency());
+        if (m.hasPath("input-usd-per-million") || m.hasPath("output-usd-per-million")) {
+            model = model.withPrices(m.hasPath("input-usd-per-million") ? m.getDouble("input-usd-per-million")
+                            : model.inputUsdPerMillion(),
+                    m.hasPath("output-usd-per-million") ? m.getDouble("output-usd-per-million") : model.outputUsdPerMillion());
+        }
+        return model;
+    }
+
+    private static PromptSettings prompt(Config p, AnswerFormat format) {
+        return new PromptSettings(format, p.getBoolean("problem-statement"), p.getBoolean("candidate-api"),
+                p.getInt("max-parent-code-chars"), p.getBoolean("parent-metrics"), p.getInt("max-feedback-chars"),
+                p.getInt("top-programs"), p.getInt("inspirations"), p.getInt("max-program-chars"),
+                p.getInt("recent-failures"), p.getInt("max-failure-chars"));
+    }
+
+    private static RetryPolicy retry(Config r) {
+        return new RetryPolicy(r.getInt("max-attempts"), r.getDuration("initial-backoff"), r.getDuration("max-backoff"),
+                r.getDouble("jitter"), r.getDuration("max-retry-after"));
+    }
+
+    private static EndpointCircuit.Settings circuit(Config c) {
+        return new EndpointCircuit.Settings(c.getInt("failure-threshold"), c.getDuration("cooldown"),
+                c.getDuration("max-cooldown"));
+    }
+
+    private static AnswerFormat format(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("diff")) {
+            return AnswerFormat.DIFF;
+        }
+        if (s.equals("full-rewrite")) {
+            return AnswerFormat.FULL_REWRITE;
+        }
+        throw new IllegalArgumentException(KEY + ".format: expected diff or full-rewrite, not '" + text + "'");
+    }
+
+    /** The name of the key's environment variable; {@code none} or empty for keyless local servers. */
+    private static Optional<String> keyEnv(String text) {
+        String s = text.strip();
+        if (s.isEmpty() || s.equalsIgnoreCase("none")) {
+            return Optional.empty();
+        }
+        if (!s.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("--api-key-env takes the NAME of an environment variable (e.g."
+                    + " OPENAI_API_KEY), not '" + (s.length() > 8 ? s.substring(0, 4) + "..." : s) + "'");
+        }
+        return Optional.of(s);
+    }
+
+    private static URI uri(String text, String key) {
+        try {
+            URI uri = URI.create(text.strip());
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException(key + ": expected an http(s) URL, not '" + text + "'");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(key)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(key + ": not a URL: '" + text + "'");
+        }
+    }
+
+    private static OptionalDouble optionalDouble(Config c, String path) {
+        if (!c.hasPath(path)) {
+            return OptionalDouble.empty();
+        }
+        String text = c.getString(path).trim();
+        if (text.equalsIgnoreCase("off") || text.equalsIgnoreCase("false") || text.equalsIgnoreCase("none")) {
+            return OptionalDouble.empty();
+        }
+        try {
+            return OptionalDouble.of(Double.parseDouble(text));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(KEY + "." + path + ": expected a number or off, not '" + text + "'");
+        }
+    }
+}

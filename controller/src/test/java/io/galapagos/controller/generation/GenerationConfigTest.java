@@ -1,0 +1,138 @@
+package io.galapagos.controller.generation;
+
+import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.Fixtures;
+import io.galapagos.controller.run.RunSettings;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GenerationConfigTest {
+
+    private static GenerationSettings load(String overrides) {
+        return GenerationConfig.from(ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference())
+                .resolve());
+    }
+
+    @Test
+    void offlineIsTheDefault() {
+        assertThat(load("")).isEqualTo(GenerationSettings.offline());
+    }
+
+    @Test
+    void twoModelsWithoutWeightsSplitEightyTwentyAndTakeCatalogPrices() {
+        GenerationSettings g = load("galapagos.generation { llm = openai, models = [gpt-4o-mini, o3-mini], budget-usd = 12.5,"
+                + " format = full-rewrite }");
+        assertThat(g.mode()).isEqualTo(GenerationSettings.Mode.OPENAI);
+        assertThat(g.models()).extracting(ModelSettings::name).containsExactly("gpt-4o-mini", "o3-mini");
+        assertThat(g.models()).extracting(ModelSettings::weight).containsExactly(0.8, 0.2);
+        assertThat(g.models()).allMatch(ModelSettings::priced);
+        assertThat(g.models().get(0).apiKeyEnv()).contains("OPENAI_API_KEY");
+        assertThat(g.models().get(0).baseUrl()).isEqualTo(URI.create("https://api.openai.com/v1"));
+        assertThat(g.budgetUsd()).isEqualTo(OptionalDouble.of(12.5));
+        assertThat(g.islandBudget(5)).isEqualTo(OptionalDouble.of(2.5));
+        assertThat(g.llm().orElseThrow().prompt().format()).isEqualTo(AnswerFormat.FULL_REWRITE);
+    }
+
+    @Test
+    void modelEntriesOverrideEveryPerModelSetting() {
+        GenerationSettings g = load(String.join("\n",
+                "galapagos.generation {",
+                "  llm = openai",
+                "  api-key-env = none",
+                "  models = [\"qwen2.5-coder:7b:1\", { name = big, weight = 3, api-base = \"http://10.0.0.2:8000/v1\",",
+                "    api-key-env = VLLM_KEY, temperature = 0.2, top-p = 0.5, max-tokens = 2048, request-timeout = 20s,",
+                "    max-concurrency = 9, input-usd-per-million = 0.1, output-usd-per-million = 0.4 }]",
+                "}"));
+        assertThatThrownBy(() -> load("galapagos.generation { llm = openai, models = [\"a:1\", b] }"))
+                .hasMessageContaining("give every model a weight or none");
+        ModelSettings local = g.models().get(0);
+        assertThat(local.name()).isEqualTo("qwen2.5-coder:7b");
+        assertThat(local.apiKeyEnv()).isEmpty();
+        ModelSettings big = g.models().get(1);
+        assertThat(big.baseUrl()).isEqualTo(URI.create("http://10.0.0.2:8000/v1"));
+        assertThat(big.apiKeyEnv()).contains("VLLM_KEY");
+        assertThat(big.temperature()).isEqualTo(OptionalDouble.of(0.2));
+        assertThat(big.topP()).isEqualTo(OptionalDouble.of(0.5));
+        assertThat(big.maxTokens()).isEqualTo(2048);
+        assertThat(big.requestTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(big.maxConcurrency()).isEqualTo(9);
+        assertThat(big.inputUsdPerMillion()).isEqualTo(0.1);
+        assertThat(big.outputUsdPerMillion()).isEqualTo(0.4);
+    }
+
+    @Test
+    void modelFlagsTakeAWeightAfterTheLastColonOnlyWhenItIsANumber() {
+        assertThat(GenerationConfig.parseModel("gpt-4o-mini:0.8"))
+                .isEqualTo(new GenerationConfig.ModelChoice("gpt-4o-mini", OptionalDouble.of(0.8)));
+        assertThat(GenerationConfig.parseModel("qwen2.5-coder:7b"))
+                .isEqualTo(new GenerationConfig.ModelChoice("qwen2.5-coder:7b", OptionalDouble.empty()));
+        assertThat(GenerationConfig.parseModel("llama3:70b:2"))
+                .isEqualTo(new GenerationConfig.ModelChoice("llama3:70b", OptionalDouble.of(2)));
+        assertThatThrownBy(() -> GenerationConfig.parseModel("fast:-1")).hasMessageContaining("positive");
+    }
+
+    @Test
+    void aBudgetNeedsAPriceForEveryModel() {
+        assertThatThrownBy(() -> load("galapagos.generation { llm = openai, models = [my-local-model], budget-usd = 1 }"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("my-local-model has no known price");
+    }
+
+    @Test
+    void aRestartedIslandsGeneratorStartsFromWhatItSpentAndStopsAtItsShare() {
+        ModelSettings model = ModelSettings.of("gpt-4o-mini", URI.create("http://127.0.0.1:9/v1"), Optional.empty());
+        GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI,
+                Optional.of(LlmSettings.of(List.of(model))), OptionalDouble.of(2.0));
+        RunSettings settings = noop(generation);
+
+        SolutionGenerator fresh = GeneratorFactory.standard().create(settings, 0, Map.of());
+        SolutionGenerator spent = GeneratorFactory.standard().create(settings, 1,
+                Map.of("gpt-4o-mini", new CostTracker.ModelTotals(40, 4_000_000, 200_000, 0.999)));
+        SolutionGenerator overspentElsewhere = GeneratorFactory.standard().create(settings, 1,
+                Map.of("gpt-4o-mini", new CostTracker.ModelTotals(41, 4_100_000, 200_000, 1.0)));
+
+        assertThat(fresh.health().status()).isEqualTo(GeneratorHealth.Status.READY);
+        assertThat(spent.health().status()).isEqualTo(GeneratorHealth.Status.BUDGET_EXHAUSTED);
+        assertThat(overspentElsewhere.health().reason()).contains("$1.0000 of $1.00");
+        assertThat(((LlmGenerator) fresh).costs().totals().budgetUsd()).isEqualTo(OptionalDouble.of(1.0));
+        assertThat(((LlmGenerator) spent).costs().totals().calls()).isEqualTo(40);
+    }
+
+    @Test
+    void theIslandsOfOneNodeShareEachModelsConcurrencyLimit() {
+        ModelSettings model = ModelSettings.of("gpt-4o-mini", URI.create("http://127.0.0.1:9/v1"), Optional.empty());
+        RunSettings settings = noop(new GenerationSettings(GenerationSettings.Mode.OPENAI,
+                Optional.of(LlmSettings.of(List.of(model))), OptionalDouble.empty()));
+        GeneratorFactory node = GeneratorFactory.standard();
+        GeneratorFactory otherNode = GeneratorFactory.standard();
+
+        LlmGenerator first = (LlmGenerator) node.create(settings, 0, Map.of());
+        LlmGenerator second = (LlmGenerator) node.create(settings, 1, Map.of());
+        LlmGenerator elsewhere = (LlmGenerator) otherNode.create(settings, 1, Map.of());
+
+        assertThat(first.limit("gpt-4o-mini")).isSameAs(second.limit("gpt-4o-mini"))
+                .isNotSameAs(elsewhere.limit("gpt-4o-mini"));
+    }
+
+    private static RunSettings noop(GenerationSettings generation) {
+        RunSettings fake = Fixtures.runSettings(2, 10, 1);
+        return new RunSettings(fake.runId(), "noop", fake.seed(), fake.islands(), fake.iterations(),
+                fake.wallClockMillis(), 0, Optional.empty(), fake.cascade(), false, Optional.empty(), 1,
+                fake.initialProgram(), fake.featureMetric(), fake.island(), generation);
+    }
+
+    @Test
+    void offlineRunsGetTheMutationEngine() {
+        assertThat(GeneratorFactory.standard().create(Fixtures.runSettings(1, 10, 1), 0, Map.of()))
+                .isInstanceOf(OfflineMutator.class);
+    }
+}
