@@ -27,7 +27,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -107,6 +114,12 @@ public final class RecoveryBenchmark {
         }
         log.accept(victim.name().toLowerCase() + " kill: starting " + controllers + " controller(s) and "
                 + setup.workers() + " workers (" + setup.slots() + " slots each)");
+        // two timer threads: the dispatcher samples go on while a probe waits for a moving entity
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "recovery-bench-timer");
+            t.setDaemon(true);
+            return t;
+        });
         try (ClusterNode client = ClusterNode.start(clientConfig(seed), Optional.empty(), Evaluators.generators())) {
             client.up().toCompletableFuture().get(3, TimeUnit.MINUTES);
             Task<?> task = TaskRegistry.load().require(NoopTask.ID);
@@ -114,15 +127,15 @@ public final class RecoveryBenchmark {
             RunSettings settings = new RunSettings(runId, task.id(), 1, setup.islands(), 1_000_000_000L,
                     setup.duration().toMillis(), 0, Optional.empty(), List.of("SMOKE", "TRAIN"), false, Optional.empty(),
                     1, task.initialProgram().source(), task.featureMetric(), withInFlight(engine, setup.inFlight()));
-            awaitWorkers(client, setup.workers(), Duration.ofMinutes(3));
+            awaitWorkers(client, setup.workers(), Duration.ofMinutes(3), timer);
             client.engine().run(runId).<RunStatus>askWithStatus(replyTo -> new Run.Start(settings, replyTo), Duration.ofSeconds(30))
                     .toCompletableFuture().get(2, TimeUnit.MINUTES);
             List<Sample> samples = new CopyOnWriteArrayList<>();
             long startedMillis = System.currentTimeMillis();
-            Thread poller = new Thread(() -> poll(client, samples), "recovery-bench-poller");
-            poller.setDaemon(true);
-            poller.start();
-            sleepUntil(startedMillis + setup.warmup().toMillis());
+            ScheduledFuture<?> sampling = timer.scheduleAtFixedRate(() -> samples.add(sample(client)), 0, POLL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            timer.schedule(() -> { }, startedMillis + setup.warmup().toMillis() - System.currentTimeMillis(),
+                    TimeUnit.MILLISECONDS).get();
 
             // the oldest controller hosts the dispatcher singleton: it was started first and is the seed
             Process killed = victim == Victim.WORKER ? workerNodes.get(0) : controllerNodes.get(0);
@@ -132,12 +145,14 @@ public final class RecoveryBenchmark {
             log.accept(victim.name().toLowerCase() + " kill: killed pid " + killed.pid() + " after "
                     + setup.warmup().toSeconds() + " s");
 
-            RunStatus status = awaitCompletion(client, runId, Duration.ofMinutes(5).plus(setup.duration()));
-            poller.interrupt();
+            RunStatus status = awaitCompletion(client, runId, Duration.ofMinutes(5).plus(setup.duration()), timer);
+            sampling.cancel(false);
             RunHistory history = RunHistory.load(client.system(), runId, Duration.ofMinutes(2));
             List<Long> evaluatedAt = history.evaluated().stream()
                     .map(c -> c.evaluation().orElseThrow().timestampMillis()).sorted().toList();
             return result(victim, killMillis, evaluatedAt, samples, status.evaluated());
+        } finally {
+            timer.shutdownNow();
         }
     }
 
@@ -207,69 +222,60 @@ public final class RecoveryBenchmark {
         return duration.toMillis() / 1000.0;
     }
 
-    private void poll(ClusterNode client, List<Sample> samples) {
-        while (!Thread.currentThread().isInterrupted()) {
-            long at = System.currentTimeMillis();
-            Optional<EvaluationDispatcher.Stats> stats;
-            try {
-                stats = Optional.of(AskPattern.<io.galapagos.protocol.WorkPulling.ToDispatcher, EvaluationDispatcher.Stats>ask(
-                                client.engine().dispatcher(), EvaluationDispatcher.GetStats::new, Duration.ofSeconds(1),
-                                client.system().scheduler())
-                        .toCompletableFuture().get(2, TimeUnit.SECONDS));
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                stats = Optional.empty();
-            }
-            samples.add(new Sample(at, stats));
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
+    /** One look at the dispatcher's counters; empty while it does not answer (it is moving). */
+    private static Sample sample(ClusterNode client) {
+        long at = System.currentTimeMillis();
+        try {
+            return new Sample(at, Optional.of(stats(client, Duration.ofSeconds(1)).get(2, TimeUnit.SECONDS)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Sample(at, Optional.empty());
+        } catch (ExecutionException | TimeoutException e) {
+            return new Sample(at, Optional.empty());
         }
     }
 
-    private static void awaitWorkers(ClusterNode client, int workers, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                EvaluationDispatcher.Stats stats = AskPattern.<io.galapagos.protocol.WorkPulling.ToDispatcher,
-                                EvaluationDispatcher.Stats>ask(client.engine().dispatcher(), EvaluationDispatcher.GetStats::new,
-                                Duration.ofSeconds(2), client.system().scheduler())
-                        .toCompletableFuture().get(3, TimeUnit.SECONDS);
-                if (stats.workers() >= workers) {
-                    return;
-                }
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // the singleton is not up yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException(workers + " workers did not reach the dispatcher within " + timeout.toSeconds() + " s");
+    private static CompletableFuture<EvaluationDispatcher.Stats> stats(ClusterNode client, Duration timeout) {
+        return AskPattern.<io.galapagos.protocol.WorkPulling.ToDispatcher, EvaluationDispatcher.Stats>ask(
+                client.engine().dispatcher(), EvaluationDispatcher.GetStats::new, timeout, client.system().scheduler())
+                .toCompletableFuture();
     }
 
-    private static RunStatus awaitCompletion(ClusterNode client, String runId, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                RunStatus status = client.engine().run(runId).ask(Run.GetStatus::new, Duration.ofSeconds(5))
-                        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-                if (status.phase() == RunStatus.Phase.COMPLETED) {
-                    return status;
-                }
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // the run entity is moving to a surviving controller
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("the run did not complete within " + timeout.toSeconds() + " s");
+    private static void awaitWorkers(ClusterNode client, int workers, Duration timeout, ScheduledExecutorService timer)
+            throws Exception {
+        pollUntil(timer, Duration.ofMillis(250), timeout,
+                workers + " workers did not reach the dispatcher within " + timeout.toSeconds() + " s",
+                () -> Optional.of(stats(client, Duration.ofSeconds(2)).get(3, TimeUnit.SECONDS))
+                        .filter(stats -> stats.workers() >= workers));
     }
 
-    private static void sleepUntil(long millis) throws InterruptedException {
-        long left = millis - System.currentTimeMillis();
-        if (left > 0) {
-            Thread.sleep(left);
+    private static RunStatus awaitCompletion(ClusterNode client, String runId, Duration timeout,
+                                             ScheduledExecutorService timer) throws Exception {
+        // asks that fail while the run entity moves to a surviving controller are simply asked again
+        return pollUntil(timer, Duration.ofMillis(500), timeout,
+                "the run did not complete within " + timeout.toSeconds() + " s",
+                () -> Optional.of(client.engine().run(runId).ask(Run.GetStatus::new, Duration.ofSeconds(5))
+                                .toCompletableFuture().get(10, TimeUnit.SECONDS))
+                        .filter(status -> status.phase() == RunStatus.Phase.COMPLETED));
+    }
+
+    /** Asks {@code probe} on the timer every {@code interval} until it gives a value; a probe that throws is asked again. */
+    private static <T> T pollUntil(ScheduledExecutorService timer, Duration interval, Duration timeout, String failure,
+                                   Callable<Optional<T>> probe) throws Exception {
+        CompletableFuture<T> found = new CompletableFuture<>();
+        ScheduledFuture<?> ticks = timer.scheduleWithFixedDelay(() -> {
+            try {
+                probe.call().ifPresent(found::complete);
+            } catch (Exception notYet) {
+                // not there yet: the next tick asks again
+            }
+        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return found.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(failure);
+        } finally {
+            ticks.cancel(false);
         }
     }
 
