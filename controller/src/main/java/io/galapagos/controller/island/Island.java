@@ -19,6 +19,7 @@ import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationRequest.Purpose;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.protocol.Printable;
 import io.galapagos.protocol.WorkPulling;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -622,7 +623,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
     }
 
+    /** Feedback and reasons quote candidates and models: escaped before the journal, prompts and files see them. */
     static String truncate(String text) {
-        return text.length() <= MAX_FEEDBACK ? text : text.substring(0, MAX_FEEDBACK) + " [...]";
+        String safe = Printable.escape(text);
+        return safe.length() <= MAX_FEEDBACK ? safe : safe.substring(0, MAX_FEEDBACK) + " [...]";
     }
 }

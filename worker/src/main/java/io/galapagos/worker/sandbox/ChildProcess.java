@@ -1,12 +1,11 @@
 package io.galapagos.worker.sandbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.galapagos.protocol.Printable;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +24,14 @@ import java.util.stream.Stream;
 final class ChildProcess {
 
     private static final int DIAGNOSTICS_CAP = 16 * 1024;
+    /** Longest protocol line the parent reads (a reply with one entry per run of a large split fits). */
+    static final int MAX_REPLY_BYTES = 16 * 1024 * 1024;
+    /** Longest line of the child's stderr kept for diagnostics. */
+    private static final int MAX_DIAGNOSTIC_LINE = 4 * 1024;
 
     private final Process process;
     private final Path directory;
-    private final BufferedReader replies;
+    private final BoundedLineReader replies;
     private final OutputStream requests;
     private final StringBuilder diagnostics = new StringBuilder();
     private final long startedNanos;
@@ -37,7 +40,7 @@ final class ChildProcess {
         this.process = process;
         this.directory = directory;
         this.startedNanos = startedNanos;
-        this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.replies = new BoundedLineReader(process.getInputStream(), MAX_REPLY_BYTES);
         this.requests = process.getOutputStream();
         Thread drain = new Thread(() -> drain(process.getErrorStream()), "sandbox-stderr-" + process.pid());
         drain.setDaemon(true);
@@ -106,7 +109,7 @@ final class ChildProcess {
 
     void send(ChildProtocol.Request request) throws IOException {
         try {
-            byte[] line = (ChildProtocol.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] line = (ChildProtocol.REQUESTS.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
             requests.write(line);
             requests.flush();
         } catch (JsonProcessingException e) {
@@ -114,20 +117,59 @@ final class ChildProcess {
         }
     }
 
-    /** The next protocol line; anything else the JVM wrote to stdout goes to the diagnostics. Empty at EOF. */
-    Optional<ChildProtocol.Reply> readReply() {
+    /** What the parent got from the child: a reply, the end of its output, or a line it cannot believe. */
+    sealed interface Received permits Received.Reply, Received.End, Received.Malformed {
+        record Reply(ChildProtocol.Reply reply) implements Received {
+        }
+
+        record End() implements Received {
+        }
+
+        /** Too long, not the protocol's JSON, or with fields the protocol does not have. */
+        record Malformed(String why) implements Received {
+        }
+    }
+
+    /**
+     * The next protocol line; anything else the JVM wrote to stdout (it never starts with the protocol's
+     * {@code {"type"}) goes to the diagnostics.
+     */
+    Received receive() {
         try {
-            String line;
-            while ((line = replies.readLine()) != null) {
-                if (line.startsWith("{\"type\"")) {
-                    return Optional.of(ChildProtocol.JSON.readValue(line, ChildProtocol.Reply.class));
+            Optional<BoundedLineReader.Line> next;
+            while ((next = replies.next()).isPresent()) {
+                BoundedLineReader.Line line = next.get();
+                if (line.truncated()) {
+                    return new Received.Malformed("a line of more than " + MAX_REPLY_BYTES + " bytes");
                 }
-                note(line);
+                if (!line.text().startsWith("{\"type\"")) {
+                    note(Printable.escape(abbreviate(line.text())));
+                    continue;
+                }
+                try {
+                    return new Received.Reply(ChildProtocol.REPLIES.readValue(line.text(), ChildProtocol.Reply.class));
+                } catch (JsonProcessingException e) {
+                    return new Received.Malformed("a reply that is not the protocol's: "
+                            + Printable.escape(abbreviate(e.getOriginalMessage())));
+                }
             }
         } catch (IOException e) {
             note("reading the child's replies failed: " + e.getMessage());
         }
-        return Optional.empty();
+        return new Received.End();
+    }
+
+    /** The next protocol reply, for the ready line; empty at the end or on anything malformed. */
+    Optional<ChildProtocol.Reply> readReply() {
+        Received received = receive();
+        if (received instanceof Received.Malformed malformed) {
+            note(malformed.why());
+        }
+        return received instanceof Received.Reply reply ? Optional.of(reply.reply()) : Optional.empty();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > MAX_DIAGNOSTIC_LINE ? text.substring(0, MAX_DIAGNOSTIC_LINE) + "..." : text;
     }
 
     /** Kills the child and everything it started, and removes its directory. */
@@ -171,10 +213,11 @@ final class ChildProcess {
     }
 
     private void drain(InputStream stderr) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                note(line);
+        try (stderr) {
+            BoundedLineReader lines = new BoundedLineReader(stderr, MAX_DIAGNOSTIC_LINE);
+            Optional<BoundedLineReader.Line> line;
+            while ((line = lines.next()).isPresent()) {
+                note(Printable.escape(line.get().text()) + (line.get().truncated() ? "..." : ""));
             }
         } catch (IOException e) {
             // the child is gone

@@ -13,8 +13,15 @@ import java.util.Map;
 /** The JSON lines a sandbox parent and its child exchange, one object per line. */
 final class ChildProtocol {
 
-    static final ObjectMapper JSON = new ObjectMapper()
+    /** What the child reads: written by the parent, so unknown fields are a version skew to tolerate. */
+    static final ObjectMapper REQUESTS = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** What the parent reads: from a process that ran hostile code, so nothing unexpected is accepted. */
+    static final ObjectMapper REPLIES = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, true);
 
     private ChildProtocol() {
     }
@@ -22,9 +29,14 @@ final class ChildProtocol {
     /**
      * Parent to child: compile the source and run the cascade. With {@code compileOnly} the child only
      * compiles (the parent could not parse the source and wants the compiler's diagnostics).
+     *
+     * @param nonce               a secret of this request; a reply counts only if it carries it back, and
+     *                            no candidate can read it (it never leaves the harness's private state)
+     * @param softCompileMillis   when the child's watchdog reports a compile that is still running
+     * @param softDeadlinesMillis per split of the cascade, when the watchdog reports where the candidate spins
      */
-    record Request(long id, String taskId, String source, List<Split> cascade, Data data, boolean details,
-                   boolean compileOnly, long softDeadlineMillis) {
+    record Request(long id, String nonce, String taskId, String source, List<Split> cascade, Data data,
+                   boolean details, boolean compileOnly, long softCompileMillis, List<Long> softDeadlinesMillis) {
     }
 
     /** A {@link DataSource} as JSON: {@code synthetic} with a seed, or {@code directory} with a path. */
@@ -41,9 +53,16 @@ final class ChildProtocol {
         }
     }
 
-    /** Child to parent. */
-    record Reply(String type, long id, Split split, EvaluationStatus status, double score, Map<String, Double> metrics,
-                 String feedback, List<Map<String, Object>> runs, String output, long outputBytes) {
+    /**
+     * Child to parent.
+     *
+     * @param elapsedMillis time the split took in the child (deadlines are calibrated on the initial program's)
+     * @param extraThreads  threads alive after the split that the harness did not start; any is a reason to
+     *                      replace the child
+     */
+    record Reply(String type, long id, String nonce, Split split, EvaluationStatus status, double score,
+                 Map<String, Double> metrics, String feedback, List<Map<String, Object>> runs, String output,
+                 long outputBytes, long elapsedMillis, int extraThreads) {
 
         /** The child is up and its compiler warm; {@code id} carries the child's pid. */
         static final String READY = "ready";
@@ -55,7 +74,7 @@ final class ChildProtocol {
         static final String STUCK = "stuck";
 
         static Reply ready(long pid) {
-            return new Reply(READY, pid, null, EvaluationStatus.OK, 0, Map.of(), "", List.of(), "", 0);
+            return new Reply(READY, pid, "", null, EvaluationStatus.OK, 0, Map.of(), "", List.of(), "", 0, 0, 0);
         }
     }
 }

@@ -23,12 +23,13 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -54,12 +55,14 @@ public final class SandboxChild {
             return size() > MAX_COMPILED;
         }
     };
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "sandbox-child-watchdog");
         t.setDaemon(true);
         return t;
     });
     private final Thread evaluationThread = Thread.currentThread();
+    /** The threads of the harness and the JVM, taken before any candidate ran: any other is the candidate's. */
+    private Set<Thread> ownThreads = Set.of();
 
     /** The heap cap the parent set, for messages (the JVM's own figure leaves out a survivor space). */
     private final int heapMegabytes;
@@ -73,6 +76,8 @@ public final class SandboxChild {
     public static void main(String[] args) throws IOException {
         int outputCap = Integer.parseInt(args[0]);
         int heapMegabytes = Integer.parseInt(args[1]);
+        // the reply channel is taken here, before any candidate class can load, and kept in a private field;
+        // System.out and System.err become a capped sink that only feeds the feedback
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         BufferedReader requests = new BufferedReader(
                 new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
@@ -88,7 +93,7 @@ public final class SandboxChild {
         String line;
         while ((line = requests.readLine()) != null) {
             if (!line.isBlank()) {
-                child.serve(ChildProtocol.JSON.readValue(line, ChildProtocol.Request.class));
+                child.serve(ChildProtocol.REQUESTS.readValue(line, ChildProtocol.Request.class));
             }
         }
     }
@@ -100,10 +105,37 @@ public final class SandboxChild {
         } catch (CompilationException e) {
             throw new IllegalStateException("the sandbox cannot compile a trivial class: " + e.getMessage(), e);
         }
+        watchdog.prestartAllCoreThreads();
+        ownThreads = Set.copyOf(liveThreads());
+    }
+
+    /** Every live thread of this JVM that Java code can see. */
+    private static List<Thread> liveThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int count;
+        while ((count = root.enumerate(threads, true)) == threads.length) {
+            threads = new Thread[threads.length * 2];
+        }
+        return Arrays.asList(threads).subList(0, count);
+    }
+
+    /** Threads alive now that neither the JVM nor the harness started before the first candidate. */
+    private int extraThreads() {
+        int extra = 0;
+        for (Thread thread : liveThreads()) {
+            if (thread.isAlive() && !ownThreads.contains(thread)) {
+                extra++;
+            }
+        }
+        return extra;
     }
 
     private synchronized void send(ChildProtocol.Reply reply) throws IOException {
-        protocol.println(ChildProtocol.JSON.writeValueAsString(reply));
+        protocol.println(ChildProtocol.REQUESTS.writeValueAsString(reply));
         protocol.flush();
         if (protocol.checkError()) {
             throw new IOException("the sandbox parent stopped reading");
@@ -112,16 +144,12 @@ public final class SandboxChild {
 
     private void serve(ChildProtocol.Request request) throws IOException {
         prints.reset();
-        ScheduledFuture<?> stuck = watchdog.schedule(() -> reportStuck(request), request.softDeadlineMillis(),
-                TimeUnit.MILLISECONDS);
         try {
             run(request);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             // a bug of the task or of the sandbox, not of the candidate: say so rather than die silently
             send(failure(request, request.cascade().get(0), EvaluationStatus.SANDBOX_CRASH,
                     "The sandbox failed while evaluating: " + e));
-        } finally {
-            stuck.cancel(false);
         }
     }
 
@@ -129,16 +157,20 @@ public final class SandboxChild {
         Split first = request.cascade().get(0);
         Task<?> task = tasks.require(request.taskId());
         CompiledCandidate<?> candidate;
+        ScheduledFuture<?> stuck = watchdog.schedule(() -> reportStuck(request),
+                request.softCompileMillis(), TimeUnit.MILLISECONDS);
         try {
             candidate = compile(task, request.source());
         } catch (CompilationException e) {
             send(failure(request, first, EvaluationStatus.COMPILE_ERROR,
                     "The candidate does not compile:\n" + e.getMessage()));
             return;
+        } finally {
+            stuck.cancel(false);
         }
         if (request.compileOnly()) {
-            send(new ChildProtocol.Reply(ChildProtocol.Reply.COMPILED, request.id(), first, EvaluationStatus.OK, 0,
-                    Map.of(), "", List.of(), "", 0));
+            send(new ChildProtocol.Reply(ChildProtocol.Reply.COMPILED, request.id(), request.nonce(), first,
+                    EvaluationStatus.OK, 0, Map.of(), "", List.of(), "", 0, 0, 0));
             return;
         }
         Evaluator<?> evaluator;
@@ -149,12 +181,23 @@ public final class SandboxChild {
                     "The workloads of task " + task.id() + " could not be loaded: " + e.getMessage()));
             return;
         }
-        for (Split split : request.cascade()) {
-            EvaluationReport report = evaluate(evaluator, candidate, split);
+        for (int i = 0; i < request.cascade().size(); i++) {
+            Split split = request.cascade().get(i);
+            stuck = watchdog.schedule(() -> reportStuck(request),
+                    request.softDeadlinesMillis().get(i), TimeUnit.MILLISECONDS);
+            long started = System.nanoTime();
+            EvaluationReport report;
+            try {
+                report = evaluate(evaluator, candidate, split);
+            } finally {
+                stuck.cancel(false);
+            }
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             System.out.flush();
-            send(new ChildProtocol.Reply(ChildProtocol.Reply.SPLIT, request.id(), split, report.status(),
-                    report.score(), report.metrics(), report.feedback(),
-                    request.details() ? report.runs() : List.of(), prints.text(), prints.total()));
+            send(new ChildProtocol.Reply(ChildProtocol.Reply.SPLIT, request.id(), request.nonce(), split,
+                    report.status(), report.score(), report.metrics(), report.feedback(),
+                    request.details() ? report.runs() : List.of(), prints.text(), prints.total(), elapsed,
+                    extraThreads()));
             if (!report.succeeded()) {
                 return;
             }
@@ -176,9 +219,19 @@ public final class SandboxChild {
         } catch (VirtualMachineError e) {
             return EvaluationReport.failure(EvaluationStatus.SANDBOX_CRASH, "The sandbox JVM failed on split "
                     + split.label() + ": " + e);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            // also checked exceptions thrown sneakily past the interface's signature
             return EvaluationReport.failure(EvaluationStatus.RUNTIME_ERROR, "The candidate failed on split "
-                    + split.label() + ": " + CandidateFailures.describe(e));
+                    + split.label() + ": " + describeSafely(e));
+        }
+    }
+
+    /** A candidate's exception may override toString to throw or never end: the deadline covers the latter. */
+    private static String describeSafely(Throwable e) {
+        try {
+            return CandidateFailures.describe(e);
+        } catch (RuntimeException | StackOverflowError again) {
+            return e.getClass().getName() + " (its message could not be read: " + again.getClass().getName() + ")";
         }
     }
 
@@ -207,8 +260,9 @@ public final class SandboxChild {
     private void reportStuck(ChildProtocol.Request request) {
         String where = candidateFrames(evaluationThread.getStackTrace());
         try {
-            send(new ChildProtocol.Reply(ChildProtocol.Reply.STUCK, request.id(), null, EvaluationStatus.TIMEOUT,
-                    Double.NEGATIVE_INFINITY, Map.of(), where, List.of(), prints.text(), prints.total()));
+            send(new ChildProtocol.Reply(ChildProtocol.Reply.STUCK, request.id(), request.nonce(), null,
+                    EvaluationStatus.TIMEOUT, Double.NEGATIVE_INFINITY, Map.of(), where, List.of(), prints.text(),
+                    prints.total(), 0, 0));
         } catch (IOException e) {
             // the parent kills this JVM at the hard deadline either way
         }
@@ -227,7 +281,7 @@ public final class SandboxChild {
 
     private static ChildProtocol.Reply failure(ChildProtocol.Request request, Split split, EvaluationStatus status,
                                                String message) {
-        return new ChildProtocol.Reply(ChildProtocol.Reply.SPLIT, request.id(), split, status, Double.NEGATIVE_INFINITY,
-                Map.of(), message, List.of(), "", 0);
+        return new ChildProtocol.Reply(ChildProtocol.Reply.SPLIT, request.id(), request.nonce(), split, status,
+                Double.NEGATIVE_INFINITY, Map.of(), message, List.of(), "", 0, 0, 0);
     }
 }

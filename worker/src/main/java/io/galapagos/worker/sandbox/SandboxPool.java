@@ -1,13 +1,21 @@
 package io.galapagos.worker.sandbox;
 
 import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.protocol.Printable;
+import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Split;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,9 +50,22 @@ public final class SandboxPool implements AutoCloseable {
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemon("sandbox-deadlines"));
     private final List<Slot> slots = new ArrayList<>();
     private final AtomicLong requestIds = new AtomicLong();
+    private final SecureRandom nonces = new SecureRandom();
+    private final Map<CalibrationKey, CompletableFuture<Duration>> calibrations = new HashMap<>();
     private volatile boolean closed;
 
-    private record Job(SandboxRequest request, Optional<String> unparseable, CompletableFuture<SandboxOutcome> result) {
+    /**
+     * One request on its way through a slot.
+     *
+     * @param deadlines per split of the cascade, the longest it may run
+     * @param timings   completed with each split's time in the child (calibration jobs only)
+     */
+    private record Job(SandboxRequest request, Optional<String> unparseable, CompletableFuture<SandboxOutcome> result,
+                       Map<Split, Duration> deadlines, Optional<CompletableFuture<Map<Split, Long>>> timings) {
+    }
+
+    /** The deadline of one split of one task on one data source, once measured on the initial program. */
+    private record CalibrationKey(String taskId, DataSource data, Split split) {
     }
 
     private SandboxPool(SandboxSettings settings, Isolation isolation, TaskRegistry tasks) {
@@ -117,19 +138,105 @@ public final class SandboxPool implements AutoCloseable {
         try {
             verdict = new StaticCheck(task.candidateType(), settings.maxSourceBytes())
                     .check(request.source(), request.parentSource());
-        } catch (RuntimeException e) {
-            result.complete(SandboxOutcome.failure(EvaluationStatus.SANDBOX_CRASH, "The static check failed: " + e,
-                    first, isolation(), millisSince(started)));
+        } catch (StackOverflowError e) {
+            result.complete(SandboxOutcome.failure(EvaluationStatus.REJECTED, "The candidate was rejected before it "
+                    + "ran: its expressions or blocks are nested too deeply to be checked. Flatten the nesting "
+                    + "(split long expressions into local variables and methods).", first, isolation(),
+                    millisSince(started)));
+            return;
+        } catch (Throwable e) {
+            result.complete(SandboxOutcome.failure(EvaluationStatus.SANDBOX_CRASH,
+                    "The static check failed: " + Printable.escape(e.toString()), first, isolation(),
+                    millisSince(started)));
             return;
         }
         if (!verdict.violations().isEmpty()) {
-            result.complete(SandboxOutcome.failure(EvaluationStatus.REJECTED, verdict.message(), first, isolation(),
-                    millisSince(started)));
-        } else if (closed) {
-            result.completeExceptionally(new IllegalStateException("the sandbox pool is closed"));
-        } else {
-            queue.add(new Job(request, verdict.unparseable(), result));
+            result.complete(SandboxOutcome.failure(EvaluationStatus.REJECTED, Printable.escape(verdict.message()), first,
+                    isolation(), millisSince(started)));
+            return;
         }
+        deadlines(task, request.dataSource(), request.cascade()).whenComplete((deadlines, failure) -> {
+            if (closed) {
+                result.completeExceptionally(new IllegalStateException("the sandbox pool is closed"));
+            } else {
+                queue.add(new Job(request, verdict.unparseable(), result,
+                        failure == null ? deadlines : ceilings(request.cascade()), Optional.empty()));
+            }
+        });
+    }
+
+    /**
+     * The deadline of every split of the cascade: a multiple of the initial program's time on that split
+     * (measured once per task and data source by running it in this pool), within the floor and the
+     * evaluation timeout. Requests wait for a calibration that is running.
+     */
+    private CompletableFuture<Map<Split, Duration>> deadlines(Task<?> task, DataSource data, List<Split> cascade) {
+        SandboxSettings.Deadlines rule = settings.deadlines();
+        if (!rule.calibrate()) {
+            return CompletableFuture.completedFuture(ceilings(cascade));
+        }
+        Map<Split, CompletableFuture<Duration>> perSplit = new EnumMap<>(Split.class);
+        List<Split> missing = new ArrayList<>();
+        synchronized (calibrations) {
+            for (Split split : cascade) {
+                perSplit.put(split, calibrations.computeIfAbsent(new CalibrationKey(task.id(), data, split), key -> {
+                    missing.add(split);
+                    return new CompletableFuture<>();
+                }));
+            }
+        }
+        if (!missing.isEmpty()) {
+            calibrate(task, data, missing, perSplit);
+        }
+        return CompletableFuture.allOf(perSplit.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<Split, Duration> deadlines = new EnumMap<>(Split.class);
+            perSplit.forEach((split, deadline) -> deadlines.put(split, deadline.join()));
+            return deadlines;
+        });
+    }
+
+    /** Runs the task's initial program on the splits no request has measured yet, under the ceilings. */
+    private void calibrate(Task<?> task, DataSource data, List<Split> splits,
+                           Map<Split, CompletableFuture<Duration>> perSplit) {
+        SandboxRequest initial = new SandboxRequest("calibration of " + task.id(), task.id(),
+                task.initialProgram().source(), Optional.empty(), splits, data, false);
+        CompletableFuture<Map<Split, Long>> timings = new CompletableFuture<>();
+        timings.whenComplete((measured, failure) -> {
+            for (Split split : splits) {
+                Long millis = failure == null ? measured.get(split) : null;
+                perSplit.get(split).complete(millis == null ? settings.evaluationTimeout() : scaled(millis));
+            }
+        });
+        CompletableFuture<SandboxOutcome> outcome = new CompletableFuture<>();
+        outcome.whenComplete((done, failure) -> timings.complete(Map.of()));
+        queue.add(new Job(initial, Optional.empty(), outcome, ceilings(splits), Optional.of(timings)));
+    }
+
+    private Duration scaled(long measuredMillis) {
+        SandboxSettings.Deadlines rule = settings.deadlines();
+        Duration scaled = Duration.ofMillis((long) Math.ceil(measuredMillis * rule.multiple()));
+        Duration atLeast = scaled.compareTo(rule.floor()) < 0 ? rule.floor() : scaled;
+        return atLeast.compareTo(settings.evaluationTimeout()) > 0 ? settings.evaluationTimeout() : atLeast;
+    }
+
+    private Map<Split, Duration> ceilings(List<Split> cascade) {
+        Map<Split, Duration> deadlines = new EnumMap<>(Split.class);
+        cascade.forEach(split -> deadlines.put(split, settings.evaluationTimeout()));
+        return deadlines;
+    }
+
+    /** The deadlines measured so far, for reports: split to deadline, per task and data source. */
+    public Map<String, Duration> calibratedDeadlines(String taskId, DataSource data) {
+        Map<String, Duration> known = new LinkedHashMap<>();
+        synchronized (calibrations) {
+            for (Split split : Split.values()) {
+                CompletableFuture<Duration> deadline = calibrations.get(new CalibrationKey(taskId, data, split));
+                if (deadline != null && deadline.isDone() && !deadline.isCompletedExceptionally()) {
+                    known.put(split.label(), deadline.join());
+                }
+            }
+        }
+        return known;
     }
 
     /** Stops every child and fails the requests still waiting. */
@@ -223,6 +330,7 @@ public final class SandboxPool implements AutoCloseable {
                 while (!closed) {
                     Job job = queue.take();
                     Served done = serveSafely(job);
+                    job.timings().ifPresent(timings -> timings.complete(Map.of()));
                     job.result().complete(done.outcome());
                     if (done.recycle() && !closed) {
                         freshChild();
@@ -261,10 +369,11 @@ public final class SandboxPool implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 return serve(job, started);
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
+                // whatever the child made happen here, this slot goes on serving with a fresh child
                 retire();
                 return new Served(SandboxOutcome.failure(EvaluationStatus.SANDBOX_CRASH,
-                        "The sandbox failed before the candidate could be evaluated: " + e.getMessage(),
+                        "The sandbox failed before the candidate could be evaluated: " + Printable.escape(e.toString()),
                         job.request().cascade().get(0), isolation(), millisSince(started)), true);
             }
         }
@@ -279,60 +388,100 @@ public final class SandboxPool implements AutoCloseable {
             }
             ChildProcess current = child;
             long id = requestIds.incrementAndGet();
-            long timeout = settings.evaluationTimeout().toMillis();
-            // the child's watchdog reports where the candidate spins before the hard kill; a loaded machine
-            // schedules that thread late, so it gets a fifth of the deadline (0.5 s to 2 s)
-            long soft = timeout - Math.min(2000, Math.max(500, timeout / 5));
-            AtomicBoolean expired = new AtomicBoolean();
-            ScheduledFuture<?> deadline = deadlines.schedule(() -> {
-                expired.set(true);
-                current.kill();
-            }, timeout, TimeUnit.MILLISECONDS);
+            String nonce = nonce();
+            Deadline deadline = new Deadline(current, started, settings.evaluationTimeout().toMillis());
+            long compile = settings.deadlines().compile().toMillis();
+            List<Long> soft = new ArrayList<>();
+            for (Split split : cascade) {
+                soft.add(softDeadline(job.deadlines().get(split).toMillis()));
+            }
+            long firstSplit = job.deadlines().get(cascade.get(0)).toMillis();
+            deadline.arm(compile + firstSplit, firstSplit);
             try {
-                current.send(new ChildProtocol.Request(id, request.taskId(), request.source(), cascade,
+                current.send(new ChildProtocol.Request(id, nonce, request.taskId(), request.source(), cascade,
                         ChildProtocol.Data.of(request.dataSource()), request.details(), job.unparseable().isPresent(),
-                        soft));
+                        softDeadline(compile), soft));
             } catch (IOException e) {
                 // the child died while idle; the read below reports how
             }
             List<ChildProtocol.Reply> splits = new ArrayList<>();
+            Map<Split, Long> timings = new EnumMap<>(Split.class);
             while (true) {
                 Split running = cascade.get(Math.min(splits.size(), cascade.size() - 1));
-                Optional<ChildProtocol.Reply> next = current.readReply();
-                if (next.isEmpty()) {
-                    deadline.cancel(false);
+                ChildProcess.Received received = current.receive();
+                if (received instanceof ChildProcess.Received.End) {
+                    deadline.cancel();
                     SandboxOutcome outcome = closed
                             ? failure(EvaluationStatus.SANDBOX_CRASH, "The sandbox pool was closed during the evaluation.",
                             running, started)
-                            : expired.get() ? timeout(running, "", "", 0, started) : crash(current, running, started);
+                            : deadline.expired() ? timeout(running, deadline, "", "", 0, started)
+                            : crash(current, running, started);
                     retire();
                     return new Served(outcome, true);
                 }
-                ChildProtocol.Reply reply = next.get();
-                if (reply.id() != id) {
-                    continue;
+                if (received instanceof ChildProcess.Received.Malformed malformed) {
+                    return untrusted(deadline, running, "it sent " + malformed.why(), started);
+                }
+                ChildProtocol.Reply reply = ((ChildProcess.Received.Reply) received).reply();
+                if (reply.id() < id) {
+                    continue;  // a late report of the previous request's watchdog
+                }
+                if (reply.id() != id || !nonce.equals(reply.nonce())) {
+                    // only the harness knows the nonce: a reply without it was written by someone else
+                    return untrusted(deadline, running, "it sent a reply that does not carry this request's secret",
+                            started);
                 }
                 if (ChildProtocol.Reply.STUCK.equals(reply.type())) {
-                    deadline.cancel(false);
+                    deadline.cancel();
                     retire();
-                    return new Served(timeout(running, reply.feedback(), reply.output(), reply.outputBytes(), started), true);
+                    return new Served(timeout(running, deadline, reply.feedback(), reply.output(), reply.outputBytes(),
+                            started), true);
                 }
-                if (ChildProtocol.Reply.COMPILED.equals(reply.type())) {
-                    deadline.cancel(false);
+                if (ChildProtocol.Reply.COMPILED.equals(reply.type()) && job.unparseable().isPresent()) {
+                    deadline.cancel();
                     return new Served(failure(EvaluationStatus.REJECTED, "The candidate was rejected before it ran: the "
                             + "static check cannot parse it (" + job.unparseable().orElse("") + "). Write plain Java 17.",
                             running, started), false);
                 }
+                Optional<String> impossible = impossible(reply, running, request.details());
+                if (impossible.isPresent()) {
+                    return untrusted(deadline, running, impossible.get(), started);
+                }
                 splits.add(reply);
-                if (!reply.status().succeeded() || splits.size() == cascade.size()) {
+                if (reply.status().succeeded()) {
+                    timings.put(reply.split(), reply.elapsedMillis());
+                }
+                if (reply.extraThreads() > 0 || !reply.status().succeeded() || splits.size() == cascade.size()) {
                     break;
                 }
+                long next = job.deadlines().get(cascade.get(splits.size())).toMillis();
+                deadline.arm(next, next);
             }
-            boolean killedLate = !deadline.cancel(false);
+            boolean killedLate = !deadline.cancel();
             served++;
-            SandboxOutcome outcome = combine(request, splits, started);
+            job.timings().ifPresent(future -> future.complete(timings));
+            ChildProtocol.Reply last = splits.get(splits.size() - 1);
+            SandboxOutcome outcome = nonFinite(last).map(what -> failure(EvaluationStatus.CONSTRAINT_VIOLATION,
+                            "The evaluation of split " + last.split().label() + " produced " + what + ": every number "
+                                    + "the candidate returns must be finite (no NaN or infinity).", last.split(), started))
+                    .orElseGet(() -> combine(request, splits, started));
+            if (last.extraThreads() > 0 && outcome.succeeded()) {
+                outcome = failure(EvaluationStatus.REJECTED, "The candidate left " + last.extraThreads()
+                        + " thread(s) running after split " + last.split().label() + "; candidates must not start "
+                        + "threads.", last.split(), started);
+            }
             boolean ranCode = outcome.status() != EvaluationStatus.COMPILE_ERROR && outcome.status() != EvaluationStatus.OK;
-            return new Served(outcome, killedLate || ranCode || served >= settings.maxEvaluationsPerChild());
+            return new Served(outcome, killedLate || ranCode || last.extraThreads() > 0
+                    || served >= settings.maxEvaluationsPerChild());
+        }
+
+        /** The child broke the protocol: nothing it says is believed, and it is replaced. */
+        private Served untrusted(Deadline deadline, Split running, String why, long started) {
+            deadline.cancel();
+            retire();
+            return new Served(failure(EvaluationStatus.SANDBOX_CRASH, "The sandbox child was replaced because " + why
+                    + " while evaluating split " + running.label() + "; its results were discarded.", running, started),
+                    true);
         }
 
         private SandboxOutcome combine(SandboxRequest request, List<ChildProtocol.Reply> splits, long started) {
@@ -346,7 +495,7 @@ public final class SandboxPool implements AutoCloseable {
             feedback.append(last.feedback());
             appendOutput(feedback, last.output(), last.outputBytes());
             return new SandboxOutcome(last.status(), last.status().succeeded() ? last.score() : Double.NEGATIVE_INFINITY,
-                    last.metrics() == null ? Map.of() : last.metrics(), feedback.toString(),
+                    last.metrics() == null ? Map.of() : last.metrics(), Printable.escape(feedback.toString()),
                     last.runs() == null ? List.of() : last.runs(), last.split(), isolation(), millisSince(started));
         }
 
@@ -361,9 +510,10 @@ public final class SandboxPool implements AutoCloseable {
             feedback.append(":\n").append(output);
         }
 
-        private SandboxOutcome timeout(Split split, String where, String output, long outputBytes, long started) {
+        private SandboxOutcome timeout(Split split, Deadline deadline, String where, String output, long outputBytes,
+                                       long started) {
             StringBuilder feedback = new StringBuilder("The evaluation did not finish within its deadline of ")
-                    .append(seconds(settings.evaluationTimeout())).append(" (split ").append(split.label())
+                    .append(seconds(Duration.ofMillis(deadline.phaseMillis()))).append(" (split ").append(split.label())
                     .append(") and its sandbox was killed. ");
             if (!where.isBlank()) {
                 feedback.append(where).append(' ');
@@ -371,7 +521,7 @@ public final class SandboxPool implements AutoCloseable {
             feedback.append("Every call must return quickly: look for loops that never end, or work that grows with "
                     + "the length of the simulation.");
             appendOutput(feedback, output, outputBytes);
-            return failure(EvaluationStatus.TIMEOUT, feedback.toString(), split, started);
+            return failure(EvaluationStatus.TIMEOUT, Printable.escape(feedback.toString()), split, started);
         }
 
         private SandboxOutcome crash(ChildProcess dead, Split split, long started) {
@@ -380,10 +530,10 @@ public final class SandboxPool implements AutoCloseable {
             if (diagnostics.contains("OutOfMemoryError")) {
                 return failure(EvaluationStatus.MEMORY_EXCEEDED, "The sandbox JVM ran out of memory" + exit
                         + " on split " + split.label() + " (heap cap " + settings.heapMegabytes()
-                        + " MB). Keep data structures bounded." + tail(diagnostics), split, started);
+                        + " MB). Keep data structures bounded." + Printable.escape(tail(diagnostics)), split, started);
             }
             return failure(EvaluationStatus.SANDBOX_CRASH, "The sandbox JVM died" + exit + " while evaluating split "
-                    + split.label() + "." + tail(diagnostics), split, started);
+                    + split.label() + "." + Printable.escape(tail(diagnostics)), split, started);
         }
 
         private SandboxOutcome failure(EvaluationStatus status, String feedback, Split split, long started) {
@@ -392,6 +542,105 @@ public final class SandboxPool implements AutoCloseable {
     }
 
     private record Served(SandboxOutcome outcome, boolean recycle) {
+    }
+
+    /**
+     * The kill timer of one request: each phase (compiling plus the first split, then each later split)
+     * gets its own deadline, and the request as a whole never runs past the evaluation timeout.
+     */
+    private final class Deadline {
+        private final ChildProcess child;
+        private final long startedNanos;
+        private final long overallMillis;
+        private final AtomicBoolean expired = new AtomicBoolean();
+        private ScheduledFuture<?> timer;
+        private long phaseMillis;
+
+        Deadline(ChildProcess child, long startedNanos, long overallMillis) {
+            this.child = child;
+            this.startedNanos = startedNanos;
+            this.overallMillis = overallMillis;
+        }
+
+        /** Kills the child after {@code millis} (or when the request's time is up); reports {@code splitMillis}. */
+        void arm(long millis, long splitMillis) {
+            cancel();
+            long left = Math.max(0, overallMillis - millisSince(startedNanos));
+            phaseMillis = Math.min(splitMillis, overallMillis);
+            timer = deadlines.schedule(() -> {
+                expired.set(true);
+                child.kill();
+            }, Math.min(millis, left), TimeUnit.MILLISECONDS);
+        }
+
+        /** False when the timer had already fired, i.e. the child was killed or is being killed. */
+        boolean cancel() {
+            return timer == null || timer.cancel(false) || !expired.get();
+        }
+
+        boolean expired() {
+            return expired.get();
+        }
+
+        long phaseMillis() {
+            return phaseMillis;
+        }
+    }
+
+    /** A secret per request that only the harness sees: 128 random bits. */
+    private String nonce() {
+        byte[] bytes = new byte[16];
+        nonces.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * When the child's watchdog reports where the candidate spins, before the hard kill; a loaded machine
+     * schedules that thread late, so it gets a fifth of the deadline (0.5 s to 2 s).
+     */
+    private static long softDeadline(long deadlineMillis) {
+        return Math.max(deadlineMillis / 2, deadlineMillis - Math.min(2000, Math.max(500, deadlineMillis / 5)));
+    }
+
+    /** What no honest harness sends: any of it means the child is not to be believed. */
+    private Optional<String> impossible(ChildProtocol.Reply reply, Split running, boolean details) {
+        if (!ChildProtocol.Reply.SPLIT.equals(reply.type())) {
+            return Optional.of("it sent a reply of type '" + Printable.escape(String.valueOf(reply.type()))
+                    + "' where a split's result was due");
+        }
+        if (reply.split() != running) {
+            return Optional.of("it sent a result for split " + reply.split() + " where split " + running.label()
+                    + " was due");
+        }
+        if (reply.status() == null || reply.metrics() == null || reply.feedback() == null || reply.runs() == null
+                || reply.output() == null || reply.metrics().containsKey(null) || reply.metrics().containsValue(null)) {
+            return Optional.of("it sent a result with missing fields");
+        }
+        if (reply.outputBytes() < 0 || reply.elapsedMillis() < 0 || reply.extraThreads() < 0
+                || reply.output().length() > settings.outputCapBytes()
+                || reply.outputBytes() < reply.output().getBytes(StandardCharsets.UTF_8).length) {
+            return Optional.of("it sent a result with impossible counts");
+        }
+        if (!details && !reply.runs().isEmpty()) {
+            return Optional.of("it sent per-run details nobody asked for");
+        }
+        return Optional.empty();
+    }
+
+    /** {@code a score of NaN} when a successful result holds a number that is not finite. */
+    private static Optional<String> nonFinite(ChildProtocol.Reply reply) {
+        if (!reply.status().succeeded()) {
+            return Optional.empty();
+        }
+        if (!Double.isFinite(reply.score())) {
+            return Optional.of("a score of " + reply.score());
+        }
+        for (Map.Entry<String, Double> metric : reply.metrics().entrySet()) {
+            if (!Double.isFinite(metric.getValue())) {
+                return Optional.of("a metric '" + Printable.escape(metric.getKey()) + "' of " + metric.getValue());
+            }
+        }
+        return Optional.empty();
     }
 
     private static String seconds(Duration duration) {

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param networkIsolation       run children in a private network namespace ({@code unshare -rn}) when the OS allows
  * @param extraJvmOptions        more options for the child JVMs (after the ones the pool sets)
  * @param workDirectory          where the children's private temporary directories go; the system's by default
+ * @param deadlines              how each split's deadline derives from the initial program's time
  */
 public record SandboxSettings(
         int slots,
@@ -31,7 +32,30 @@ public record SandboxSettings(
         Duration startTimeout,
         boolean networkIsolation,
         List<String> extraJvmOptions,
-        Optional<Path> workDirectory) {
+        Optional<Path> workDirectory,
+        Deadlines deadlines) {
+
+    /**
+     * A split's deadline is {@code multiple} times the initial program's time on it (measured once per
+     * task and data source), at least {@code floor}, at most the evaluation timeout; compiling gets
+     * {@code compile} on top of the first split's. Without {@code calibrate} every split gets the
+     * evaluation timeout.
+     */
+    public record Deadlines(boolean calibrate, double multiple, Duration floor, Duration compile) {
+        public Deadlines {
+            if (!(multiple >= 1) || Double.isInfinite(multiple)) {
+                throw new IllegalArgumentException("deadlines.multiple must be at least 1, got " + multiple);
+            }
+            if (floor.isNegative() || floor.isZero() || compile.isNegative() || compile.isZero()) {
+                throw new IllegalArgumentException("deadlines.floor and deadlines.compile must be positive");
+            }
+        }
+
+        static Deadlines fromConfig(Config c) {
+            return new Deadlines(c.getBoolean("calibrate"), c.getDouble("multiple"), c.getDuration("floor"),
+                    c.getDuration("compile"));
+        }
+    }
 
     public SandboxSettings {
         positive("slots", slots);
@@ -51,7 +75,8 @@ public record SandboxSettings(
     /** One slot per core, 512 MB heaps, five minutes per evaluation. */
     public static SandboxSettings defaults() {
         return new SandboxSettings(Runtime.getRuntime().availableProcessors(), 512, Duration.ofMinutes(5), 200,
-                8 * 1024, 64 * 1024, Duration.ofSeconds(60), true, List.of(), Optional.empty());
+                8 * 1024, 64 * 1024, Duration.ofSeconds(60), true, List.of(), Optional.empty(),
+                new Deadlines(true, 20, Duration.ofSeconds(5), Duration.ofSeconds(30)));
     }
 
     /**
@@ -72,47 +97,53 @@ public record SandboxSettings(
                 c.getDuration("start-timeout"),
                 c.getBoolean("network-isolation"),
                 c.getStringList("extra-jvm-options"),
-                work.isBlank() ? Optional.empty() : Optional.of(Path.of(work)));
+                work.isBlank() ? Optional.empty() : Optional.of(Path.of(work)),
+                Deadlines.fromConfig(c.getConfig("deadlines")));
     }
 
     public SandboxSettings withSlots(int value) {
         return new SandboxSettings(value, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withHeapMegabytes(int value) {
         return new SandboxSettings(slots, value, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withEvaluationTimeout(Duration value) {
         return new SandboxSettings(slots, heapMegabytes, value, maxEvaluationsPerChild, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withMaxEvaluationsPerChild(int value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, value, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withOutputCapBytes(int value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, value,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withMaxSourceBytes(int value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
-                value, startTimeout, networkIsolation, extraJvmOptions, workDirectory);
+                value, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withNetworkIsolation(boolean value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
-                maxSourceBytes, startTimeout, value, extraJvmOptions, workDirectory);
+                maxSourceBytes, startTimeout, value, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withExtraJvmOptions(List<String> value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, value, workDirectory);
+                maxSourceBytes, startTimeout, networkIsolation, value, workDirectory, deadlines);
+    }
+
+    public SandboxSettings withDeadlines(Deadlines value) {
+        return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
+                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, value);
     }
 
     private static void positive(String name, int value) {

@@ -39,6 +39,8 @@ class SandboxPoolTest {
     static void startPool() {
         pool = SandboxPool.start(SandboxSettings.defaults().withSlots(1).withHeapMegabytes(128)
                 .withEvaluationTimeout(DEADLINE).withOutputCapBytes(OUTPUT_CAP).withMaxEvaluationsPerChild(50)
+                // every split gets the whole deadline here; calibrated deadlines have a test of their own
+                .withDeadlines(new SandboxSettings.Deadlines(false, 1, DEADLINE, Duration.ofSeconds(30)))
                 // children restart after every hostile test: trade peak speed for a faster start
                 .withExtraJvmOptions(List.of("-XX:TieredStopAtLevel=1")));
     }

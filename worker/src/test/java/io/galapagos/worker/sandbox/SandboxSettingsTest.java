@@ -27,11 +27,13 @@ class SandboxSettingsTest {
                   slots = 3, heap = 256m, evaluation-timeout = 90s, max-evaluations-per-child = 7
                   output-cap = 1k, max-source = 32k, start-timeout = 20s, network-isolation = off
                   extra-jvm-options = ["-XX:TieredStopAtLevel=1"], work-directory = "/var/tmp/galapagos"
+                  deadlines { calibrate = off, multiple = 4.5, floor = 2s, compile = 12s }
                 }
                 """).withFallback(ConfigFactory.load()));
 
         assertThat(settings).isEqualTo(new SandboxSettings(3, 256, Duration.ofSeconds(90), 7, 1024, 32 * 1024,
-                Duration.ofSeconds(20), false, List.of("-XX:TieredStopAtLevel=1"), Optional.of(Path.of("/var/tmp/galapagos"))));
+                Duration.ofSeconds(20), false, List.of("-XX:TieredStopAtLevel=1"), Optional.of(Path.of("/var/tmp/galapagos")),
+                new SandboxSettings.Deadlines(false, 4.5, Duration.ofSeconds(2), Duration.ofSeconds(12))));
     }
 
     @Test
@@ -39,6 +41,12 @@ class SandboxSettingsTest {
         assertThatThrownBy(() -> SandboxSettings.defaults().withSlots(0)).hasMessageContaining("slots must be positive");
         assertThatThrownBy(() -> SandboxSettings.defaults().withEvaluationTimeout(Duration.ZERO))
                 .hasMessageContaining("evaluationTimeout");
+    }
+
+    @Test
+    void deadlineMultipleBelowOneIsRefused() {
+        assertThatThrownBy(() -> new SandboxSettings.Deadlines(true, 0.5, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .hasMessageContaining("deadlines.multiple");
     }
 
     @Test

@@ -1,0 +1,109 @@
+package io.galapagos.worker.sandbox;
+
+import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.simulators.DataSource;
+import io.galapagos.simulators.Split;
+import io.galapagos.worker.sandbox.testtask.RogueTask;
+import io.galapagos.worker.sandbox.testtask.RogueTask.Attack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The parent's own layer, tested as if a candidate had got past every layer inside the child: what the
+ * child writes is bounded, checked and believed only with the request's secret, and the slot goes on
+ * scoring honest candidates correctly.
+ */
+class HostileChildTest {
+
+    private static SandboxPool pool;
+
+    @BeforeAll
+    static void startPool() {
+        pool = SandboxPool.start(SandboxSettings.defaults().withSlots(1).withHeapMegabytes(128)
+                .withEvaluationTimeout(Duration.ofSeconds(30))
+                .withExtraJvmOptions(List.of("-XX:TieredStopAtLevel=1")));
+    }
+
+    @AfterAll
+    static void closePool() {
+        pool.close();
+    }
+
+    private static SandboxOutcome attack(Attack attack) {
+        return pool.evaluate(new SandboxRequest("rogue", RogueTask.ID, RogueTask.candidate(attack), Optional.empty(),
+                        List.of(Split.SMOKE, Split.TRAIN), DataSource.synthetic(), false))
+                .toCompletableFuture().orTimeout(120, TimeUnit.SECONDS).join();
+    }
+
+    /** Every attack ends here: the next honest candidate gets its real score from the same slot. */
+    private static void assertPoolStillScoresHonestly() {
+        SandboxOutcome honest = attack(Attack.HONEST);
+        assertThat(honest.status()).isEqualTo(EvaluationStatus.OK);
+        assertThat(honest.score()).isEqualTo(42.0);
+        assertThat(honest.split()).isEqualTo(Split.TRAIN);
+    }
+
+    @Test
+    void repliesWithoutTheRequestsSecretAreDiscardedAndTheChildReplaced() {
+        SandboxOutcome forged = attack(Attack.FORGED_REPLY);
+
+        assertThat(forged.status()).isEqualTo(EvaluationStatus.SANDBOX_CRASH);
+        assertThat(forged.score()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(forged.feedback()).contains("does not carry this request's secret");
+        assertPoolStillScoresHonestly();
+    }
+
+    @Test
+    void anEndlessReplyLineIsCutAtTheCapWithoutExhaustingTheParent() {
+        SandboxOutcome flood = attack(Attack.ENDLESS_LINE);
+
+        assertThat(flood.status()).isEqualTo(EvaluationStatus.SANDBOX_CRASH);
+        assertThat(flood.feedback()).contains("a line of more than " + ChildProcess.MAX_REPLY_BYTES + " bytes");
+        assertPoolStillScoresHonestly();
+    }
+
+    @Test
+    void aReplyWithFieldsTheProtocolDoesNotHaveIsNotBelieved() {
+        SandboxOutcome odd = attack(Attack.UNKNOWN_FIELD);
+
+        assertThat(odd.status()).isEqualTo(EvaluationStatus.SANDBOX_CRASH);
+        assertThat(odd.feedback()).contains("not the protocol's").contains("bonus");
+        assertPoolStillScoresHonestly();
+    }
+
+    @Test
+    void aNanScoreIsAConstraintViolationNotAScore() {
+        SandboxOutcome nan = attack(Attack.NAN_SCORE);
+
+        assertThat(nan.status()).isEqualTo(EvaluationStatus.CONSTRAINT_VIOLATION);
+        assertThat(nan.score()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(nan.feedback()).contains("a score of NaN").contains("finite");
+        assertPoolStillScoresHonestly();
+    }
+
+    @Test
+    void anInfiniteMetricIsAConstraintViolation() {
+        SandboxOutcome infinite = attack(Attack.INFINITE_METRIC);
+
+        assertThat(infinite.status()).isEqualTo(EvaluationStatus.CONSTRAINT_VIOLATION);
+        assertThat(infinite.feedback()).contains("a metric 'attack' of Infinity");
+        assertPoolStillScoresHonestly();
+    }
+
+    @Test
+    void aThreadLeftRunningFailsTheCandidateAndRetiresTheChild() {
+        SandboxOutcome threaded = attack(Attack.LEFTOVER_THREAD);
+
+        assertThat(threaded.status()).isEqualTo(EvaluationStatus.REJECTED);
+        assertThat(threaded.feedback()).contains("left 1 thread(s) running");
+        assertPoolStillScoresHonestly();
+    }
+}
