@@ -111,7 +111,9 @@ public final class RogueTask implements Task<IntSupplier> {
                         stays.setDaemon(true);
                         stays.start();
                     }
-                    case UNKNOWN_FIELD -> write("{\"type\":\"split\",\"id\":1,\"bonus\":1}\n");
+                    case UNKNOWN_FIELD -> write("{\"type\":\"split\",\"id\":1,\"nonce\":\"0\",\"split\":\"" + split
+                            + "\",\"status\":\"OK\",\"score\":1.0E9,\"metrics\":{},\"feedback\":\"\",\"runs\":[],"
+                            + "\"output\":\"\",\"outputBytes\":0,\"elapsedMillis\":1,\"extraThreads\":0,\"bonus\":1}\n");
                     case INFINITE_METRIC -> metrics = Map.of("attack", Double.POSITIVE_INFINITY);
                     case HONEST -> {
                     }
