@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -116,7 +117,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         SandboxOutcome outcome;
         try (SandboxPool pool = SandboxPool.start(settings)) {
             outcome = pool.evaluate(new SandboxRequest(candidate, taskId, source, Optional.empty(), cascade, data, details))
-                    .toCompletableFuture().join();
+                    .toCompletableFuture().orTimeout(pool.longestEvaluation().toMillis(), TimeUnit.MILLISECONDS).join();
         }
         if (json) {
             out.println(toJson(outcome));

@@ -239,6 +239,20 @@ public final class SandboxPool implements AutoCloseable {
         return known;
     }
 
+    /** How long a slot may hold one request: its whole deadline, a child's start and the kill, with room. */
+    private long slotGuardMillis() {
+        return settings.evaluationTimeout().plus(settings.startTimeout()).plusSeconds(30).toMillis();
+    }
+
+    /**
+     * The longest an {@link #evaluate} stage can take once a slot is free: a calibration of the task's
+     * deadlines and then the request itself, each bounded by the slot's guard. Callers that wait on one
+     * request wait this long at most.
+     */
+    public Duration longestEvaluation() {
+        return Duration.ofMillis(2 * slotGuardMillis()).plusSeconds(30);
+    }
+
     /** Stops every child and fails the requests still waiting. */
     @Override
     public void close() {
@@ -329,7 +343,10 @@ public final class SandboxPool implements AutoCloseable {
                 freshChild();
                 while (!closed) {
                     Job job = queue.take();
+                    ScheduledFuture<?> guard = deadlines.schedule(() -> abandon(job), slotGuardMillis(),
+                            TimeUnit.MILLISECONDS);
                     Served done = serveSafely(job);
+                    guard.cancel(false);
                     job.timings().ifPresent(timings -> timings.complete(Map.of()));
                     job.result().complete(done.outcome());
                     if (done.recycle() && !closed) {
@@ -340,6 +357,20 @@ public final class SandboxPool implements AutoCloseable {
                 // the pool is closing
             } finally {
                 retire();
+            }
+        }
+
+        /**
+         * The request outlived every deadline of its own (the slot is stuck on the child): its caller gets
+         * an answer now, and the child is killed so that the slot comes free.
+         */
+        private void abandon(Job job) {
+            boolean answered = job.result().complete(SandboxOutcome.failure(EvaluationStatus.SANDBOX_CRASH,
+                    "The sandbox slot did not answer within " + seconds(Duration.ofMillis(slotGuardMillis()))
+                            + "; its child was killed.", job.request().cascade().get(0), isolation(), slotGuardMillis()));
+            ChildProcess stuck = child;
+            if (answered && stuck != null) {
+                stuck.kill();
             }
         }
 
