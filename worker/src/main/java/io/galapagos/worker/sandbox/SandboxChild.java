@@ -165,6 +165,10 @@ public final class SandboxChild {
             send(failure(request, first, EvaluationStatus.COMPILE_ERROR,
                     "The candidate does not compile:\n" + e.getMessage()));
             return;
+        } catch (StackOverflowError e) {
+            send(failure(request, first, EvaluationStatus.REJECTED, "The candidate was rejected before it ran: its "
+                    + "expressions or blocks are nested too deeply to compile. Flatten the nesting."));
+            return;
         } finally {
             stuck.cancel(false);
         }
