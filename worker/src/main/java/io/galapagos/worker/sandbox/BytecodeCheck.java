@@ -464,6 +464,11 @@ public final class BytecodeCheck {
             @Override
             public void visitInsn(int opcode) {
                 instruction();
+                if (opcode == Opcodes.MONITORENTER) {
+                    // A monitor held on a shared object (System.out, a Class, an interned string) could stall the harness.
+                    site.refuse("synchronized block", "a candidate runs alone on the simulator's thread: remove the "
+                            + "synchronized block (synchronized methods are fine)");
+                }
             }
 
             @Override
@@ -507,6 +512,11 @@ public final class BytecodeCheck {
                 instruction();
                 typeName(owner, site);
                 member(owner, name, descriptor, true, site);
+                boolean write = opcode == Opcodes.PUTFIELD || opcode == Opcodes.PUTSTATIC;
+                if (write && !candidates.containsKey(owner)) {
+                    // API and JDK objects outlive the candidate (and its class loader): their state is not the candidate's to change.
+                    site.refuse("assignment to " + display(owner) + "." + name, "a candidate may assign only its own fields");
+                }
             }
 
             @Override

@@ -280,9 +280,27 @@ class BytecodeCheckTest {
 
     @Test
     void waitOnTheCandidatesOwnMonitorIsRejected() throws CompilationException {
-        Verdict verdict = verdict(inValue("synchronized (this) { wait(10); }"));
+        Verdict verdict = verdict(inValue("wait(10);"));
 
         assertThat(verdict.violations()).extracting(Violation::forbidden).containsExactly("java.lang.Object.wait");
+    }
+
+    @Test
+    void synchronizedBlockIsRejected() throws CompilationException {
+        Verdict verdict = verdict(inValue("synchronized (System.out) { System.out.println(); }"));
+
+        assertThat(verdict.violations()).extracting(Violation::forbidden).containsExactly("synchronized block");
+    }
+
+    @Test
+    void assignmentToAnotherClassesFieldIsRejected() {
+        Map<String, byte[]> classes = crafted(method -> {
+            method.visitInsn(Opcodes.ACONST_NULL);
+            method.visitFieldInsn(Opcodes.PUTSTATIC, "java/lang/System", "out", "Ljava/io/PrintStream;");
+        });
+
+        assertThat(check.check(classes, NOOP_API).violations()).extracting(Violation::forbidden)
+                .containsExactly("assignment to java.lang.System.out");
     }
 
     @Test
