@@ -181,8 +181,13 @@ public final class BytecodeCheck {
 
         /** {@code new Thread()} is reported once, as {@code java.lang.Thread.<init>}, not also as {@code java.lang.Thread}. */
         private List<Violation> withoutRedundantTypes(List<Violation> all) {
-            return all.stream().filter(v -> all.stream().noneMatch(w -> w != v && w.className().equals(v.className())
-                    && w.where().equals(v.where()) && w.line() == v.line() && w.forbidden().startsWith(v.forbidden() + ".")))
+            Set<Violation> owners = new HashSet<>();
+            for (Violation v : all) {
+                for (int dot = v.forbidden().indexOf('.'); dot > 0; dot = v.forbidden().indexOf('.', dot + 1)) {
+                    owners.add(new Violation(v.className(), v.where(), v.line(), v.forbidden().substring(0, dot), ""));
+                }
+            }
+            return all.stream().filter(v -> !owners.contains(new Violation(v.className(), v.where(), v.line(), v.forbidden(), "")))
                     .toList();
         }
 
