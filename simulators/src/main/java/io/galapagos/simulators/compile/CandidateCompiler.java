@@ -56,6 +56,14 @@ public final class CandidateCompiler {
      * a public no-argument constructor.
      */
     public <T> CompiledCandidate<T> compile(String source, Class<T> type) throws CompilationException {
+        return load(compileToBytes(source, type), type);
+    }
+
+    /**
+     * Compiles {@code source} against {@code type}'s class path without loading anything, so that the
+     * class files can be checked first; {@link #load} then makes the candidate.
+     */
+    public CandidateClasses compileToBytes(String source, Class<?> type) throws CompilationException {
         String className = publicClassName(source);
         String binaryName = packageName(source).map(p -> p + "." + className).orElse(className);
         String[] lines = source.split("\n", -1);
@@ -84,15 +92,19 @@ public final class CandidateCompiler {
             }
             throw new CompilationException(problems);
         }
-        return load(binaryName, className, files.classes, type);
+        return new CandidateClasses(binaryName, files.classes);
     }
 
-    private static <T> CompiledCandidate<T> load(String binaryName, String className, Map<String, byte[]> classes,
-                                                 Class<T> type) throws CompilationException {
-        ClassLoader loader = new CandidateClassLoader(classes, type.getClassLoader());
+    /**
+     * Defines {@code compiled} in a class loader of its own, whose parent is {@code type}'s loader, and
+     * checks that its public class implements {@code type} and has a public no-argument constructor.
+     */
+    public static <T> CompiledCandidate<T> load(CandidateClasses compiled, Class<T> type) throws CompilationException {
+        String className = compiled.simpleName();
+        ClassLoader loader = new CandidateClassLoader(compiled.classes(), type.getClassLoader());
         Class<?> loaded;
         try {
-            loaded = Class.forName(binaryName, false, loader);
+            loaded = Class.forName(compiled.publicClass(), false, loader);
         } catch (ClassNotFoundException e) {
             throw shapeProblem("the public class " + className + " was not produced by the compiler");
         }
