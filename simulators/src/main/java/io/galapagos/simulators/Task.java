@@ -2,6 +2,7 @@ package io.galapagos.simulators;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A systems task: what the search optimises. Tasks are found through {@link java.util.ServiceLoader}
@@ -28,6 +29,29 @@ public interface Task<C> {
 
     /** The interface a candidate implements. */
     Class<C> candidateType();
+
+    /**
+     * Exactly the non-JDK types candidate code may reference: the sandbox's class loader resolves these
+     * (and allow-listed JDK members) and nothing else of the task. The default is
+     * {@link CandidateApiTypes#derive}: {@link #candidateType()} and every non-JDK type reachable from it
+     * through public signatures, supertypes, generic arguments and array components. Every type in it is
+     * visible to a hostile candidate in full, so none may hold simulator state, held-out data or ground
+     * truth, or have a public member that reveals them; narrow the API rather than list such a type.
+     */
+    default Set<Class<?>> candidateApiTypes() {
+        return CandidateApiTypes.derive(candidateType());
+    }
+
+    /**
+     * Whether every simulation run must see a fresh copy of the candidate's classes, so that static
+     * fields carry nothing from one run to the next: true where the original evaluator starts a new
+     * process per run (Can't-Be-Late: one simulator subprocess per trace), so that a candidate cannot
+     * learn a trace in one run and exploit it in the next. False (the default) means one class loader
+     * per evaluation, with a fresh instance per run, as the original evaluators do in one process.
+     */
+    default boolean isolatesRuns() {
+        return false;
+    }
 
     /** The shipped candidates; the first is the initial program, named {@link Baseline#INITIAL}. */
     List<Baseline> baselines();

@@ -60,6 +60,12 @@ public final class CantBeLateMultiTask implements Task<MultiRegionStrategy> {
         return "avgCost";
     }
 
+    /** The original runs one simulator subprocess per run: nothing a strategy learns survives into the next run. */
+    @Override
+    public boolean isolatesRuns() {
+        return true;
+    }
+
     @Override
     public Evaluator<MultiRegionStrategy> evaluator(DataSource source) {
         return new CantBeLateMultiEvaluator(source, MultiRegionWorkload.load(source));

@@ -61,6 +61,12 @@ public final class CantBeLateTask implements Task<SpotStrategy> {
         return "avgCost";
     }
 
+    /** The original runs one simulator subprocess per trace run: nothing a strategy learns survives into the next run. */
+    @Override
+    public boolean isolatesRuns() {
+        return true;
+    }
+
     @Override
     public Evaluator<SpotStrategy> evaluator(DataSource source) {
         return new CantBeLateEvaluator(source, SingleRegionWorkload.load(source));

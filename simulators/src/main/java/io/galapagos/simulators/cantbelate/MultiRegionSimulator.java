@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * The multi-region Can't-Be-Late simulator, step for step as the original ({@code MultiTraceEnv},
  * {@code MultiRegionStrategy}, {@code simulate.py}; see {@code cant-be-late-multi.md}). One instance
- * runs many runs one after the other and is the {@link MultiRegionEnv} a candidate sees; not thread-safe.
+ * runs many runs one after the other; not thread-safe. A candidate never sees it: its
+ * {@link MultiRegionEnv} is an {@link Observation} holding only the values the interface returns.
  */
-final class MultiRegionSimulator implements MultiRegionEnv {
+final class MultiRegionSimulator {
 
     static final double ON_DEMAND_PRICE = 3.06;
     static final double TASK_DURATION_SECONDS = 48 * 3600.0;
@@ -30,8 +31,6 @@ final class MultiRegionSimulator implements MultiRegionEnv {
     private long tick;
     private ClusterType cluster;
     private int region;
-    private int switches;
-    private String invalidSwitch;
     private double remainingOverhead;
     private double workDone;
 
@@ -41,10 +40,9 @@ final class MultiRegionSimulator implements MultiRegionEnv {
         tick = 0;
         cluster = ClusterType.NONE;
         region = 0;
-        switches = 0;
-        invalidSwitch = null;
         remainingOverhead = 0;
         workDone = 0;
+        Observation observation = new Observation(available.length, gap, taskDuration, deadline, restartOverhead);
 
         int billedCount = 0;
         int billingRegion = 0;
@@ -53,18 +51,18 @@ final class MultiRegionSimulator implements MultiRegionEnv {
             ClusterType last = cluster;
             billed[billedCount++] = last == ClusterType.SPOT ? BILLED_SPOT
                     : last == ClusterType.ON_DEMAND ? BILLED_ON_DEMAND : BILLED_NONE;
-            cluster = decide(strategy, last);
+            cluster = decide(strategy, observation, last);
             tick++;
             // the original bills after every loop iteration at the prices of the region current then
             billingRegion = region;
             billableCount = billedCount;
         }
         // one more observation and decision after completion; it may fail the run but is never billed
-        decide(strategy, cluster);
+        decide(strategy, observation, cluster);
         cluster = ClusterType.NONE;
         tick++;
         double cost = bill(traces.get(billingRegion).spotPricePerHour(), billableCount);
-        return new RunOutcome(cost, tick, billingRegion, switches);
+        return new RunOutcome(cost, tick, billingRegion, observation.switches);
     }
 
     /** Left fold over the whole history at one region's prices, each term {@code (price * gap) / 3600}. */
@@ -93,7 +91,8 @@ final class MultiRegionSimulator implements MultiRegionEnv {
         }
     }
 
-    private ClusterType decide(MultiRegionStrategy strategy, ClusterType last) throws CandidateStepFailure {
+    private ClusterType decide(MultiRegionStrategy strategy, Observation observation, ClusterType last)
+            throws CandidateStepFailure {
         if (tick >= traceLength) {
             throw new CandidateStepFailure(tick, "the job was still running at the end of the traces ("
                     + traceLength + " ticks)");
@@ -113,13 +112,20 @@ final class MultiRegionSimulator implements MultiRegionEnv {
 
         ClusterType proposed;
         try {
-            proposed = strategy.step(this, last, hasSpot);
+            observation.update(tick, cluster, region, workDone, remainingOverhead);
+            proposed = strategy.step(observation, last, hasSpot);
         } catch (Throwable failure) {
             throw CandidateStepFailure.thrown(tick, failure);
         }
-        if (invalidSwitch != null) {
-            throw new CandidateStepFailure(tick, invalidSwitch);
+        if (observation.invalidSwitch != null) {
+            throw new CandidateStepFailure(tick, observation.invalidSwitch);
         }
+        // the observation checked the switch already; checked again because it is the candidate's object
+        if (observation.region < 0 || observation.region >= available.length) {
+            throw new CandidateStepFailure(tick, "the current region " + observation.region + " is outside 0.."
+                    + (available.length - 1));
+        }
+        region = observation.region;
         if (proposed == null) {
             throw new CandidateStepFailure(tick, "step returned null (expected NONE, SPOT or ON_DEMAND)");
         }
@@ -147,73 +153,108 @@ final class MultiRegionSimulator implements MultiRegionEnv {
         return request;
     }
 
-    @Override
-    public int regionCount() {
-        return available.length;
-    }
+    /**
+     * What a strategy sees: a copy of the simulator's state, written before every step, and the region
+     * switches it asks for, which the simulator reads back and checks after the step.
+     */
+    private static final class Observation implements MultiRegionEnv {
+        private final int regionCount;
+        private final double gap;
+        private final double taskDuration;
+        private final double deadline;
+        private final double restartOverhead;
+        private long tick;
+        private ClusterType cluster = ClusterType.NONE;
+        private int region;
+        private double workDone;
+        private double remainingOverhead;
+        private int switches;
+        private String invalidSwitch;
 
-    @Override
-    public int currentRegion() {
-        return region;
-    }
+        Observation(int regionCount, double gap, double taskDuration, double deadline, double restartOverhead) {
+            this.regionCount = regionCount;
+            this.gap = gap;
+            this.taskDuration = taskDuration;
+            this.deadline = deadline;
+            this.restartOverhead = restartOverhead;
+        }
 
-    @Override
-    public void switchRegion(int target) {
-        if (target < 0 || target >= available.length) {
-            String problem = "switchRegion(" + target + ") is outside 0.." + (available.length - 1);
-            if (invalidSwitch == null) {
-                invalidSwitch = problem;
+        void update(long tick, ClusterType cluster, int region, double workDone, double remainingOverhead) {
+            this.tick = tick;
+            this.cluster = cluster;
+            this.region = region;
+            this.workDone = workDone;
+            this.remainingOverhead = remainingOverhead;
+        }
+
+        @Override
+        public int regionCount() {
+            return regionCount;
+        }
+
+        @Override
+        public int currentRegion() {
+            return region;
+        }
+
+        @Override
+        public void switchRegion(int target) {
+            if (target < 0 || target >= regionCount) {
+                String problem = "switchRegion(" + target + ") is outside 0.." + (regionCount - 1);
+                if (invalidSwitch == null) {
+                    invalidSwitch = problem;
+                }
+                throw new IllegalArgumentException(problem);
             }
-            throw new IllegalArgumentException(problem);
+            if (target != region) {
+                switches++;
+            }
+            region = target;
         }
-        if (target != region) {
-            switches++;
+
+        @Override
+        public double elapsedSeconds() {
+            return tick * gap;
         }
-        region = target;
-    }
 
-    @Override
-    public double elapsedSeconds() {
-        return tick * gap;
-    }
+        @Override
+        public double gapSeconds() {
+            return gap;
+        }
 
-    @Override
-    public double gapSeconds() {
-        return gap;
-    }
+        @Override
+        public long tick() {
+            return tick;
+        }
 
-    @Override
-    public long tick() {
-        return tick;
-    }
+        @Override
+        public ClusterType clusterType() {
+            return cluster;
+        }
 
-    @Override
-    public ClusterType clusterType() {
-        return cluster;
-    }
+        @Override
+        public double taskDurationSeconds() {
+            return taskDuration;
+        }
 
-    @Override
-    public double taskDurationSeconds() {
-        return taskDuration;
-    }
+        @Override
+        public double deadlineSeconds() {
+            return deadline;
+        }
 
-    @Override
-    public double deadlineSeconds() {
-        return deadline;
-    }
+        @Override
+        public double workDoneSeconds() {
+            return workDone;
+        }
 
-    @Override
-    public double workDoneSeconds() {
-        return workDone;
-    }
+        @Override
+        public double restartOverheadSeconds() {
+            return restartOverhead;
+        }
 
-    @Override
-    public double restartOverheadSeconds() {
-        return restartOverhead;
-    }
-
-    @Override
-    public double remainingRestartOverheadSeconds() {
-        return remainingOverhead;
+        @Override
+        public double remainingRestartOverheadSeconds() {
+            return remainingOverhead;
+        }
     }
 }

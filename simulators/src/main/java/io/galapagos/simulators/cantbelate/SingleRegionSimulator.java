@@ -2,11 +2,11 @@ package io.galapagos.simulators.cantbelate;
 
 /**
  * The single-region Can't-Be-Late simulator, step for step as the original (sky_spot {@code env.py},
- * {@code strategy.py}, {@code simulate.py}). One instance runs many runs one after the other and is
- * itself the {@link SpotEnv} a candidate sees; it is not thread-safe. Package-private, so a candidate
- * cannot cast its env to it.
+ * {@code strategy.py}, {@code simulate.py}). One instance runs many runs one after the other; it is not
+ * thread-safe. A candidate never sees it: its {@link SpotEnv} is an {@link Observation}, which holds
+ * only the values the interface returns (never the trace), so not even reflection shows the future.
  */
-final class SingleRegionSimulator implements SpotEnv {
+final class SingleRegionSimulator {
 
     static final double ON_DEMAND_PRICE = 3.06;
     static final double TASK_DURATION_SECONDS = 48 * 3600.0;
@@ -42,6 +42,7 @@ final class SingleRegionSimulator implements SpotEnv {
         cluster = ClusterType.NONE;
         remainingOverhead = 0;
         workDone = 0;
+        Observation observation = new Observation(gap, taskDuration, deadline, restartOverhead);
 
         double onDemandTerm = ON_DEMAND_PRICE * gap / 3600;
         double spotTerm = trace.spotPricePerHour() * gap / 3600;
@@ -50,17 +51,18 @@ final class SingleRegionSimulator implements SpotEnv {
             ClusterType last = cluster;
             // the interval that just ended is billed at its observed type (NONE adds 0.0)
             cost += last == ClusterType.ON_DEMAND ? onDemandTerm : last == ClusterType.SPOT ? spotTerm : 0.0;
-            cluster = decide(strategy, last);
+            cluster = decide(strategy, observation, last);
             tick++;
         }
         // the original observes and decides once more after completion; that interval is never billed
-        decide(strategy, cluster);
+        decide(strategy, observation, cluster);
         cluster = ClusterType.NONE;
         tick++;
         return new RunOutcome(cost, tick, 0, 0);
     }
 
-    private ClusterType decide(SpotStrategy strategy, ClusterType last) throws CandidateStepFailure {
+    private ClusterType decide(SpotStrategy strategy, Observation observation, ClusterType last)
+            throws CandidateStepFailure {
         boolean hasSpot = availableNow();
         if (last == ClusterType.SPOT && !hasSpot) {
             cluster = ClusterType.NONE;
@@ -76,7 +78,8 @@ final class SingleRegionSimulator implements SpotEnv {
 
         ClusterType proposed;
         try {
-            proposed = strategy.step(this, last, hasSpot);
+            observation.update(tick, cluster, workDone, remainingOverhead);
+            proposed = strategy.step(observation, last, hasSpot);
         } catch (Throwable failure) {
             throw CandidateStepFailure.thrown(tick, failure);
         }
@@ -110,48 +113,77 @@ final class SingleRegionSimulator implements SpotEnv {
         return tick < available.length && available[(int) tick];
     }
 
-    @Override
-    public double elapsedSeconds() {
-        return tick * gap;
-    }
+    /**
+     * What a strategy sees: a copy of the simulator's state, written before every step. The simulator
+     * never reads it back, so a strategy that alters it changes nothing but its own view.
+     */
+    private static final class Observation implements SpotEnv {
+        private final double gap;
+        private final double taskDuration;
+        private final double deadline;
+        private final double restartOverhead;
+        private long tick;
+        private ClusterType cluster = ClusterType.NONE;
+        private double workDone;
+        private double remainingOverhead;
 
-    @Override
-    public double gapSeconds() {
-        return gap;
-    }
+        Observation(double gap, double taskDuration, double deadline, double restartOverhead) {
+            this.gap = gap;
+            this.taskDuration = taskDuration;
+            this.deadline = deadline;
+            this.restartOverhead = restartOverhead;
+        }
 
-    @Override
-    public long tick() {
-        return tick;
-    }
+        void update(long tick, ClusterType cluster, double workDone, double remainingOverhead) {
+            this.tick = tick;
+            this.cluster = cluster;
+            this.workDone = workDone;
+            this.remainingOverhead = remainingOverhead;
+        }
 
-    @Override
-    public ClusterType clusterType() {
-        return cluster;
-    }
+        @Override
+        public double elapsedSeconds() {
+            return tick * gap;
+        }
 
-    @Override
-    public double taskDurationSeconds() {
-        return taskDuration;
-    }
+        @Override
+        public double gapSeconds() {
+            return gap;
+        }
 
-    @Override
-    public double deadlineSeconds() {
-        return deadline;
-    }
+        @Override
+        public long tick() {
+            return tick;
+        }
 
-    @Override
-    public double workDoneSeconds() {
-        return workDone;
-    }
+        @Override
+        public ClusterType clusterType() {
+            return cluster;
+        }
 
-    @Override
-    public double restartOverheadSeconds() {
-        return restartOverhead;
-    }
+        @Override
+        public double taskDurationSeconds() {
+            return taskDuration;
+        }
 
-    @Override
-    public double remainingRestartOverheadSeconds() {
-        return remainingOverhead;
+        @Override
+        public double deadlineSeconds() {
+            return deadline;
+        }
+
+        @Override
+        public double workDoneSeconds() {
+            return workDone;
+        }
+
+        @Override
+        public double restartOverheadSeconds() {
+            return restartOverhead;
+        }
+
+        @Override
+        public double remainingRestartOverheadSeconds() {
+            return remainingOverhead;
+        }
     }
 }

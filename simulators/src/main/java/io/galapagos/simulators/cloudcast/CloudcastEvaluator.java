@@ -34,7 +34,7 @@ final class CloudcastEvaluator implements Evaluator<BroadcastPlanner> {
     }
 
     /** The validated plan and what it costs. */
-    record Run(BroadcastRequest request, Map<String, List<List<String>>> paths, BroadcastSimulator.Outcome outcome) {
+    record Run(BroadcastRequest request, BroadcastSimulator.Outcome outcome) {
     }
 
     @Override
@@ -48,7 +48,7 @@ final class CloudcastEvaluator implements Evaluator<BroadcastPlanner> {
             try {
                 Map<String, List<List<String>>> plan = candidates.get().plan(request, broadcasts.graph());
                 Map<String, List<List<Link>>> links = validate(request, broadcasts.graph(), plan);
-                run = new Run(request, plan, BroadcastSimulator.simulate(request, links));
+                run = new Run(request, BroadcastSimulator.simulate(request, links));
             } catch (PlanViolation v) {
                 String message = "broadcast " + request.name() + ": " + v.getMessage();
                 return EvaluationReport.failure(EvaluationStatus.CONSTRAINT_VIOLATION, message, List.of(message), runs);
@@ -83,10 +83,8 @@ final class CloudcastEvaluator implements Evaluator<BroadcastPlanner> {
 
     /** Checks the plan and turns its node paths into the graph's own links. */
     static Map<String, List<List<Link>>> validate(BroadcastRequest request, CloudGraph graph,
-                                                  Map<String, List<List<String>>> plan) throws PlanViolation {
-        if (plan == null) {
-            throw new PlanViolation("plan(...) returned null instead of paths per destination");
-        }
+                                                  Map<String, List<List<String>>> returned) throws PlanViolation {
+        Map<String, List<List<String>>> plan = copy(returned);
         for (String dst : plan.keySet()) {
             if (!request.destinations().contains(dst)) {
                 throw new PlanViolation("'" + dst + "' is not a destination of this broadcast (destinations: "
@@ -110,6 +108,52 @@ final class CloudcastEvaluator implements Evaluator<BroadcastPlanner> {
             links.put(dst, dstLinks);
         }
         return links;
+    }
+
+    /**
+     * The candidate's plan read once into the evaluator's own lists, every element's type checked: the
+     * maps and lists may be the candidate's own classes, which could answer differently when asked twice.
+     * Missing parts stay {@code null} for the checks that name them.
+     */
+    private static Map<String, List<List<String>>> copy(Map<?, ?> plan) throws PlanViolation {
+        if (plan == null) {
+            throw new PlanViolation("plan(...) returned null instead of paths per destination");
+        }
+        Map<String, List<List<String>>> copy = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : plan.entrySet()) {
+            if (!(entry.getKey() instanceof String dst)) {
+                throw new PlanViolation("the plan has the key " + entry.getKey() + ", not a destination region name");
+            }
+            Object paths = entry.getValue();
+            if (paths != null && !(paths instanceof List<?>)) {
+                throw new PlanViolation("destination " + dst + " maps to a " + paths.getClass().getName()
+                        + ", not a list of paths");
+            }
+            List<List<String>> perPartition = null;
+            if (paths != null) {
+                perPartition = new ArrayList<>();
+                for (Object path : (List<?>) paths) {
+                    perPartition.add(path == null ? null : nodes(dst, path));
+                }
+            }
+            copy.put(dst, perPartition);
+        }
+        return copy;
+    }
+
+    private static List<String> nodes(String dst, Object path) throws PlanViolation {
+        if (!(path instanceof List<?> list)) {
+            throw new PlanViolation("destination " + dst + " has a path of type " + path.getClass().getName()
+                    + ", not a list of regions");
+        }
+        List<String> nodes = new ArrayList<>();
+        for (Object node : list) {
+            if (!(node instanceof String region)) {
+                throw new PlanViolation("destination " + dst + " has a path holding " + node + ", not a region name");
+            }
+            nodes.add(region);
+        }
+        return nodes;
     }
 
     private static List<Link> path(BroadcastRequest request, CloudGraph graph, String dst, int p, List<String> nodes)

@@ -107,10 +107,10 @@ final class EplbEvaluator implements Evaluator<ExpertPlacer> {
         Placement worstPlacement = null;
         for (int w = 0; w + 1 < loads.length; w++) {
             long[][] input = copy(loads[w]);
-            Placement placement;
+            Placement returned;
             long started = System.nanoTime();
             try {
-                placement = candidates.get().rebalance(input, shape);
+                returned = candidates.get().rebalance(input, shape);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
@@ -118,6 +118,7 @@ final class EplbEvaluator implements Evaluator<ExpertPlacer> {
                         "window " + w + ": rebalance threw " + CandidateFailures.describe(e), List.of(), runs);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            Placement placement = PlacementCheck.copy(returned);
             List<String> violations = PlacementCheck.violations(placement, loads[w + 1], shape);
             if (!violations.isEmpty()) {
                 return EvaluationReport.failure(EvaluationStatus.CONSTRAINT_VIOLATION,

@@ -15,6 +15,32 @@ final class PlacementCheck {
     private PlacementCheck() {
     }
 
+    /**
+     * A deep copy of what the candidate returned ({@code null} parts stay {@code null}), so that the
+     * placement that is checked, scored and named in the feedback is one the candidate cannot change.
+     */
+    static Placement copy(Placement p) {
+        if (p == null) {
+            return null;
+        }
+        int[][][] expertSlots = p.expertSlots() == null ? null : new int[p.expertSlots().length][][];
+        for (int l = 0; expertSlots != null && l < expertSlots.length; l++) {
+            expertSlots[l] = copy(p.expertSlots()[l]);
+        }
+        return new Placement(copy(p.slotExperts()), expertSlots, copy(p.replicaCounts()));
+    }
+
+    private static int[][] copy(int[][] rows) {
+        if (rows == null) {
+            return null;
+        }
+        int[][] result = new int[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            result[i] = rows[i] == null ? null : rows[i].clone();
+        }
+        return result;
+    }
+
     static List<String> violations(Placement p, long[][] nextLoad, ClusterShape shape) {
         List<String> problems = new ArrayList<>();
         int layers = nextLoad.length;

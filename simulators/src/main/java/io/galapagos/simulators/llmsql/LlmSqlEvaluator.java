@@ -158,18 +158,20 @@ final class LlmSqlEvaluator implements Evaluator<TableReorderer> {
         double runtimeSum = 0.0;
         for (Dataset dataset : datasets.get(split)) {
             Reordering reordering;
+            double seconds;
+            List<String> violations = new ArrayList<>();
             long started = System.nanoTime();
             try {
-                reordering = candidates.get().reorder(dataset.table(), dataset.mergeGroups());
+                Reordering returned = candidates.get().reorder(dataset.table(), dataset.mergeGroups());
+                seconds = (System.nanoTime() - started) / 1e9;
+                reordering = copy(returned, violations);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
                 return EvaluationReport.failure(EvaluationStatus.RUNTIME_ERROR,
                         dataset.name() + ": reorder threw " + CandidateFailures.describe(e), List.of(), runs);
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            List<String> violations = new ArrayList<>();
-            Table merged = validate(dataset, reordering, violations);
+            Table merged = violations.isEmpty() ? validate(dataset, reordering, violations) : dataset.table();
             if (!violations.isEmpty()) {
                 return EvaluationReport.failure(EvaluationStatus.CONSTRAINT_VIOLATION,
                         dataset.name() + ": the reordering is not valid: " + String.join("; ", violations), violations, runs);
@@ -197,6 +199,47 @@ final class LlmSqlEvaluator implements Evaluator<TableReorderer> {
         metrics.put("runtimeSeconds", runtime);
         return new EvaluationReport(EvaluationStatus.OK, score, metrics, feedback(split, runs, hitRate, runtime, score),
                 List.of(), runs);
+    }
+
+    /**
+     * The candidate's answer read once into the evaluator's own lists and arrays, element types checked:
+     * its lists may be its own classes, which could answer differently to the check and to the scoring.
+     * Missing parts stay {@code null} for {@link #validate}, which names them.
+     */
+    static Reordering copy(Reordering returned, List<String> violations) {
+        if (returned == null) {
+            return null;
+        }
+        List<List<String>> merges = null;
+        List<?> groups = returned.merges();
+        if (groups != null) {
+            merges = new ArrayList<>();
+            for (Object group : groups) {
+                if (group == null) {
+                    merges.add(null);
+                    continue;
+                }
+                if (!(group instanceof List<?> members)) {
+                    violations.add("merges holds a " + group.getClass().getName() + ", not a list of column names");
+                    return null;
+                }
+                List<String> names = new ArrayList<>();
+                for (Object member : members) {
+                    if (!(member instanceof String name)) {
+                        violations.add("merge group " + merges.size() + " holds " + member + ", not a column name");
+                        return null;
+                    }
+                    names.add(name);
+                }
+                merges.add(List.copyOf(names));
+            }
+        }
+        int[][] columnOrder = returned.columnOrder() == null ? null : returned.columnOrder().clone();
+        for (int r = 0; columnOrder != null && r < columnOrder.length; r++) {
+            columnOrder[r] = columnOrder[r] == null ? null : columnOrder[r].clone();
+        }
+        return new Reordering(merges == null ? null : java.util.Collections.unmodifiableList(merges),
+                returned.rowOrder() == null ? null : returned.rowOrder().clone(), columnOrder);
     }
 
     /** The merged table the reordering refers to, once every part of it is a proper permutation. */

@@ -2,6 +2,7 @@ package io.galapagos.simulators.noop;
 
 import io.galapagos.protocol.EvaluationStatus;
 import io.galapagos.simulators.Baseline;
+import io.galapagos.simulators.CandidateFailures;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.EvaluationReport;
 import io.galapagos.simulators.Evaluator;
@@ -79,11 +80,14 @@ public final class NoopTask implements Task<NoopCandidate> {
                 double value;
                 try {
                     value = candidates.get().value();
-                } catch (RuntimeException e) {
-                    return EvaluationReport.failure(EvaluationStatus.RUNTIME_ERROR, String.valueOf(e));
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
+                    return EvaluationReport.failure(EvaluationStatus.RUNTIME_ERROR, CandidateFailures.describe(e));
                 }
                 if (!Double.isFinite(value)) {
-                    return EvaluationReport.failure(EvaluationStatus.CONSTRAINT_VIOLATION, "value is " + value);
+                    return EvaluationReport.failure(EvaluationStatus.CONSTRAINT_VIOLATION,
+                            "value() returned " + value + "; it must be a finite number");
                 }
                 double score = -Math.abs(value - TARGET);
                 return new EvaluationReport(EvaluationStatus.OK, score, Map.of("value", value),

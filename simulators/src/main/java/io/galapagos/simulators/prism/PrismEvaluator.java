@@ -105,10 +105,11 @@ final class PrismEvaluator implements Evaluator<PlacementPolicy> {
             if (gpu == null || gpu < 0 || gpu >= c.gpuCount()) {
                 throw new PlacementViolation("GPU id " + gpu + " does not exist (GPUs are 0.." + (c.gpuCount() - 1) + ")");
             }
-            if (entry.getValue() == null) {
+            List<Model> models = entry.getValue();
+            if (models == null) {
                 throw new PlacementViolation("GPU " + gpu + " maps to null instead of a list of models");
             }
-            for (Model m : entry.getValue()) {
+            for (Model m : models) {
                 Model own = m == null ? null : byName.get(m.name());
                 if (own == null || !own.equals(m)) {
                     throw new PlacementViolation("GPU " + gpu + " holds " + m + ", which is not one of the input models");

@@ -1,12 +1,14 @@
 package io.galapagos.simulators.prism;
 
 import io.galapagos.simulators.Baseline;
+import io.galapagos.simulators.CandidateApiTypes;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Evaluator;
 import io.galapagos.simulators.Resources;
 import io.galapagos.simulators.Task;
 
 import java.util.List;
+import java.util.Set;
 
 /** PRISM global model placement: put LLMs on GPUs to minimise the worst KV-cache pressure. */
 public final class PrismTask implements Task<PlacementPolicy> {
@@ -41,6 +43,12 @@ public final class PrismTask implements Task<PlacementPolicy> {
     @Override
     public Class<PlacementPolicy> candidateType() {
         return PlacementPolicy.class;
+    }
+
+    /** The interface's types and {@link KvCachePressure}, which the API offers as the metric: pure functions. */
+    @Override
+    public Set<Class<?>> candidateApiTypes() {
+        return CandidateApiTypes.deriveWith(PlacementPolicy.class, KvCachePressure.class);
     }
 
     @Override

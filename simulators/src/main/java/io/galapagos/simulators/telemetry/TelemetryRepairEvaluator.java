@@ -11,6 +11,7 @@ import io.galapagos.simulators.SplitMix64;
 import io.galapagos.simulators.WorkloadException;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -109,8 +110,9 @@ final class TelemetryRepairEvaluator implements Evaluator<TelemetryRepairer> {
         List<Map<String, InterfaceRepair>> outputs = new ArrayList<>();
         for (TelemetryCase run : runs) {
             Map<String, InterfaceRepair> output;
+            List<String> violations = new ArrayList<>();
             try {
-                output = candidates.get().repair(run.measured(), run.topology());
+                output = copy(candidates.get().repair(run.measured(), run.topology()), violations);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
@@ -118,7 +120,9 @@ final class TelemetryRepairEvaluator implements Evaluator<TelemetryRepairer> {
                         run.label() + " (" + run.fault().label() + "): repair threw " + CandidateFailures.describe(e),
                         List.of(), records);
             }
-            List<String> violations = violations(run, output);
+            if (violations.isEmpty()) {
+                violations = violations(run, output);
+            }
             if (!violations.isEmpty()) {
                 return EvaluationReport.failure(EvaluationStatus.CONSTRAINT_VIOLATION,
                         run.label() + ": the repair is not valid: " + String.join("; ", violations), violations, records);
@@ -154,6 +158,30 @@ final class TelemetryRepairEvaluator implements Evaluator<TelemetryRepairer> {
         double score = n == 0 ? 0.0 : combined / n;
         return new EvaluationReport(EvaluationStatus.OK, score, metrics,
                 feedback(split, runs, scores, outputs, score, metrics), List.of(), records);
+    }
+
+    /**
+     * The candidate's answer read once into the evaluator's own map, entry types checked: the map may be
+     * the candidate's own class, which could answer the check and the scoring differently.
+     */
+    private static Map<String, InterfaceRepair> copy(Map<?, ?> returned, List<String> problems) {
+        if (returned == null) {
+            return null;
+        }
+        Map<String, InterfaceRepair> copy = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : returned.entrySet()) {
+            Object value = entry.getValue();
+            if (!(entry.getKey() instanceof String id)) {
+                problems.add("the answer has the key " + entry.getKey() + ", not an interface id");
+                return null;
+            }
+            if (value != null && !(value instanceof InterfaceRepair)) {
+                problems.add(id + ": the answer is a " + value.getClass().getName() + ", not an InterfaceRepair");
+                return null;
+            }
+            copy.put(id, (InterfaceRepair) value);
+        }
+        return Collections.unmodifiableMap(copy);
     }
 
     private static List<String> violations(TelemetryCase run, Map<String, InterfaceRepair> output) {

@@ -67,11 +67,13 @@ public final class TxnOfflineTask implements Task<OfflineScheduler> {
     }
 
     static int[] simulate(OfflineScheduler scheduler, Workload workload) throws ScheduleViolation {
-        int[] order = scheduler.schedule(workload);
+        int[] returned = scheduler.schedule(workload);
         int n = workload.size();
-        if (order == null) {
+        if (returned == null) {
             throw new ScheduleViolation("schedule(...) returned null instead of a permutation of 0.." + (n - 1));
         }
+        // checked and scored on the evaluator's own copy: the candidate keeps its array
+        int[] order = returned.clone();
         int[] seenAt = new int[n];
         java.util.Arrays.fill(seenAt, -1);
         for (int i = 0; i < order.length; i++) {
@@ -95,6 +97,6 @@ public final class TxnOfflineTask implements Task<OfflineScheduler> {
                     + missing.stream().limit(20).map(String::valueOf).collect(Collectors.joining(", "))
                     + (missing.size() > 20 ? ", ..." : ""));
         }
-        return order.clone();
+        return order;
     }
 }

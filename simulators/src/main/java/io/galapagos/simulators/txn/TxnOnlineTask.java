@@ -85,25 +85,31 @@ public final class TxnOnlineTask implements Task<OnlineScheduler> {
     }
 
     int[] simulate(OnlineScheduler scheduler, Workload workload) throws ScheduleViolation {
-        Window window = new Window(workload, capacity);
+        Arrivals arrivals = new Arrivals(workload, capacity);
         for (int step = 0; step < workload.size(); step++) {
-            int pick = scheduler.next(window);
-            window.append(step, pick);
+            int pick = scheduler.next(arrivals.view());
+            arrivals.append(step, pick);
         }
-        return window.schedule.order().stream().mapToInt(Integer::intValue).toArray();
+        return arrivals.order();
     }
 
-    /** The evaluator's side of the window: the candidate sees it only through {@link ArrivalWindow}. */
-    private static final class Window implements ArrivalWindow {
+    /**
+     * The evaluator's side of the window: the whole workload, what has arrived and the schedule. The
+     * candidate sees only a {@link WindowView} of one step, which holds no reference to this object or
+     * to the workload, so not even reflection shows the transactions that have not arrived yet.
+     */
+    private static final class Arrivals {
         private final Workload workload;
         private final int capacity;
         private final Schedule schedule = new Schedule();
         private final List<Transaction> waiting = new ArrayList<>();
+        private final int[] order;
         private int arrived;
 
-        Window(Workload workload, int capacity) {
+        Arrivals(Workload workload, int capacity) {
             this.workload = workload;
             this.capacity = capacity;
+            this.order = new int[workload.size()];
             refill();
         }
 
@@ -113,28 +119,57 @@ public final class TxnOnlineTask implements Task<OnlineScheduler> {
             }
         }
 
+        WindowView view() {
+            return new WindowView(List.copyOf(waiting), capacity, workload.size(), workload.size() - arrived, schedule);
+        }
+
         void append(int step, int pick) throws ScheduleViolation {
-            int index = indexOf(pick);
+            int index = indexOf(waiting, pick);
             if (index < 0) {
                 throw new ScheduleViolation("step " + step + ": transaction " + pick + " is not waiting in the window (waiting: "
                         + waiting.stream().map(t -> String.valueOf(t.id())).collect(Collectors.joining(", ")) + ")");
             }
+            order[schedule.size()] = pick;
             schedule.append(waiting.remove(index));
             refill();
         }
 
-        private int indexOf(int id) {
-            for (int i = 0; i < waiting.size(); i++) {
-                if (waiting.get(i).id() == id) {
-                    return i;
-                }
+        int[] order() {
+            return order.clone();
+        }
+    }
+
+    private static int indexOf(List<Transaction> transactions, int id) {
+        for (int i = 0; i < transactions.size(); i++) {
+            if (transactions.get(i).id() == id) {
+                return i;
             }
-            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * One step's window: immutable values, plus the schedule so far for the makespan questions. The
+     * schedule holds only transactions already scheduled, and is read here, never handed out.
+     */
+    private static final class WindowView implements ArrivalWindow {
+        private final List<Transaction> waiting;
+        private final int capacity;
+        private final int workloadSize;
+        private final int pendingArrivals;
+        private final Schedule schedule;
+
+        WindowView(List<Transaction> waiting, int capacity, int workloadSize, int pendingArrivals, Schedule schedule) {
+            this.waiting = waiting;
+            this.capacity = capacity;
+            this.workloadSize = workloadSize;
+            this.pendingArrivals = pendingArrivals;
+            this.schedule = schedule;
         }
 
         @Override
         public List<Transaction> window() {
-            return List.copyOf(waiting);
+            return waiting;
         }
 
         @Override
@@ -144,12 +179,12 @@ public final class TxnOnlineTask implements Task<OnlineScheduler> {
 
         @Override
         public int workloadSize() {
-            return workload.size();
+            return workloadSize;
         }
 
         @Override
         public int pendingArrivals() {
-            return workload.size() - arrived;
+            return pendingArrivals;
         }
 
         @Override
@@ -164,7 +199,7 @@ public final class TxnOnlineTask implements Task<OnlineScheduler> {
 
         @Override
         public int makespanIfAppended(int transactionId) {
-            int index = indexOf(transactionId);
+            int index = indexOf(waiting, transactionId);
             if (index < 0) {
                 throw new IllegalArgumentException("transaction " + transactionId + " is not waiting in the window");
             }
