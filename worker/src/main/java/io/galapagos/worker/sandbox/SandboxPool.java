@@ -180,7 +180,7 @@ public final class SandboxPool implements AutoCloseable {
      * warm-up), in the jail the settings ask for.
      */
     public static Duration measureColdStart(SandboxSettings settings) throws IOException {
-        Jail jail = probe(settings);
+        Jail jail = Jail.probe(settings.jail());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sandbox-cold-start"));
         try {
             ChildProcess child = launch(settings, jail, Optional.empty(), timer);
