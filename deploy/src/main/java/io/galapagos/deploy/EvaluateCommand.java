@@ -2,6 +2,7 @@ package io.galapagos.deploy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import io.galapagos.simulators.Baseline;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Split;
@@ -112,7 +113,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         DataSource data = dataDir == null ? DataSource.synthetic() : DataSource.directory(dataDir);
         List<Split> cascade = split == Split.SMOKE ? List.of(Split.SMOKE) : List.of(Split.SMOKE, split);
-        SandboxSettings settings = SandboxSettings.defaults().withSlots(1)
+        SandboxSettings settings = SandboxSettings.fromConfig(ConfigFactory.load()).withSlots(1)
                 .withEvaluationTimeout(Duration.ofSeconds(timeoutSeconds));
         SandboxOutcome outcome;
         try (SandboxPool pool = SandboxPool.start(settings)) {

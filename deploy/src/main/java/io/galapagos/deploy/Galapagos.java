@@ -1,7 +1,11 @@
 package io.galapagos.deploy;
 
+import com.typesafe.config.ConfigException;
+import io.galapagos.worker.sandbox.SandboxUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.Optional;
 
 /** The {@code galapagos} command: one entry point for runs, evaluations, nodes and benchmarks. */
 @Command(name = "galapagos",
@@ -46,7 +50,27 @@ public final class Galapagos implements Runnable {
             failed.getErr().flush();
             return EXIT_USAGE;
         });
+        // a bad setting, or no jail for candidates on this machine, is a configuration problem: one line with
+        // the fix, wherever it surfaces
+        cli.setExecutionExceptionHandler((e, failed, parsed) -> {
+            Optional<RuntimeException> problem = configurationProblem(e);
+            if (problem.isEmpty()) {
+                throw e;
+            }
+            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + problem.get().getMessage());
+            failed.getErr().flush();
+            return EXIT_USAGE;
+        });
         return cli;
+    }
+
+    private static Optional<RuntimeException> configurationProblem(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SandboxUnavailableException || t instanceof ConfigException) {
+                return Optional.of((RuntimeException) t);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.galapagos.deploy;
 
+import com.typesafe.config.ConfigFactory;
 import io.galapagos.simulators.Baseline;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Evaluator;
@@ -98,7 +99,7 @@ public final class SandboxBenchCommand implements Callable<Integer> {
             }
         });
 
-        SandboxSettings settings = SandboxSettings.defaults().withSlots(1);
+        SandboxSettings settings = SandboxSettings.fromConfig(ConfigFactory.load()).withSlots(1);
         List<Double> pooled;
         List<Double> pooledFresh;
         String isolation;

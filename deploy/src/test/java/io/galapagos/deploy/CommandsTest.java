@@ -2,6 +2,7 @@ package io.galapagos.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import io.galapagos.worker.sandbox.testtask.TickerTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,9 +47,28 @@ class CommandsTest {
         assertThat(result.get("status").asText()).isEqualTo("OK");
         assertThat(result.get("score").asDouble()).isNegative();
         assertThat(result.get("metrics").get("runs").asDouble()).isEqualTo(3.0);
-        assertThat(result.get("isolation").asText()).isNotBlank();
+        assertThat(result.get("isolation").asText()).startsWith("bwrap");
         assertThat(result.get("runs")).hasSize(3);
         assertThat(result.get("split").asText()).isEqualTo("train");
+    }
+
+    @Test
+    void evaluateWithoutAJailExitsTwoWithOneLineThatNamesTheFix() {
+        System.setProperty("galapagos.sandbox.bwrap", "/nonexistent/bwrap");
+        ConfigFactory.invalidateCaches();
+        Run run;
+        try {
+            run = galapagos("evaluate", "--task", "ticker", "--baseline", "initial", "--json");
+        } finally {
+            System.clearProperty("galapagos.sandbox.bwrap");
+            ConfigFactory.invalidateCaches();
+        }
+
+        assertThat(run.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip().lines()).hasSize(1);
+        assertThat(run.err()).startsWith("galapagos evaluate: cannot jail candidate processes: no bubblewrap executable at "
+                + "/nonexistent/bwrap").contains("apt-get install bubblewrap").contains("isolation = none");
     }
 
     @Test

@@ -100,8 +100,17 @@ public final class CandidateCompiler {
      * checks that its public class implements {@code type} and has a public no-argument constructor.
      */
     public static <T> CompiledCandidate<T> load(CandidateClasses compiled, Class<T> type) throws CompilationException {
+        return load(compiled, type, type.getClassLoader());
+    }
+
+    /**
+     * Defines {@code compiled} in a new class loader of its own whose parent is {@code visible}: every
+     * call makes fresh classes, with fresh static fields. {@code visible} must resolve {@code type}.
+     */
+    public static <T> CompiledCandidate<T> load(CandidateClasses compiled, Class<T> type, ClassLoader visible)
+            throws CompilationException {
         String className = compiled.simpleName();
-        ClassLoader loader = new CandidateClassLoader(compiled.classes(), type.getClassLoader());
+        ClassLoader loader = new CandidateClassLoader(compiled.classes(), visible);
         Class<?> loaded;
         try {
             loaded = Class.forName(compiled.publicClass(), false, loader);

@@ -2,6 +2,7 @@ package io.galapagos.worker.sandbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.galapagos.protocol.Printable;
+import io.galapagos.simulators.DataSource;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,10 +16,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * One sandbox child JVM seen from the parent: starts it with a scrubbed environment, a heap cap and a
+ * One sandbox child JVM seen from the parent: starts it in the {@link Jail} with a heap cap and a
  * private temporary directory, exchanges protocol lines with it, and kills its whole process tree.
  */
 final class ChildProcess {
@@ -29,16 +31,23 @@ final class ChildProcess {
     /** Longest line of the child's stderr kept for diagnostics. */
     private static final int MAX_DIAGNOSTIC_LINE = 4 * 1024;
 
+    /** The working directory inside a jail: a private tmpfs, gone with the child. */
+    private static final Path JAILED_DIRECTORY = Path.of("/tmp");
+
     private final Process process;
-    private final Path directory;
+    private final Optional<Path> directory;
+    private final Optional<Path> dataDirectory;
+    private final boolean confined;
     private final BoundedLineReader replies;
     private final OutputStream requests;
     private final StringBuilder diagnostics = new StringBuilder();
     private final long startedNanos;
 
-    private ChildProcess(Process process, Path directory, long startedNanos) {
+    private ChildProcess(Process process, Optional<Path> directory, Optional<Path> dataDirectory, long startedNanos) {
         this.process = process;
         this.directory = directory;
+        this.dataDirectory = dataDirectory;
+        this.confined = directory.isEmpty();
         this.startedNanos = startedNanos;
         this.replies = new BoundedLineReader(process.getInputStream(), MAX_REPLY_BYTES);
         this.requests = process.getOutputStream();
@@ -47,52 +56,57 @@ final class ChildProcess {
         drain.start();
     }
 
-    /** Starts a child; it is usable once {@link #readReply()} has returned its ready line. */
-    static ChildProcess start(SandboxSettings settings, Isolation isolation) throws IOException {
-        Path root = settings.workDirectory().orElse(Path.of(System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(root);
-        Path directory = Files.createTempDirectory(root, "galapagos-sandbox-");
-        List<String> command = new ArrayList<>(isolation.prefix());
-        command.add(javaExecutable());
+    /**
+     * Starts a child in the jail; it is usable once {@link #readReply()} has returned its ready line. It
+     * sees the JDK, its class path and, if given, the data directory (read-only), and writes only to its
+     * private directory.
+     */
+    static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory) throws IOException {
+        Path directory;
+        if (jail.confined()) {
+            directory = JAILED_DIRECTORY;  // a private tmpfs inside the jail
+        } else {
+            Path root = settings.workDirectory().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(root);
+            directory = Files.createTempDirectory(root, "galapagos-sandbox-");
+        }
+        List<Path> classPath = ChildClassPath.entries();
+        List<String> command = new ArrayList<>();
+        command.add(Jail.javaExecutable());
         command.add("-Xmx" + settings.heapMegabytes() + "m");
         command.add("-Xms" + Math.min(64, settings.heapMegabytes()) + "m");
         // one core's worth of JVM threads per slot, and no files outside the private directory
+        command.addAll(Jail.jvmOptions());
         command.addAll(List.of("-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-XX:-UsePerfData",
-                "-XX:MaxMetaspaceSize=256m", "-XX:ErrorFile=" + directory.resolve("hs_err_%p.log"),
+                "-XX:ErrorFile=" + directory.resolve("hs_err_%p.log"),
                 "-Djava.io.tmpdir=" + directory, "-Duser.home=" + directory, "-Djava.awt.headless=true",
                 "-Dfile.encoding=UTF-8"));
         command.addAll(settings.extraJvmOptions());
-        command.addAll(List.of("-cp", absoluteClassPath(), SandboxChild.class.getName(),
-                Integer.toString(settings.outputCapBytes()), Integer.toString(settings.heapMegabytes())));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+        command.addAll(List.of("-cp", classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
+                SandboxChild.class.getName(), Integer.toString(settings.outputCapBytes()),
+                Integer.toString(settings.heapMegabytes())));
+        List<Path> readOnly = new ArrayList<>(Jail.javaRuntime());
+        readOnly.addAll(classPath);
+        dataDirectory.ifPresent(readOnly::add);
         // nothing of the parent's environment: no API keys, no JAVA_TOOL_OPTIONS
-        builder.environment().clear();
-        builder.environment().put("PATH", "/usr/bin:/bin");
-        builder.environment().put("LANG", "C.UTF-8");
-        builder.environment().put("HOME", directory.toString());
-        builder.environment().put("TMPDIR", directory.toString());
+        ProcessBuilder builder = jail.processBuilder(command, JailSpec.of(readOnly, directory,
+                settings.jail().limits().forHeap(settings.heapMegabytes())));
         long started = System.nanoTime();
         try {
-            return new ChildProcess(builder.start(), directory, started);
+            return new ChildProcess(builder.start(), jail.confined() ? Optional.empty() : Optional.of(directory),
+                    dataDirectory, started);
         } catch (IOException e) {
-            deleteTree(directory);
+            if (!jail.confined()) {
+                deleteTree(directory);
+            }
             throw e;
         }
     }
 
-    static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** The parent's class path with absolute entries: the child runs in its own directory. */
-    private static String absoluteClassPath() {
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-            if (!entry.isBlank()) {
-                entries.add(Path.of(entry).toAbsolutePath().toString());
-            }
-        }
-        return String.join(File.pathSeparator, entries);
+    /** Whether this child can read the source's files: it was started with its directory bound, or unjailed. */
+    boolean sees(DataSource source) {
+        return !(source instanceof DataSource.Directory directory) || !confined
+                || dataDirectory.equals(Optional.of(directory.root()));
     }
 
     long pid() {
@@ -185,7 +199,7 @@ final class ChildProcess {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // nothing more can be done than SIGKILL
         }
-        deleteTree(directory);
+        directory.ifPresent(ChildProcess::deleteTree);
     }
 
     /** Exit code once dead, for crash messages. */

@@ -9,6 +9,7 @@ import io.galapagos.simulators.Split;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.simulators.WorkloadException;
+import io.galapagos.simulators.compile.CandidateClasses;
 import io.galapagos.simulators.compile.CandidateCompiler;
 import io.galapagos.simulators.compile.CompilationException;
 import io.galapagos.simulators.compile.CompiledCandidate;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Main class of a sandbox child JVM: reads requests from stdin, compiles and evaluates candidates,
@@ -49,9 +52,11 @@ public final class SandboxChild {
     private final TaskRegistry tasks = TaskRegistry.load();
     private final CandidateCompiler compiler = new CandidateCompiler();
     private final Map<String, Evaluator<?>> evaluators = new HashMap<>();
-    private final Map<String, CompiledCandidate<?>> compiled = new LinkedHashMap<>(16, 0.75f, true) {
+    private final BytecodeCheck bytecode = BytecodeCheck.standard();
+    private final Map<String, ClassLoader> apiLoaders = new HashMap<>();
+    private final Map<String, CandidateClasses> compiled = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CompiledCandidate<?>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, CandidateClasses> eldest) {
             return size() > MAX_COMPILED;
         }
     };
@@ -98,10 +103,12 @@ public final class SandboxChild {
         }
     }
 
-    /** Loads the compiler's classes before the first request, so that cold cost is paid while idle. */
+    /** Loads the compiler's and the bytecode check's classes before the first request, while idle. */
     private void warmUp() {
         try {
-            compiler.compile(WARM_UP, Runnable.class);
+            CandidateClasses warm = compiler.compileToBytes(WARM_UP, Runnable.class);
+            bytecode.check(warm.classes(), Set.of());
+            CandidateCompiler.load(warm, Runnable.class).get().run();
         } catch (CompilationException e) {
             throw new IllegalStateException("the sandbox cannot compile a trivial class: " + e.getMessage(), e);
         }
@@ -156,11 +163,11 @@ public final class SandboxChild {
     private void run(ChildProtocol.Request request) throws IOException {
         Split first = request.cascade().get(0);
         Task<?> task = tasks.require(request.taskId());
-        CompiledCandidate<?> candidate;
+        CandidateClasses classes;
         ScheduledFuture<?> stuck = watchdog.schedule(() -> reportStuck(request),
                 request.softCompileMillis(), TimeUnit.MILLISECONDS);
         try {
-            candidate = compile(task, request.source());
+            classes = compile(task, request.source());
         } catch (CompilationException e) {
             send(failure(request, first, EvaluationStatus.COMPILE_ERROR,
                     "The candidate does not compile:\n" + e.getMessage()));
@@ -171,6 +178,21 @@ public final class SandboxChild {
             return;
         } finally {
             stuck.cancel(false);
+        }
+        // the bytecode decides what a candidate may reach; nothing of it is defined in this JVM before
+        BytecodeCheck.Verdict verdict = bytecode.check(classes.classes(), apiNames(task));
+        if (!verdict.passed()) {
+            send(failure(request, first, EvaluationStatus.REJECTED,
+                    "The candidate was rejected before it ran:\n" + verdict.message()));
+            return;
+        }
+        Supplier<?> candidate;
+        try {
+            candidate = candidates(task, classes);
+        } catch (CompilationException e) {
+            send(failure(request, first, EvaluationStatus.COMPILE_ERROR,
+                    "The candidate does not have the required shape:\n" + e.getMessage()));
+            return;
         }
         if (request.compileOnly()) {
             send(new ChildProtocol.Reply(ChildProtocol.Reply.COMPILED, request.id(), request.nonce(), first,
@@ -209,7 +231,7 @@ public final class SandboxChild {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private EvaluationReport evaluate(Evaluator evaluator, CompiledCandidate candidate, Split split) {
+    private EvaluationReport evaluate(Evaluator evaluator, Supplier candidate, Split split) {
         try {
             return evaluator.evaluate(candidate, split);
         } catch (OutOfMemoryError e) {
@@ -239,15 +261,43 @@ public final class SandboxChild {
         }
     }
 
-    private CompiledCandidate<?> compile(Task<?> task, String source) throws CompilationException {
+    /** Compiled classes are kept by source (a compile costs far more than an evaluation); loaded ones never. */
+    private CandidateClasses compile(Task<?> task, String source) throws CompilationException {
         String key = task.id() + "\u0000" + source;
-        CompiledCandidate<?> known = compiled.get(key);
+        CandidateClasses known = compiled.get(key);
         if (known != null) {
             return known;
         }
-        CompiledCandidate<?> fresh = compiler.compile(source, task.candidateType());
+        CandidateClasses fresh = compiler.compileToBytes(source, task.candidateType());
         compiled.put(key, fresh);
         return fresh;
+    }
+
+    /**
+     * Fresh classes for this evaluation, in a loader that sees only the task's API and the allow-listed
+     * JDK, so that no static state survives from an earlier one; where the task's original evaluator
+     * starts a process per simulated run, fresh classes for every run.
+     */
+    private <C> Supplier<C> candidates(Task<C> task, CandidateClasses classes) throws CompilationException {
+        ClassLoader visible = apiLoaders.computeIfAbsent(task.id(),
+                id -> new CandidateApiLoader(task.candidateApiTypes(), CandidateAllowList.standard()));
+        CompiledCandidate<C> first = CandidateCompiler.load(classes, task.candidateType(), visible);
+        if (!task.isolatesRuns()) {
+            return first;
+        }
+        return () -> {
+            try {
+                return CandidateCompiler.load(classes, task.candidateType(), visible).get();
+            } catch (CompilationException e) {
+                throw new IllegalStateException("the candidate loaded once and then no more: " + e.getMessage(), e);
+            }
+        };
+    }
+
+    private static Set<String> apiNames(Task<?> task) {
+        Set<String> names = new HashSet<>();
+        task.candidateApiTypes().forEach(type -> names.add(type.getName()));
+        return names;
     }
 
     private Evaluator<?> evaluator(Task<?> task, DataSource source) {

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param feedback      what went wrong and where, in words a model can act on
  * @param runs          one entry per simulation run of the last split (only when details were asked for)
  * @param split         the last split evaluated (the one that failed, when one did)
- * @param isolation     the isolation the evaluation ran under, e.g. {@code unshare-net}
+ * @param isolation     the isolation the evaluation ran under: {@code bwrap (...)}, or {@code none (...)}
  * @param elapsedMillis wall-clock time in the sandbox, without the time spent waiting for a free slot
  */
 public record SandboxOutcome(

@@ -9,6 +9,7 @@ import io.galapagos.simulators.TaskRegistry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class SandboxPool implements AutoCloseable {
     private static final int MAX_DIAGNOSTICS = 1500;
 
     private final SandboxSettings settings;
-    private final Isolation isolation;
+    private final Jail jail;
     private final TaskRegistry tasks;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final ExecutorService checks = Executors.newSingleThreadExecutor(daemon("sandbox-static-check"));
@@ -68,9 +69,9 @@ public final class SandboxPool implements AutoCloseable {
     private record CalibrationKey(String taskId, DataSource data, Split split) {
     }
 
-    private SandboxPool(SandboxSettings settings, Isolation isolation, TaskRegistry tasks) {
+    private SandboxPool(SandboxSettings settings, Jail jail, TaskRegistry tasks) {
         this.settings = settings;
-        this.isolation = isolation;
+        this.jail = jail;
         this.tasks = tasks;
         for (int i = 0; i < settings.slots(); i++) {
             Slot slot = new Slot();
@@ -81,15 +82,30 @@ public final class SandboxPool implements AutoCloseable {
         }
     }
 
-    /** Probes the isolation once and starts the slots; their children start in the background. */
+    /**
+     * Probes the jail once and starts the slots; their children start in the background. Without a jail
+     * ({@code isolation = none}) it warns on stderr, every time.
+     *
+     * @throws SandboxUnavailableException when no jail can be made and the settings do not say {@code none}
+     */
     public static SandboxPool start(SandboxSettings settings) {
-        return new SandboxPool(settings, Isolation.probe(settings.networkIsolation(), ChildProcess.javaExecutable()),
-                TaskRegistry.load());
+        Jail jail = probe(settings);
+        return new SandboxPool(settings, jail, TaskRegistry.load());
     }
 
-    /** {@code unshare-net}, or {@code none (<why>)}. */
+    private static Jail probe(SandboxSettings settings) {
+        Jail jail = Jail.probe(settings.jail());
+        if (!jail.confined()) {
+            System.err.println("WARNING: galapagos.sandbox.isolation = none: candidate code runs without an OS jail, "
+                    + "with this user's rights; use it only for trusted candidates");
+            System.err.flush();
+        }
+        return jail;
+    }
+
+    /** {@code bwrap (...)}, or {@code none (...)} when the configuration turned the jail off. */
     public String isolation() {
-        return isolation.description();
+        return jail.description();
     }
 
     public int slots() {
@@ -281,13 +297,13 @@ public final class SandboxPool implements AutoCloseable {
 
     /**
      * Starts one child outside any pool and measures spawn-to-ready (JVM start, class loading, compiler
-     * warm-up), under the isolation the settings ask for.
+     * warm-up), in the jail the settings ask for.
      */
     public static Duration measureColdStart(SandboxSettings settings) throws IOException {
-        Isolation isolation = Isolation.probe(settings.networkIsolation(), ChildProcess.javaExecutable());
+        Jail jail = Jail.probe(settings.jail());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sandbox-cold-start"));
         try {
-            ChildProcess child = launch(settings, isolation, timer);
+            ChildProcess child = launch(settings, jail, Optional.empty(), timer);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - child.startedNanos());
             child.kill();
             return elapsed;
@@ -296,9 +312,9 @@ public final class SandboxPool implements AutoCloseable {
         }
     }
 
-    private static ChildProcess launch(SandboxSettings settings, Isolation isolation, ScheduledExecutorService timer)
-            throws IOException {
-        ChildProcess child = ChildProcess.start(settings, isolation);
+    private static ChildProcess launch(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory,
+                                       ScheduledExecutorService timer) throws IOException {
+        ChildProcess child = ChildProcess.start(settings, jail, dataDirectory);
         ScheduledFuture<?> tooSlow = timer.schedule(child::kill, settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         Optional<ChildProtocol.Reply> ready = child.readReply();
         tooSlow.cancel(false);
@@ -336,6 +352,8 @@ public final class SandboxPool implements AutoCloseable {
         private volatile Thread thread;
         private volatile ChildProcess child;
         private int served;
+        /** The data directory this slot's children bind: the last one a request named. */
+        private Optional<Path> dataDirectory = Optional.empty();
 
         @Override
         public void run() {
@@ -378,7 +396,7 @@ public final class SandboxPool implements AutoCloseable {
         private void freshChild() {
             retire();
             try {
-                child = launch(settings, isolation, deadlines);
+                child = launch(settings, jail, dataDirectory, deadlines);
             } catch (IOException | RuntimeException e) {
                 child = null;  // the next request tries again and reports the failure
             }
@@ -412,9 +430,17 @@ public final class SandboxPool implements AutoCloseable {
         private Served serve(Job job, long started) throws IOException {
             SandboxRequest request = job.request();
             List<Split> cascade = request.cascade();
+            if (request.dataSource() instanceof DataSource.Directory directory
+                    && !dataDirectory.equals(Optional.of(directory.root()))) {
+                // a jailed child sees only the data directory it was started with (rare: a worker usually serves one run)
+                dataDirectory = Optional.of(directory.root());
+                if (child != null && !child.sees(directory)) {
+                    retire();
+                }
+            }
             if (child == null || !child.alive()) {
                 retire();
-                child = launch(settings, isolation, deadlines);
+                child = launch(settings, jail, dataDirectory, deadlines);
                 served = 0;
             }
             ChildProcess current = child;

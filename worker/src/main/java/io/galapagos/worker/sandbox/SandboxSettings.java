@@ -17,9 +17,10 @@ import java.util.Optional;
  * @param outputCapBytes         what a candidate prints beyond this many bytes is dropped
  * @param maxSourceBytes         larger candidate sources are rejected before anything runs
  * @param startTimeout           how long a new child may take to become ready
- * @param networkIsolation       run children in a private network namespace ({@code unshare -rn}) when the OS allows
+ * @param jail                   how children are jailed (bubblewrap, or none) and their resource limits
  * @param extraJvmOptions        more options for the child JVMs (after the ones the pool sets)
- * @param workDirectory          where the children's private temporary directories go; the system's by default
+ * @param workDirectory          where the children's private directories go when there is no jail; the system's
+ *                               temporary directory by default (a jailed child has a private tmpfs)
  * @param deadlines              how each split's deadline derives from the initial program's time
  */
 public record SandboxSettings(
@@ -30,7 +31,7 @@ public record SandboxSettings(
         int outputCapBytes,
         int maxSourceBytes,
         Duration startTimeout,
-        boolean networkIsolation,
+        JailSettings jail,
         List<String> extraJvmOptions,
         Optional<Path> workDirectory,
         Deadlines deadlines) {
@@ -72,10 +73,10 @@ public record SandboxSettings(
         extraJvmOptions = List.copyOf(extraJvmOptions);
     }
 
-    /** One slot per core, 512 MB heaps, five minutes per evaluation. */
+    /** One slot per core, 512 MB heaps, five minutes per evaluation, children jailed by bubblewrap. */
     public static SandboxSettings defaults() {
         return new SandboxSettings(Runtime.getRuntime().availableProcessors(), 512, Duration.ofMinutes(5), 200,
-                8 * 1024, 64 * 1024, Duration.ofSeconds(60), true, List.of(), Optional.empty(),
+                8 * 1024, 64 * 1024, Duration.ofSeconds(60), JailSettings.defaults(), List.of(), Optional.empty(),
                 new Deadlines(true, 20, Duration.ofSeconds(5), Duration.ofSeconds(30)));
     }
 
@@ -95,7 +96,7 @@ public record SandboxSettings(
                 (int) c.getBytes("output-cap").longValue(),
                 (int) c.getBytes("max-source").longValue(),
                 c.getDuration("start-timeout"),
-                c.getBoolean("network-isolation"),
+                JailSettings.fromConfig(c),
                 c.getStringList("extra-jvm-options"),
                 work.isBlank() ? Optional.empty() : Optional.of(Path.of(work)),
                 Deadlines.fromConfig(c.getConfig("deadlines")));
@@ -103,47 +104,47 @@ public record SandboxSettings(
 
     public SandboxSettings withSlots(int value) {
         return new SandboxSettings(value, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
+                maxSourceBytes, startTimeout, jail, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withHeapMegabytes(int value) {
         return new SandboxSettings(slots, value, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
+                maxSourceBytes, startTimeout, jail, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withEvaluationTimeout(Duration value) {
         return new SandboxSettings(slots, heapMegabytes, value, maxEvaluationsPerChild, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
+                maxSourceBytes, startTimeout, jail, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withMaxEvaluationsPerChild(int value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, value, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
+                maxSourceBytes, startTimeout, jail, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withOutputCapBytes(int value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, value,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
+                maxSourceBytes, startTimeout, jail, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withMaxSourceBytes(int value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
-                value, startTimeout, networkIsolation, extraJvmOptions, workDirectory, deadlines);
+                value, startTimeout, jail, extraJvmOptions, workDirectory, deadlines);
     }
 
-    public SandboxSettings withNetworkIsolation(boolean value) {
+    public SandboxSettings withJail(JailSettings value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
                 maxSourceBytes, startTimeout, value, extraJvmOptions, workDirectory, deadlines);
     }
 
     public SandboxSettings withExtraJvmOptions(List<String> value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, value, workDirectory, deadlines);
+                maxSourceBytes, startTimeout, jail, value, workDirectory, deadlines);
     }
 
     public SandboxSettings withDeadlines(Deadlines value) {
         return new SandboxSettings(slots, heapMegabytes, evaluationTimeout, maxEvaluationsPerChild, outputCapBytes,
-                maxSourceBytes, startTimeout, networkIsolation, extraJvmOptions, workDirectory, value);
+                maxSourceBytes, startTimeout, jail, extraJvmOptions, workDirectory, value);
     }
 
     private static void positive(String name, int value) {

@@ -8,12 +8,14 @@ import io.galapagos.worker.sandbox.testtask.TickerTask;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -247,33 +249,46 @@ class SandboxPoolTest {
 
         Map<String, Object> seen = probe(9);
 
-        assertThat(seen.get("environment")).asList().containsExactlyInAnyOrder("HOME", "LANG", "PATH", "TMPDIR");
+        assertThat(seen.get("environment")).asList().containsExactlyInAnyOrder("HOME", "LANG", "PATH", "PWD", "TMPDIR");
     }
 
     @Test
     void childRunsInAPrivateTemporaryDirectory() {
         Map<String, Object> seen = probe(9);
 
-        Path tmp = Path.of((String) seen.get("tmpdir"));
-        assertThat(tmp.getFileName().toString()).startsWith("galapagos-sandbox-");
-        assertThat(seen.get("workingDirectory")).isEqualTo(tmp.toString());
+        assertThat(pool.isolation()).startsWith("bwrap");
+        assertThat(seen.get("tmpdir")).isEqualTo("/tmp");
+        assertThat(seen.get("workingDirectory")).isEqualTo("/tmp");
     }
 
     @Test
-    void networkReachabilityMatchesTheReportedIsolation() throws IOException {
+    void jailedChildCannotReachTheParentsLoopback() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              Socket fromParent = new Socket()) {
             fromParent.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 2000);
 
             Map<String, Object> seen = probe(server.getLocalPort());
 
-            if (pool.isolation().equals(Isolation.UNSHARE_NET)) {
-                assertThat((String) seen.get("network")).startsWith("failed");
-            } else {
-                assertThat(pool.isolation()).startsWith("none (");
-                assertThat(seen.get("network")).isEqualTo("connected");
-            }
+            assertThat((String) seen.get("network")).startsWith("failed");
         }
+    }
+
+    @Test
+    void theChildSeesTheRequestsDataDirectoryReadOnlyAndNothingElse(@TempDir Path first, @TempDir Path second)
+            throws IOException {
+        Files.writeString(first.resolve("first.json"), "{}");
+        Files.writeString(second.resolve("second.json"), "{}");
+
+        Map<String, Object> one = probe(9, DataSource.directory(first));
+        Map<String, Object> two = probe(9, DataSource.directory(second));
+        Map<String, Object> again = probe(9, DataSource.directory(second));
+
+        assertThat(one.get("data")).isEqualTo("first.json");
+        assertThat(one.get("dataWrite")).isEqualTo("failed");
+        assertThat(two.get("data")).isEqualTo("second.json");
+        assertThat(two.get("jvm")).as("a child that binds the new directory").isNotEqualTo(one.get("jvm"));
+        assertThat(again.get("jvm")).as("which then serves that directory").isEqualTo(two.get("jvm"));
+        assertThat(first.resolve("escaped")).doesNotExist();
     }
 
     @Test
@@ -418,7 +433,8 @@ class SandboxPoolTest {
                         }
                         return 1;
                 """);
-        ProcessHandle child = ProcessHandle.of(pid(probe(9))).orElseThrow();
+        probe(9);
+        ProcessHandle child = hostChild();
         Duration cpuBefore = child.info().totalCpuDuration().orElse(Duration.ZERO);
         long started = System.nanoTime();
         CompletableFuture<SandboxOutcome> running = pool.evaluate(new SandboxRequest("victim", TickerTask.ID, busy,
@@ -448,12 +464,12 @@ class SandboxPoolTest {
 
     @Test
     void okEvaluationsShareAChildAndAFailureReplacesIt() {
-        long first = pid(probe(9));
-        assertThat(pid(probe(9))).isEqualTo(first);
+        Object first = probe(9).get("jvm");
+        assertThat(probe(9).get("jvm")).isEqualTo(first);
 
         ticker(stepReturning("Nothing", "        return null;"));
 
-        assertThat(pid(probe(9))).isNotEqualTo(first);
+        assertThat(probe(9).get("jvm")).isNotEqualTo(first);
     }
 
     @Test
@@ -476,12 +492,23 @@ class SandboxPoolTest {
     }
 
     private static Map<String, Object> probe(int port) {
-        SandboxOutcome outcome = evaluate(ProbeTask.ID, ProbeTask.candidateReturning(port), true, Split.SMOKE).outcome();
+        return probe(port, DataSource.synthetic());
+    }
+
+    private static Map<String, Object> probe(int port, DataSource data) {
+        SandboxOutcome outcome = pool.evaluate(new SandboxRequest("test", ProbeTask.ID, ProbeTask.candidateReturning(port),
+                        Optional.empty(), List.of(Split.SMOKE), data, true))
+                .toCompletableFuture().orTimeout(120, TimeUnit.SECONDS).join();
         assertThat(outcome.status()).as(outcome.feedback()).isEqualTo(EvaluationStatus.OK);
         return outcome.runs().get(0);
     }
 
-    private static long pid(Map<String, Object> seen) {
-        return ((Number) seen.get("pid")).longValue();
+    /** The slot's child JVM as the host sees it (its own pid, inside the jail's PID namespace, is 2). */
+    private static ProcessHandle hostChild() {
+        List<ProcessHandle> children = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).contains(SandboxChild.class.getName()))
+                .toList();
+        assertThat(children).as("the one slot's child JVM").hasSize(1);
+        return children.get(0);
     }
 }

@@ -1,5 +1,6 @@
 package io.galapagos.worker.sandbox;
 
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 
@@ -25,14 +26,19 @@ class SandboxSettingsTest {
         SandboxSettings settings = SandboxSettings.fromConfig(ConfigFactory.parseString("""
                 galapagos.sandbox {
                   slots = 3, heap = 256m, evaluation-timeout = 90s, max-evaluations-per-child = 7
-                  output-cap = 1k, max-source = 32k, start-timeout = 20s, network-isolation = off
+                  output-cap = 1k, max-source = 32k, start-timeout = 20s, isolation = none
+                  bwrap = /opt/bin/bwrap, prlimit = /opt/bin/prlimit
+                  limits { address-space-beyond-heap = 768m, cpu-time = 10m, processes = 64, open-files = 100
+                           file-size = 1m, work-directory-size = 2m }
                   extra-jvm-options = ["-XX:TieredStopAtLevel=1"], work-directory = "/var/tmp/galapagos"
                   deadlines { calibrate = off, multiple = 4.5, floor = 2s, compile = 12s }
                 }
                 """).withFallback(ConfigFactory.load()));
 
         assertThat(settings).isEqualTo(new SandboxSettings(3, 256, Duration.ofSeconds(90), 7, 1024, 32 * 1024,
-                Duration.ofSeconds(20), false, List.of("-XX:TieredStopAtLevel=1"), Optional.of(Path.of("/var/tmp/galapagos")),
+                Duration.ofSeconds(20), new JailSettings(JailSettings.Isolation.NONE, Path.of("/opt/bin/bwrap"),
+                Path.of("/opt/bin/prlimit"), new JailSettings.Limits(768L << 20, Duration.ofMinutes(10), 64, 100, 1 << 20,
+                2 << 20)), List.of("-XX:TieredStopAtLevel=1"), Optional.of(Path.of("/var/tmp/galapagos")),
                 new SandboxSettings.Deadlines(false, 4.5, Duration.ofSeconds(2), Duration.ofSeconds(12))));
     }
 
@@ -50,8 +56,18 @@ class SandboxSettingsTest {
     }
 
     @Test
-    void disabledIsolationSaysSo() {
-        assertThat(Isolation.probe(false, ChildProcess.javaExecutable()).description())
-                .isEqualTo("none (network isolation disabled in the settings)");
+    void isolationIsBwrapOrNone() {
+        assertThatThrownBy(() -> SandboxSettings.fromConfig(ConfigFactory.parseString("galapagos.sandbox.isolation = unshare")
+                .withFallback(ConfigFactory.load())))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageContaining("isolation").hasMessageContaining("bwrap or none");
+    }
+
+    @Test
+    void theAddressSpaceLimitGrowsWithTheHeap() {
+        JailSpec.Limits limits = JailSettings.defaults().limits().forHeap(512);
+
+        assertThat(limits.addressSpaceBytes()).isEqualTo((512L + 1024) << 20);
+        assertThat(limits.cpuSeconds()).isEqualTo(3600);
     }
 }

@@ -11,21 +11,28 @@ import io.galapagos.simulators.Task;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Trusted test code that runs where candidates run (inside a sandbox child) and reports what it sees
- * there: the environment, the temporary directory, the process id, and whether it can reach a port
- * on the parent's loopback (the candidate supplies the port number).
+ * there: the environment, the temporary directory, which JVM it is, whether it can reach a port on
+ * the parent's loopback (the candidate supplies the port number), and the data directory's files.
  */
 public final class ProbeTask implements Task<IntSupplier> {
 
     public static final String ID = "sandbox-probe";
+
+    /** Tells one child JVM from the next (inside a PID namespace every child has the same pid). */
+    private static final String JVM = UUID.randomUUID().toString();
 
     public static String candidateReturning(int port) {
         return """
@@ -86,11 +93,15 @@ public final class ProbeTask implements Task<IntSupplier> {
             public EvaluationReport evaluate(Supplier<? extends IntSupplier> candidates, Split split) {
                 int port = candidates.get().getAsInt();
                 Map<String, Object> seen = new LinkedHashMap<>();
-                seen.put("pid", ProcessHandle.current().pid());
+                seen.put("jvm", JVM);
                 seen.put("environment", List.copyOf(new TreeSet<>(System.getenv().keySet())));
                 seen.put("tmpdir", System.getProperty("java.io.tmpdir"));
                 seen.put("workingDirectory", System.getProperty("user.dir"));
                 seen.put("network", connect(port));
+                if (source instanceof DataSource.Directory directory) {
+                    seen.put("data", list(directory.root()));
+                    seen.put("dataWrite", write(directory.root().resolve("escaped")));
+                }
                 return new EvaluationReport(EvaluationStatus.OK, 0, Map.of("port", (double) port), "probed",
                         List.of(), List.of(seen));
             }
@@ -105,6 +116,23 @@ public final class ProbeTask implements Task<IntSupplier> {
                 return source;
             }
         };
+    }
+
+    private static String list(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return String.join(",", files.map(p -> p.getFileName().toString()).sorted().toList());
+        } catch (IOException e) {
+            return "failed: " + e;
+        }
+    }
+
+    private static String write(Path file) {
+        try {
+            Files.writeString(file, "x");
+            return "written";
+        } catch (IOException e) {
+            return "failed";
+        }
     }
 
     private static String connect(int port) {
