@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -147,7 +148,8 @@ public final class BenchCommand implements Runnable {
             double value = Double.parseDouble(m.group(1));
             return CompletableFuture.completedFuture(new EvaluationResult(request.evaluationId(), request.candidateId(),
                     request.islandId(), request.purpose(), EvaluationStatus.OK, -Math.abs(value - NoopTask.TARGET),
-                    Map.of("value", value), "", request.cascade().get(request.cascade().size() - 1), 0, "instant"));
+                    Map.of("value", value), "", request.cascade().get(request.cascade().size() - 1), 0, "instant",
+                    Optional.of(isolation())));
         }
 
         @Override

@@ -75,6 +75,13 @@ public final class StatusCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "proposed %s, evaluated %s, in flight %s, failed proposals %s%n",
                     report.get("proposed"), report.get("evaluated"), report.get("inFlight"), report.get("failedProposals"));
             console.printf(Locale.ROOT, "failed evaluations: %s%n", report.get("failures"));
+            history.isolations().forEach((isolation, count) ->
+                    console.printf(Locale.ROOT, "isolation of %d evaluations: %s%n", count, isolation));
+            if (history.unjailed() > 0) {
+                console.printf(Locale.ROOT, "WARNING: %d evaluations ran without an OS jail (galapagos.sandbox.isolation = "
+                        + "none on their workers); their candidates could reach the workers' files and network%n",
+                        history.unjailed());
+            }
             history.spending().forEach((model, t) -> console.printf(Locale.ROOT,
                     "model %s: %d calls, %d prompt + %d completion tokens, $%.4f%n", model, t.calls(), t.promptTokens(),
                     t.completionTokens(), t.costUsd()));
@@ -99,6 +106,7 @@ public final class StatusCommand implements Callable<Integer> {
         report.put("inFlight", history.inFlight());
         report.put("failedProposals", history.failedProposals());
         report.put("failures", history.failures());
+        report.put("isolation", history.isolations());
         report.put("spending", history.spending());
         List<Map<String, Object>> islands = new ArrayList<>();
         history.settings().ifPresent(s -> {

@@ -58,6 +58,9 @@ class RunCommandTest {
         assertThat(json.get("inFlight").asLong()).isZero();
         assertThat(json.get("state").asText()).startsWith("completed");
         assertThat(json.get("islands")).hasSize(2);
+        assertThat(json.get("isolation").size()).isEqualTo(1);
+        assertThat(json.get("isolation").fieldNames().next()).startsWith("bwrap");
+        assertThat(json.get("isolation").elements().next().asLong()).isEqualTo(24);
 
         Outcome best = galapagos("best", "--out", out.toString());
         assertThat(best.exit()).isZero();
@@ -66,6 +69,22 @@ class RunCommandTest {
         Outcome again = galapagos("run", "--task", "noop", "--out", out.toString());
         assertThat(again.exit()).isEqualTo(Galapagos.EXIT_USAGE);
         assertThat(again.err()).contains("already holds a run");
+    }
+
+    @Test
+    void aRunWithoutAJailWarnsAtStartAndItsStatusSaysSo(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Path config = dir.resolve("unjailed.conf");
+        Files.writeString(config, "galapagos.sandbox.isolation = none\ngalapagos.worker.slots = 1\n");
+
+        Outcome run = galapagos("run", "--task", "noop", "--iterations", "4", "--islands", "1", "--out", out.toString(),
+                "--config", config.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        Outcome status = galapagos("status", "--out", out.toString());
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.out()).contains("isolation of 4 evaluations: none (")
+                .contains("WARNING: 4 evaluations ran without an OS jail");
     }
 
     @Test

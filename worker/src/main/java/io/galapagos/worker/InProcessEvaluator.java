@@ -16,6 +16,7 @@ import io.galapagos.simulators.compile.CompiledCandidate;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,7 +87,7 @@ public final class InProcessEvaluator implements CandidateEvaluator {
         }
         return new EvaluationResult(request.evaluationId(), request.candidateId(), request.islandId(), request.purpose(),
                 report.status(), report.score(), report.metrics(), report.feedback(), split.toUpperCase(java.util.Locale.ROOT),
-                millisSince(start), name);
+                millisSince(start), name, Optional.of(isolation()));
     }
 
     private static DataSource dataSource(EvaluationRequest request) {

@@ -13,6 +13,7 @@ import io.galapagos.worker.sandbox.SandboxSettings;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** Evaluates candidates in the sandbox's pooled child JVMs: what a worker node runs untrusted code with. */
@@ -47,7 +48,7 @@ public final class SandboxEvaluator implements CandidateEvaluator {
     private EvaluationResult result(EvaluationRequest request, SandboxOutcome outcome) {
         return new EvaluationResult(request.evaluationId(), request.candidateId(), request.islandId(), request.purpose(),
                 outcome.status(), outcome.score(), outcome.metrics(), outcome.feedback(), outcome.split().name(),
-                outcome.elapsedMillis(), name);
+                outcome.elapsedMillis(), name, Optional.of(outcome.isolation()));
     }
 
     @Override

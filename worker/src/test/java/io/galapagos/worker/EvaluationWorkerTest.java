@@ -72,7 +72,7 @@ class EvaluationWorkerTest {
         assertThat(dispatcher.expectMessageClass(WorkPulling.JobRejected.class).jobId()).isEqualTo(3);
 
         evaluator.started.get("a").complete(new EvaluationResult("a", "a", "r/0", EvaluationRequest.Purpose.SELECTION,
-                EvaluationStatus.OK, 1.0, Map.of(), "", "TRAIN", 1, "w"));
+                EvaluationStatus.OK, 1.0, Map.of(), "", "TRAIN", 1, "w", Optional.of("bwrap")));
         WorkPulling.JobCompleted done = dispatcher.expectMessageClass(WorkPulling.JobCompleted.class);
         assertThat(done.jobId()).isEqualTo(1);
         assertThat(done.result().score()).isEqualTo(1.0);

@@ -156,7 +156,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     public record CandidateEvaluated(String candidateId, EvaluationStatus status, double score,
                                      Map<String, Double> metrics, String feedback, String split, long elapsedMillis,
-                                     String worker) implements Event {
+                                     String worker, Optional<String> isolation) implements Event {
     }
 
     public record BestChanged(String candidateId, double score) implements Event {
@@ -439,7 +439,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
         List<Event> events = new ArrayList<>();
         events.add(new CandidateEvaluated(result.candidateId(), result.status(), result.score(), result.metrics(),
-                truncate(result.feedback()), result.split(), result.elapsedMillis(), result.worker()));
+                truncate(result.feedback()), result.split(), result.elapsedMillis(), result.worker(),
+                result.isolation()));
         boolean improved = result.succeeded() && Double.isFinite(result.score())
                 && state.best().map(b -> result.score() > b.score()).orElse(true);
         if (improved) {

@@ -31,6 +31,10 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                          List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
                          long migrantsAccepted) {
 
+    /** How a worker's sandbox describes running candidates without a jail: {@code none (<why>)}. */
+    public static final String NO_JAIL = "none";
+
+
     /**
      * A proposal that gave no candidate, with its reason.
      *
@@ -42,7 +46,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     /** The outcome of one evaluation. */
     public record Evaluation(EvaluationStatus status, double score, Map<String, Double> metrics, String feedback,
-                             String split, long elapsedMillis, String worker, long timestampMillis) {
+                             String split, long elapsedMillis, String worker, long timestampMillis,
+                             Optional<String> isolation) {
     }
 
     /** One proposed candidate; {@code evaluation} is empty while it is in flight. */
@@ -91,10 +96,10 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                         order.add(e.candidateId());
                         candidates.computeIfPresent(e.candidateId(), (id, c) -> c.evaluated(new Evaluation(e.status(),
                                 e.score(), e.metrics(), e.feedback(), e.split(), e.elapsedMillis(), e.worker(),
-                                envelope.timestamp())));
+                                envelope.timestamp(), e.isolation())));
                     } else if (event instanceof Island.TestEvaluated e) {
                         candidates.computeIfPresent(e.candidateId(), (id, c) -> c.tested(new Evaluation(e.status(),
-                                e.score(), e.metrics(), "", "TEST", 0, "", envelope.timestamp())));
+                                e.score(), e.metrics(), "", "TEST", 0, "", envelope.timestamp(), Optional.empty())));
                     } else if (event instanceof Island.ProposalFailed e) {
                         failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(), e.generator(),
                                 e.reason(), e.usage(), e.callFailed()));
@@ -143,6 +148,24 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     public List<Candidate> evaluated() {
         return candidates.stream().filter(c -> c.evaluation().isPresent()).toList();
+    }
+
+    /**
+     * How many evaluations ran under each isolation ({@code bwrap}, {@code none (...)}); evaluations
+     * journalled before workers reported it count as {@code unknown}.
+     */
+    public Map<String, Long> isolations() {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Candidate candidate : evaluated()) {
+            counts.merge(candidate.evaluation().flatMap(Evaluation::isolation).orElse("unknown"), 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    /** Evaluations that ran without a jail: a run whose workers say {@code isolation = none}. */
+    public long unjailed() {
+        return evaluated().stream().filter(c -> c.evaluation().flatMap(Evaluation::isolation)
+                .map(isolation -> isolation.startsWith(NO_JAIL)).orElse(false)).count();
     }
 
     public long proposed() {

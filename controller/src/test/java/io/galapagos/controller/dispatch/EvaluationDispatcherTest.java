@@ -49,7 +49,7 @@ class EvaluationDispatcherTest {
 
     private static EvaluationResult ok(EvaluationRequest request) {
         return new EvaluationResult(request.evaluationId(), request.candidateId(), request.islandId(), request.purpose(),
-                EvaluationStatus.OK, 1.0, Map.of(), "", "TRAIN", 1, "w");
+                EvaluationStatus.OK, 1.0, Map.of(), "", "TRAIN", 1, "w", Optional.of("bwrap"));
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -110,7 +111,7 @@ class IslandTest {
 
     private static EvaluationResult ok(EvaluationRequest request, double score) {
         return new EvaluationResult(request.evaluationId(), request.candidateId(), request.islandId(), request.purpose(),
-                EvaluationStatus.OK, score, Map.of("value", score), "fine", "TRAIN", 1, "w");
+                EvaluationStatus.OK, score, Map.of("value", score), "fine", "TRAIN", 1, "w", Optional.of("bwrap"));
     }
 
     private EvaluationRequest startAndEvaluateSeed(RunSettings settings, double seedScore) {

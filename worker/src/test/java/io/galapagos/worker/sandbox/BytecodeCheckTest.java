@@ -264,7 +264,7 @@ class BytecodeCheckTest {
                 "package io.galapagos.simulators.cantbelate;",
                 "public class Peek implements SpotStrategy {",
                 "    public ClusterType step(SpotEnv env, ClusterType last, boolean hasSpot) {",
-                "        if (env instanceof SingleRegionSimulator) { return ClusterType.SPOT; }",
+                "        if ((Object) env instanceof SingleRegionSimulator) { return ClusterType.SPOT; }",
                 "        return ClusterType.ON_DEMAND;",
                 "    }",
                 "}",

@@ -62,10 +62,15 @@ class HostileCandidateTest {
                 + "    public Integer step(int tick) {\n" + statements + "\n    }\n}\n";
     }
 
-    private static void assertRefusedNaming(SandboxOutcome outcome, String forbidden) {
+    /**
+     * Refused before anything ran, naming what was refused: by the friendly source check where it knows
+     * the call, by the bytecode allow-list otherwise ({@link BytecodeCheckTest} shows that the allow-list
+     * refuses every one of these on its own).
+     */
+    private static void assertRefusedNaming(SandboxOutcome outcome, String... anyOf) {
         assertThat(outcome.status()).as(outcome.feedback()).isEqualTo(EvaluationStatus.REJECTED);
         assertThat(outcome.score()).isEqualTo(Double.NEGATIVE_INFINITY);
-        assertThat(outcome.feedback()).contains(forbidden);
+        assertThat(outcome.feedback()).containsAnyOf(anyOf);
         assertPoolStillScoresHonestly();
     }
 
@@ -103,7 +108,7 @@ class HostileCandidateTest {
                                     .parse("file:///etc/passwd").getTextContent().length();
                         } catch (Exception e) {
                             return 5;
-                        }"""), "javax.xml.parsers.DocumentBuilderFactory");
+                        }"""), "javax.xml.parsers.DocumentBuilderFactory", "newInstance() (rule reflection");
     }
 
     @Test
@@ -116,7 +121,7 @@ class HostileCandidateTest {
                         } catch (Exception e) {
                             // keep going
                         }
-                        return 5;"""), "javax.xml.transform");
+                        return 5;"""), "javax.xml.transform", "newInstance() (rule reflection");
     }
 
     @Test
@@ -135,7 +140,7 @@ class HostileCandidateTest {
     @Test
     void systemPropertiesThroughIntegerGetIntegerAreRefused() {
         assertRefusedNaming(ticker("", "        return Integer.getInteger(\"java.specification.version\", 5) % 11;"),
-                "java.lang.Integer.getInteger");
+                "java.lang.Integer.getInteger", "Integer.getInteger (rule environment");
     }
 
     @Test
@@ -159,7 +164,7 @@ class HostileCandidateTest {
                         return env.getClass().getDeclaredFields().length > 0 ? ClusterType.SPOT : ClusterType.ON_DEMAND;
                     }
                 }
-                """), "java.lang.Class.getDeclaredFields");
+                """), "java.lang.Class.getDeclaredFields", "getDeclaredFields() (rule reflection");
     }
 
     @Test
@@ -189,7 +194,7 @@ class HostileCandidateTest {
     void killingTheParentIsRefused() {
         assertRefusedNaming(ticker("",
                 "        ProcessHandle.current().parent().ifPresent(ProcessHandle::destroyForcibly);\n        return 5;"),
-                "java.lang.ProcessHandle");
+                "java.lang.ProcessHandle", "ProcessHandle (rule processes");
     }
 
     @Test

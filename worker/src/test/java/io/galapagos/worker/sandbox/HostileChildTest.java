@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The parent's own layer, tested as if a candidate had got past every layer inside the child: what the
@@ -96,6 +97,33 @@ class HostileChildTest {
         assertThat(infinite.status()).isEqualTo(EvaluationStatus.CONSTRAINT_VIOLATION);
         assertThat(infinite.feedback()).contains("a metric 'attack' of Infinity");
         assertPoolStillScoresHonestly();
+    }
+
+    @Test
+    void killingEveryAncestorReachesNothingOutsideTheJail() {
+        SandboxOutcome outcome = attack(Attack.KILL_ANCESTORS);
+
+        // inside its PID namespace the child's only ancestor is the jail's init, which ignores the signal
+        assertThat(outcome.status()).as(outcome.feedback()).isIn(EvaluationStatus.OK, EvaluationStatus.SANDBOX_CRASH);
+        assertThat(ProcessHandle.current().isAlive()).isTrue();
+        assertPoolStillScoresHonestly();
+    }
+
+    @Test
+    void aProcessStartedInTheChildDiesWithItAtTheDeadline() {
+        SandboxOutcome outcome = attack(Attack.ORPHAN);
+
+        assertThat(outcome.status()).isEqualTo(EvaluationStatus.TIMEOUT);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> orphans().isEmpty());
+        assertPoolStillScoresHonestly();
+    }
+
+    /** Host processes that run the orphan's main class. */
+    private static List<ProcessHandle> orphans() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(line -> line.contains(RogueTask.ORPHAN_MAIN)).orElse(false))
+                .toList();
     }
 
     @Test

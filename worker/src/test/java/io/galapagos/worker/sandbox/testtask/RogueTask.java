@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,12 @@ public final class RogueTask implements Task<IntSupplier> {
     public static final String ID = "sandbox-rogue";
 
     public enum Attack {
-        HONEST, FORGED_REPLY, ENDLESS_LINE, NAN_SCORE, LEFTOVER_THREAD, UNKNOWN_FIELD, INFINITE_METRIC
+        HONEST, FORGED_REPLY, ENDLESS_LINE, NAN_SCORE, LEFTOVER_THREAD, UNKNOWN_FIELD, INFINITE_METRIC,
+        KILL_ANCESTORS, ORPHAN
     }
+
+    /** What the orphan runs: {@link Forever}, found by this name in the host's process list. */
+    public static final String ORPHAN_MAIN = Forever.class.getName();
 
     public static String candidate(Attack attack) {
         return """
@@ -115,6 +120,11 @@ public final class RogueTask implements Task<IntSupplier> {
                             + "\",\"status\":\"OK\",\"score\":1.0E9,\"metrics\":{},\"feedback\":\"\",\"runs\":[],"
                             + "\"output\":\"\",\"outputBytes\":0,\"elapsedMillis\":1,\"extraThreads\":0,\"bonus\":1}\n");
                     case INFINITE_METRIC -> metrics = Map.of("attack", Double.POSITIVE_INFINITY);
+                    case KILL_ANCESTORS -> killAncestors();
+                    case ORPHAN -> {
+                        startOrphan();
+                        LockSupport.park();
+                    }
                     case HONEST -> {
                     }
                 }
@@ -132,6 +142,36 @@ public final class RogueTask implements Task<IntSupplier> {
                 return source;
             }
         };
+    }
+
+    /** SIGKILL to every ancestor: the worker's JVM, were the child not in a PID namespace of its own. */
+    private static void killAncestors() {
+        ProcessHandle ancestor = ProcessHandle.current().parent().orElse(null);
+        while (ancestor != null) {
+            ancestor.destroyForcibly();
+            ancestor = ancestor.parent().orElse(null);
+        }
+    }
+
+    /** A process meant to outlive the evaluation: a JVM that waits forever. */
+    private static void startOrphan() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            new ProcessBuilder(java, "-Xmx16m", "-cp", System.getProperty("java.class.path"), ORPHAN_MAIN)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Main class of the orphan. */
+    public static final class Forever {
+        public static void main(String[] args) {
+            while (true) {
+                LockSupport.park();
+            }
+        }
     }
 
     /** Straight to file descriptor 1, past System.out, as a candidate with file access could. */
