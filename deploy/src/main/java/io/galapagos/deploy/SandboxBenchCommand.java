@@ -27,6 +27,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 
 /**
@@ -139,7 +140,8 @@ public final class SandboxBenchCommand implements Callable<Integer> {
 
     private static boolean evaluateInPool(SandboxPool pool, Task<?> task, String source, Split split, DataSource data) {
         SandboxOutcome outcome = pool.evaluate(new SandboxRequest("bench", task.id(), source, Optional.empty(),
-                List.of(split), data, false)).toCompletableFuture().join();
+                List.of(split), data, false)).toCompletableFuture()
+                .orTimeout(pool.longestEvaluation().toMillis(), TimeUnit.MILLISECONDS).join();
         if (!outcome.succeeded()) {
             throw new IllegalStateException("the benchmark candidate failed in the sandbox: " + outcome.feedback());
         }

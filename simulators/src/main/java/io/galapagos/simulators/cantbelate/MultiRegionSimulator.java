@@ -157,34 +157,20 @@ final class MultiRegionSimulator {
      * What a strategy sees: a copy of the simulator's state, written before every step, and the region
      * switches it asks for, which the simulator reads back and checks after the step.
      */
-    private static final class Observation implements MultiRegionEnv {
+    private static final class Observation extends SpotObservation implements MultiRegionEnv {
         private final int regionCount;
-        private final double gap;
-        private final double taskDuration;
-        private final double deadline;
-        private final double restartOverhead;
-        private long tick;
-        private ClusterType cluster = ClusterType.NONE;
         private int region;
-        private double workDone;
-        private double remainingOverhead;
         private int switches;
         private String invalidSwitch;
 
         Observation(int regionCount, double gap, double taskDuration, double deadline, double restartOverhead) {
+            super(gap, taskDuration, deadline, restartOverhead);
             this.regionCount = regionCount;
-            this.gap = gap;
-            this.taskDuration = taskDuration;
-            this.deadline = deadline;
-            this.restartOverhead = restartOverhead;
         }
 
         void update(long tick, ClusterType cluster, int region, double workDone, double remainingOverhead) {
-            this.tick = tick;
-            this.cluster = cluster;
+            update(tick, cluster, workDone, remainingOverhead);
             this.region = region;
-            this.workDone = workDone;
-            this.remainingOverhead = remainingOverhead;
         }
 
         @Override
@@ -210,51 +196,6 @@ final class MultiRegionSimulator {
                 switches++;
             }
             region = target;
-        }
-
-        @Override
-        public double elapsedSeconds() {
-            return tick * gap;
-        }
-
-        @Override
-        public double gapSeconds() {
-            return gap;
-        }
-
-        @Override
-        public long tick() {
-            return tick;
-        }
-
-        @Override
-        public ClusterType clusterType() {
-            return cluster;
-        }
-
-        @Override
-        public double taskDurationSeconds() {
-            return taskDuration;
-        }
-
-        @Override
-        public double deadlineSeconds() {
-            return deadline;
-        }
-
-        @Override
-        public double workDoneSeconds() {
-            return workDone;
-        }
-
-        @Override
-        public double restartOverheadSeconds() {
-            return restartOverhead;
-        }
-
-        @Override
-        public double remainingRestartOverheadSeconds() {
-            return remainingOverhead;
         }
     }
 }

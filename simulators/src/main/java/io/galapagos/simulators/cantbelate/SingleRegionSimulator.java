@@ -3,7 +3,7 @@ package io.galapagos.simulators.cantbelate;
 /**
  * The single-region Can't-Be-Late simulator, step for step as the original (sky_spot {@code env.py},
  * {@code strategy.py}, {@code simulate.py}). One instance runs many runs one after the other; it is not
- * thread-safe. A candidate never sees it: its {@link SpotEnv} is an {@link Observation}, which holds
+ * thread-safe. A candidate never sees it: its {@link SpotEnv} is an {@link SpotObservation}, which holds
  * only the values the interface returns (never the trace), so not even reflection shows the future.
  */
 final class SingleRegionSimulator {
@@ -42,7 +42,7 @@ final class SingleRegionSimulator {
         cluster = ClusterType.NONE;
         remainingOverhead = 0;
         workDone = 0;
-        Observation observation = new Observation(gap, taskDuration, deadline, restartOverhead);
+        SpotObservation observation = new SpotObservation(gap, taskDuration, deadline, restartOverhead);
 
         double onDemandTerm = ON_DEMAND_PRICE * gap / 3600;
         double spotTerm = trace.spotPricePerHour() * gap / 3600;
@@ -61,7 +61,7 @@ final class SingleRegionSimulator {
         return new RunOutcome(cost, tick, 0, 0);
     }
 
-    private ClusterType decide(SpotStrategy strategy, Observation observation, ClusterType last)
+    private ClusterType decide(SpotStrategy strategy, SpotObservation observation, ClusterType last)
             throws CandidateStepFailure {
         boolean hasSpot = availableNow();
         if (last == ClusterType.SPOT && !hasSpot) {
@@ -111,79 +111,5 @@ final class SingleRegionSimulator {
 
     private boolean availableNow() {
         return tick < available.length && available[(int) tick];
-    }
-
-    /**
-     * What a strategy sees: a copy of the simulator's state, written before every step. The simulator
-     * never reads it back, so a strategy that alters it changes nothing but its own view.
-     */
-    private static final class Observation implements SpotEnv {
-        private final double gap;
-        private final double taskDuration;
-        private final double deadline;
-        private final double restartOverhead;
-        private long tick;
-        private ClusterType cluster = ClusterType.NONE;
-        private double workDone;
-        private double remainingOverhead;
-
-        Observation(double gap, double taskDuration, double deadline, double restartOverhead) {
-            this.gap = gap;
-            this.taskDuration = taskDuration;
-            this.deadline = deadline;
-            this.restartOverhead = restartOverhead;
-        }
-
-        void update(long tick, ClusterType cluster, double workDone, double remainingOverhead) {
-            this.tick = tick;
-            this.cluster = cluster;
-            this.workDone = workDone;
-            this.remainingOverhead = remainingOverhead;
-        }
-
-        @Override
-        public double elapsedSeconds() {
-            return tick * gap;
-        }
-
-        @Override
-        public double gapSeconds() {
-            return gap;
-        }
-
-        @Override
-        public long tick() {
-            return tick;
-        }
-
-        @Override
-        public ClusterType clusterType() {
-            return cluster;
-        }
-
-        @Override
-        public double taskDurationSeconds() {
-            return taskDuration;
-        }
-
-        @Override
-        public double deadlineSeconds() {
-            return deadline;
-        }
-
-        @Override
-        public double workDoneSeconds() {
-            return workDone;
-        }
-
-        @Override
-        public double restartOverheadSeconds() {
-            return restartOverhead;
-        }
-
-        @Override
-        public double remainingRestartOverheadSeconds() {
-            return remainingOverhead;
-        }
     }
 }

@@ -352,6 +352,8 @@ public final class SandboxPool implements AutoCloseable {
         private volatile Thread thread;
         private volatile ChildProcess child;
         private int served;
+        /** Wall time the current child spent on requests: it is replaced well before its CPU-time limit. */
+        private long busyMillis;
         /** The data directory this slot's children bind: the last one a request named. */
         private Optional<Path> dataDirectory = Optional.empty();
 
@@ -401,6 +403,7 @@ public final class SandboxPool implements AutoCloseable {
                 child = null;  // the next request tries again and reports the failure
             }
             served = 0;
+            busyMillis = 0;
             if (closed) {
                 retire();
             }
@@ -442,6 +445,7 @@ public final class SandboxPool implements AutoCloseable {
                 retire();
                 child = launch(settings, jail, dataDirectory, deadlines);
                 served = 0;
+                busyMillis = 0;
             }
             ChildProcess current = child;
             long id = requestIds.incrementAndGet();
@@ -528,8 +532,12 @@ public final class SandboxPool implements AutoCloseable {
                         + "threads.", last.split(), started);
             }
             boolean ranCode = outcome.status() != EvaluationStatus.COMPILE_ERROR && outcome.status() != EvaluationStatus.OK;
-            return new Served(outcome, killedLate || ranCode || last.extraThreads() > 0
-                    || served >= settings.maxEvaluationsPerChild());
+            busyMillis += millisSince(started);
+            // the kernel kills a child at its CPU-time limit, whoever is running then: retire it at a quarter
+            // of it in wall time (its GC and compiler threads may add to the candidate's own time)
+            boolean worn = served >= settings.maxEvaluationsPerChild()
+                    || busyMillis >= settings.jail().limits().cpuTime().toMillis() / 4;
+            return new Served(outcome, killedLate || ranCode || last.extraThreads() > 0 || worn);
         }
 
         /** The child broke the protocol: nothing it says is believed, and it is replaced. */
