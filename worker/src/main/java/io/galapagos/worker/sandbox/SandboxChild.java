@@ -276,13 +276,14 @@ public final class SandboxChild {
     /**
      * Fresh classes for this evaluation, in a loader that sees only the task's API and the allow-listed
      * JDK, so that no static state survives from an earlier one; where the task's original evaluator
-     * starts a process per simulated run, fresh classes for every run.
+     * starts a process per simulated run, fresh classes for every run of a candidate that has static
+     * state to carry.
      */
     private <C> Supplier<C> candidates(Task<C> task, CandidateClasses classes) throws CompilationException {
         ClassLoader visible = apiLoaders.computeIfAbsent(task.id(),
                 id -> new CandidateApiLoader(task.candidateApiTypes(), CandidateAllowList.standard()));
         CompiledCandidate<C> first = CandidateCompiler.load(classes, task.candidateType(), visible);
-        if (!task.isolatesRuns()) {
+        if (!task.isolatesRuns() || !StaticState.declaredBy(classes)) {
             return first;
         }
         return () -> {

@@ -187,6 +187,7 @@ class BytecodeCheckTest {
                 Arguments.of("System.exit", inValue("System.exit(0);"), "java.lang.System.exit"),
                 Arguments.of("System.setOut", inValue("System.setOut(System.err);"), "java.lang.System.setOut"),
                 Arguments.of("Integer.getInteger", inValue("Integer.getInteger(\"x\");"), "java.lang.Integer.getInteger"),
+                Arguments.of("String.intern, a JVM-wide pool", inValue("String.valueOf(7).intern();"), "java.lang.String.intern"),
                 Arguments.of("FileOutputStream on /proc/self/fd/1", inValue("new java.io.FileOutputStream(\"/proc/self/fd/1\").write(1);"),
                         "java.io.FileOutputStream.<init>"),
                 Arguments.of("Files.readString", inValue("java.nio.file.Files.readString(java.nio.file.Path.of(\"/etc/passwd\"));"),
