@@ -60,6 +60,20 @@ public final class SandboxChild {
             return size() > MAX_COMPILED;
         }
     };
+    /** The bytecode check's verdict on compiled classes that are still kept. */
+    private final Map<CandidateClasses, BytecodeCheck.Verdict> verdicts = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CandidateClasses, BytecodeCheck.Verdict> eldest) {
+            return size() > MAX_COMPILED;
+        }
+    };
+    /** Loaded classes of candidates without static state, by their compiled classes (identity). */
+    private final Map<CandidateClasses, CompiledCandidate<?>> stateless = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CandidateClasses, CompiledCandidate<?>> eldest) {
+            return size() > MAX_COMPILED;
+        }
+    };
     private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "sandbox-child-watchdog");
         t.setDaemon(true);
@@ -180,7 +194,8 @@ public final class SandboxChild {
             stuck.cancel(false);
         }
         // the bytecode decides what a candidate may reach; nothing of it is defined in this JVM before
-        BytecodeCheck.Verdict verdict = bytecode.check(classes.classes(), apiNames(task));
+        BytecodeCheck.Verdict verdict = verdicts.computeIfAbsent(classes, checked -> bytecode.check(checked.classes(),
+                apiNames(task)));
         if (!verdict.passed()) {
             send(failure(request, first, EvaluationStatus.REJECTED,
                     "The candidate was rejected before it ran:\n" + verdict.message()));
@@ -274,17 +289,28 @@ public final class SandboxChild {
     }
 
     /**
-     * Fresh classes for this evaluation, in a loader that sees only the task's API and the allow-listed
-     * JDK, so that no static state survives from an earlier one; where the task's original evaluator
-     * starts a process per simulated run, fresh classes for every run of a candidate that has static
-     * state to carry.
+     * The candidate's classes, in a loader that sees only the task's API and the allow-listed JDK. A
+     * candidate with static state gets fresh classes for every evaluation, and for every simulated run
+     * where the task's original evaluator starts a process per run, so that nothing survives from one to
+     * the next; one without (the usual case) has nothing to carry, and its loaded classes are kept, warm,
+     * for the next evaluation of the same source.
      */
     private <C> Supplier<C> candidates(Task<C> task, CandidateClasses classes) throws CompilationException {
         ClassLoader visible = apiLoaders.computeIfAbsent(task.id(),
                 id -> new CandidateApiLoader(task.candidateApiTypes(), CandidateAllowList.standard()));
-        CompiledCandidate<C> first = CandidateCompiler.load(classes, task.candidateType(), visible);
-        if (!task.isolatesRuns() || !StaticState.declaredBy(classes)) {
-            return first;
+        boolean stateful = StaticState.declaredBy(classes);
+        if (!stateful) {
+            @SuppressWarnings("unchecked")
+            CompiledCandidate<C> kept = (CompiledCandidate<C>) stateless.get(classes);
+            if (kept == null) {
+                kept = CandidateCompiler.load(classes, task.candidateType(), visible);
+                stateless.put(classes, kept);
+            }
+            return kept;
+        }
+        CompiledCandidate<C> fresh = CandidateCompiler.load(classes, task.candidateType(), visible);
+        if (!task.isolatesRuns()) {
+            return fresh;
         }
         return () -> {
             try {
