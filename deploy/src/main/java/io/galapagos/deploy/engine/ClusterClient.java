@@ -148,6 +148,7 @@ public final class ClusterClient implements AutoCloseable {
                 LOG.warn("the cluster removed this client ({}); joining again", member.address());
                 member = joinMember();
             } catch (RunSession.RunSilent e) {
+                progress.println();
                 throw new Unreachable(e.getMessage());
             }
         }

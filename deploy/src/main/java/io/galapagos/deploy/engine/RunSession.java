@@ -104,6 +104,9 @@ public final class RunSession {
                     if (error != null) {
                         // a run whose controller just died answers again once it restarted on a survivor
                         synchronized (evaluatedAtStart) {
+                            if (completed.isDone()) {
+                                return;
+                            }
                             progress.print("\rthe run does not answer yet (" + error.getClass().getSimpleName() + ")   ");
                             progress.flush();
                         }
