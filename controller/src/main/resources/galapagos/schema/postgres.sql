@@ -47,3 +47,18 @@ CREATE TABLE IF NOT EXISTS public.durable_state (
 );
 CREATE INDEX IF NOT EXISTS state_tag_idx ON public.durable_state (tag);
 CREATE INDEX IF NOT EXISTS state_global_offset_idx ON public.durable_state (global_offset);
+-- Galapagos: what every cluster member last reported about itself (written every few seconds by the
+-- member, read by `galapagos status`); last_seen is the database's clock, so staleness needs no synced clocks.
+CREATE TABLE IF NOT EXISTS public.galapagos_members (
+    address VARCHAR(255) NOT NULL,
+    roles VARCHAR(255) NOT NULL,
+    host VARCHAR(255) NOT NULL,
+    pid BIGINT NOT NULL,
+    status VARCHAR(32) NOT NULL,
+    up_since TIMESTAMP WITH TIME ZONE NOT NULL,
+    last_seen TIMESTAMP WITH TIME ZONE NOT NULL,
+    dispatcher BOOLEAN NOT NULL,
+    coordinators VARCHAR(255) NOT NULL,
+    islands TEXT NOT NULL,
+    PRIMARY KEY(address)
+);

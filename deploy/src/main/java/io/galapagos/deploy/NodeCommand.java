@@ -3,6 +3,7 @@ package io.galapagos.deploy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import io.galapagos.deploy.cluster.ClusterNode;
+import io.galapagos.deploy.cluster.MemberHeartbeat;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
@@ -47,6 +48,11 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--slots", description = "sandbox slots of a worker; 0 = one per core (default: galapagos.worker.slots)")
     Optional<Integer> slots = Optional.empty();
 
+    @Option(names = "--heap", paramLabel = "SIZE",
+            description = "maximum heap of this node's JVM, e.g. 2g; the galapagos launcher applies it as -Xmx "
+                    + "(default: GALAPAGOS_HEAP, else the JVM's default)")
+    Optional<String> heap = Optional.empty();
+
     @Option(names = "--config", description = "HOCON file overriding galapagos.* and pekko.* settings")
     Optional<Path> configFile = Optional.empty();
 
@@ -62,6 +68,7 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
             if (ClusterNode.roles(config).isEmpty()) {
                 throw new IllegalArgumentException("a node needs a role: --roles controller, worker or controller,worker");
             }
+            heap.ifPresent(NodeCommand::checkHeap);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -85,8 +92,13 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
         // Our own handlers: the JVM's default ones would exit with 143/130 instead of leaving and 0.
         Signal.handle(new Signal("TERM"), signal -> leave.run());
         Signal.handle(new Signal("INT"), signal -> leave.run());
+        // every log line of this process names the node (the logback pattern's %property{node})
+        ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).putProperty("node", node.address());
+        MemberHeartbeat.start(node, config.getDuration("galapagos.members.heartbeat-interval"));
         node.up().thenRun(() -> {
-            System.out.println("galapagos node: up at " + node.address() + " roles " + node.roles());
+            System.out.println("galapagos node: up at " + node.address() + " roles " + node.roles()
+                    + " (pid " + ProcessHandle.current().pid() + ", max heap "
+                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB)");
             System.out.flush();
         });
         node.system().getWhenTerminated().toCompletableFuture().get();
@@ -126,6 +138,13 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
             flags = flags.withValue("galapagos.worker.slots", ConfigValueFactory.fromAnyRef(slots.get()));
         }
         return flags;
+    }
+
+    /** The -Xmx forms the launcher passes on: digits with an optional k, m or g. */
+    static void checkHeap(String size) {
+        if (!size.strip().matches("[0-9]+[kKmMgG]?")) {
+            throw new IllegalArgumentException("--heap: bad size '" + size + "' (e.g. 512m, 2g)");
+        }
     }
 
     private int usage(String message) {

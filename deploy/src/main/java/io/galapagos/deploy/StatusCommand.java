@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.RunSettings;
-import io.galapagos.controller.run.RunStatus;
+import io.galapagos.deploy.cluster.MemberTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.concurrent.Callable;
 
 /** {@code galapagos status}: counts and each island's best, read from the journal (also while running). */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Counts and island bests of a run (of --out, or of the cluster with --cluster and --run-id).")
+        description = "Counts and island bests of a run (of --out, or of the cluster's database with --cluster and "
+                + "--run-id), and with --cluster the cluster's members; reads the database only.")
 public final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "output directory of the run")
@@ -56,43 +58,122 @@ public final class StatusCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("galapagos status: " + e.getMessage());
             return Galapagos.EXIT_USAGE;
         }
-        print(history, json, Optional.empty(), spec.commandLine().getOut());
+        print(Optional.of(history), Optional.empty(), json, spec.commandLine().getOut());
         return 0;
     }
 
-    /** Prints the report of {@code history}, after the live status of the run's entity when there is one. */
-    static void print(RunHistory history, boolean json, Optional<RunStatus> live, PrintWriter console) throws Exception {
-        Map<String, Object> report = report(history);
-        live.ifPresent(status -> report.put("live", status.phase().name().toLowerCase(Locale.ROOT) + ", "
-                + status.evaluated() + " evaluated, " + status.inFlight() + " in flight"));
+    /** The cluster's members as the members table holds them; rows older than {@code staleAfter} are stale. */
+    record ClusterView(List<MemberTable.Member> members, Duration staleAfter) {
+    }
+
+    /** Prints the report of the run's {@code history} and of the cluster's members, when there are. */
+    static void print(Optional<RunHistory> run, Optional<ClusterView> cluster, boolean json, PrintWriter console)
+            throws Exception {
+        Map<String, Object> report = run.map(StatusCommand::report).orElseGet(LinkedHashMap::new);
+        cluster.ifPresent(view -> report.put("cluster", clusterReport(view)));
         if (json) {
             console.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-        } else {
-            console.printf(Locale.ROOT, "task %s, %s%n", report.get("task"), report.get("state"));
-            if (report.containsKey("live")) {
-                console.printf(Locale.ROOT, "live: %s%n", report.get("live"));
+            console.flush();
+            return;
+        }
+        if (run.isPresent()) {
+            printRun(run.get(), report, console);
+        }
+        cluster.ifPresent(view -> printCluster(view, console));
+        console.flush();
+    }
+
+    private static void printRun(RunHistory history, Map<String, Object> report, PrintWriter console) {
+        console.printf(Locale.ROOT, "task %s, %s%n", report.get("task"), report.get("state"));
+        console.printf(Locale.ROOT, "proposed %s, evaluated %s, in flight %s, failed proposals %s%n",
+                report.get("proposed"), report.get("evaluated"), report.get("inFlight"), report.get("failedProposals"));
+        console.printf(Locale.ROOT, "failed evaluations: %s%n", report.get("failures"));
+        history.isolations().forEach((isolation, count) ->
+                console.printf(Locale.ROOT, "isolation of %d evaluations: %s%n", count, isolation));
+        if (history.unjailed() > 0) {
+            console.printf(Locale.ROOT, "WARNING: %d evaluations ran without an OS jail (galapagos.sandbox.isolation = "
+                    + "none on their workers); their candidates could reach the workers' files and network%n",
+                    history.unjailed());
+        }
+        history.spending().forEach((model, t) -> console.printf(Locale.ROOT,
+                "model %s: %d calls, %d prompt + %d completion tokens, $%.4f%n", model, t.calls(), t.promptTokens(),
+                t.completionTokens(), t.costUsd()));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> islands = (List<Map<String, Object>>) report.get("islands");
+        for (Map<String, Object> island : islands) {
+            console.printf(Locale.ROOT, "  %-10s best %-14s %s%n", island.get("island"),
+                    island.getOrDefault("bestScore", "-"), island.getOrDefault("best", ""));
+        }
+    }
+
+    private static void printCluster(ClusterView view, PrintWriter console) {
+        Map<String, Object> cluster = clusterReport(view);
+        console.printf(Locale.ROOT, "cluster: %d members (%d stale); dispatcher on %s; shard coordinators on %s%n",
+                view.members().size(), ((List<?>) cluster.get("stale")).size(), cluster.get("dispatcher"),
+                cluster.get("coordinators"));
+        for (MemberTable.Member member : view.members()) {
+            MemberTable.Report r = member.report();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-34s %-18s %-8s pid %d on %s, up since %s",
+                    r.address(), String.join(",", r.roles()), r.status(), r.pid(), r.host(),
+                    member.upSince().withNano(0).toInstant()));
+            if (member.staleAfter(view.staleAfter())) {
+                line.append(String.format(Locale.ROOT, ", STALE: last seen %d s ago", member.age().toSeconds()));
             }
-            console.printf(Locale.ROOT, "proposed %s, evaluated %s, in flight %s, failed proposals %s%n",
-                    report.get("proposed"), report.get("evaluated"), report.get("inFlight"), report.get("failedProposals"));
-            console.printf(Locale.ROOT, "failed evaluations: %s%n", report.get("failures"));
-            history.isolations().forEach((isolation, count) ->
-                    console.printf(Locale.ROOT, "isolation of %d evaluations: %s%n", count, isolation));
-            if (history.unjailed() > 0) {
-                console.printf(Locale.ROOT, "WARNING: %d evaluations ran without an OS jail (galapagos.sandbox.isolation = "
-                        + "none on their workers); their candidates could reach the workers' files and network%n",
-                        history.unjailed());
+            if (r.dispatcher()) {
+                line.append(", dispatcher");
             }
-            history.spending().forEach((model, t) -> console.printf(Locale.ROOT,
-                    "model %s: %d calls, %d prompt + %d completion tokens, $%.4f%n", model, t.calls(), t.promptTokens(),
-                    t.completionTokens(), t.costUsd()));
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> islands = (List<Map<String, Object>>) report.get("islands");
-            for (Map<String, Object> island : islands) {
-                console.printf(Locale.ROOT, "  %-10s best %-14s %s%n", island.get("island"),
-                        island.getOrDefault("bestScore", "-"), island.getOrDefault("best", ""));
+            if (!r.coordinators().isEmpty()) {
+                line.append(", coordinators ").append(String.join(",", r.coordinators()));
+            }
+            if (r.roles().contains("controller")) {
+                line.append(", islands ").append(r.islands().isEmpty() ? "none" : String.join(" ", r.islands()));
+            }
+            console.println(line);
+        }
+    }
+
+    /**
+     * Members, the dispatcher's and the shard coordinators' host (as a member that is not stale
+     * reports them; "unknown" when none does), islands per member, stale members.
+     */
+    static Map<String, Object> clusterReport(ClusterView view) {
+        List<Map<String, Object>> members = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        String dispatcher = "unknown";
+        String coordinators = "unknown";
+        for (MemberTable.Member member : view.members()) {
+            MemberTable.Report r = member.report();
+            boolean isStale = member.staleAfter(view.staleAfter());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("address", r.address());
+            row.put("roles", r.roles());
+            row.put("status", r.status());
+            row.put("host", r.host());
+            row.put("pid", r.pid());
+            row.put("upSince", member.upSince().toInstant().toString());
+            row.put("lastSeenSecondsAgo", member.age().toSeconds());
+            row.put("stale", isStale);
+            row.put("dispatcher", r.dispatcher());
+            row.put("coordinators", r.coordinators());
+            row.put("islands", r.islands());
+            members.add(row);
+            if (isStale) {
+                stale.add(r.address());
+            } else {
+                if (r.dispatcher()) {
+                    dispatcher = r.address();
+                }
+                if (!r.coordinators().isEmpty()) {
+                    coordinators = r.address();
+                }
             }
         }
-        console.flush();
+        Map<String, Object> cluster = new LinkedHashMap<>();
+        cluster.put("dispatcher", dispatcher);
+        cluster.put("coordinators", coordinators);
+        cluster.put("stale", stale);
+        cluster.put("members", members);
+        return cluster;
     }
 
     static Map<String, Object> report(RunHistory history) {

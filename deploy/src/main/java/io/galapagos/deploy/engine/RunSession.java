@@ -77,15 +77,36 @@ public final class RunSession {
 
     /** Prints one progress line every {@code interval} until the run completes; returns the final status. */
     public RunStatus follow(Duration interval) throws InterruptedException {
+        return follow(interval, Optional.empty());
+    }
+
+    /**
+     * As {@link #follow(Duration)}, but gives up with {@link RunSilent} when the run did not answer for
+     * {@code silence}, and with {@link MemberStopped} when this member's actor system stops (the cluster
+     * removed it): a client never waits forever.
+     */
+    public RunStatus follow(Duration interval, Optional<Duration> silence) throws InterruptedException {
         long startNanos = System.nanoTime();
+        long[] lastAnswer = {System.nanoTime()};
         long[] evaluatedAtStart = {-1};
         CompletableFuture<RunStatus> completed = new CompletableFuture<>();
         // the run's status is asked on the actor system's scheduler; this thread only waits for the end
-        Cancellable ticks = system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval,
-                () -> run().ask(Run.GetStatus::new, ASK_TIMEOUT).whenComplete((status, error) -> {
+        Duration askTimeout = silence.filter(s -> s.compareTo(ASK_TIMEOUT) < 0).orElse(ASK_TIMEOUT);
+        Cancellable ticks = system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval, () -> {
+            synchronized (evaluatedAtStart) {
+                if (silence.isPresent() && System.nanoTime() - lastAnswer[0] > silence.get().toNanos()) {
+                    completed.completeExceptionally(new RunSilent("the run '" + runId + "' did not answer for "
+                            + silence.get().toSeconds() + " s"));
+                    return;
+                }
+            }
+            run().ask(Run.GetStatus::new, askTimeout).whenComplete((status, error) -> {
                     if (error != null) {
                         // a run whose controller just died answers again once it restarted on a survivor
                         synchronized (evaluatedAtStart) {
+                            if (completed.isDone()) {
+                                return;
+                            }
                             progress.print("\rthe run does not answer yet (" + error.getClass().getSimpleName() + ")   ");
                             progress.flush();
                         }
@@ -93,6 +114,7 @@ public final class RunSession {
                         completed.complete(status);
                     } else if (!completed.isDone()) {
                         synchronized (evaluatedAtStart) {
+                            lastAnswer[0] = System.nanoTime();
                             if (evaluatedAtStart[0] < 0) {
                                 evaluatedAtStart[0] = status.evaluated();
                             }
@@ -102,11 +124,17 @@ public final class RunSession {
                             progress.flush();
                         }
                     }
-                }), system.executionContext());
+                });
+        }, system.executionContext());
+        system.getWhenTerminated().thenRun(() -> completed.completeExceptionally(
+                new MemberStopped("this member's actor system stopped (removed from the cluster?)")));
         RunStatus status;
         try {
             status = completed.get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof IllegalStateException failure) {
+                throw failure;
+            }
             throw new IllegalStateException(e.getCause());
         } finally {
             ticks.cancel();
@@ -114,6 +142,20 @@ public final class RunSession {
         progress.println("\r" + progressLine(status, (status.evaluated() - Math.max(0, evaluatedAtStart[0]))
                 / Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9)) + "   ");
         return status;
+    }
+
+    /** The run did not answer for longer than the client's answer timeout. */
+    public static final class RunSilent extends IllegalStateException {
+        RunSilent(String message) {
+            super(message);
+        }
+    }
+
+    /** The member that followed the run stopped: the cluster removed it, or it left. */
+    public static final class MemberStopped extends IllegalStateException {
+        MemberStopped(String message) {
+            super(message);
+        }
     }
 
     static String progressLine(RunStatus status, double rate) {
