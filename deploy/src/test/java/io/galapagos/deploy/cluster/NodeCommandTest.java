@@ -40,7 +40,7 @@ class NodeCommandTest {
         int seedPort = NodeProcess.freePort();
         int workerPort = NodeProcess.freePort();
         NodeProcess controller = node("controller", "node", "--roles", "controller", "--host", "127.0.0.1",
-                "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort, "--db-url", url);
+                "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort, "--bootstrap", "--db-url", url);
         NodeProcess worker = node("worker", "node", "--roles", "worker", "--host", "127.0.0.1",
                 "--port", String.valueOf(workerPort), "--seed", "127.0.0.1:" + seedPort, "--db-url", url, "--slots", "1");
 
