@@ -75,6 +75,16 @@ class NodeCommandTest {
     }
 
     @Test
+    void nodeWhoseOnlySeedIsItselfIsRefusedInOneLineUnlessItBootstraps() {
+        Outcome outcome = galapagos("node", "--roles", "controller", "--host", "127.0.0.1", "--port", "25999",
+                "--seed", "127.0.0.1:25999");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos node: the seeds of this node name only itself"
+                + " (127.0.0.1:25999): list every controller with --seed (the same list on every node), or pass"
+                + " --bootstrap to start a new cluster");
+    }
+
+    @Test
     void seedWithoutPortIsOneLineAndExitTwo() {
         Outcome outcome = galapagos("node", "--seed", "10.0.0.1");
         assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
