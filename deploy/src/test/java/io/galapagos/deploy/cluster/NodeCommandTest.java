@@ -51,8 +51,10 @@ class NodeCommandTest {
 
         assertThat(worker.terminate(Duration.ofSeconds(60))).isZero();
         assertThat(controller.terminate(Duration.ofSeconds(60))).isZero();
-        assertThat(controller.stdout()).hasSize(1);
-        assertThat(worker.stdout()).hasSize(1);
+        // one up line each; besides it only the formation and membership lines of the cluster guard
+        assertThat(controller.stdout()).filteredOn(l -> l.startsWith("galapagos node: up at")).hasSize(1);
+        assertThat(controller.stdout()).filteredOn(l -> l.contains("forming cluster incarnation")).hasSize(1);
+        assertThat(worker.stdout()).filteredOn(l -> l.startsWith("galapagos node: up at")).hasSize(1);
     }
 
     private record Outcome(int exitCode, String out, String err) {
