@@ -63,3 +63,12 @@ CREATE TABLE IF NOT EXISTS PUBLIC."galapagos_members" (
     "islands" VARCHAR NOT NULL,
     PRIMARY KEY("address")
 );
+-- The cluster lease: one row naming the cluster incarnation that uses this database, renewed by its
+-- oldest reachable controller with the database's clock (see ClusterLease).
+CREATE TABLE IF NOT EXISTS PUBLIC."galapagos_cluster" (
+    "id" INTEGER PRIMARY KEY,
+    "incarnation" VARCHAR(64) NOT NULL,
+    "holder" VARCHAR(255) NOT NULL,
+    "renewed_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+    "started" BOOLEAN DEFAULT FALSE NOT NULL
+);

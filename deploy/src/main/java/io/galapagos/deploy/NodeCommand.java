@@ -39,7 +39,10 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--seed", description = "HOST:PORT of a member to join (repeatable; default: galapagos.node.seeds)")
     List<String> seeds = List.of();
 
-    @Option(names = "--min-controllers", description = "controllers to wait for before islands start (default: galapagos.node.min-controllers)")
+    @Option(names = "--bootstrap", description = "allow this node to start a new cluster with itself as the only seed (galapagos.node.bootstrap)")
+    boolean bootstrap;
+
+    @Option(names = "--min-controllers", description = "controllers to wait for before islands first start (default: galapagos.node.min-controllers)")
     Optional<Integer> minControllers = Optional.empty();
 
     @CommandLine.Mixin
@@ -65,6 +68,7 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
         try {
             config = ClusterNode.config(flags(), configFile, System::getenv);
             ClusterNode.workerSlots(config);
+            ClusterNode.checkSeeds(config);
             if (ClusterNode.roles(config).isEmpty()) {
                 throw new IllegalArgumentException("a node needs a role: --roles controller, worker or controller,worker");
             }
@@ -124,6 +128,9 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
                 throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port.get());
             }
             flags = flags.withValue("galapagos.node.port", ConfigValueFactory.fromAnyRef(port.get()));
+        }
+        if (bootstrap) {
+            flags = flags.withValue("galapagos.node.bootstrap", ConfigValueFactory.fromAnyRef(true));
         }
         if (!seeds.isEmpty()) {
             flags = flags.withValue("galapagos.node.seeds", ConfigValueFactory.fromIterable(seeds));

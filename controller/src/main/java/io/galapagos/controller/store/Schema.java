@@ -22,9 +22,9 @@ public final class Schema {
     private Schema() {
     }
 
-    /** The tables the persistence plugin needs, and the members table that {@code galapagos status} reads. */
+    /** The tables the persistence plugin needs, the members table that {@code galapagos status} reads, and the cluster lease. */
     public static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state",
-            "galapagos_members");
+            "galapagos_members", "galapagos_cluster");
 
     /** What an install found: the dialect's script, the tables it created and those already there. */
     public record Installed(String dialect, List<String> created, List<String> present) {

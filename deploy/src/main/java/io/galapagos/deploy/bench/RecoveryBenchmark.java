@@ -308,6 +308,9 @@ public final class RecoveryBenchmark {
                 "node", "--roles", roles, "--host", "127.0.0.1", "--port", port, "--seed", seed,
                 "--db-url", setup.dbUrl(), "--db-user", setup.dbUser(), "--slots", String.valueOf(setup.slots()),
                 "--min-controllers", "1"));
+        if (self.equals(seed)) {
+            command.add("--bootstrap");
+        }
         setup.nodeConfig().ifPresent(file -> command.addAll(List.of("--config", file.toAbsolutePath().toString())));
         Files.createDirectories(setup.logDirectory());
         Process process = new ProcessBuilder(command)

@@ -11,6 +11,7 @@ import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.store.Schema;
 import io.galapagos.worker.CandidateEvaluator;
 import io.galapagos.worker.EvaluationWorker;
+import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -30,6 +31,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -37,7 +39,8 @@ import java.util.function.UnaryOperator;
  * One member of a Galapagos cluster, built from its configuration: the controller role runs the
  * engine (dispatcher singleton, sharded runs and islands), the worker role an evaluation worker, and
  * a member without roles (a client of {@code galapagos run --cluster}) reaches both through proxies.
- * Members that list no seed nodes form a cluster of their own by joining themselves.
+ * Members that list no seed nodes (the embedded node) form a cluster of their own by joining
+ * themselves; members with seeds join them under a {@link ClusterGuard} (lease, first start, pauses).
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -49,15 +52,18 @@ public final class ClusterNode implements AutoCloseable {
     private static final Set<String> ROLES = Set.of(CONTROLLER_ROLE, WORKER_ROLE);
 
     private final ActorSystem<Void> system;
-    private final Engine engine;
+    private final AtomicReference<Engine> engine;
     private final EngineConfig engineConfig;
     private final Set<String> roles;
+    private final Optional<ClusterGuard> guard;
 
-    private ClusterNode(ActorSystem<Void> system, Engine engine, EngineConfig engineConfig, Set<String> roles) {
+    private ClusterNode(ActorSystem<Void> system, AtomicReference<Engine> engine, EngineConfig engineConfig,
+                        Set<String> roles, Optional<ClusterGuard> guard) {
         this.system = system;
         this.engine = engine;
         this.engineConfig = engineConfig;
         this.roles = roles;
+        this.guard = guard;
     }
 
     /**
@@ -74,9 +80,10 @@ public final class ClusterNode implements AutoCloseable {
                     .withFallback(ConfigFactory.parseResources("galapagos-node.conf"))
                     .withFallback(ConfigFactory.defaultReference());
             Config first = upper.withFallback(base).resolve();
-            Config derived = seedNodes(first).withFallback(storeDriver(first));
+            Config seeds = seedNodes(first);
             Config secrets = storePassword(first, env).withFallback(ClusterTls.artery(first.getConfig("galapagos.cluster.tls"), env));
-            Config config = secrets.withFallback(upper).withFallback(derived).withFallback(base).resolve();
+            Config config = secrets.withFallback(seeds).withFallback(upper).withFallback(storeDriver(first))
+                    .withFallback(base).resolve();
             roles(config);
             return config;
         } catch (ConfigException e) {
@@ -117,15 +124,52 @@ public final class ClusterNode implements AutoCloseable {
         return "pekko://" + SYSTEM_NAME + "@" + host + ":" + port;
     }
 
+    /**
+     * Pekko's seed nodes from {@code galapagos.node.seeds}. A bootstrapping member without seeds is its
+     * own seed. The first seed gets none: Pekko would join it to itself after {@code seed-node-timeout},
+     * and the {@link ClusterGuard} forms a cluster only when the database's lease allows it.
+     */
     private static Config seedNodes(Config config) {
+        List<String> seeds = seeds(config);
+        Config derived = ConfigFactory.empty().withValue("galapagos.node.seeds", ConfigValueFactory.fromIterable(seeds));
+        if (seeds.isEmpty() || seeds.get(0).equals(selfSeed(config))) {
+            return derived;
+        }
+        return derived.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(
+                seeds.stream().map(ClusterNode::seedAddress).toList()));
+    }
+
+    private static List<String> seeds(Config config) {
         List<String> seeds = new ArrayList<>();
         for (String seed : config.getStringList("galapagos.node.seeds")) {
-            seeds.add(seedAddress(seed.strip()));
+            seedAddress(seed.strip());
+            seeds.add(seed.strip());
         }
-        if (seeds.isEmpty()) {
-            return ConfigFactory.empty();
+        if (seeds.isEmpty() && config.getBoolean("galapagos.node.bootstrap")) {
+            seeds.add(selfSeed(config));
         }
-        return ConfigFactory.empty().withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+        return seeds;
+    }
+
+    private static String selfSeed(Config config) {
+        return config.getString("galapagos.node.host") + ":" + config.getInt("galapagos.node.port");
+    }
+
+    /**
+     * Refuses a member whose seeds name only itself unless {@code galapagos.node.bootstrap} is on: such
+     * a member can only ever form a cluster of its own, never rejoin the one it belonged to.
+     *
+     * @throws IllegalArgumentException in one line, with the way out
+     */
+    public static void checkSeeds(Config config) {
+        List<String> seeds = config.getStringList("galapagos.node.seeds");
+        String self = seedAddress(selfSeed(config));
+        boolean onlySelf = seeds.stream().allMatch(seed -> seedAddress(seed).equals(self));
+        if (onlySelf && !config.getBoolean("galapagos.node.bootstrap")) {
+            throw new IllegalArgumentException("the seeds of this node name only itself (" + selfSeed(config)
+                    + "): list every controller with --seed (the same list on every node), or pass --bootstrap"
+                    + " to start a new cluster");
+        }
     }
 
     /** The Slick profile and JDBC driver that belong to the store URL (an explicit setting still wins). */
@@ -198,19 +242,56 @@ public final class ClusterNode implements AutoCloseable {
         }
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
         try {
-            Cluster cluster = Cluster.get(system);
-            if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            AtomicReference<Engine> engine = new AtomicReference<>();
+            Optional<ClusterGuard> guard = Optional.empty();
+            List<String> seeds = config.getStringList("galapagos.node.seeds");
+            if (seeds.isEmpty()) {
+                Cluster cluster = Cluster.get(system);
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
+                engine.set(Engine.start(system, engineConfig, generators));
+            } else {
+                boolean controller = roles.contains(CONTROLLER_ROLE);
+                if (!controller) {
+                    engine.set(Engine.start(system, engineConfig, generators));
+                }
+                guard = Optional.of(new ClusterGuard(org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)),
+                        guardSettings(config, seeds, controller),
+                        Optional.of(new ClusterLease(engineConfig.store().url(), engineConfig.store().user(),
+                                engineConfig.store().password())),
+                        () -> engine.set(Engine.start(system, engineConfig, generators)), System.out));
+                guard.get().start();
             }
-            Engine engine = Engine.start(system, engineConfig, generators);
             if (roles.contains(WORKER_ROLE)) {
                 system.systemActorOf(EvaluationWorker.create(evaluator.get(), announce), "evaluation-worker", Props.empty());
             }
-            return new ClusterNode(system, engine, engineConfig, roles);
+            Optional<ClusterGuard> started = guard;
+            system.getWhenTerminated().thenRun(() -> started.ifPresent(ClusterGuard::close));
+            return new ClusterNode(system, engine, engineConfig, roles, guard);
         } catch (RuntimeException e) {
             system.terminate();
             throw e;
         }
+    }
+
+    private static ClusterGuard.Settings guardSettings(Config config, List<String> seeds, boolean controller) {
+        Duration leaseTimeout = config.getDuration("galapagos.node.lease.timeout");
+        Duration renewInterval = config.getDuration("galapagos.node.lease.renew-interval");
+        if (!renewInterval.multipliedBy(3).minus(leaseTimeout).isNegative()) {
+            throw new IllegalArgumentException("galapagos.node.lease.renew-interval (" + renewInterval
+                    + ") must be below a third of galapagos.node.lease.timeout (" + leaseTimeout + ")");
+        }
+        String pause = config.getString("galapagos.node.pause-limit").strip();
+        Duration pauseLimit = pause.equals("auto")
+                ? config.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause")
+                : pause.equals("off") ? Duration.ZERO : config.getDuration("galapagos.node.pause-limit");
+        int minControllers = config.getInt("galapagos.node.min-controllers");
+        if (minControllers < 1) {
+            throw new IllegalArgumentException("galapagos.node.min-controllers must be positive, not " + minControllers);
+        }
+        return new ClusterGuard.Settings(
+                seeds.stream().map(seed -> AddressFromURIString.parse(seedAddress(seed))).toList(),
+                controller, minControllers, leaseTimeout, renewInterval,
+                config.getDuration("pekko.cluster.seed-node-timeout"), pauseLimit);
     }
 
     /** Completes once this member is Up in the cluster. */
@@ -233,8 +314,18 @@ public final class ClusterNode implements AutoCloseable {
         return system;
     }
 
+    /**
+     * The engine: proxies on members without the controller role; on a controller, once the cluster's
+     * first start allowed its islands to start.
+     *
+     * @throws IllegalStateException on a controller still waiting for {@code min-controllers}
+     */
     public Engine engine() {
-        return engine;
+        Engine started = engine.get();
+        if (started == null) {
+            throw new IllegalStateException("the islands of this controller have not started yet (galapagos.node.min-controllers)");
+        }
+        return started;
     }
 
     public EngineConfig engineConfig() {
@@ -244,6 +335,7 @@ public final class ClusterNode implements AutoCloseable {
     /** Leaves the cluster gracefully (coordinated shutdown) and waits until the system has stopped. */
     @Override
     public void close() {
+        guard.ifPresent(ClusterGuard::close);
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);

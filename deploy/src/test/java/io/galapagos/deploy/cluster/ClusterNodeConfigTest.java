@@ -34,7 +34,35 @@ class ClusterNodeConfigTest {
         assertThat(config.getInt("pekko.remote.artery.canonical.port")).isEqualTo(25600);
         assertThat(config.getStringList("pekko.cluster.seed-nodes"))
                 .containsExactly("pekko://galapagos@10.0.0.1:25520", "pekko://galapagos@10.0.0.2:25520");
-        assertThat(config.getInt("pekko.cluster.role.controller.min-nr-of-members")).isEqualTo(2);
+        assertThat(config.getInt("galapagos.node.min-controllers")).isEqualTo(2);
+        // Pekko's minimum would hold back shard allocation for good after a controller dies
+        assertThat(config.hasPath("pekko.cluster.role.controller.min-nr-of-members")).isFalse();
+    }
+
+    @Test
+    void theFirstSeedGetsNoPekkoSeedNodesSoThatOnlyTheLeaseCheckLetsItFormACluster() {
+        Config config = config(Map.of("galapagos.node.host", "10.0.0.1", "galapagos.node.port", 25520,
+                "galapagos.node.seeds", List.of("10.0.0.1:25520", "10.0.0.2:25520")), Optional.empty(), Map.of());
+
+        assertThat(config.getStringList("pekko.cluster.seed-nodes")).isEmpty();
+        assertThat(config.getStringList("galapagos.node.seeds")).containsExactly("10.0.0.1:25520", "10.0.0.2:25520");
+        ClusterNode.checkSeeds(config);
+    }
+
+    @Test
+    void aNodeWhoseSeedsNameOnlyItselfIsRefusedUnlessItBootstraps() {
+        Config alone = config(Map.of("galapagos.node.host", "10.0.0.1", "galapagos.node.port", 25520,
+                "galapagos.node.seeds", List.of("10.0.0.1:25520")), Optional.empty(), Map.of());
+        assertThatThrownBy(() -> ClusterNode.checkSeeds(alone)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("name only itself (10.0.0.1:25520)").hasMessageContaining("--bootstrap");
+        assertThatThrownBy(() -> ClusterNode.checkSeeds(config(Map.of(), Optional.empty(), Map.of())))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        Config bootstrap = config(Map.of("galapagos.node.host", "10.0.0.1", "galapagos.node.port", 25520,
+                "galapagos.node.bootstrap", true), Optional.empty(), Map.of());
+        ClusterNode.checkSeeds(bootstrap);
+        assertThat(bootstrap.getStringList("galapagos.node.seeds")).containsExactly("10.0.0.1:25520");
+        assertThat(bootstrap.getStringList("pekko.cluster.seed-nodes")).isEmpty();
     }
 
     @Test
@@ -79,7 +107,7 @@ class ClusterNodeConfigTest {
     void shippedProfilesLoadAndPointAtTheirDatabases() {
         Config localH2 = ClusterNode.config(ConfigFactory.empty(), Optional.of(Path.of("conf", "local-h2.conf")), k -> null);
         assertThat(localH2.getString("galapagos.store.url")).startsWith("jdbc:h2:file:").contains("AUTO_SERVER=TRUE");
-        assertThat(localH2.getStringList("pekko.cluster.seed-nodes")).containsExactly("pekko://galapagos@127.0.0.1:25520");
+        assertThat(localH2.getStringList("galapagos.node.seeds")).containsExactly("127.0.0.1:25520");
         assertThat(EngineConfig.from(localH2).store().profile()).isEqualTo("slick.jdbc.H2Profile$");
 
         Config postgres = ClusterNode.config(ConfigFactory.empty(), Optional.of(Path.of("conf", "postgres.conf")),
@@ -88,6 +116,8 @@ class ClusterNodeConfigTest {
         assertThat(EngineConfig.from(postgres).store().password()).isEqualTo("pw");
         assertThat(EngineConfig.from(postgres).store().profile()).isEqualTo("slick.jdbc.PostgresProfile$");
         assertThat(postgres.getString("pekko.remote.artery.transport")).isNotEqualTo("tls-tcp");
+        assertThat(postgres.getStringList("galapagos.node.seeds")).hasSize(3);
+        assertThat(postgres.getInt("galapagos.node.min-controllers")).isEqualTo(3);
 
         Config embedded = EmbeddedNode.config(Path.of("target", "profile-out"), Optional.of(Path.of("conf", "embedded-h2.conf")),
                 ConfigFactory.empty());

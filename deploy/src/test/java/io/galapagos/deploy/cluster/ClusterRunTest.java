@@ -57,7 +57,7 @@ class ClusterRunTest {
         seedPort = NodeProcess.freePort();
         int workerPort = NodeProcess.freePort();
         nodes.add(NodeProcess.start(dir.resolve("controller.log"), List.of("node", "--roles", "controller,worker",
-                "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort,
+                "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort, "--bootstrap",
                 "--db-url", url, "--db-user", "postgres", "--slots", "1")));
         nodes.add(NodeProcess.start(dir.resolve("worker.log"), List.of("node", "--roles", "worker",
                 "--port", String.valueOf(workerPort), "--seed", "127.0.0.1:" + seedPort,

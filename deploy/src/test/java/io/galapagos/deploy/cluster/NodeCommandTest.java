@@ -40,7 +40,7 @@ class NodeCommandTest {
         int seedPort = NodeProcess.freePort();
         int workerPort = NodeProcess.freePort();
         NodeProcess controller = node("controller", "node", "--roles", "controller", "--host", "127.0.0.1",
-                "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort, "--db-url", url);
+                "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort, "--bootstrap", "--db-url", url);
         NodeProcess worker = node("worker", "node", "--roles", "worker", "--host", "127.0.0.1",
                 "--port", String.valueOf(workerPort), "--seed", "127.0.0.1:" + seedPort, "--db-url", url, "--slots", "1");
 
@@ -51,8 +51,10 @@ class NodeCommandTest {
 
         assertThat(worker.terminate(Duration.ofSeconds(60))).isZero();
         assertThat(controller.terminate(Duration.ofSeconds(60))).isZero();
-        assertThat(controller.stdout()).hasSize(1);
-        assertThat(worker.stdout()).hasSize(1);
+        // one up line each; besides it only the formation and membership lines of the cluster guard
+        assertThat(controller.stdout()).filteredOn(l -> l.startsWith("galapagos node: up at")).hasSize(1);
+        assertThat(controller.stdout()).filteredOn(l -> l.contains("forming cluster incarnation")).hasSize(1);
+        assertThat(worker.stdout()).filteredOn(l -> l.startsWith("galapagos node: up at")).hasSize(1);
     }
 
     private record Outcome(int exitCode, String out, String err) {
@@ -72,6 +74,16 @@ class NodeCommandTest {
         Outcome outcome = galapagos("node", "--roles", "controller,gardener");
         assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
         assertThat(outcome.err().strip()).isEqualTo("galapagos node: unknown role 'gardener' (controller, worker)");
+    }
+
+    @Test
+    void nodeWhoseOnlySeedIsItselfIsRefusedInOneLineUnlessItBootstraps() {
+        Outcome outcome = galapagos("node", "--roles", "controller", "--host", "127.0.0.1", "--port", "25999",
+                "--seed", "127.0.0.1:25999");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos node: the seeds of this node name only itself"
+                + " (127.0.0.1:25999): list every controller with --seed (the same list on every node), or pass"
+                + " --bootstrap to start a new cluster");
     }
 
     @Test

@@ -30,6 +30,8 @@ final class FaultCluster {
             "galapagos.worker.announce-interval = 1s",
             "galapagos.sandbox { evaluation-timeout = 60s, start-timeout = 60s, heap = 128m }",
             "galapagos.run { test-best = off }",
+            "galapagos.node.lease { timeout = 10s, renew-interval = 1s }",
+            "pekko.cluster.seed-node-timeout = 2s",
             "");
 
     private final NodeProcesses processes;
@@ -49,7 +51,7 @@ final class FaultCluster {
         return database;
     }
 
-    /** The HOST:PORT of the first member started, through which the others and the clients join. */
+    /** The HOST:PORT of the first seed, through which the clients join. */
     String seed() {
         return seeds.get(0);
     }
@@ -59,21 +61,46 @@ final class FaultCluster {
         return "pekko://galapagos@127.0.0.1:" + ports.get(member.name());
     }
 
-    /** Starts a member on a free port; the first member of the cluster is the seed of all later ones. */
-    NodeProcesses.Child start(String name, String roles, int slots, String nodeConfig, String... more) {
-        int port = NodeProcesses.freePort();
-        ports.put(name, port);
-        if (seeds.isEmpty()) {
+    /**
+     * Reserves ports for the named controllers and makes them the seed list of every member started
+     * later, in this order: the first forms the cluster, the others join it.
+     */
+    void seedControllers(String... names) {
+        seeds.clear();
+        for (String name : names) {
+            int port = NodeProcesses.freePort();
+            ports.put(name, port);
             seeds.add("127.0.0.1:" + port);
         }
+    }
+
+    /**
+     * Starts a member on its reserved port or a free one. Without a seed list, the first member started
+     * bootstraps the cluster as its only seed and is the seed of all later ones.
+     */
+    NodeProcesses.Child start(String name, String roles, int slots, String nodeConfig, String... more) {
+        int port = ports.computeIfAbsent(name, n -> NodeProcesses.freePort());
         List<String> args = new ArrayList<>(List.of("node", "--roles", roles, "--host", "127.0.0.1",
-                "--port", String.valueOf(port), "--seed", seed(), "--db-url", database.url(), "--db-user", database.user(),
+                "--port", String.valueOf(port)));
+        if (seeds.isEmpty()) {
+            seeds.add("127.0.0.1:" + port);
+            args.add("--bootstrap");
+        }
+        for (String seed : seeds) {
+            args.addAll(List.of("--seed", seed));
+        }
+        args.addAll(List.of("--db-url", database.url(), "--db-user", database.user(),
                 "--slots", String.valueOf(slots), "--config", configFile(name, nodeConfig).toString()));
         args.addAll(List.of(more));
         return processes.start(name, args, Map.of());
     }
 
-    /** Forgets the seed: the next member started forms a new cluster (after every member was killed). */
+    /** Gives the member {@code name}, not started yet, the address of {@code earlier} (a restart on the same port). */
+    void sameAddress(String name, NodeProcesses.Child earlier) {
+        ports.put(name, ports.get(earlier.name()));
+    }
+
+    /** Forgets the seeds: the next member started bootstraps a new cluster (after every member was killed). */
     void newCluster() {
         seeds.clear();
     }

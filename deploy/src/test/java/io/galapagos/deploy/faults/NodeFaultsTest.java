@@ -2,9 +2,11 @@ package io.galapagos.deploy.faults;
 
 import io.galapagos.controller.report.RunHistory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,19 +55,22 @@ class NodeFaultsTest {
     }
 
     @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void islandsAndTheDispatcherOfAKilledControllerResumeOnTheSurvivorsAndTheRunCompletes() {
         FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
-        // the oldest controller hosts the dispatcher singleton: the first one, up before the others join
-        NodeProcesses.Child oldest = cluster.start("controller-1", "controller", 1, "");
-        NodeProcesses.Child worker = cluster.start("worker", "worker", 4, "");
-        FaultCluster.awaitUp(oldest);
-        NodeProcesses.Child second = cluster.start("controller-2", "controller", 1, "");
-        NodeProcesses.Child third = cluster.start("controller-3", "controller", 1, "");
-        // islands spread over the controllers that are up when the run starts
-        FaultCluster.awaitUp(second, third);
+        // the recommended setup: three controllers, each listing all three, islands start once all are up
+        cluster.seedControllers("controller-1", "controller-2", "controller-3");
+        NodeProcesses.Child oldest = cluster.start("controller-1", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child second = cluster.start("controller-2", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child third = cluster.start("controller-3", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child worker1 = cluster.start("worker-1", "worker", 2, "");
+        NodeProcesses.Child worker2 = cluster.start("worker-2", "worker", 2, "");
+        FaultCluster.awaitUp(oldest, second, third);
+        // the first seed formed the cluster: the oldest member, host of the dispatcher and the shard coordinator
+        assertThat(oldest.stdout()).contains("forming cluster incarnation");
         long iterations = 36;
         NodeProcesses.Child client = cluster.run("client", RUN, iterations, 3, "galapagos.run.data-seed = 500");
-        FaultCluster.awaitUp(worker);
+        FaultCluster.awaitUp(worker1, worker2);
 
         awaitEvaluated(cluster, client, 10);
         oldest.kill();
@@ -76,6 +81,71 @@ class NodeFaultsTest {
         assertThat(history.evaluated()).hasSize((int) iterations);
         assertThat(history.completion()).contains("iteration budget spent");
         assertThat(second.process().isAlive() && third.process().isAlive()).as("the surviving controllers are up").isTrue();
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void restartedFirstSeedRejoinsTheRunningClusterAndNeverFormsASecondOne() {
+        FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
+        cluster.seedControllers("controller-1", "controller-2", "controller-3");
+        NodeProcesses.Child first = cluster.start("controller-1", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child second = cluster.start("controller-2", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child third = cluster.start("controller-3", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child worker = cluster.start("worker", "worker", 3, "");
+        FaultCluster.awaitUp(first, second, third);
+        String incarnation = StoredHistory.leaseIncarnation(cluster.database()).orElseThrow();
+        long iterations = 30;
+        NodeProcesses.Child client = cluster.run("client", RUN, iterations, 3, "galapagos.run.data-seed = 400");
+        FaultCluster.awaitUp(worker);
+
+        awaitEvaluated(cluster, client, 8);
+        first.kill();
+        cluster.sameAddress("controller-1-again", first);
+        NodeProcesses.Child again = cluster.start("controller-1-again", "controller", 1, "", "--min-controllers", "3");
+        FaultCluster.awaitUp(again);
+
+        assertThat(client.awaitExit(RUN_TIMEOUT)).as("exit code of galapagos run").isZero();
+        assertThat(again.stdout()).as("the restarted first seed").doesNotContain("forming cluster incarnation");
+        assertThat(StoredHistory.leaseIncarnation(cluster.database())).as("the cluster incarnation").contains(incarnation);
+        assertThat(StoredHistory.interleavedWriters(cluster.database())).as("entities written by two live writers").isEmpty();
+        RunHistory history = StoredHistory.load(cluster.database(), RUN);
+        StoredHistory.assertConsistent(history, iterations);
+        assertThat(history.evaluated()).hasSize((int) iterations);
+        assertThat(again.process().isAlive() && second.process().isAlive() && third.process().isAlive())
+                .as("all three controllers are up").isTrue();
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void frozenControllerResumedAfterItsRemovalHaltsWithoutWritingToTheJournal() {
+        FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
+        cluster.seedControllers("controller-1", "controller-2", "controller-3");
+        NodeProcesses.Child first = cluster.start("controller-1", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child second = cluster.start("controller-2", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child frozen = cluster.start("controller-3", "controller", 1, "", "--min-controllers", "3");
+        NodeProcesses.Child worker = cluster.start("worker", "worker", 3, "");
+        FaultCluster.awaitUp(first, second, frozen);
+        long iterations = 30;
+        NodeProcesses.Child client = cluster.run("client", RUN, iterations, 3, "galapagos.run.data-seed = 400");
+        FaultCluster.awaitUp(worker);
+
+        awaitEvaluated(cluster, client, 8);
+        frozen.signal("STOP");
+        String removed = "member " + cluster.address(frozen) + " removed";
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> first.stdout().contains(removed) || second.stdout().contains(removed));
+        long removedAt = StoredHistory.lastOrdering(cluster.database());
+        frozen.signal("CONT");
+
+        assertThat(frozen.awaitExit(Duration.ofMinutes(1))).as("exit code of the resumed controller").isEqualTo(1);
+        assertThat(frozen.stdout()).contains(cluster.address(frozen) + " halts: this JVM stood still");
+        assertThat(client.awaitExit(RUN_TIMEOUT)).as("exit code of galapagos run").isZero();
+        assertThat(StoredHistory.writesOfReplacedWriters(cluster.database(), removedAt))
+                .as("journal rows of the removed controller's writers after its removal").isEmpty();
+        assertThat(StoredHistory.interleavedWriters(cluster.database())).as("entities written by two live writers").isEmpty();
+        RunHistory history = StoredHistory.load(cluster.database(), RUN);
+        StoredHistory.assertConsistent(history, iterations);
+        assertThat(history.evaluated()).hasSize((int) iterations);
     }
 
     @Test

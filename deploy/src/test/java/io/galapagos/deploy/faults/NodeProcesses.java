@@ -69,6 +69,21 @@ public final class NodeProcesses implements BeforeEachCallback, AfterEachCallbac
             }
         }
 
+        /** Sends a signal such as {@code STOP} or {@code CONT} to the node (not to its sandbox children). */
+        public void signal(String signal) {
+            try {
+                Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+                if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                    throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** Waits for the process to end by itself and returns its exit code. */
         public int awaitExit(Duration timeout) {
             await().atMost(timeout).until(() -> !process.isAlive());
