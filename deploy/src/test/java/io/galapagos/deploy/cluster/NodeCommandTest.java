@@ -45,9 +45,11 @@ class NodeCommandTest {
                 "--port", String.valueOf(workerPort), "--seed", "127.0.0.1:" + seedPort, "--db-url", url, "--slots", "1");
 
         assertThat(controller.awaitUp(Duration.ofSeconds(90)))
-                .isEqualTo("galapagos node: up at pekko://galapagos@127.0.0.1:" + seedPort + " roles [controller]");
+                .matches("galapagos node: up at pekko://galapagos@127\\.0\\.0\\.1:" + seedPort
+                        + " roles \\[controller\\] \\(pid \\d+, max heap \\d+ MiB\\)");
         assertThat(worker.awaitUp(Duration.ofSeconds(90)))
-                .isEqualTo("galapagos node: up at pekko://galapagos@127.0.0.1:" + workerPort + " roles [worker]");
+                .matches("galapagos node: up at pekko://galapagos@127\\.0\\.0\\.1:" + workerPort
+                        + " roles \\[worker\\] \\(pid \\d+, max heap \\d+ MiB\\)");
 
         assertThat(worker.terminate(Duration.ofSeconds(60))).isZero();
         assertThat(controller.terminate(Duration.ofSeconds(60))).isZero();
@@ -128,8 +130,8 @@ class NodeCommandTest {
     void clusterFlagsWithoutClusterAreRefused() {
         Outcome outcome = galapagos("run", "--task", "noop", "--run-id", "mine", "--out", dir.resolve("out").toString());
         assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
-        assertThat(outcome.err().strip()).isEqualTo("galapagos run: --run-id, --host and --db-* need --cluster "
-                + "(the embedded node keeps its journal under --out)");
+        assertThat(outcome.err().strip()).isEqualTo("galapagos run: --run-id, --host, --db-* and --*-timeout need "
+                + "--cluster (the embedded node keeps its journal under --out)");
     }
 
     @Test
