@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ClusterGuard implements AutoCloseable {
 
+    /** How often the pause detector looks at the clock. */
+    private static final long PAUSE_TICK_MILLIS = 50;
+
     /** Exit status of a halted member, that of a failed run: a supervisor restarts it. */
     static final int HALT_STATUS = 1;
 
@@ -61,7 +64,7 @@ final class ClusterGuard implements AutoCloseable {
     private long lastFormTry;
     private long lastRenewal;
     private Set<Address> known = Set.of();
-    private Thread pauseDetector;
+    private ScheduledExecutorService pauseDetector;
 
     ClusterGuard(Cluster cluster, Settings settings, Optional<ClusterLease> lease, Runnable startIslands, PrintStream out) {
         this.cluster = cluster;
@@ -253,26 +256,23 @@ final class ClusterGuard implements AutoCloseable {
      */
     private void startPauseDetector() {
         long limit = settings.pauseLimit().toNanos();
-        pauseDetector = new Thread(() -> {
-            long last = System.nanoTime();
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                long now = System.nanoTime();
-                if (now - last > limit) {
-                    halt("this JVM stood still for " + Duration.ofNanos(now - last).toMillis() + " ms (more than"
-                            + " galapagos.node.pause-limit " + settings.pauseLimit().toMillis()
-                            + " ms): the cluster may have removed this member meanwhile");
-                }
-                last = now;
+        pauseDetector = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "galapagos-pause-detector");
+            thread.setDaemon(true);
+            thread.setPriority(Thread.MAX_PRIORITY);
+            return thread;
+        });
+        long[] last = {System.nanoTime()};
+        // at a fixed rate, a tick missed while the JVM stood still runs as soon as it runs again
+        pauseDetector.scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            if (now - last[0] > limit) {
+                halt("this JVM stood still for " + Duration.ofNanos(now - last[0]).toMillis() + " ms (more than"
+                        + " galapagos.node.pause-limit " + settings.pauseLimit().toMillis()
+                        + " ms): the cluster may have removed this member meanwhile");
             }
-        }, "galapagos-pause-detector");
-        pauseDetector.setDaemon(true);
-        pauseDetector.setPriority(Thread.MAX_PRIORITY);
-        pauseDetector.start();
+            last[0] = now;
+        }, PAUSE_TICK_MILLIS, PAUSE_TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void halt(String why) {
@@ -293,7 +293,7 @@ final class ClusterGuard implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         if (pauseDetector != null) {
-            pauseDetector.interrupt();
+            pauseDetector.shutdownNow();
         }
     }
 }
