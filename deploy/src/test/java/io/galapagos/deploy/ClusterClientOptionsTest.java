@@ -1,5 +1,6 @@
 package io.galapagos.deploy;
 
+import io.galapagos.deploy.CliRun.Outcome;
 import com.typesafe.config.Config;
 import io.galapagos.controller.store.Schema;
 import io.galapagos.deploy.cluster.MemberTable;
@@ -8,8 +9,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,17 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(60)
 class ClusterClientOptionsTest {
 
-    private record Outcome(int exitCode, String out, String err) {
-    }
 
-    private static Outcome galapagos(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Galapagos.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Outcome(cli.execute(args), out.toString(), err.toString());
-    }
 
     private static ClusterOptions parse(String... args) {
         StatusCommand status = new StatusCommand();

@@ -1,11 +1,11 @@
 package io.galapagos.deploy;
 
+import io.galapagos.deploy.CliRun.Outcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.galapagos.controller.generation.FakeOpenAiServer;
 import io.galapagos.controller.generation.FakeOpenAiServer.Recorded;
 import io.galapagos.controller.generation.FakeOpenAiServer.Reply;
-import io.galapagos.deploy.RunCommandTest.Outcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -121,11 +122,11 @@ class LlmRunCommandTest {
         });
         Path out = dir.resolve("out");
 
-        Outcome run = RunCommandTest.galapagos("run", "--task", "noop", "--iterations", "10", "--islands", "1",
+        Outcome run = galapagos("run", "--task", "noop", "--iterations", "10", "--islands", "1",
                 "--seed", "5", "--out", out.toString(), "--config", config(dir, "").toString());
         server.release();
 
-        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> history = Files.readAllLines(out.resolve("history.csv"));
         assertThat(history).hasSize(1 + 10);
         assertThat(history.subList(2, history.size())).allMatch(line -> line.contains("fake-coder"));
@@ -180,41 +181,41 @@ class LlmRunCommandTest {
         Path out = dir.resolve("out");
         double budget = 0.03;
 
-        Outcome run = RunCommandTest.galapagos("run", "--task", "noop", "--iterations", "40", "--islands", "1",
+        Outcome run = galapagos("run", "--task", "noop", "--iterations", "40", "--islands", "1",
                 "--out", out.toString(), "--config", config(dir, "").toString(), "--budget-usd", String.valueOf(budget));
 
-        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode spending = new ObjectMapper().readTree(out.resolve("spending.json").toFile());
         assertThat(spending.get("costUsd").asDouble()).isLessThanOrEqualTo(budget)
                 .isCloseTo(COST_PER_ANSWER * answered.get(), within(1e-9));
         assertThat(spending.get("budgetUsd").asDouble()).isEqualTo(budget);
         assertThat(answered.get()).isGreaterThan(1);
         assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(1 + 1 + answered.get());
-        Outcome status = RunCommandTest.galapagos("status", "--out", out.toString(), "--json");
+        Outcome status = galapagos("status", "--out", out.toString(), "--json");
         assertThat(new ObjectMapper().readTree(status.out()).get("state").asText()).contains("USD budget");
     }
 
     @Test
     void aMissingKeyAnUnreachableEndpointOrARefusedKeyStopsTheRunBeforeItStarts(@TempDir Path dir) throws Exception {
         Path config = config(dir, "");
-        Outcome noKey = RunCommandTest.galapagos("run", "--task", "noop", "--out", dir.resolve("a").toString(),
+        Outcome noKey = galapagos("run", "--task", "noop", "--out", dir.resolve("a").toString(),
                 "--config", config.toString(), "--api-key-env", "GALAPAGOS_NO_SUCH_KEY");
-        assertThat(noKey.exit()).isEqualTo(2);
+        assertThat(noKey.exitCode()).isEqualTo(2);
         assertThat(noKey.err().strip()).contains("GALAPAGOS_NO_SUCH_KEY is not set").doesNotContain("\n");
 
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Outcome unreachable = RunCommandTest.galapagos("run", "--task", "noop", "--out", dir.resolve("b").toString(),
+        Outcome unreachable = galapagos("run", "--task", "noop", "--out", dir.resolve("b").toString(),
                 "--config", config.toString(), "--api-base", "http://127.0.0.1:" + closedPort + "/v1");
-        assertThat(unreachable.exit()).isEqualTo(2);
+        assertThat(unreachable.exitCode()).isEqualTo(2);
         assertThat(unreachable.err().strip()).contains("cannot reach http://127.0.0.1:" + closedPort).doesNotContain("\n");
 
         server.modelsStatus(401);
-        Outcome refused = RunCommandTest.galapagos("run", "--task", "noop", "--out", dir.resolve("c").toString(),
+        Outcome refused = galapagos("run", "--task", "noop", "--out", dir.resolve("c").toString(),
                 "--config", config.toString());
-        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err().strip()).contains("refused the key in " + KEY_ENV).doesNotContain(key);
 
         assertThat(server.requestCount()).as("no model was called").isZero();
@@ -238,8 +239,8 @@ class LlmRunCommandTest {
         for (List<String> flags : bad) {
             List<String> args = new ArrayList<>(List.of("run", "--task", "noop", "--out", dir.resolve("x").toString()));
             args.addAll(flags);
-            Outcome outcome = RunCommandTest.galapagos(args.toArray(String[]::new));
-            assertThat(outcome.exit()).as(String.join(" ", flags) + ": " + outcome.err()).isEqualTo(2);
+            Outcome outcome = galapagos(args.toArray(String[]::new));
+            assertThat(outcome.exitCode()).as(String.join(" ", flags) + ": " + outcome.err()).isEqualTo(2);
             assertThat(outcome.err().strip().lines().count()).as(outcome.err()).isLessThanOrEqualTo(3);
             assertThat(outcome.err()).doesNotContain("sk-not-a-variable-name");
         }

@@ -1,34 +1,22 @@
 package io.galapagos.deploy;
 
+import io.galapagos.deploy.CliRun.Outcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line end to end: a real run on the embedded node with its H2 journal, then the read side. */
 class RunCommandTest {
 
-    record Outcome(int exit, String out, String err) {
-    }
 
-    static Outcome galapagos(String... args) {
-        CommandLine cli = Galapagos.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Outcome(exit, out.toString(), err.toString());
-    }
 
     @Test
     void runImprovesOnTheSeedAndWritesItsResultsThenStatusAndBestReadThem(@TempDir Path dir) throws Exception {
@@ -39,7 +27,7 @@ class RunCommandTest {
         Outcome run = galapagos("run", "--task", "noop", "--iterations", "24", "--islands", "2", "--seed", "3",
                 "--out", out.toString(), "--config", config.toString());
 
-        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> history = Files.readAllLines(out.resolve("history.csv"));
         assertThat(history).hasSize(1 + 24);
         JsonNode info = new ObjectMapper().readTree(out.resolve("best/info.json").toFile());
@@ -51,7 +39,7 @@ class RunCommandTest {
         assertThat(Files.readString(out.resolve("galapagos.conf"))).contains("slots = 2");
 
         Outcome status = galapagos("status", "--out", out.toString(), "--json");
-        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.exitCode()).as(status.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(status.out());
         assertThat(json.get("evaluated").asLong()).isEqualTo(24);
         assertThat(json.get("proposed").asLong()).isEqualTo(24);
@@ -63,11 +51,11 @@ class RunCommandTest {
         assertThat(json.get("isolation").elements().next().asLong()).isEqualTo(24);
 
         Outcome best = galapagos("best", "--out", out.toString());
-        assertThat(best.exit()).isZero();
+        assertThat(best.exitCode()).isZero();
         assertThat(best.out()).isEqualTo(Files.readString(out.resolve("best/Constant.java")));
 
         Outcome again = galapagos("run", "--task", "noop", "--out", out.toString());
-        assertThat(again.exit()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(again.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
         assertThat(again.err()).contains("already holds a run");
     }
 
@@ -80,9 +68,9 @@ class RunCommandTest {
         Outcome run = galapagos("run", "--task", "noop", "--iterations", "4", "--islands", "1", "--out", out.toString(),
                 "--config", config.toString());
 
-        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isZero();
         Outcome status = galapagos("status", "--out", out.toString());
-        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.exitCode()).as(status.err()).isZero();
         assertThat(status.out()).contains("isolation of 4 evaluations: none (")
                 .contains("WARNING: 4 evaluations ran without an OS jail");
     }
@@ -90,30 +78,30 @@ class RunCommandTest {
     @Test
     void badFlagsAndConfigurationAreOneClearLineAndExitCodeTwo(@TempDir Path dir) throws Exception {
         Outcome unknownTask = galapagos("run", "--task", "no-such-task", "--out", dir.resolve("a").toString());
-        assertThat(unknownTask.exit()).isEqualTo(2);
+        assertThat(unknownTask.exitCode()).isEqualTo(2);
         assertThat(unknownTask.err().strip()).contains("unknown task 'no-such-task'").doesNotContain("\n");
 
         Outcome missingConfig = galapagos("run", "--task", "noop", "--config", dir.resolve("none.conf").toString(),
                 "--out", dir.resolve("b").toString());
-        assertThat(missingConfig.exit()).isEqualTo(2);
+        assertThat(missingConfig.exitCode()).isEqualTo(2);
         assertThat(missingConfig.err()).contains("does not exist");
 
         Path bad = dir.resolve("bad.conf");
         Files.writeString(bad, "galapagos.islands.grid-bins = 0\n");
         Outcome badConfig = galapagos("run", "--task", "noop", "--config", bad.toString(), "--out", dir.resolve("c").toString());
-        assertThat(badConfig.exit()).isEqualTo(2);
+        assertThat(badConfig.exitCode()).isEqualTo(2);
         assertThat(badConfig.err().strip()).contains("grid-bins").doesNotContain("\n");
 
         Outcome tooFew = galapagos("run", "--task", "noop", "--iterations", "2", "--islands", "4", "--out",
                 dir.resolve("d").toString());
-        assertThat(tooFew.exit()).isEqualTo(2);
+        assertThat(tooFew.exitCode()).isEqualTo(2);
         assertThat(tooFew.err()).contains("at least the number of islands");
 
         Outcome badNumber = galapagos("run", "--task", "noop", "--iterations", "many");
-        assertThat(badNumber.exit()).isEqualTo(2);
+        assertThat(badNumber.exitCode()).isEqualTo(2);
 
         Outcome noRun = galapagos("status", "--out", dir.resolve("nothing").toString());
-        assertThat(noRun.exit()).isEqualTo(2);
+        assertThat(noRun.exitCode()).isEqualTo(2);
         assertThat(noRun.err()).contains("holds no run");
     }
 }

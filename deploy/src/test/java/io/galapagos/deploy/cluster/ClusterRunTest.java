@@ -1,5 +1,6 @@
 package io.galapagos.deploy.cluster;
 
+import io.galapagos.deploy.CliRun.Outcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
@@ -14,10 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -75,17 +74,7 @@ class ClusterRunTest {
         }
     }
 
-    private record Outcome(int exitCode, String out, String err) {
-    }
 
-    private static Outcome galapagos(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Galapagos.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Outcome(cli.execute(args), out.toString(), err.toString());
-    }
 
     private static RunHistory storedHistory(String runId) throws Exception {
         Config store = ConfigFactory.parseMap(java.util.Map.of("galapagos.store.url", url, "galapagos.store.user", "postgres"));

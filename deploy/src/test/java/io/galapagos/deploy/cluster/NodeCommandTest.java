@@ -1,18 +1,17 @@
 package io.galapagos.deploy.cluster;
 
+import io.galapagos.deploy.CliRun.Outcome;
 import io.galapagos.deploy.Galapagos;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code galapagos node} in child JVMs on loopback, and its refusal of bad flags. */
@@ -59,17 +58,7 @@ class NodeCommandTest {
         assertThat(worker.stdout()).filteredOn(l -> l.startsWith("galapagos node: up at")).hasSize(1);
     }
 
-    private record Outcome(int exitCode, String out, String err) {
-    }
 
-    private static Outcome galapagos(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Galapagos.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Outcome(cli.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void unknownRoleIsOneLineAndExitTwo() {

@@ -1,5 +1,6 @@
 package io.galapagos.deploy.store;
 
+import io.galapagos.deploy.CliRun.Outcome;
 import io.galapagos.controller.store.Schema;
 import io.galapagos.deploy.Galapagos;
 import io.galapagos.deploy.cluster.NodeProcess;
@@ -8,10 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code galapagos db init} on a real PostgreSQL server and on H2. */
@@ -39,17 +38,7 @@ class DbInitTest {
         postgres.close();
     }
 
-    private record Outcome(int exitCode, String out, String err) {
-    }
 
-    private static Outcome galapagos(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Galapagos.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Outcome(cli.execute(args), out.toString(), err.toString());
-    }
 
     private static String database(String name) throws Exception {
         try (Connection c = postgres.getPostgresDatabase().getConnection()) {
