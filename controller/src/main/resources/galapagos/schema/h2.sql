@@ -72,3 +72,9 @@ CREATE TABLE IF NOT EXISTS PUBLIC."galapagos_cluster" (
     "renewed_at" TIMESTAMP WITH TIME ZONE NOT NULL,
     "started" BOOLEAN DEFAULT FALSE NOT NULL
 );
+-- Fencing of removed members (see postgres.sql); an H2 journal serves one node, so nothing is refused here.
+CREATE TABLE IF NOT EXISTS PUBLIC."galapagos_fenced" (
+    "token" VARCHAR(63) PRIMARY KEY,
+    "address" VARCHAR(255) NOT NULL,
+    "fenced_at" TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL
+);

@@ -71,3 +71,33 @@ CREATE TABLE IF NOT EXISTS public.galapagos_cluster (
     renewed_at TIMESTAMP WITH TIME ZONE NOT NULL,
     started BOOLEAN DEFAULT FALSE NOT NULL
 );
+-- Fencing: every cluster member's journal connections carry its own token as application_name; once the
+-- cluster downs a member, the survivors list its token here, and the trigger below refuses every later
+-- commit of a journal, snapshot or state row from it. A member frozen past its removal (SIGSTOP, a very
+-- long GC) therefore cannot add to a history whose entity has moved on. The trigger is deferred so that
+-- it checks at commit time: an insert issued before the fence but committed after it is refused too.
+CREATE TABLE IF NOT EXISTS public.galapagos_fenced (
+    token VARCHAR(63) PRIMARY KEY,
+    address VARCHAR(255) NOT NULL,
+    fenced_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+CREATE OR REPLACE FUNCTION public.galapagos_refuse_fenced() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM public.galapagos_fenced WHERE token = current_setting('application_name')) THEN
+        RAISE EXCEPTION 'galapagos: % was removed from the cluster and fenced; its write to % is refused',
+            current_setting('application_name'), TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NULL;
+END $$;
+DO $$
+DECLARE
+    fenced_table TEXT;
+BEGIN
+    FOREACH fenced_table IN ARRAY ARRAY['event_journal', 'snapshot', 'durable_state'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'galapagos_fence_' || fenced_table) THEN
+            EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE ON public.%I'
+                || ' DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.galapagos_refuse_fenced()',
+                'galapagos_fence_' || fenced_table, fenced_table);
+        END IF;
+    END LOOP;
+END $$;

@@ -22,9 +22,12 @@ public final class Schema {
     private Schema() {
     }
 
-    /** The tables the persistence plugin needs, the members table that {@code galapagos status} reads, and the cluster lease. */
+    /**
+     * The tables the persistence plugin needs, the members table that {@code galapagos status} reads, the
+     * cluster lease and the fenced members.
+     */
     public static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state",
-            "galapagos_members", "galapagos_cluster");
+            "galapagos_members", "galapagos_cluster", "galapagos_fenced");
 
     /** What an install found: the dialect's script, the tables it created and those already there. */
     public record Installed(String dialect, List<String> created, List<String> present) {
@@ -78,13 +81,39 @@ public final class Schema {
         throw new IllegalArgumentException("unsupported journal database " + url + " (expected jdbc:h2: or jdbc:postgresql:)");
     }
 
-    private static List<String> statements(String script) {
+    /** The script's statements: split at semicolons outside dollar-quoted bodies ({@code $$ ... $$}). */
+    static List<String> statements(String script) {
         StringBuilder kept = new StringBuilder();
         for (String line : script.split("\n")) {
             if (!line.strip().startsWith("--")) {
                 kept.append(line).append('\n');
             }
         }
-        return java.util.Arrays.stream(kept.toString().split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        String text = kept.toString();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
+                quoted = !quoted;
+                current.append("$$");
+                i++;
+            } else if (c == ';' && !quoted) {
+                add(statements, current);
+            } else {
+                current.append(c);
+            }
+        }
+        add(statements, current);
+        return statements;
+    }
+
+    private static void add(List<String> statements, StringBuilder current) {
+        String statement = current.toString().strip();
+        if (!statement.isEmpty()) {
+            statements.add(statement);
+        }
+        current.setLength(0);
     }
 }

@@ -10,8 +10,10 @@ import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -31,6 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   up in this incarnation, and right away on every later controller (so failover never waits);</li>
  *   <li>the pause detector: a controller whose own threads stalled longer than {@code pause-limit}
  *   (SIGSTOP, a very long GC) may have been removed meanwhile; it halts before it writes again.</li>
+ *   <li>fencing (PostgreSQL): an Up member fences every member it sees downed or removed, so that the
+ *   database refuses whatever that member still commits; a member that finds itself fenced halts.</li>
  * </ul>
  */
 final class ClusterGuard implements AutoCloseable {
@@ -41,7 +45,8 @@ final class ClusterGuard implements AutoCloseable {
     /** Exit status of a halted member, that of a failed run: a supervisor restarts it. */
     static final int HALT_STATUS = 1;
 
-    private static final Duration TICK = Duration.ofMillis(500);
+    /** Often enough that a downed member is fenced well before its entities start elsewhere. */
+    private static final Duration TICK = Duration.ofMillis(200);
 
     /** The settings of the guard, from {@code galapagos.node}. */
     record Settings(List<Address> seeds, boolean controller, int minControllers, Duration leaseTimeout,
@@ -51,6 +56,7 @@ final class ClusterGuard implements AutoCloseable {
     private final Cluster cluster;
     private final Settings settings;
     private final Optional<ClusterLease> lease;
+    private final Optional<Fencing> fencing;
     private final Runnable startIslands;
     private final PrintStream out;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,13 +69,20 @@ final class ClusterGuard implements AutoCloseable {
     private volatile boolean startRecorded;
     private long lastFormTry;
     private long lastRenewal;
-    private Set<Address> known = Set.of();
+    private Map<Address, Member> known = Map.of();
+    private final Set<String> fenced = new HashSet<>();
     private ScheduledExecutorService pauseDetector;
 
-    ClusterGuard(Cluster cluster, Settings settings, Optional<ClusterLease> lease, Runnable startIslands, PrintStream out) {
+    /** The fence of this database and the token this member's own journal connections carry. */
+    record Fencing(MemberFence fence, String ownToken) {
+    }
+
+    ClusterGuard(Cluster cluster, Settings settings, Optional<ClusterLease> lease, Optional<Fencing> fencing,
+                 Runnable startIslands, PrintStream out) {
         this.cluster = cluster;
         this.settings = settings;
         this.lease = lease;
+        this.fencing = fencing;
         this.startIslands = startIslands;
         this.out = out;
     }
@@ -115,9 +128,13 @@ final class ClusterGuard implements AutoCloseable {
         if (self.status() != MemberStatus.up()) {
             return;
         }
-        if (lease.isPresent() && settings.controller() && now - lastRenewal >= settings.renewInterval().toNanos()) {
+        boolean renew = now - lastRenewal >= settings.renewInterval().toNanos();
+        if (renew) {
             lastRenewal = now;
-            checkLease();
+            if (lease.isPresent() && settings.controller()) {
+                checkLease();
+            }
+            checkOwnFence();
         }
         if (settings.controller() && !islandsStarted.get()) {
             long up = upControllers().size();
@@ -230,18 +247,58 @@ final class ClusterGuard implements AutoCloseable {
         return up;
     }
 
-    /** One line per member that left the membership (downed and removed, or gone after leaving). */
+    /**
+     * One line per member that left the membership (downed and removed, or gone after leaving), and the
+     * fence of every member seen downed or gone: its later commits are refused by the database. A member
+     * that left gracefully has handed its entities off first, so fencing it costs nothing.
+     */
     private void watchMembers() {
-        Set<Address> now = new HashSet<>();
+        Map<Address, Member> now = new HashMap<>();
         for (Member member : cluster.state().getMembers()) {
-            now.add(member.address());
+            now.put(member.address(), member);
+            if (member.status() == MemberStatus.down()) {
+                fence(member);
+            }
         }
-        for (Address gone : known) {
-            if (!now.contains(gone)) {
-                say("member " + gone + " removed");
+        for (Map.Entry<Address, Member> gone : known.entrySet()) {
+            if (!now.containsKey(gone.getKey())) {
+                fence(gone.getValue());
+                say("member " + gone.getKey() + " removed");
             }
         }
         known = now;
+    }
+
+    private void fence(Member member) {
+        if (fencing.isEmpty() || member.address().equals(cluster.selfAddress())
+                || cluster.selfMember().status() != MemberStatus.up()) {
+            return;
+        }
+        Optional<String> token = MemberFence.tokenOf(member);
+        if (token.isEmpty() || token.get().equals(fencing.get().ownToken()) || fenced.contains(token.get())) {
+            return;
+        }
+        try {
+            fencing.get().fence().fence(token.get(), member.address().toString());
+            fenced.add(token.get());
+            say("fenced member " + member.address() + " (" + token.get() + "): the database refuses its writes");
+        } catch (SQLException e) {
+            say("cannot fence member " + member.address() + " yet: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** A member whose token the others fenced was removed while it could not tell: it must not go on. */
+    private void checkOwnFence() {
+        if (fencing.isEmpty()) {
+            return;
+        }
+        try {
+            if (fencing.get().fence().isFenced(fencing.get().ownToken())) {
+                halt("the cluster removed this member and fenced its writes (" + fencing.get().ownToken() + ")");
+            }
+        } catch (SQLException e) {
+            say("cannot read the fence: " + e.getMessage().lines().findFirst().orElse(""));
+        }
     }
 
     private void openIslands() {

@@ -240,11 +240,17 @@ public final class ClusterNode implements AutoCloseable {
         if (config.getBoolean("galapagos.store.apply-schema")) {
             Schema.install(engineConfig.store().url(), engineConfig.store().user(), engineConfig.store().password());
         }
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        List<String> seeds = config.getStringList("galapagos.node.seeds");
+        String url = engineConfig.store().url();
+        Optional<ClusterGuard.Fencing> fencing = !seeds.isEmpty() && MemberFence.supported(url)
+                ? Optional.of(new ClusterGuard.Fencing(new MemberFence(url, engineConfig.store().user(),
+                        engineConfig.store().password()), MemberFence.newToken()))
+                : Optional.empty();
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME,
+                fencing.map(f -> MemberFence.carrying(config, f.ownToken())).orElse(config));
         try {
             AtomicReference<Engine> engine = new AtomicReference<>();
             Optional<ClusterGuard> guard = Optional.empty();
-            List<String> seeds = config.getStringList("galapagos.node.seeds");
             if (seeds.isEmpty()) {
                 Cluster cluster = Cluster.get(system);
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -257,7 +263,7 @@ public final class ClusterNode implements AutoCloseable {
                 guard = Optional.of(new ClusterGuard(org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)),
                         guardSettings(config, seeds, controller),
                         Optional.of(new ClusterLease(engineConfig.store().url(), engineConfig.store().user(),
-                                engineConfig.store().password())),
+                                engineConfig.store().password())), fencing,
                         () -> engine.set(Engine.start(system, engineConfig, generators)), System.out));
                 guard.get().start();
             }

@@ -77,6 +77,45 @@ public final class StoredHistory {
                 ? Optional.of(rows.getString(1)) : Optional.<String>empty());
     }
 
+    /** The highest {@code ordering} in the journal so far (0 when empty). */
+    public static long lastOrdering(PostgresServer.Database database) {
+        return query(database, "SELECT coalesce(max(ordering), 0) FROM event_journal", rows -> {
+            rows.next();
+            return rows.getLong(1);
+        });
+    }
+
+    /** Whether the member at {@code address} is fenced. */
+    public static boolean fenced(PostgresServer.Database database, String address) {
+        return query(database, "SELECT count(*) FROM galapagos_fenced WHERE address = '" + address.replace("'", "''") + "'",
+                rows -> {
+                    rows.next();
+                    return rows.getLong(1) > 0;
+                });
+    }
+
+    /**
+     * Journal rows written after {@code ordering} by a writer (a persistent actor's incarnation) that had
+     * written its entity's events up to then and that another writer of the same entity replaced after
+     * it: writes of a member after it was removed and its entities moved. Empty for a single writer.
+     */
+    public static List<String> writesOfReplacedWriters(PostgresServer.Database database, long ordering) {
+        return query(database, """
+                SELECT late.persistence_id, late.sequence_number, late.writer FROM event_journal late
+                WHERE late.ordering > ?1
+                  AND EXISTS (SELECT 1 FROM event_journal early WHERE early.persistence_id = late.persistence_id
+                              AND early.writer = late.writer AND early.ordering <= ?1)
+                  AND EXISTS (SELECT 1 FROM event_journal other WHERE other.persistence_id = late.persistence_id
+                              AND other.writer <> late.writer AND other.ordering > ?1)
+                """.replace("?1", String.valueOf(ordering)), rows -> {
+            List<String> found = new ArrayList<>();
+            while (rows.next()) {
+                found.add(rows.getString(1) + "#" + rows.getLong(2) + " by " + rows.getString(3));
+            }
+            return found;
+        });
+    }
+
     /** Entities whose events came from one writer, then another, then the first again (two live writers). */
     public static List<String> interleavedWriters(PostgresServer.Database database) {
         return query(database, """
