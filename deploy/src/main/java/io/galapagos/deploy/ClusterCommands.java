@@ -35,12 +35,18 @@ final class ClusterCommands {
                    CommandLine cli) throws Exception {
         String runId = settings.runId();
         System.out.println("galapagos run: run id " + runId + " on the cluster at " + String.join(",", options.addresses()));
+        boolean exists;
+        try {
+            exists = readHistory(config, runId, config.getDuration("galapagos.client.read-timeout")).settings().isPresent();
+        } catch (IllegalStateException e) {
+            return failed(cli, "run", new ClusterClient.Unreachable(ClusterClient.oneLine(e.getMessage())));
+        }
+        if (exists) {
+            return usage(cli, "run", "the cluster's database already holds a run '" + runId + "': continue it with "
+                    + "'galapagos resume --cluster " + String.join(",", options.addresses()) + " --run-id " + runId
+                    + "' or choose another --run-id");
+        }
         try (ClusterClient client = ClusterClient.join(config)) {
-            if (client.history(runId).settings().isPresent()) {
-                return usage(cli, "run", "the cluster's database already holds a run '" + runId + "': continue it with "
-                        + "'galapagos resume --cluster " + String.join(",", options.addresses()) + " --run-id " + runId
-                        + "' or choose another --run-id");
-            }
             client.follow(runId, outDir, task, session -> session.start(settings));
             return 0;
         } catch (IllegalStateException e) {
@@ -59,16 +65,20 @@ final class ClusterCommands {
             return usage(cli, "resume", e.getMessage());
         }
         Path outDir = out.orElse(Path.of("galapagos-out", runId)).toAbsolutePath().normalize();
+        // the database answers "run not found" and a task that is not here before the client joins anything
+        RunSettings settings;
+        Task<?> task;
+        try {
+            settings = ClusterClient.startedSettings(
+                    readHistory(config, runId, config.getDuration("galapagos.client.read-timeout")), runId);
+            task = TaskRegistry.load().require(settings.taskId());
+            RunCommand.preflight(settings.generation());
+        } catch (IllegalArgumentException e) {
+            return usage(cli, "resume", e.getMessage());
+        } catch (IllegalStateException e) {
+            return failed(cli, "resume", new ClusterClient.Unreachable(ClusterClient.oneLine(e.getMessage())));
+        }
         try (ClusterClient client = ClusterClient.join(config)) {
-            RunSettings settings;
-            Task<?> task;
-            try {
-                settings = ClusterClient.startedSettings(client.history(runId), runId);
-                task = TaskRegistry.load().require(settings.taskId());
-                RunCommand.preflight(settings.generation());
-            } catch (IllegalArgumentException e) {
-                return usage(cli, "resume", e.getMessage());
-            }
             Files.createDirectories(outDir);
             client.follow(runId, outDir, task, RunSession::resume);
             return 0;

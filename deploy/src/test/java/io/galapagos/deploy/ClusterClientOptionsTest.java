@@ -133,6 +133,19 @@ class ClusterClientOptionsTest {
     }
 
     @Test
+    void resumeOfAnUnknownRunIsAnsweredByTheDatabaseWithoutJoining(@TempDir Path dir) {
+        String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";DATABASE_TO_UPPER=false;DB_CLOSE_DELAY=-1";
+        Schema.install(url, "sa", "");
+
+        // no member listens at the address and the join timeout is long: only the database can answer in time
+        Outcome resume = galapagos("resume", "--cluster", "127.0.0.1:1", "--db-url", url, "--db-user", "sa",
+                "--run-id", "nope", "--join-timeout", "10m");
+
+        assertThat(resume.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(resume.err().strip()).isEqualTo("galapagos resume: run not found: the cluster's database holds no run 'nope'");
+    }
+
+    @Test
     void nodeHeapSizeIsChecked() {
         NodeCommand.checkHeap("2g");
         NodeCommand.checkHeap("512m");
