@@ -242,7 +242,9 @@ public final class ClusterNode implements AutoCloseable {
         }
         List<String> seeds = config.getStringList("galapagos.node.seeds");
         String url = engineConfig.store().url();
-        Optional<ClusterGuard.Fencing> fencing = !seeds.isEmpty() && MemberFence.supported(url)
+        // only controllers write to the journal; workers and clients carry no fence token
+        Optional<ClusterGuard.Fencing> fencing = !seeds.isEmpty() && roles.contains(CONTROLLER_ROLE)
+                && MemberFence.supported(url)
                 ? Optional.of(new ClusterGuard.Fencing(new MemberFence(url, engineConfig.store().user(),
                         engineConfig.store().password()), MemberFence.newToken()))
                 : Optional.empty();

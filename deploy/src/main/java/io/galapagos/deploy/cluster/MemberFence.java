@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Fencing of removed members in a PostgreSQL database. Each member gets a random token for its life:
+ * Fencing of removed controllers (the members that write to the journal) in a PostgreSQL database.
+ * Each controller gets a random token for its life:
  * its journal connections carry it as {@code application_name}, and its cluster roles carry it as
  * {@code fence-<token>} so that every other member knows it. Once the cluster downs a member, the
  * survivors insert its token into {@code galapagos_fenced}; a trigger then refuses every commit of a

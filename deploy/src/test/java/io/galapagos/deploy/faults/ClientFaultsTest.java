@@ -1,5 +1,6 @@
 package io.galapagos.deploy.faults;
 
+import io.galapagos.controller.report.RunHistory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,6 +77,33 @@ class ClientFaultsTest {
         NodeProcesses.Child unknown = processes.start("status-unknown", statusArguments(cluster, "no-such-run"), Map.of());
         assertThat(unknown.awaitExit(EXIT_TIMEOUT)).isEqualTo(2);
         assertThat(unknown.stderr().strip()).isEqualTo("galapagos status: run not found: the cluster's database holds no run 'no-such-run'");
+    }
+
+    @Test
+    void runClientRemovedByTheClusterJoinsAgainAndFollowsTheRunToItsEnd() {
+        FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
+        NodeProcesses.Child controller = cluster.start("controller", "controller", 1, "");
+        NodeProcesses.Child worker = cluster.start("worker", "worker", 3, "");
+        FaultCluster.awaitUp(controller, worker);
+        long iterations = 120;
+        NodeProcesses.Child client = cluster.run("client", RUN, iterations, 2, "galapagos.run.data-seed = 300");
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> StoredHistory.events(cluster.database(), "CandidateEvaluated") >= 3);
+
+        // frozen past the failure detector and the resolver: the cluster downs and removes the client
+        client.signal("STOP");
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                .until(() -> controller.stdout().lines().anyMatch(l -> l.contains("galapagos node: member ") && l.endsWith(" removed")));
+        long evaluatedWhileAway = StoredHistory.events(cluster.database(), "CandidateEvaluated");
+        client.signal("CONT");
+
+        assertThat(client.awaitExit(Duration.ofMinutes(3))).as("exit code of galapagos run").isZero();
+        assertThat(evaluatedWhileAway).as("evaluated when the client was removed").isLessThan(iterations);
+        assertThat(client.stdout() + client.stderr()).contains("the cluster removed this client").contains("joining again");
+        RunHistory history = StoredHistory.load(cluster.database(), RUN);
+        StoredHistory.assertConsistent(history, iterations);
+        assertThat(history.evaluated()).hasSize((int) iterations);
+        assertThat(processes.directory().resolve("client-out").resolve("history.csv")).exists();
     }
 
     @Test
