@@ -221,10 +221,10 @@ public final class TaskBundle {
                     throw refused(expectedHash, "has more than " + limits.entries() + " entries");
                 }
                 String name = entry.getName();
-                List<String> segments = safeSegments(expectedHash, name);
                 if (entry.isDirectory()) {
                     throw refused(expectedHash, "entry '" + name + "' is a directory entry, which bundles never hold");
                 }
+                List<String> segments = safeSegments(expectedHash, name);
                 int mode = mode(expectedHash, name, entry.getExtra());
                 String parent = "";
                 for (String segment : segments.subList(0, segments.size() - 1)) {
