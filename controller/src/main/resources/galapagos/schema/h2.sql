@@ -72,3 +72,11 @@ CREATE TABLE IF NOT EXISTS PUBLIC."galapagos_cluster" (
     "renewed_at" TIMESTAMP WITH TIME ZONE NOT NULL,
     "started" BOOLEAN DEFAULT FALSE NOT NULL
 );
+-- The task folders of runs, each stored once under the sha256 of its archive and fetched by every worker
+-- on first use (see BundleStore); BLOB because H2 caps VARBINARY at 1 MB.
+CREATE TABLE IF NOT EXISTS PUBLIC."galapagos_task_bundles" (
+    "hash" VARCHAR(64) PRIMARY KEY,
+    "bytes" BLOB NOT NULL,
+    "size" BIGINT NOT NULL,
+    "stored_at" TIMESTAMP WITH TIME ZONE NOT NULL
+);

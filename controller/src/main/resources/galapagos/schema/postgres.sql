@@ -71,3 +71,11 @@ CREATE TABLE IF NOT EXISTS public.galapagos_cluster (
     renewed_at TIMESTAMP WITH TIME ZONE NOT NULL,
     started BOOLEAN DEFAULT FALSE NOT NULL
 );
+-- The task folders of runs, each stored once under the sha256 of its archive and fetched by every worker
+-- on first use (see BundleStore).
+CREATE TABLE IF NOT EXISTS public.galapagos_task_bundles (
+    hash VARCHAR(64) PRIMARY KEY,
+    bytes BYTEA NOT NULL,
+    size BIGINT NOT NULL,
+    stored_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
