@@ -255,7 +255,8 @@ public final class TaskBundle {
                 }
                 setMode(file, mode);
             }
-        } catch (ZipException e) {
+        } catch (ZipException | IllegalArgumentException e) {
+            // java.util.zip reports a malformed entry name as an IllegalArgumentException.
             throw refused(expectedHash, "is not a readable archive: " + oneLine(e));
         }
     }

@@ -248,6 +248,19 @@ class TaskBundleTest {
     }
 
     @Test
+    void unpackRefusesBytesThatAreNoArchiveOrHaveAMalformedName(@TempDir Path dir) throws Exception {
+        byte[] latin = archive(Entry.file("caf\u00e9.txt", "x"));
+        String text = new String(latin, StandardCharsets.ISO_8859_1);
+        // The two UTF-8 bytes of the accent become one invalid byte and a space, in both headers.
+        byte[] malformed = text.replace("caf\u00c3\u00a9", "caf\u00ff ").getBytes(StandardCharsets.ISO_8859_1);
+        String hash = TaskBundle.sha256(malformed);
+
+        assertThatThrownBy(() -> TaskBundle.unpack(malformed, hash, dir.resolve("malformed")))
+                .isInstanceOf(TaskBundleException.class)
+                .hasMessageStartingWith("task bundle " + hash + " is not a readable archive");
+    }
+
+    @Test
     void unpackWantsAnEmptyTarget(@TempDir Path dir) throws Exception {
         TaskBundle bundle = TaskBundle.pack(taskFolder(dir.resolve("task")), TASK_FILES, CAP);
 
