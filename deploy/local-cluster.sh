@@ -4,6 +4,7 @@
 #
 #   deploy/local-cluster.sh start [--controllers N] [--workers M] [--slots S] [--base-port P]
 #                                 [--dir DIR] [--db-url URL --db-user U]
+#   deploy/local-cluster.sh restart --port P [--dir DIR]   (a node that died or was killed, same roles)
 #   deploy/local-cluster.sh status [--dir DIR]
 #   deploy/local-cluster.sh stop [--dir DIR]
 #
@@ -25,6 +26,7 @@ base_port=25520
 dir="$PWD/galapagos-local-cluster"
 db_url=""
 db_user="galapagos"
+port_arg=""
 
 fail() { echo "local-cluster.sh: $*" >&2; exit 2; }
 
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
     --dir) dir="$2"; shift 2 ;;
     --db-url) db_url="$2"; shift 2 ;;
     --db-user) db_user="$2"; shift 2 ;;
+    --port) port_arg="$2"; shift 2 ;;
     *) fail "unknown option '$1' (see the header of $0)" ;;
   esac
 done
@@ -114,6 +117,7 @@ case "$command" in
     [ -n "$db_url" ] || start_postgres
     echo "$db_url" > "$dir/db.url"
     echo "$db_user" > "$dir/db.user"
+    echo "$slots" > "$dir/slots"
     # the launcher builds the application on first use: do it once, before the nodes start together
     "$galapagos" --version >/dev/null
     "$galapagos" db init --db-url "$db_url" --db-user "$db_user"
@@ -144,9 +148,19 @@ CONF
     for ((n = 0; n < workers; n++)); do start_node worker $((base_port + controllers + n)); ports+=($((base_port + controllers + n))); done
     for port in "${ports[@]}"; do await_up "$port"; done
     echo
+    cluster=""
+    for ((n = 0; n < controllers; n++)); do cluster="$cluster${cluster:+,}127.0.0.1:$((base_port + n))"; done
     echo "Submit a run:"
-    echo "  $galapagos run --cluster 127.0.0.1:$base_port --db-url $db_url --db-user $db_user --task cant-be-late --iterations 100"
+    echo "  $galapagos run --cluster $cluster --db-url $db_url --db-user $db_user --task cant-be-late --iterations 100"
     echo "Stop: $0 stop --dir $dir"
+    ;;
+  restart)
+    [ -n "$port_arg" ] || fail "restart needs --port P (one of the ports in $dir/node-*.pid)"
+    [ -f "$dir/node-$port_arg.roles" ] || fail "no node on port $port_arg in $dir"
+    alive "$dir/node-$port_arg.pid" && fail "the node on port $port_arg still runs (pid $(cat "$dir/node-$port_arg.pid"))"
+    slots="$(cat "$dir/slots" 2>/dev/null || echo 1)"
+    start_node "$(cat "$dir/node-$port_arg.roles")" "$port_arg"
+    await_up "$port_arg"
     ;;
   status)
     for pid in "$dir"/node-*.pid; do
@@ -188,6 +202,6 @@ CONF
     fi
     ;;
   *)
-    fail "usage: $0 start|status|stop [--controllers N] [--workers M] [--slots S] [--base-port P] [--dir DIR] [--db-url URL --db-user U]"
+    fail "usage: $0 start|restart|status|stop [--controllers N] [--workers M] [--slots S] [--base-port P] [--dir DIR] [--db-url URL --db-user U]"
     ;;
 esac

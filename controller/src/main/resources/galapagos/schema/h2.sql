@@ -78,3 +78,11 @@ CREATE TABLE IF NOT EXISTS PUBLIC."galapagos_fenced" (
     "address" VARCHAR(255) NOT NULL,
     "fenced_at" TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL
 );
+-- The task folders of runs, each stored once under the sha256 of its archive and fetched by every worker
+-- on first use (see BundleStore); BLOB because H2 caps VARBINARY at 1 MB.
+CREATE TABLE IF NOT EXISTS PUBLIC."galapagos_task_bundles" (
+    "hash" VARCHAR(64) PRIMARY KEY,
+    "bytes" BLOB NOT NULL,
+    "size" BIGINT NOT NULL,
+    "stored_at" TIMESTAMP WITH TIME ZONE NOT NULL
+);

@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS public.galapagos_cluster (
     renewed_at TIMESTAMP WITH TIME ZONE NOT NULL,
     started BOOLEAN DEFAULT FALSE NOT NULL
 );
--- Fencing: every cluster member's journal connections carry its own token as application_name; once the
+-- Fencing: every controller's journal connections carry its own token as application_name; once the
 -- cluster downs a member, the survivors list its token here, and the trigger below refuses every later
 -- commit of a journal, snapshot or state row from it. A member frozen past its removal (SIGSTOP, a very
 -- long GC) therefore cannot add to a history whose entity has moved on. The trigger is deferred so that
@@ -101,3 +101,11 @@ BEGIN
         END IF;
     END LOOP;
 END $$;
+-- The task folders of runs, each stored once under the sha256 of its archive and fetched by every worker
+-- on first use (see BundleStore).
+CREATE TABLE IF NOT EXISTS public.galapagos_task_bundles (
+    hash VARCHAR(64) PRIMARY KEY,
+    bytes BYTEA NOT NULL,
+    size BIGINT NOT NULL,
+    stored_at TIMESTAMP WITH TIME ZONE NOT NULL
+);

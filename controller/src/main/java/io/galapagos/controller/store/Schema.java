@@ -24,10 +24,10 @@ public final class Schema {
 
     /**
      * The tables the persistence plugin needs, the members table that {@code galapagos status} reads, the
-     * cluster lease and the fenced members.
+     * cluster lease, the fenced members and the task folders of runs.
      */
     public static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state",
-            "galapagos_members", "galapagos_cluster", "galapagos_fenced");
+            "galapagos_members", "galapagos_cluster", "galapagos_fenced", "galapagos_task_bundles");
 
     /** What an install found: the dialect's script, the tables it created and those already there. */
     public record Installed(String dialect, List<String> created, List<String> present) {

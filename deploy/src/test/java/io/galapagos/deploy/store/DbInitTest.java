@@ -67,10 +67,10 @@ class DbInitTest {
 
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out().strip()).isEqualTo("galapagos db init: " + url
-                + " (postgres): created event_journal, event_tag, snapshot, durable_state, galapagos_members, galapagos_cluster, galapagos_fenced");
+                + " (postgres): created event_journal, event_tag, snapshot, durable_state, galapagos_members, galapagos_cluster, galapagos_fenced, galapagos_task_bundles");
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(second.out().strip()).isEqualTo("galapagos db init: " + url
-                + " (postgres): all tables were already there (event_journal, event_tag, snapshot, durable_state, galapagos_members, galapagos_cluster, galapagos_fenced)");
+                + " (postgres): all tables were already there (event_journal, event_tag, snapshot, durable_state, galapagos_members, galapagos_cluster, galapagos_fenced, galapagos_task_bundles)");
         assertThat(tables(url, "postgres", "public")).containsExactlyInAnyOrderElementsOf(Schema.TABLES);
     }
 
@@ -98,7 +98,7 @@ class DbInitTest {
         Outcome second = galapagos("db", "init", "--db-url", url);
 
         assertThat(first.exitCode()).as(first.err()).isZero();
-        assertThat(first.out()).contains("(h2): created event_journal, event_tag, snapshot, durable_state, galapagos_members, galapagos_cluster, galapagos_fenced");
+        assertThat(first.out()).contains("(h2): created event_journal, event_tag, snapshot, durable_state, galapagos_members, galapagos_cluster, galapagos_fenced, galapagos_task_bundles");
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(second.out()).contains("(h2): all tables were already there");
         assertThat(tables(url, "sa", "PUBLIC")).containsAll(Schema.TABLES);
