@@ -12,22 +12,22 @@ import java.util.Optional;
  * soon as it passes the cap (what follows comes back as the next line), so that no child can make the
  * parent buffer or wait for an endless line.
  */
-final class BoundedLineReader {
+public final class BoundedLineReader {
 
     /** One line; {@code truncated} when the child wrote more than the cap before the newline. */
-    record Line(String text, boolean truncated, long bytes) {
+    public record Line(String text, boolean truncated, long bytes) {
     }
 
     private final InputStream in;
     private final int maxLineBytes;
 
-    BoundedLineReader(InputStream in, int maxLineBytes) {
+    public BoundedLineReader(InputStream in, int maxLineBytes) {
         this.in = new BufferedInputStream(in, 64 * 1024);
         this.maxLineBytes = maxLineBytes;
     }
 
     /** The next line without its end, or empty at the end of the stream. */
-    Optional<Line> next() throws IOException {
+    public Optional<Line> next() throws IOException {
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
         long bytes = 0;
         int b;

@@ -121,6 +121,9 @@ public final class Jail {
         List<String> line = new ArrayList<>(List.of(prlimit.orElseThrow().toString(),
                 "--as=" + limits.addressSpaceBytes(), "--cpu=" + limits.cpuSeconds(), "--nproc=" + limits.processes(),
                 "--nofile=" + limits.openFiles(), "--fsize=" + limits.fileSizeBytes(), "--core=0", "--"));
+        if (spec.nobodyOnHost() && HostUser.ROOT) {
+            line.addAll(List.of(HostUser.setpriv().toString(), "--reuid=" + UID, "--regid=" + UID, "--clear-groups", "--"));
+        }
         line.addAll(List.of(bwrap.orElseThrow().toString(),
                 "--unshare-all", "--unshare-user", "--disable-userns", "--uid", Integer.toString(UID), "--gid",
                 Integer.toString(UID), "--hostname", "sandbox", "--die-with-parent", "--new-session",
@@ -188,6 +191,25 @@ public final class Jail {
     /** The java launcher inside {@link #javaRuntime()}. */
     public static String javaExecutable() {
         return JavaRuntime.HOME.resolve("bin").resolve("java").toString();
+    }
+
+    /** Whether this JVM runs as root, and util-linux's {@code setpriv}, which leaves root before the jail. */
+    private static final class HostUser {
+        static final boolean ROOT = root();
+
+        private static boolean root() {
+            try {
+                return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                        .anyMatch(l -> l.substring(4).strip().split("\\s+")[0].equals("0"));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        static Path setpriv() {
+            return executable(Path.of("setpriv")).orElseThrow(() -> new SandboxUnavailableException(
+                    "no setpriv executable (util-linux) on the PATH, needed to leave root before the jail"));
+        }
     }
 
     private static final class JavaRuntime {

@@ -82,7 +82,7 @@ public record JailSettings(Isolation isolation, Path bwrap, Path prlimit, Limits
     }
 
     /** Reads {@code isolation}, {@code bwrap}, {@code prlimit} and {@code limits} of {@code galapagos.sandbox}. */
-    static JailSettings fromConfig(Config sandbox) {
+    public static JailSettings fromConfig(Config sandbox) {
         return new JailSettings(Isolation.parse(sandbox, "isolation"), Path.of(sandbox.getString("bwrap")),
                 Path.of(sandbox.getString("prlimit")), Limits.fromConfig(sandbox.getConfig("limits")));
     }

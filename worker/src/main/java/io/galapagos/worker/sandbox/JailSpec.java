@@ -15,8 +15,16 @@ import java.util.Map;
  *                         caller creates and removes
  * @param environment      the whole environment of the process
  * @param limits           its resource limits
+ * @param nobodyOnHost     enter the jail as uid 65534 on the host too when the worker runs as root: the
+ *                         kernel never enforces the process limit for root, so without this a fork bomb
+ *                         reaches the host's pid limit; every host path bound must then be world-readable
  */
-public record JailSpec(List<Path> readOnly, Path workDirectory, Map<String, String> environment, Limits limits) {
+public record JailSpec(List<Path> readOnly, Path workDirectory, Map<String, String> environment, Limits limits,
+                       boolean nobodyOnHost) {
+
+    public JailSpec(List<Path> readOnly, Path workDirectory, Map<String, String> environment, Limits limits) {
+        this(readOnly, workDirectory, environment, limits, false);
+    }
 
     public JailSpec {
         readOnly = List.copyOf(readOnly);
@@ -38,6 +46,14 @@ public record JailSpec(List<Path> readOnly, Path workDirectory, Map<String, Stri
         environment.put("TMPDIR", workDirectory.toString());
         environment.put("PWD", workDirectory.toString());
         return new JailSpec(readOnly, workDirectory, environment, limits);
+    }
+
+    public JailSpec withEnvironment(Map<String, String> value) {
+        return new JailSpec(readOnly, workDirectory, value, limits, nobodyOnHost);
+    }
+
+    public JailSpec withNobodyOnHost() {
+        return new JailSpec(readOnly, workDirectory, environment, limits, true);
     }
 
     /**

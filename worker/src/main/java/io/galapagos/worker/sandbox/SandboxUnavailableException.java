@@ -10,7 +10,7 @@ public final class SandboxUnavailableException extends RuntimeException {
             + "(sysctl kernel.unprivileged_userns_clone=1 / user.max_user_namespaces), or set "
             + "galapagos.sandbox.isolation = none to run candidates without a jail";
 
-    SandboxUnavailableException(String whatFailed) {
+    public SandboxUnavailableException(String whatFailed) {
         super("cannot jail candidate processes: " + oneLine(whatFailed) + "; " + FIX);
     }
 
