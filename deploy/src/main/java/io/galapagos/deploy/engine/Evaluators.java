@@ -16,7 +16,8 @@ public final class Evaluators {
 
     /**
      * The evaluator of this node's worker: the sandbox's child JVMs, one per
-     * {@code galapagos.worker.slots} slot. Candidate code never runs in the node's own JVM.
+     * {@code galapagos.worker.slots} slot, and the jailed evaluators of task folders. Candidate code never
+     * runs in the node's own JVM.
      */
     public static CandidateEvaluator forNode(Config config, TaskRegistry tasks) {
         return forNode(config, tasks, "embedded-worker");
@@ -25,7 +26,7 @@ public final class Evaluators {
     /** The same, with the worker name that its results carry (a cluster node uses its address). */
     public static CandidateEvaluator forNode(Config config, TaskRegistry tasks, String workerName) {
         SandboxSettings sandbox = SandboxSettings.fromConfig(config).withSlots(ClusterNode.workerSlots(config));
-        return SandboxEvaluator.start(sandbox, workerName);
+        return new NodeEvaluator(SandboxEvaluator.start(sandbox, workerName), config, workerName);
     }
 
     /** The generators each run's settings ask for: the offline engine or a model ensemble. */
