@@ -105,7 +105,7 @@ public final class TextMutator implements SolutionGenerator {
     /** First words of lines that open, continue or leave a block: such a line is not a simple statement. */
     private static final Set<String> NOT_SIMPLE = Set.of("if", "elif", "else", "for", "while", "do", "with", "try",
             "except", "catch", "finally", "def", "class", "async", "match", "case", "default", "switch", "return",
-            "break", "continue", "goto", "raise", "throw", "yield", "global", "nonlocal", "loop", "fn", "func",
+            "break", "continue", "pass", "goto", "raise", "throw", "yield", "global", "nonlocal", "loop", "fn", "func",
             "function", "struct", "enum", "impl", "import", "from", "using", "typedef", "template", "lambda");
 
     private final String taskId;
