@@ -4,6 +4,6 @@ package io.galapagos.controller.generation;
 public enum AnswerFormat {
     /** SEARCH/REPLACE blocks against the parent (the default: cheap and precise). */
     DIFF,
-    /** The whole program in one fenced java block; only its EVOLVE-BLOCK may differ from the parent. */
+    /** The whole program in one block fenced in its language; only its EVOLVE-BLOCK may differ from the parent. */
     FULL_REWRITE
 }

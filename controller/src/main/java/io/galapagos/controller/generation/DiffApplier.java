@@ -38,8 +38,16 @@ public final class DiffApplier {
     public record Rejected(String reason) implements Outcome {
     }
 
-    /** Applies {@code answer} to {@code parent}, preferring the form that {@code format} asked for. */
+    /** Applies {@code answer} to a Java {@code parent}, preferring the form that {@code format} asked for. */
     public static Outcome applyAnswer(String parent, String answer, AnswerFormat format) {
+        return applyAnswer(parent, answer, format, SourceLanguage.JAVA);
+    }
+
+    /**
+     * Applies {@code answer} to {@code parent}, preferring the form that {@code format} asked for. A
+     * fenced program is taken whatever its fence's tag; {@code language} only names what was missing.
+     */
+    public static Outcome applyAnswer(String parent, String answer, AnswerFormat format, SourceLanguage language) {
         try {
             Optional<String> program = fencedProgram(answer);
             if (format == AnswerFormat.FULL_REWRITE && program.isPresent()) {
@@ -55,7 +63,7 @@ public final class DiffApplier {
             return new Rejected(format == AnswerFormat.DIFF
                     ? "the answer has no SEARCH/REPLACE block (" + EditBlock.SEARCH_MARKER + " / " + EditBlock.DIVIDER
                             + " / " + EditBlock.REPLACE_MARKER + ") and no fenced program"
-                    : "the answer has no fenced java program containing the EVOLVE-BLOCK markers");
+                    : "the answer has no fenced " + language.fenceTag() + " program containing the EVOLVE-BLOCK markers");
         } catch (EditRejected e) {
             return new Rejected(e.getMessage());
         }

@@ -3,9 +3,11 @@ package io.galapagos.controller.generation;
 import io.galapagos.controller.run.RunSettings;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 /**
  * Builds the generator of one island on the node that hosts it: at its first proposal, also after a
@@ -24,19 +26,32 @@ public interface GeneratorFactory {
      * What a run's {@link GenerationSettings} ask for: the offline mutation engine, or the model ensemble
      * with the island's even share of the USD budget, less what the island already spent. Keys are read
      * from the environment of the node that hosts the island; a model's concurrency limit holds over all
-     * the islands of this node.
+     * the islands of this node. Tasks are the built-in ones, found by the run's task id.
      */
     static GeneratorFactory standard() {
+        return standard(settings -> Optional.empty());
+    }
+
+    /**
+     * The same, for runs whose task may come from elsewhere than the class path.
+     *
+     * @param briefs the brief of the run's task when it is not a built-in one (a task folder, whose
+     *               program may be in any language); empty for a built-in task, found by its id
+     */
+    static GeneratorFactory standard(Function<RunSettings, Optional<TaskBrief>> briefs) {
         ConcurrentMap<String, ConcurrencyLimit> slots = new ConcurrentHashMap<>();
         return (settings, islandNo, spent) -> {
             GenerationSettings generation = settings.generation();
+            Optional<TaskBrief> brief = briefs.apply(settings);
             if (generation.mode() == GenerationSettings.Mode.OFFLINE) {
-                return new OfflineMutator(settings.taskId());
+                return brief.map(OfflineMutator::forBrief).orElseGet(() -> new OfflineMutator(settings.taskId()));
             }
             OptionalDouble share = generation.islandBudget(settings.islands());
             CostTracker costs = share.isPresent() ? CostTracker.withBudget(share.getAsDouble()) : CostTracker.unlimited();
             spent.forEach(costs::restore);
-            return LlmGenerator.create(settings.taskId(), generation.llm().orElseThrow(), costs, slots);
+            LlmSettings llm = generation.llm().orElseThrow();
+            return brief.isPresent() ? LlmGenerator.create(brief.get(), llm, costs, slots)
+                    : LlmGenerator.create(settings.taskId(), llm, costs, slots);
         };
     }
 }

@@ -27,6 +27,7 @@ public final class LlmGenerator implements SolutionGenerator {
     private static final int SUMMARY_CHARS = 160;
 
     private final LlmSettings settings;
+    private final SourceLanguage language;
     private final ModelEnsemble ensemble;
     private final PromptBuilder prompts;
     private final OpenAiChatClient client;
@@ -48,6 +49,7 @@ public final class LlmGenerator implements SolutionGenerator {
     LlmGenerator(TaskBrief task, LlmSettings settings, OpenAiChatClient client, CostTracker costs, Clock clock,
                  ConcurrentMap<String, ConcurrencyLimit> slots) {
         this.settings = settings;
+        this.language = task.sourceLanguage();
         this.ensemble = new ModelEnsemble(settings.models());
         this.client = client;
         this.costs = costs;
@@ -69,8 +71,19 @@ public final class LlmGenerator implements SolutionGenerator {
     /** The same, with the models' concurrency limits shared with the other generators of this node. */
     static LlmGenerator create(String taskId, LlmSettings settings, CostTracker costs,
                                ConcurrentMap<String, ConcurrencyLimit> slots) {
-        return new LlmGenerator(TaskBrief.lookup(taskId), settings, OpenAiChatClient.create(settings.retry()), costs,
-                Clock.systemUTC(), slots);
+        return create(TaskBrief.lookup(taskId), settings, costs, slots);
+    }
+
+    /** The generator for any task, described by its brief (a task folder's program in any language). */
+    public static LlmGenerator create(TaskBrief task, LlmSettings settings, CostTracker costs) {
+        return create(task, settings, costs, new ConcurrentHashMap<>());
+    }
+
+    /** The same, with the models' concurrency limits shared with the other generators of this node. */
+    static LlmGenerator create(TaskBrief task, LlmSettings settings, CostTracker costs,
+                               ConcurrentMap<String, ConcurrencyLimit> slots) {
+        return new LlmGenerator(task, settings, OpenAiChatClient.create(settings.retry()), costs, Clock.systemUTC(),
+                slots);
     }
 
     @Override
@@ -148,7 +161,7 @@ public final class LlmGenerator implements SolutionGenerator {
                     + completion.finishReason() + "')", model.name(), usage);
         }
         DiffApplier.Outcome outcome = DiffApplier.applyAnswer(request.parent().code(), content,
-                settings.prompt().format());
+                settings.prompt().format(), language);
         if (outcome instanceof DiffApplier.Rejected rejected) {
             return new Proposal.Failed(rejected.reason(), model.name(), usage);
         }

@@ -89,6 +89,20 @@ public final class OfflineMutator implements SolutionGenerator {
         this.executor = executor;
     }
 
+    /**
+     * The offline engine for the task {@code brief} describes: this Java mutator for a Java candidate
+     * (enum constants also taken from the brief's candidate API), the {@link TextMutator} for any other
+     * language.
+     */
+    public static SolutionGenerator forBrief(TaskBrief brief) {
+        SourceLanguage language = brief.sourceLanguage();
+        if (language.isJava()) {
+            return new OfflineMutator(brief.taskId(), MutationSettings.defaults(), List.of(brief.candidateApi()),
+                    ForkJoinPool.commonPool());
+        }
+        return new TextMutator(brief.taskId(), language);
+    }
+
     @Override
     public CompletionStage<Proposal> propose(ProposalRequest request) {
         return CompletableFuture.supplyAsync(() -> mutate(request), executor);

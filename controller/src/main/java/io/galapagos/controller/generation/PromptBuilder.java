@@ -11,19 +11,22 @@ import java.util.stream.Collectors;
 
 /**
  * Builds the prompt of a proposal from the templates in {@code prompt/*.txt}: task, parent with metrics
- * and feedback, top programs, inspirations, recent failures and the answer format. Everything taken
- * from programs or evaluators passes through the {@link SecretRedactor}.
+ * and feedback, top programs, inspirations, recent failures and the answer format, with code fenced and
+ * named in the candidate's language. Everything taken from programs or evaluators passes through the
+ * {@link SecretRedactor}.
  */
 public final class PromptBuilder {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)}}");
 
     private final TaskBrief task;
+    private final SourceLanguage language;
     private final PromptSettings settings;
     private final SecretRedactor redactor;
 
     public PromptBuilder(TaskBrief task, PromptSettings settings, SecretRedactor redactor) {
         this.task = task;
+        this.language = task.sourceLanguage();
         this.settings = settings;
         this.redactor = redactor;
     }
@@ -43,23 +46,34 @@ public final class PromptBuilder {
         values.put("problem", settings.problemStatement()
                 ? render("section-problem.txt", Map.of("statement", redact(task.problemStatement()).strip())) : "");
         values.put("api", settings.candidateApi()
-                ? render("section-api.txt", Map.of("api", redact(task.candidateApi()).strip())) : "");
+                ? render("section-api.txt", Map.of("api", redact(task.candidateApi()).strip(),
+                        "fence", language.fenceTag())) : "");
         values.put("parent", render("section-parent.txt", Map.of(
                 "score", score(parent.score()),
                 "metrics", settings.parentMetrics() ? metrics(parent) : "",
                 "feedback", settings.maxFeedbackChars() > 0 && !parent.feedback().isBlank()
                         ? render("feedback.txt", Map.of("feedback",
                                 truncate(redact(parent.feedback()).strip(), settings.maxFeedbackChars()))) : "",
-                "code", redact(parent.code()).stripTrailing())));
+                "code", redact(parent.code()).stripTrailing(),
+                "fence", language.fenceTag())));
         values.put("top", programs("section-top-programs.txt", request.topPrograms().stream()
                 .filter(p -> !p.candidateId().equals(parent.candidateId())).limit(settings.topPrograms()).toList()));
         values.put("inspirations", programs("section-inspirations.txt",
                 request.inspirations().stream().limit(settings.inspirations()).toList()));
         values.put("failures", failures(request.recentFailures()));
         values.put("format", render(settings.format() == AnswerFormat.DIFF ? "format-diff.txt" : "format-full-rewrite.txt",
-                Map.of()));
+                Map.of("fence", language.fenceTag())));
         String user = render("user.txt", values).replaceAll("\n{3,}", "\n\n").strip() + "\n";
-        return new Prompt(render("system.txt", Map.of()).strip(), user);
+        return new Prompt(system().strip(), user);
+    }
+
+    /**
+     * A Java candidate is compiled into the sandbox, and the system message says so; a program in any
+     * other language is run by its task's evaluator.
+     */
+    private String system() {
+        return language.isJava() ? render("system.txt", Map.of())
+                : render("system-program.txt", Map.of("language", language.displayName()));
     }
 
     private String programs(String section, List<Program> programs) {
@@ -70,7 +84,8 @@ public final class PromptBuilder {
                 "id", p.candidateId(),
                 "score", score(p.score()),
                 "metrics", metrics(p),
-                "code", truncate(redact(p.code()).stripTrailing(), settings.maxProgramChars()))))
+                "code", truncate(redact(p.code()).stripTrailing(), settings.maxProgramChars()),
+                "fence", language.fenceTag())))
                 .collect(Collectors.joining("\n"));
         return render(section, Map.of("programs", listed.strip()));
     }

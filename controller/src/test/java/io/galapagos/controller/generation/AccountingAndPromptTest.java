@@ -23,7 +23,7 @@ class AccountingAndPromptTest {
 
     private static final URI LOCAL = URI.create("http://127.0.0.1:8000/v1");
     private static final TaskBrief BRIEF = new TaskBrief("cant-be-late", "Finish before the deadline, cheaply.",
-            "public interface SpotStrategy {}");
+            "public interface SpotStrategy {}", "java");
 
     @Test
     void reservationsCountAgainstTheBudgetUntilSettledOnce() {

@@ -19,7 +19,7 @@ class LlmGeneratorTest {
     private static final String KEY = "sk-test-4f7a9c2e1b8d6f3a5c7e9b1d";
     private static final String TASK_STATEMENT = "Run a 48 h job on spot or on-demand instances before its deadline, as cheaply as possible.";
     private static final TaskBrief BRIEF = new TaskBrief(Fixtures.TASK, TASK_STATEMENT,
-            "public interface SpotStrategy { ClusterType step(SpotEnv env, ClusterType last, boolean hasSpot); }");
+            "public interface SpotStrategy { ClusterType step(SpotEnv env, ClusterType last, boolean hasSpot); }", "java");
     private static final RetryPolicy QUICK_RETRY = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(40), 0.25,
             Duration.ofSeconds(5));
     private static final EndpointCircuit.Settings CIRCUIT = new EndpointCircuit.Settings(2, Duration.ofMinutes(1),
