@@ -114,7 +114,7 @@ public final class BenchCommand implements Runnable {
                     java.util.Optional.empty(), 1, task.initialProgram().source(), task.featureMetric(),
                     engineConfig.islands());
             java.io.PrintWriter quiet = new java.io.PrintWriter(java.io.Writer.nullWriter());
-            try (EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators())) {
+            try (EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config))) {
                 RunSession session = new RunSession(node, out, quiet, quiet);
                 session.status(); // the cluster is up and the run entity answers before the clock starts
                 long start = System.nanoTime();

@@ -10,8 +10,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import io.galapagos.deploy.engine.ClusterClient;
 import io.galapagos.deploy.engine.RunSession;
-import io.galapagos.simulators.Task;
-import io.galapagos.simulators.TaskRegistry;
+import io.galapagos.deploy.engine.RunTask;
 import picocli.CommandLine;
 
 import java.nio.file.Files;
@@ -31,7 +30,7 @@ final class ClusterCommands {
     }
 
     /** Submits a new run, follows it to the end and writes its outputs under {@code outDir}. */
-    static int run(ClusterOptions options, Config config, Path outDir, Task<?> task, RunSettings settings,
+    static int run(ClusterOptions options, Config config, Path outDir, RunTask task, RunSettings settings,
                    CommandLine cli) throws Exception {
         String runId = settings.runId();
         System.out.println("galapagos run: run id " + runId + " on the cluster at " + String.join(",", options.addresses()));
@@ -67,11 +66,11 @@ final class ClusterCommands {
         Path outDir = out.orElse(Path.of("galapagos-out", runId)).toAbsolutePath().normalize();
         // the database answers "run not found" and a task that is not here before the client joins anything
         RunSettings settings;
-        Task<?> task;
+        RunTask task;
         try {
             settings = ClusterClient.startedSettings(
                     readHistory(config, runId, config.getDuration("galapagos.client.read-timeout")), runId);
-            task = TaskRegistry.load().require(settings.taskId());
+            task = RunTask.stored(config, settings.taskId());
             RunCommand.preflight(settings.generation());
         } catch (IllegalArgumentException e) {
             return usage(cli, "resume", e.getMessage());

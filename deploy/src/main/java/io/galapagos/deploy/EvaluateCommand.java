@@ -8,10 +8,16 @@ import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Split;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
+import io.galapagos.worker.external.ExternalEvaluator;
+import io.galapagos.worker.external.ExternalSettings;
+import io.galapagos.worker.external.TaskDirectory;
+import io.galapagos.worker.external.TaskDirectoryException;
+import io.galapagos.worker.sandbox.Jail;
 import io.galapagos.worker.sandbox.SandboxOutcome;
 import io.galapagos.worker.sandbox.SandboxPool;
 import io.galapagos.worker.sandbox.SandboxRequest;
 import io.galapagos.worker.sandbox.SandboxSettings;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,8 +52,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--task", required = true, paramLabel = "ID", description = "The task, e.g. cant-be-late.")
-    private String taskId;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    private TaskChoice choice;
+
+    /** A built-in task or a task folder, exactly one. */
+    static final class TaskChoice {
+        @Option(names = "--task", required = true, paramLabel = "ID", description = "A built-in task, e.g. cant-be-late.")
+        String id;
+
+        @Option(names = "--task-dir", required = true, paramLabel = "DIR", description = "A task folder (see README, Task directories).")
+        Path dir;
+    }
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Published data laid out like adrs-data; without it, the task's seeded synthetic workloads.")
@@ -69,11 +84,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Wall-clock deadline of the evaluation. Default: 300.")
     private long timeoutSeconds = 300;
 
-    @Parameters(arity = "0..1", paramLabel = "FILE.java", description = "The candidate's source.")
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "The candidate's source (FILE.java for a built-in task).")
     private Path file;
 
     @Override
     public Integer call() {
+        if (choice.dir != null) {
+            return evaluateFolder();
+        }
+        String taskId = choice.id;
         PrintWriter out = spec.commandLine().getOut();
         Optional<Task<?>> task = TaskRegistry.load().find(taskId);
         if (task.isEmpty()) {
@@ -123,7 +142,64 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (json) {
             out.println(toJson(outcome));
         } else {
-            printTable(out, candidate, data, outcome);
+            printTable(out, candidate, data.describe(), outcome);
+        }
+        out.flush();
+        return outcome.succeeded() ? 0 : EXIT_CANDIDATE_FAILED;
+    }
+
+    /** A candidate of a task folder through its jailed evaluator, as a worker runs it. */
+    private int evaluateFolder() {
+        TaskDirectory folder;
+        Split split;
+        try {
+            folder = TaskDirectory.load(choice.dir.toAbsolutePath().normalize());
+            split = Split.parse(splitName);
+        } catch (TaskDirectoryException | IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        if (!folder.splits().contains(split.name())) {
+            return usage("task folder " + folder.id() + " has no split " + split.name() + " (its splits: "
+                    + String.join(", ", folder.splits()) + ")");
+        }
+        if ((file == null) == (baseline == null)) {
+            return usage("give either a FILE or --baseline NAME");
+        }
+        String source;
+        String candidate;
+        if (file != null) {
+            try {
+                source = Files.readString(file);
+            } catch (IOException e) {
+                return usage("cannot read " + file + ": " + (e.getMessage() == null ? e : e.getMessage()));
+            }
+            candidate = file.getFileName().toString();
+        } else if (folder.baselines().containsKey(baseline)) {
+            source = folder.baselines().get(baseline);
+            candidate = "baseline " + baseline;
+        } else {
+            return usage("task folder " + folder.id() + " has no baseline '" + baseline + "' (known: "
+                    + String.join(", ", folder.baselines().keySet()) + ")");
+        }
+        if (dataDir != null && !Files.isDirectory(dataDir)) {
+            return usage("data directory " + dataDir + " does not exist");
+        }
+        if (timeoutSeconds <= 0) {
+            return usage("--timeout must be positive");
+        }
+        List<Split> cascade = split != Split.SMOKE && folder.splits().contains(Split.SMOKE.name())
+                ? List.of(Split.SMOKE, split) : List.of(split);
+        ExternalSettings settings = ExternalSettings.fromConfig(ConfigFactory.load()).withSlots(1);
+        SandboxOutcome outcome;
+        try (ExternalEvaluator evaluator = ExternalEvaluator.start(folder, Jail.probe(settings.jail()), settings)) {
+            outcome = evaluator.evaluate(source, cascade, Optional.ofNullable(dataDir).map(d -> d.toAbsolutePath().normalize()))
+                    .toCompletableFuture().orTimeout(timeoutSeconds, TimeUnit.SECONDS).join();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(toJson(outcome));
+        } else {
+            printTable(out, candidate, dataDir == null ? "none (the task folder's own)" : dataDir.toString(), outcome);
         }
         out.flush();
         return outcome.succeeded() ? 0 : EXIT_CANDIDATE_FAILED;
@@ -164,9 +240,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private static void printTable(PrintWriter out, String candidate, DataSource data, SandboxOutcome outcome) {
+    private static void printTable(PrintWriter out, String candidate, String data, SandboxOutcome outcome) {
         row(out, "candidate", candidate);
-        row(out, "data", data.describe());
+        row(out, "data", data);
         row(out, "split", outcome.split().label());
         row(out, "isolation", outcome.isolation());
         row(out, "status", outcome.status().name());

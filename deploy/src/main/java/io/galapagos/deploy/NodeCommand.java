@@ -83,7 +83,7 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
             evaluator = worker ? Optional.of(Evaluators.forNode(config, TaskRegistry.load(),
                     config.getString("pekko.remote.artery.canonical.hostname") + ":"
                             + config.getInt("pekko.remote.artery.canonical.port"))) : Optional.empty();
-            node = ClusterNode.start(config, evaluator, Evaluators.generators());
+            node = ClusterNode.start(config, evaluator, Evaluators.generators(config));
         } catch (RuntimeException e) {
             evaluator.ifPresent(CandidateEvaluator::close);
             return usage(e.getMessage() == null ? e.toString() : e.getMessage());

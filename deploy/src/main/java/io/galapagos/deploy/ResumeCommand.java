@@ -6,8 +6,7 @@ import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.RunSession;
-import io.galapagos.simulators.Task;
-import io.galapagos.simulators.TaskRegistry;
+import io.galapagos.deploy.engine.RunTask;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine;
@@ -50,7 +49,7 @@ public final class ResumeCommand implements Callable<Integer> {
         }
         Path outDir = out.get().toAbsolutePath().normalize();
         Config config;
-        Task<?> task;
+        RunTask task;
         try {
             cluster.checkEmbedded();
             config = storedRunConfig(outDir, ConfigFactory.empty());
@@ -59,7 +58,7 @@ public final class ResumeCommand implements Callable<Integer> {
             if (history.settings().isEmpty()) {
                 throw new IllegalArgumentException(outDir + " holds no started run");
             }
-            task = TaskRegistry.load().require(history.settings().get().taskId());
+            task = RunTask.stored(config, history.settings().get().taskId());
             RunCommand.preflight(history.settings().get().generation());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());

@@ -11,11 +11,18 @@ import io.galapagos.controller.run.RunSettings;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.deploy.engine.RunSession;
+import io.galapagos.deploy.engine.RunTask;
+import io.galapagos.deploy.engine.TaskFolders;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.simulators.WorkloadException;
 import io.galapagos.worker.CandidateEvaluator;
+import io.galapagos.worker.external.BundledTask;
+import io.galapagos.worker.external.OpenEvolveConfig;
+import io.galapagos.worker.external.TaskBundle;
+import io.galapagos.worker.external.TaskDirectory;
+import io.galapagos.worker.external.TaskDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,8 +43,18 @@ import java.util.concurrent.Callable;
                 + "or submit it to an existing cluster with --cluster.")
 public final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--task", required = true, description = "task id (see 'galapagos tasks')")
-    String task;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    TaskChoice choice;
+
+    /** A built-in task or a task folder, exactly one. */
+    static final class TaskChoice {
+        @Option(names = "--task", required = true, description = "a built-in task id (see 'galapagos tasks')")
+        String id;
+
+        @Option(names = "--task-dir", required = true, paramLabel = "DIR",
+                description = "a task folder: galapagos-task.conf, or OpenEvolve's layout (initial_program.*, evaluator.py)")
+        Path dir;
+    }
 
     @Option(names = "--iterations", description = "evaluated candidates (default: galapagos.run.iterations)")
     Optional<Long> iterations = Optional.empty();
@@ -99,14 +116,20 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path outDir;
-        Task<?> chosen;
+        RunTask chosen;
+        Optional<TaskDirectory> folder = Optional.empty();
+        Optional<TaskBundle> bundle = Optional.empty();
         Config config;
         RunSettings settings;
         try {
             cluster.checkEmbedded();
-            outDir = out.orElse(Path.of("galapagos-out", cluster.active() ? cluster.runIdFor(task) : task))
+            if (choice.dir != null) {
+                folder = Optional.of(TaskDirectory.load(choice.dir.toAbsolutePath().normalize()));
+                folder.get().openEvolve().ifPresent(this::warnUnsupported);
+            }
+            String label = folder.map(TaskDirectory::id).orElse(choice.id);
+            outDir = out.orElse(Path.of("galapagos-out", cluster.active() ? cluster.runIdFor(label) : label))
                     .toAbsolutePath().normalize();
-            chosen = TaskRegistry.load().require(task);
             if (Files.exists(outDir.resolve("journal"))) {
                 throw new IllegalArgumentException(outDir + " already holds a run: continue it with 'galapagos resume --out "
                         + outDir + "' or choose another --out");
@@ -114,31 +137,91 @@ public final class RunCommand implements Callable<Integer> {
             if (dataDir.isPresent() && !Files.isDirectory(dataDir.get())) {
                 throw new IllegalArgumentException("data directory " + dataDir.get() + " does not exist");
             }
-            config = cluster.active() ? generationFlags().withFallback(cluster.clientConfig(configFile))
-                    : EmbeddedNode.config(outDir, configFile, generationFlags());
-            settings = settings(chosen, EngineConfig.from(config)).withGeneration(GenerationConfig.from(config));
+            Config flags = generationFlags().withFallback(folder.flatMap(TaskDirectory::openEvolve)
+                    .map(RunCommand::openEvolveGeneration).orElse(ConfigFactory.empty()));
+            config = cluster.active() ? flags.withFallback(cluster.clientConfig(configFile))
+                    : EmbeddedNode.config(outDir, configFile, flags);
+            if (folder.isPresent()) {
+                bundle = Optional.of(TaskFolders.pack(config, folder.get()));
+                chosen = RunTask.of(BundledTask.taskId(folder.get().id(), bundle.get().hash()), folder.get());
+            } else {
+                Task<?> builtIn = TaskRegistry.load().require(choice.id);
+                dataDir.ifPresent(d -> builtIn.evaluator(DataSource.directory(d.toAbsolutePath().normalize())));
+                chosen = RunTask.of(builtIn);
+            }
+            settings = settings(chosen, folder, EngineConfig.from(config)).withGeneration(GenerationConfig.from(config));
             preflight(settings.generation());
-        } catch (IllegalArgumentException | WorkloadException e) {
+        } catch (IllegalArgumentException | WorkloadException | TaskDirectoryException e) {
             return usage(e.getMessage());
         }
         Files.createDirectories(outDir);
         if (configFile.isPresent()) {
             Files.copy(configFile.get(), outDir.resolve("galapagos.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+        Optional<TaskBundle> carried = bundle;
+        Config finalConfig = config;
         if (cluster.active()) {
+            carried.ifPresent(b -> TaskFolders.put(finalConfig, b));
             return ClusterCommands.run(cluster, config, outDir, chosen, settings, spec.commandLine());
         }
-        return execute(config, outDir, chosen, session -> session.start(settings), spec.commandLine());
+        return execute(config, outDir, chosen, session -> {
+            carried.ifPresent(b -> TaskFolders.put(finalConfig, b));
+            return session.start(settings);
+        }, spec.commandLine());
     }
 
-    private RunSettings settings(Task<?> chosen, EngineConfig config) {
+    private RunSettings settings(RunTask chosen, Optional<TaskDirectory> folder, EngineConfig config) {
         EngineConfig.RunDefaults run = config.run();
         Optional<String> directory = dataDir.map(p -> p.toAbsolutePath().normalize().toString());
-        directory.ifPresent(d -> chosen.evaluator(DataSource.directory(Path.of(d))));
-        return new RunSettings(cluster.runIdOf(chosen.id()), chosen.id(), seed.orElse(run.seed()), islands.orElse(config.islandCount()),
-                iterations.orElse(run.iterations()), run.wallClock().toMillis(), run.earlyStopAfter(), run.targetScore(),
-                run.cascade(), run.testBest(), directory, run.dataSeed(), chosen.initialProgram().source(),
-                chosen.featureMetric(), config.islands());
+        Optional<OpenEvolveConfig> openEvolve = folder.flatMap(TaskDirectory::openEvolve);
+        List<String> cascade = run.cascade();
+        boolean testBest = run.testBest();
+        if (folder.isPresent()) {
+            // only the splits the folder's evaluator knows; TEST stays held out for the island bests
+            List<String> known = folder.get().splits();
+            cascade = run.cascade().stream().filter(known::contains).toList();
+            if (cascade.isEmpty()) {
+                cascade = known.stream().filter(split -> !split.equals("TEST")).toList();
+            }
+            testBest = testBest && known.contains("TEST");
+        }
+        long chosenSeed = seed.or(() -> openEvolve.flatMap(OpenEvolveConfig::randomSeed)).orElse(run.seed());
+        int chosenIslands = islands.or(() -> openEvolve.flatMap(OpenEvolveConfig::numIslands)).orElse(config.islandCount());
+        long chosenIterations = iterations.or(() -> openEvolve.flatMap(OpenEvolveConfig::maxIterations).map(Long::valueOf))
+                .orElse(run.iterations());
+        return new RunSettings(cluster.runIdOf(chosen.label()), chosen.taskId(), chosenSeed, chosenIslands,
+                chosenIterations, run.wallClock().toMillis(), run.earlyStopAfter(), run.targetScore(), cascade, testBest,
+                directory, run.dataSeed(), chosen.initialProgram(), chosen.featureMetric(), config.islands());
+    }
+
+    /**
+     * What an OpenEvolve {@code config.yaml} says about generation, as configuration under the flags: its
+     * models and weights, API base, temperature, token limit and answer format.
+     */
+    static Config openEvolveGeneration(OpenEvolveConfig openEvolve) {
+        Map<String, Object> keys = new LinkedHashMap<>();
+        if (!openEvolve.models().isEmpty()) {
+            List<Map<String, Object>> models = new ArrayList<>();
+            for (OpenEvolveConfig.Model model : openEvolve.models()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("name", model.name());
+                entry.put("weight", model.weight());
+                openEvolve.temperature().ifPresent(t -> entry.put("temperature", t));
+                openEvolve.maxTokens().ifPresent(t -> entry.put("max-tokens", t));
+                models.add(entry);
+            }
+            keys.put("galapagos.generation.models", models);
+        }
+        openEvolve.apiBase().ifPresent(v -> keys.put("galapagos.generation.api-base", v));
+        openEvolve.diffBasedEvolution().ifPresent(diff -> keys.put("galapagos.generation.format", diff ? "diff" : "full-rewrite"));
+        return ConfigFactory.parseMap(keys, "the task folder's config.yaml");
+    }
+
+    private void warnUnsupported(OpenEvolveConfig openEvolve) {
+        if (!openEvolve.unsupportedKeys().isEmpty()) {
+            spec.commandLine().getErr().println("galapagos run: config.yaml: not supported, ignored: "
+                    + String.join(", ", openEvolve.unsupportedKeys()));
+        }
     }
 
     /** The generation flags as configuration, so that they override the --config file key by key. */
@@ -188,9 +271,9 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Starts the node, begins or resumes the run, follows it to the end and writes the results. */
-    static int execute(Config config, Path outDir, Task<?> task, Begin begin, CommandLine cli) throws Exception {
+    static int execute(Config config, Path outDir, RunTask task, Begin begin, CommandLine cli) throws Exception {
         try (CandidateEvaluator evaluator = Evaluators.forNode(config, TaskRegistry.load());
-             EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators())) {
+             EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config))) {
             RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr());
             begin.apply(session);
             session.follow(Duration.ofMillis(500));

@@ -73,14 +73,14 @@ class CrashRecoveryTest {
                 Optional.empty(), 1, task.initialProgram().source(), task.featureMetric(), engineConfig.islands());
         PrintWriter quiet = new PrintWriter(Writer.nullWriter());
 
-        EmbeddedNode first = EmbeddedNode.start(config, new SlowInstantEvaluator(), Evaluators.generators());
+        EmbeddedNode first = EmbeddedNode.start(config, new SlowInstantEvaluator(), Evaluators.generators(config));
         RunSession before = new RunSession(first, out, quiet, quiet);
         before.start(settings);
         await().atMost(Duration.ofSeconds(60)).until(() -> before.status().evaluated() >= 30);
         first.system().terminate();
         first.system().getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
-        try (EmbeddedNode second = EmbeddedNode.start(config, new SlowInstantEvaluator(), Evaluators.generators())) {
+        try (EmbeddedNode second = EmbeddedNode.start(config, new SlowInstantEvaluator(), Evaluators.generators(config))) {
             RunSession after = new RunSession(second, out, quiet, quiet);
             after.resume();
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +36,14 @@ public final class RunOutputs {
      * {@code spending.json} (tokens and dollars per model).
      */
     public static void write(Path out, RunHistory history) {
+        write(out, history, Optional.empty());
+    }
+
+    /**
+     * The same, with the best program under {@code programFile} (a task folder's program, in its own
+     * language) instead of {@code <Class>.java}.
+     */
+    public static void write(Path out, RunHistory history, Optional<String> programFile) {
         try {
             Files.createDirectories(out);
             Files.writeString(out.resolve("history.csv"), historyCsv(history), StandardCharsets.UTF_8);
@@ -44,7 +53,8 @@ public final class RunOutputs {
             if (history.best().isPresent()) {
                 RunHistory.Candidate best = history.best().get();
                 Path dir = Files.createDirectories(out.resolve("best"));
-                Files.writeString(dir.resolve(className(best.code()) + ".java"), best.code(), StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve(programFile.orElse(className(best.code()) + ".java")), best.code(),
+                        StandardCharsets.UTF_8);
                 Files.writeString(dir.resolve("info.json"), infoJson(history, best), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {

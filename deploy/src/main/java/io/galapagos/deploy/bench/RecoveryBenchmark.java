@@ -120,7 +120,7 @@ public final class RecoveryBenchmark {
             t.setDaemon(true);
             return t;
         });
-        try (ClusterNode client = ClusterNode.start(clientConfig(seed), Optional.empty(), Evaluators.generators())) {
+        try (ClusterNode client = ClusterNode.start(clientConfig(seed), Optional.empty(), Evaluators.generators(clientConfig(seed)))) {
             client.up().toCompletableFuture().get(3, TimeUnit.MINUTES);
             Task<?> task = TaskRegistry.load().require(NoopTask.ID);
             EngineConfig engine = client.engineConfig();

@@ -6,7 +6,6 @@ import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.run.RunStatus;
 import io.galapagos.deploy.cluster.ClusterNode;
-import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
 
@@ -95,7 +94,7 @@ public final class ClusterClient implements AutoCloseable {
     }
 
     private ClusterNode joinMember() {
-        ClusterNode joining = ClusterNode.start(config, Optional.empty(), Evaluators.generators());
+        ClusterNode joining = ClusterNode.start(config, Optional.empty(), Evaluators.generators(config));
         try {
             joining.up().toCompletableFuture().get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
             return joining;
@@ -130,7 +129,7 @@ public final class ClusterClient implements AutoCloseable {
      * the join timeout, or the run stays silent longer than the answer timeout, it fails with
      * {@link Unreachable}.
      */
-    public void follow(String runId, Path out, Task<?> task, Function<RunSession, RunStatus> begin) throws Exception {
+    public void follow(String runId, Path out, RunTask task, Function<RunSession, RunStatus> begin) throws Exception {
         PrintWriter progress = new PrintWriter(System.err, true);
         try {
             begin.apply(session(runId, out, progress));

@@ -29,8 +29,12 @@ public final class Evaluators {
         return new NodeEvaluator(SandboxEvaluator.start(sandbox, workerName), config, workerName);
     }
 
-    /** The generators each run's settings ask for: the offline engine or a model ensemble. */
-    public static GeneratorFactory generators() {
-        return GeneratorFactory.standard();
+    /**
+     * The generators each run's settings ask for: the offline engine or a model ensemble, for a built-in
+     * task or for a task folder (whose brief comes from its bundle in the run's database).
+     */
+    public static GeneratorFactory generators(Config config) {
+        return GeneratorFactory.standard(settings -> TaskFolders.load(config, settings.taskId())
+                .map(task -> TaskFolders.brief(settings.taskId(), task)));
     }
 }

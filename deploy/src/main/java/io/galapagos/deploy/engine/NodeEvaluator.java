@@ -1,15 +1,12 @@
 package io.galapagos.deploy.engine;
 
 import com.typesafe.config.Config;
-import io.galapagos.controller.EngineConfig;
-import io.galapagos.deploy.bundle.BundleStore;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.EvaluationStatus;
 import io.galapagos.simulators.CandidateFailures;
 import io.galapagos.simulators.Split;
 import io.galapagos.worker.CandidateEvaluator;
-import io.galapagos.worker.external.BundleCache;
 import io.galapagos.worker.external.BundledTask;
 import io.galapagos.worker.external.ExternalEvaluator;
 import io.galapagos.worker.external.ExternalSettings;
@@ -17,10 +14,7 @@ import io.galapagos.worker.external.TaskDirectory;
 import io.galapagos.worker.sandbox.Jail;
 import io.galapagos.worker.sandbox.SandboxOutcome;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +59,7 @@ public final class NodeEvaluator implements CandidateEvaluator {
         List<Split> cascade = request.cascade().stream().map(Split::parse).toList();
         Optional<Path> data = request.dataDirectory().map(Path::of);
         return CompletableFuture.supplyAsync(() -> folder(request.taskId(), hash.get()), starter)
-                .thenCompose(evaluator -> evaluator.evaluate(request.source(), cascade))
+                .thenCompose(evaluator -> evaluator.evaluate(request.source(), cascade, data))
                 .handle((outcome, failure) -> failure == null
                         ? result(request, outcome)
                         : EvaluationResult.failure(request, EvaluationStatus.SANDBOX_CRASH, "the task folder's evaluator"
@@ -75,26 +69,11 @@ public final class NodeEvaluator implements CandidateEvaluator {
 
     private ExternalEvaluator folder(String taskId, String hash) {
         return folders.computeIfAbsent(hash, h -> {
-            EngineConfig.Store store = EngineConfig.from(config).store();
-            BundleStore bundles = new BundleStore(store.url(), store.user(), store.password());
-            try {
-                Path root = BundleCache.fromConfig(config).resolve(h, () -> {
-                    try {
-                        return bundles.get(h).orElseThrow(() -> new IllegalStateException("the run's database holds no"
-                                + " task folder " + h + " (task " + taskId + ")"));
-                    } catch (SQLException e) {
-                        throw new IllegalStateException("cannot fetch the task folder " + h + ": " + e.getMessage(), e);
-                    }
-                });
-                if (jail == null) {
-                    jail = Jail.probe(ExternalSettings.fromConfig(config).jail());
-                }
-                return ExternalEvaluator.start(TaskDirectory.load(root), jail, ExternalSettings.fromConfig(config));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (io.galapagos.worker.external.TaskBundleException e) {
-                throw new IllegalStateException(e.getMessage(), e);
+            TaskDirectory task = TaskFolders.load(config, taskId).orElseThrow();
+            if (jail == null) {
+                jail = Jail.probe(ExternalSettings.fromConfig(config).jail());
             }
+            return ExternalEvaluator.start(task, jail, ExternalSettings.fromConfig(config));
         });
     }
 

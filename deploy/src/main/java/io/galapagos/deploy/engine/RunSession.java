@@ -11,7 +11,6 @@ import io.galapagos.controller.run.RunStatus;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.simulators.Baseline;
-import io.galapagos.simulators.Task;
 import io.galapagos.worker.CandidateEvaluator;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -183,25 +182,28 @@ public final class RunSession {
     }
 
     /** Reads the history, writes the output files and prints the summary table. */
-    public RunHistory finish(Task<?> task, CandidateEvaluator evaluator) {
+    public RunHistory finish(RunTask task, CandidateEvaluator evaluator) {
         RunHistory history = RunHistory.load(system, runId, ASK_TIMEOUT);
-        RunOutputs.write(out, history);
+        RunOutputs.write(out, history, task.programFile());
         RunSettings settings = history.settings().orElseThrow();
         List<String[]> rows = new ArrayList<>();
+        boolean train = task.splits().contains("TRAIN");
+        boolean test = task.splits().contains("TEST");
         for (Baseline baseline : task.baselines()) {
             rows.add(new String[]{"baseline " + baseline.name(),
-                    score(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TRAIN")),
-                    score(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TEST"))});
+                    train ? score(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TRAIN")) : "-",
+                    test ? score(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TEST")) : "-"});
         }
         history.best().ifPresent(best -> {
-            Optional<EvaluationResult> test = best.test().isPresent() ? Optional.empty()
+            Optional<EvaluationResult> held = best.test().isPresent() || !test ? Optional.empty()
                     : Optional.of(evaluate(evaluator, settings, "best", best.code(), "TEST"));
             rows.add(new String[]{"best " + best.candidateId(),
                     String.format(Locale.ROOT, "%.6g", best.evaluation().get().score()),
-                    best.test().map(t -> String.format(Locale.ROOT, "%.6g", t.score())).orElseGet(() -> score(test.get()))});
+                    best.test().map(t -> String.format(Locale.ROOT, "%.6g", t.score()))
+                            .orElseGet(() -> held.map(RunSession::score).orElse("-"))});
         });
         console.println();
-        console.printf(Locale.ROOT, "%-32s %14s %14s%n", "program (" + task.id() + ")", "TRAIN", "TEST");
+        console.printf(Locale.ROOT, "%-32s %14s %14s%n", "program (" + task.label() + ")", "TRAIN", "TEST");
         for (String[] row : rows) {
             console.printf(Locale.ROOT, "%-32s %14s %14s%n", row[0], row[1], row[2]);
         }

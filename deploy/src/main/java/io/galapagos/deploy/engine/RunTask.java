@@ -1,0 +1,59 @@
+package io.galapagos.deploy.engine;
+
+import com.typesafe.config.Config;
+import io.galapagos.simulators.Baseline;
+import io.galapagos.simulators.Task;
+import io.galapagos.simulators.TaskRegistry;
+import io.galapagos.worker.external.TaskDirectory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a run searches, as the commands need it: a built-in task or a task folder.
+ *
+ * @param taskId         the id in the run's settings ({@code id@hash} for a folder)
+ * @param label          what a person reads in the summary
+ * @param initialProgram the seed of every island
+ * @param featureMetric  the metric of the second MAP-Elites dimension ({@code ""}: none)
+ * @param baselines      the shipped programs the summary scores next to the best
+ * @param splits         the splits its evaluator knows
+ * @param programFile    the file name of a folder's program ({@code initial_program.py}); empty for a Java class
+ */
+public record RunTask(String taskId, String label, String initialProgram, String featureMetric, List<Baseline> baselines,
+                      Set<String> splits, Optional<String> programFile) {
+
+    public RunTask {
+        baselines = List.copyOf(baselines);
+        splits = Set.copyOf(splits);
+    }
+
+    public static RunTask of(Task<?> task) {
+        return new RunTask(task.id(), task.id(), task.initialProgram().source(), task.featureMetric(), task.baselines(),
+                Set.of("SMOKE", "TRAIN", "TEST"), Optional.empty());
+    }
+
+    /**
+     * The task of a stored run: a built-in one by its id, or the task folder whose bundle the run's
+     * database holds.
+     *
+     * @throws IllegalArgumentException when the id names no built-in task
+     */
+    public static RunTask stored(Config config, String taskId) {
+        return TaskFolders.load(config, taskId).map(folder -> of(taskId, folder))
+                .orElseGet(() -> of(TaskRegistry.load().require(taskId)));
+    }
+
+    public static RunTask of(String taskId, TaskDirectory folder) {
+        List<Baseline> baselines = new ArrayList<>();
+        for (Map.Entry<String, String> baseline : folder.baselines().entrySet()) {
+            baselines.add(new Baseline(baseline.getKey(), "shipped with the task folder", baseline.getValue()));
+        }
+        return new RunTask(taskId, folder.id(), folder.initialProgram(), folder.featureMetric().orElse(""), baselines,
+                Set.copyOf(folder.splits()), Optional.of(Path.of(folder.programFileName()).getFileName().toString()));
+    }
+}
