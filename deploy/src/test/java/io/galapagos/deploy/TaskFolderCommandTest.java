@@ -15,12 +15,12 @@ import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code run}, {@code resume}, {@code evaluate} and {@code tasks} on task folders, on the embedded node. */
-class TaskFolderCommandTest {
+public class TaskFolderCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A Python task: fit {@code f(x)} to {@code 2x}; SMOKE on three points, TRAIN on ten. */
-    static Path fitFolder(Path dir) throws IOException {
+    public static Path fitFolder(Path dir) throws IOException {
         Path folder = Files.createDirectories(dir.resolve("fit"));
         Files.writeString(folder.resolve("galapagos-task.conf"), """
                 id = fit-line

@@ -114,6 +114,15 @@ final class FaultCluster {
                 "--config", configFile(name, clientConfig).toString()), Map.of());
     }
 
+    /** {@code galapagos run --cluster --task-dir}: a run of a task folder that only this client has. */
+    NodeProcesses.Child runFolder(String name, String runId, Path folder, long iterations, int islands, String clientConfig) {
+        return processes.start(name, List.of("run", "--cluster", seed(), "--host", "127.0.0.1",
+                "--db-url", database.url(), "--db-user", database.user(), "--run-id", runId,
+                "--task-dir", folder.toString(), "--iterations", String.valueOf(iterations), "--islands", String.valueOf(islands),
+                "--out", processes.directory().resolve(name + "-out").toAbsolutePath().toString(),
+                "--config", configFile(name, clientConfig).toString()), Map.of());
+    }
+
     /** {@code galapagos resume --cluster}: continues the run and follows it to the end. */
     NodeProcesses.Child resume(String name, String runId, String clientConfig) {
         return processes.start(name, List.of("resume", "--cluster", seed(), "--host", "127.0.0.1",
