@@ -48,6 +48,8 @@ public final class ExternalEvaluator implements AutoCloseable {
     private static final List<String> PYTHON_FILES = List.of("galapagos_openevolve.py", "openevolve/__init__.py",
             "openevolve/evaluation_result.py");
     private static final String PYTHON_RESOURCES = "/io/galapagos/worker/external/python/";
+    /** The environment variable that names the data directory inside the jail. */
+    public static final String DATA_DIR_VARIABLE = "GALAPAGOS_DATA_DIR";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final TaskDirectory task;
@@ -57,16 +59,19 @@ public final class ExternalEvaluator implements AutoCloseable {
     private final Path staging;
     private final Path python;
     private final Interpreter interpreter;
+    private final List<Interpreter> toolchain;
     private final List<String> command;
     private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
 
-    private record Job(String source, List<Split> cascade, CompletableFuture<SandboxOutcome> result) {
+    private record Job(String source, List<Split> cascade, Optional<Path> dataDirectory,
+                       CompletableFuture<SandboxOutcome> result) {
     }
 
-    private ExternalEvaluator(TaskDirectory task, Jail jail, ExternalSettings settings, Path base, Interpreter interpreter) {
+    private ExternalEvaluator(TaskDirectory task, Jail jail, ExternalSettings settings, Path base, Interpreter interpreter,
+                              List<Interpreter> toolchain) {
         this.task = task;
         this.jail = jail;
         this.settings = settings;
@@ -74,6 +79,7 @@ public final class ExternalEvaluator implements AutoCloseable {
         this.staging = base.resolve("task");
         this.python = base.resolve("python");
         this.interpreter = interpreter;
+        this.toolchain = List.copyOf(toolchain);
         this.command = command(task, interpreter);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "external-evaluator-deadlines");
@@ -90,6 +96,7 @@ public final class ExternalEvaluator implements AutoCloseable {
      */
     public static ExternalEvaluator start(TaskDirectory task, Jail jail, ExternalSettings settings) {
         Interpreter interpreter = Interpreter.resolve(task.interpreter(), task.root());
+        List<Interpreter> toolchain = task.toolchain().stream().map(name -> Interpreter.resolve(name, task.root())).toList();
         Path base;
         try {
             Path parent = settings.workDirectory().orElse(Path.of(System.getProperty("java.io.tmpdir")));
@@ -118,7 +125,7 @@ public final class ExternalEvaluator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("staging the task " + task.id() + " failed", e);
         }
-        ExternalEvaluator evaluator = new ExternalEvaluator(task, jail, settings, base, interpreter);
+        ExternalEvaluator evaluator = new ExternalEvaluator(task, jail, settings, base, interpreter, toolchain);
         for (int i = 0; i < settings.slots(); i++) {
             Thread thread = new Thread(evaluator.new Slot(i)::serve, "external-evaluator-" + task.id() + "-" + i);
             thread.setDaemon(true);
@@ -133,17 +140,32 @@ public final class ExternalEvaluator implements AutoCloseable {
      * last split evaluated.
      */
     public CompletionStage<SandboxOutcome> evaluate(String candidateSource, List<Split> cascade) {
+        return evaluate(candidateSource, cascade, Optional.empty());
+    }
+
+    /**
+     * As {@link #evaluate(String, List)}, with a data directory (published workloads) that the evaluator sees
+     * read-only at its own absolute path, named by {@value #DATA_DIR_VARIABLE} in its environment and, in warm
+     * mode, by {@code "data_dir"} in each request. A warm process serves one data directory: a request naming
+     * another replaces it, because bind mounts are fixed when the jail starts.
+     */
+    public CompletionStage<SandboxOutcome> evaluate(String candidateSource, List<Split> cascade,
+                                                    Optional<Path> dataDirectory) {
         CompletableFuture<SandboxOutcome> result = new CompletableFuture<>();
+        Optional<Path> data = dataDirectory.map(d -> d.toAbsolutePath().normalize());
         Split first = cascade.isEmpty() ? Split.TRAIN : cascade.get(0);
         if (cascade.isEmpty()) {
             result.complete(failure(EvaluationStatus.SANDBOX_CRASH, "no split to evaluate", first, 0));
         } else if (candidateSource.getBytes(StandardCharsets.UTF_8).length > settings.maxSourceBytes()) {
             result.complete(failure(EvaluationStatus.REJECTED, "the candidate is larger than "
                     + settings.maxSourceBytes() + " bytes", first, 0));
+        } else if (data.isPresent() && !Files.isDirectory(data.get())) {
+            result.complete(failure(EvaluationStatus.SANDBOX_CRASH, "the data directory " + data.get()
+                    + " is not a directory on this worker", first, 0));
         } else if (closed) {
             result.complete(failure(EvaluationStatus.SANDBOX_CRASH, "the evaluator of " + task.id() + " is closed", first, 0));
         } else {
-            jobs.add(new Job(candidateSource, List.copyOf(cascade), result));
+            jobs.add(new Job(candidateSource, List.copyOf(cascade), data, result));
         }
         return result;
     }
@@ -200,6 +222,8 @@ public final class ExternalEvaluator implements AutoCloseable {
     private final class Slot {
         private final Path inbox;
         private Optional<EvaluatorProcess> warm = Optional.empty();
+        /** The data directory the warm process was started with: its jail binds exactly that one. */
+        private Optional<Path> warmData = Optional.empty();
         private int served;
 
         Slot(int index) {
@@ -242,8 +266,8 @@ public final class ExternalEvaluator implements AutoCloseable {
             try {
                 SandboxOutcome outcome = null;
                 for (Split split : job.cascade()) {
-                    outcome = task.mode() == TaskDirectory.Mode.WARM ? warm(candidate, split, started)
-                            : once(candidate, split, started);
+                    outcome = task.mode() == TaskDirectory.Mode.WARM ? warm(candidate, split, job.dataDirectory(), started)
+                            : once(candidate, split, job.dataDirectory(), started);
                     if (!outcome.succeeded()) {
                         break;
                     }
@@ -254,8 +278,8 @@ public final class ExternalEvaluator implements AutoCloseable {
             }
         }
 
-        private SandboxOutcome once(Path candidate, Split split, long started) throws IOException {
-            EvaluatorProcess process = startProcess(List.of(candidate.toString(), split.name()));
+        private SandboxOutcome once(Path candidate, Split split, Optional<Path> data, long started) throws IOException {
+            EvaluatorProcess process = startProcess(List.of(candidate.toString(), split.name()), data);
             ScheduledFuture<?> deadline = timer.schedule(process::kill, task.timeout().toMillis(), TimeUnit.MILLISECONDS);
             try {
                 Optional<BoundedLineReader.Line> last = Optional.empty();
@@ -287,10 +311,12 @@ public final class ExternalEvaluator implements AutoCloseable {
             }
         }
 
-        private SandboxOutcome warm(Path candidate, Split split, long started) throws IOException {
-            if (warm.isEmpty() || !warm.get().alive() || served >= settings.maxEvaluationsPerProcess()) {
+        private SandboxOutcome warm(Path candidate, Split split, Optional<Path> data, long started) throws IOException {
+            if (warm.isEmpty() || !warm.get().alive() || served >= settings.maxEvaluationsPerProcess()
+                    || !warmData.equals(data)) {
                 retire();
-                warm = Optional.of(startProcess(List.of()));
+                warm = Optional.of(startProcess(List.of(), data));
+                warmData = data;
             }
             EvaluatorProcess process = warm.get();
             process.clearLog();
@@ -300,6 +326,7 @@ public final class ExternalEvaluator implements AutoCloseable {
             request.put("id", id);
             request.put("candidate", candidate.toString());
             request.put("split", split.name());
+            data.ifPresent(d -> request.put("data_dir", d.toString()));
             ScheduledFuture<?> deadline = timer.schedule(process::kill, task.timeout().toMillis(), TimeUnit.MILLISECONDS);
             boolean keep = false;
             try {
@@ -336,13 +363,16 @@ public final class ExternalEvaluator implements AutoCloseable {
         private void retire() {
             warm.ifPresent(EvaluatorProcess::kill);
             warm = Optional.empty();
+            warmData = Optional.empty();
             served = 0;
         }
 
-        private EvaluatorProcess startProcess(List<String> arguments) throws IOException {
+        private EvaluatorProcess startProcess(List<String> arguments, Optional<Path> data) throws IOException {
             List<String> line = new ArrayList<>();
             List<Path> readOnly = new ArrayList<>(interpreter.readOnly());
+            toolchain.forEach(tool -> readOnly.addAll(tool.readOnly()));
             readOnly.addAll(List.of(Path.of("/usr/bin"), Path.of("/bin"), staging, python, inbox));
+            data.ifPresent(readOnly::add);
             Optional<Path> hostDirectory;
             Path work;
             if (jail.confined()) {
@@ -361,6 +391,12 @@ public final class ExternalEvaluator implements AutoCloseable {
             Map<String, String> environment = new LinkedHashMap<>(spec.environment());
             environment.put("PYTHONPATH", python.toString());
             environment.put("PYTHONDONTWRITEBYTECODE", "1");
+            data.ifPresent(d -> environment.put(DATA_DIR_VARIABLE, d.toString()));
+            // a compiler of the toolchain is found by name: its directory comes before the system's
+            List<String> path = new ArrayList<>();
+            toolchain.forEach(tool -> path.add(realDirectory(tool.executable())));
+            path.add(spec.environment().get("PATH"));
+            environment.put("PATH", String.join(":", path.stream().distinct().toList()));
             for (String name : task.environment()) {
                 String value = System.getenv(name);
                 if (value != null) {
@@ -428,6 +464,18 @@ public final class ExternalEvaluator implements AutoCloseable {
         return last.stream().anyMatch(l -> l.startsWith("MemoryError") || l.contains("std::bad_alloc")
                 || l.contains("memory allocation of") || l.contains("runtime: out of memory")
                 || l.contains("Cannot allocate memory"));
+    }
+
+    /**
+     * The directory of the file a (possibly linked) executable really is: {@code /usr/bin/javac} leads through
+     * {@code /etc/alternatives}, which the jail does not show, to the JDK's {@code bin}.
+     */
+    private static String realDirectory(Path executable) {
+        try {
+            return executable.toRealPath().getParent().toString();
+        } catch (IOException e) {
+            return executable.getParent().toString();
+        }
     }
 
     private static byte[] bytes() {

@@ -31,7 +31,7 @@ final class TaskConf {
     private static final String FILE = TaskDirectory.CONF_FILE;
     private static final Set<String> KEYS = Set.of("id", "title", "problem", "problem-file", "language",
             "initial-program", "evaluator.command", "evaluator.mode", "interpreter", "splits", "score.metric",
-            "score.higher-is-better", "feature-metric", "timeout", "ship", "environment");
+            "score.higher-is-better", "feature-metric", "timeout", "ship", "environment", "toolchain");
 
     private final Path root;
     private final Config config;
@@ -139,10 +139,14 @@ final class TaskConf {
                 throw TaskDirectoryException.of(FILE, "environment", "'" + name + "' is not a variable name");
             }
         }
+        List<String> toolchain = strings("toolchain", Optional.of(List.of()));
+        if (toolchain.stream().anyMatch(String::isBlank)) {
+            throw TaskDirectoryException.of(FILE, "toolchain", "must be a list of executable names or paths");
+        }
         String problem = problem();
         return new TaskDirectory(root, id, title, problem, language, Path.of(program).getFileName().toString(), initial,
                 command, mode, interpreter, splits, metric, higherIsBetter, feature, baselines, timeout, ship,
-                environment, Optional.empty());
+                environment, toolchain, Optional.empty());
     }
 
     private String problem() {

@@ -36,6 +36,9 @@ import java.util.stream.Stream;
  * @param timeout          wall-clock deadline of one split
  * @param ship             globs (relative to the folder) of the files that travel with the task
  * @param environment      names of the worker's environment variables the evaluator sees
+ * @param toolchain        executables (names on the worker's {@code PATH}, or paths) the evaluator runs besides the
+ *                         interpreter, e.g. a compiler: the jail shows their installations read-only and their
+ *                         directories lead the evaluator's {@code PATH}
  * @param openEvolve       the parsed {@code config.yaml} of an OpenEvolve layout
  */
 public record TaskDirectory(
@@ -57,6 +60,7 @@ public record TaskDirectory(
         Duration timeout,
         List<String> ship,
         List<String> environment,
+        List<String> toolchain,
         Optional<OpenEvolveConfig> openEvolve) {
 
     /** The file that marks Galapagos's own layout. */
@@ -83,6 +87,7 @@ public record TaskDirectory(
         baselines = Collections.unmodifiableMap(new LinkedHashMap<>(baselines));
         ship = List.copyOf(ship);
         environment = List.copyOf(environment);
+        toolchain = List.copyOf(toolchain);
     }
 
     /**
