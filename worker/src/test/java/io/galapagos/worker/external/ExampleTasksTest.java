@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The folders under {@code examples/} at the repository root, evaluated unchanged through the jailed external
@@ -125,7 +126,8 @@ class ExampleTasksTest {
                 .contains("prompt.num_top_programs", "database.population_size", "evaluator.parallel_evaluations");
         SandboxOutcome initial = baselines(task, Optional.empty()).get("initial");
         assertThat(initial.metrics()).containsKeys("sum_radii_6", "sum_radii_26");
-        assertThat(initial.feedback()).contains("weakest: n = ");
+        assertThat(initial.feedback()).contains("weakest: n = ").contains("stopped after stage 2");
+        assertThat(initial.score()).as("stage 2's score, below the second threshold").isCloseTo(0.5525, within(1e-4));
     }
 
     @Test
