@@ -22,6 +22,7 @@ import java.util.Optional;
                 BestCommand.class,
                 NodeCommand.class,
                 DbCommand.class,
+                NewTaskCommand.class,
                 BenchCommand.class
         })
 public final class Galapagos implements Runnable {

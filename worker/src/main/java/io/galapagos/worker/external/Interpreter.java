@@ -6,11 +6,13 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The task's interpreter on this worker, found without running it, and the host paths a jail must show
@@ -55,12 +57,41 @@ record Interpreter(Path executable, List<Path> readOnly) {
             throw new SandboxUnavailableException("interpreter '" + name + "': " + given + " cannot be resolved");
         }
         Set<Path> readOnly = new LinkedHashSet<>();
-        readOnly.add(prefix(name, real));
+        Path prefix = prefix(name, real);
+        readOnly.add(prefix);
+        readOnly.addAll(linkedConfiguration(prefix));
         Path venv = given.getParent().getParent();
         if (venv != null && Files.isRegularFile(venv.resolve("pyvenv.cfg"))) {
             readOnly.add(allowed(name, venv));
         }
         return new Interpreter(given.toAbsolutePath(), List.copyOf(readOnly));
+    }
+
+    /**
+     * Targets outside the installation of the links in its {@code conf} folder: Debian's JDKs keep
+     * {@code conf/security/java.security} under {@code /etc}, and javac and java fail without it.
+     */
+    private static List<Path> linkedConfiguration(Path prefix) {
+        Path conf = prefix.resolve("conf");
+        if (!Files.isDirectory(conf, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        Set<Path> targets = new LinkedHashSet<>();
+        try (Stream<Path> files = Files.walk(conf, 4)) {
+            files.filter(Files::isSymbolicLink).forEach(link -> {
+                try {
+                    Path target = link.toRealPath();
+                    if (!target.startsWith(prefix)) {
+                        targets.add(target);
+                    }
+                } catch (IOException e) {
+                    // a dangling link (an optional package that is not installed) needs nothing bound
+                }
+            });
+        } catch (IOException e) {
+            return List.of();
+        }
+        return List.copyOf(targets);
     }
 
     /** The installation prefix of {@code real}: {@code /usr} for {@code /usr/bin/python3.11}. */
