@@ -153,6 +153,42 @@ public class TaskFolderCommandTest {
         assertThat(both.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
     }
 
+    /** The repository's {@code examples/} folder (tests run in the module's directory). */
+    public static Path example(String name) {
+        Path folder = Path.of("").toAbsolutePath().getParent().resolve("examples").resolve(name);
+        assertThat(folder).as("example folder").isDirectory();
+        return folder;
+    }
+
+    @Test
+    void openEvolveExampleScoresWhatItsEvaluatorGivesWhenRunByHand(@TempDir Path dir) throws Exception {
+        Path folder = example("openevolve-circle");
+        // by hand, as OpenEvolve's cascade does: stage 1, and stage 2 when stage 1 passes its threshold (0.5)
+        Path shim = Path.of("").toAbsolutePath().getParent()
+                .resolve("worker/src/main/resources/io/galapagos/worker/external/python");
+        ProcessBuilder byHandCommand = new ProcessBuilder("python3", "-c", """
+                import sys
+                sys.path.insert(0, sys.argv[1])
+                import evaluator
+                program = sys.argv[1] + "/initial_program.py"
+                first = evaluator.evaluate_stage1(program).metrics["combined_score"]
+                print(repr(evaluator.evaluate_stage2(program).metrics["combined_score"] if first >= 0.5 else first))
+                """, folder.toString()).redirectErrorStream(true);
+        // the openevolve package a researcher has installed; Galapagos ships its own on the evaluator's path
+        byHandCommand.environment().put("PYTHONPATH", shim.toString());
+        Process python = byHandCommand.start();
+        String byHand;
+        try (var output = python.getInputStream()) {
+            byHand = new String(output.readAllBytes()).strip();
+        }
+        assertThat(python.waitFor()).as(byHand).isZero();
+
+        Outcome evaluated = galapagos("evaluate", "--task-dir", folder.toString(), "--baseline", "initial", "--json");
+
+        assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
+        assertThat(JSON.readTree(evaluated.out()).get("score").asDouble()).isEqualTo(Double.parseDouble(byHand));
+    }
+
     @Test
     void openEvolveFolderRunsAsItIsWithItsConfigUnderTheFlags(@TempDir Path dir) throws Exception {
         Path folder = Files.createDirectories(dir.resolve("oe-fit"));

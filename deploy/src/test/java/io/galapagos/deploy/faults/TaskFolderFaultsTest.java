@@ -5,6 +5,7 @@ import io.galapagos.deploy.TaskFolderCommandTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,15 +60,26 @@ class TaskFolderFaultsTest {
                 .isEqualTo(Files.readString(folder.resolve("evaluator.py")));
         assertThat(history.evaluated()).allSatisfy(c -> assertThat(c.evaluation().orElseThrow().worker())
                 .isEqualTo(cluster.address(worker).substring("pekko://galapagos@".length())));
+
+        // an OpenEvolve example folder, as it is, on the same cluster
+        NodeProcesses.Child openEvolve = cluster.runFolder("client-openevolve", "openevolve-run",
+                TaskFolderCommandTest.example("openevolve-circle"), 16, 2,
+                "galapagos.worker.bundle-cache = \"" + processes.directory().resolve("client-bundles") + "\"");
+        assertThat(openEvolve.awaitExit(Duration.ofMinutes(3))).as(openEvolve.stderr()).isZero();
+        assertThat(openEvolve.stderr()).contains("config.yaml: not supported, ignored: ");
+        RunHistory circles = StoredHistory.load(cluster.database(), "openevolve-run");
+        StoredHistory.assertConsistent(circles, 16);
+        assertThat(circles.evaluated()).hasSize(16);
+        assertThat(circles.best().orElseThrow().evaluation().orElseThrow().score()).isGreaterThanOrEqualTo(0.5524);
     }
 
     @Test
-    void embeddedRunOfAFolderKilledMidRunResumesWithoutEvaluatingTwice() throws Exception {
-        Path folder = TaskFolderCommandTest.fitFolder(Files.createDirectories(processes.directory().resolve("task")));
-        Path out = processes.directory().resolve("out");
-        Path config = processes.directory().resolve("embedded.conf");
+    void embeddedRunOfAFolderKilledMidRunResumesWithoutEvaluatingTwice(@TempDir Path dir) throws Exception {
+        Path folder = TaskFolderCommandTest.fitFolder(dir);
+        Path out = dir.resolve("out");
+        Path config = dir.resolve("embedded.conf");
         Files.writeString(config, "galapagos.worker.slots = 2\ngalapagos.sandbox.external.slots = 2\n"
-                + "galapagos.worker.bundle-cache = \"" + processes.directory().resolve("bundles") + "\"\n");
+                + "galapagos.worker.bundle-cache = \"" + dir.resolve("bundles") + "\"\n");
         long iterations = 300;
         NodeProcesses.Child run = processes.start("run", List.of("run", "--task-dir", folder.toString(),
                 "--iterations", String.valueOf(iterations), "--islands", "2", "--out", out.toString(),
