@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** {@code galapagos evaluate}: one candidate through the same sandbox the search uses. */
@@ -104,31 +105,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
-        if ((file == null) == (baseline == null)) {
-            return usage("give either a FILE.java or --baseline NAME");
-        }
-        String source;
-        String candidate;
-        if (file != null) {
-            try {
-                source = Files.readString(file);
-            } catch (IOException e) {
-                return usage("cannot read " + file + ": " + (e.getMessage() == null ? e : e.getMessage()));
-            }
-            candidate = file.getFileName().toString();
-        } else {
-            Optional<Baseline> shipped = task.get().baseline(baseline);
-            if (shipped.isEmpty()) {
-                return usage("task " + taskId + " has no baseline '" + baseline + "' (known: " + baselineNames(task.get()) + ")");
-            }
-            source = shipped.get().source();
-            candidate = "baseline " + baseline;
-        }
-        if (dataDir != null && !Files.isDirectory(dataDir)) {
-            return usage("data directory " + dataDir + " does not exist");
-        }
-        if (timeoutSeconds <= 0) {
-            return usage("--timeout must be positive");
+        Candidate candidate;
+        try {
+            candidate = candidate(name -> task.get().baseline(name).map(Baseline::source),
+                    "task " + taskId + " has no baseline '" + baseline + "' (known: " + baselineNames(task.get()) + ")");
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
         }
         DataSource data = dataDir == null ? DataSource.synthetic() : DataSource.directory(dataDir);
         List<Split> cascade = split == Split.SMOKE ? List.of(Split.SMOKE) : List.of(Split.SMOKE, split);
@@ -136,13 +118,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .withEvaluationTimeout(Duration.ofSeconds(timeoutSeconds));
         SandboxOutcome outcome;
         try (SandboxPool pool = SandboxPool.start(settings)) {
-            outcome = pool.evaluate(new SandboxRequest(candidate, taskId, source, Optional.empty(), cascade, data, details))
+            outcome = pool.evaluate(new SandboxRequest(candidate.name(), taskId, candidate.source(), Optional.empty(),
+                            cascade, data, details))
                     .toCompletableFuture().orTimeout(pool.longestEvaluation().toMillis(), TimeUnit.MILLISECONDS).join();
         }
         if (json) {
             out.println(toJson(outcome));
         } else {
-            printTable(out, candidate, data.describe(), outcome);
+            printTable(out, candidate.name(), data.describe(), outcome);
         }
         out.flush();
         return outcome.succeeded() ? 0 : EXIT_CANDIDATE_FAILED;
@@ -162,47 +145,60 @@ public final class EvaluateCommand implements Callable<Integer> {
             return usage("task folder " + folder.id() + " has no split " + split.name() + " (its splits: "
                     + String.join(", ", folder.splits()) + ")");
         }
-        if ((file == null) == (baseline == null)) {
-            return usage("give either a FILE or --baseline NAME");
-        }
-        String source;
-        String candidate;
-        if (file != null) {
-            try {
-                source = Files.readString(file);
-            } catch (IOException e) {
-                return usage("cannot read " + file + ": " + (e.getMessage() == null ? e : e.getMessage()));
-            }
-            candidate = file.getFileName().toString();
-        } else if (folder.baselines().containsKey(baseline)) {
-            source = folder.baselines().get(baseline);
-            candidate = "baseline " + baseline;
-        } else {
-            return usage("task folder " + folder.id() + " has no baseline '" + baseline + "' (known: "
-                    + String.join(", ", folder.baselines().keySet()) + ")");
-        }
-        if (dataDir != null && !Files.isDirectory(dataDir)) {
-            return usage("data directory " + dataDir + " does not exist");
-        }
-        if (timeoutSeconds <= 0) {
-            return usage("--timeout must be positive");
+        Candidate candidate;
+        try {
+            candidate = candidate(name -> Optional.ofNullable(folder.baselines().get(name)), "task folder " + folder.id()
+                    + " has no baseline '" + baseline + "' (known: " + String.join(", ", folder.baselines().keySet()) + ")");
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
         }
         List<Split> cascade = split != Split.SMOKE && folder.splits().contains(Split.SMOKE.name())
                 ? List.of(Split.SMOKE, split) : List.of(split);
         ExternalSettings settings = ExternalSettings.fromConfig(ConfigFactory.load()).withSlots(1);
         SandboxOutcome outcome;
         try (ExternalEvaluator evaluator = ExternalEvaluator.start(folder, Jail.probe(settings.jail()), settings)) {
-            outcome = evaluator.evaluate(source, cascade, Optional.ofNullable(dataDir).map(d -> d.toAbsolutePath().normalize()))
+            outcome = evaluator.evaluate(candidate.source(), cascade, Optional.ofNullable(dataDir).map(d -> d.toAbsolutePath().normalize()))
                     .toCompletableFuture().orTimeout(timeoutSeconds, TimeUnit.SECONDS).join();
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(toJson(outcome));
         } else {
-            printTable(out, candidate, dataDir == null ? "none (the task folder's own)" : dataDir.toString(), outcome);
+            printTable(out, candidate.name(), dataDir == null ? "none (the task folder's own)" : dataDir.toString(), outcome);
         }
         out.flush();
         return outcome.succeeded() ? 0 : EXIT_CANDIDATE_FAILED;
+    }
+
+    /** What is evaluated and how the report names it. */
+    private record Candidate(String name, String source) {
+    }
+
+    /**
+     * The candidate of the flags: FILE, or the baseline {@code --baseline} names; also checks the data
+     * directory and the timeout.
+     *
+     * @throws IllegalArgumentException in one line
+     */
+    private Candidate candidate(Function<String, Optional<String>> baselines, String noSuchBaseline) {
+        if ((file == null) == (baseline == null)) {
+            throw new IllegalArgumentException("give either a FILE or --baseline NAME");
+        }
+        if (dataDir != null && !Files.isDirectory(dataDir)) {
+            throw new IllegalArgumentException("data directory " + dataDir + " does not exist");
+        }
+        if (timeoutSeconds <= 0) {
+            throw new IllegalArgumentException("--timeout must be positive");
+        }
+        if (baseline != null) {
+            return new Candidate("baseline " + baseline,
+                    baselines.apply(baseline).orElseThrow(() -> new IllegalArgumentException(noSuchBaseline)));
+        }
+        try {
+            return new Candidate(file.getFileName().toString(), Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + (e.getMessage() == null ? e : e.getMessage()), e);
+        }
     }
 
     static String unknownTask(String id) {

@@ -208,20 +208,7 @@ public final class OfflineMutator implements SolutionGenerator {
     }
 
     private MutationKind pickKind(Set<MutationKind> available, SplittableRandom random) {
-        double total = available.stream().mapToDouble(settings::weight).sum();
-        double x = random.nextDouble() * total;
-        MutationKind last = null;
-        for (MutationKind k : MutationKind.values()) {
-            if (!available.contains(k)) {
-                continue;
-            }
-            last = k;
-            x -= settings.weight(k);
-            if (x < 0) {
-                return k;
-            }
-        }
-        return last;
+        return WeightedChoice.draw(MutationKind.class, available, settings::weight, random);
     }
 
     // ---- sites ------------------------------------------------------------------------------------

@@ -213,20 +213,7 @@ public final class TextMutator implements SolutionGenerator {
     }
 
     private Kind pickKind(Set<Kind> available, SplittableRandom random) {
-        double total = available.stream().mapToDouble(settings::weight).sum();
-        double x = random.nextDouble() * total;
-        Kind last = null;
-        for (Kind k : Kind.values()) {
-            if (!available.contains(k)) {
-                continue;
-            }
-            last = k;
-            x -= settings.weight(k);
-            if (x < 0) {
-                return k;
-            }
-        }
-        return last;
+        return WeightedChoice.draw(Kind.class, available, settings::weight, random);
     }
 
     // ---- sites ------------------------------------------------------------------------------------
