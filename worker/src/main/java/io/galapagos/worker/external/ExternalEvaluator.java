@@ -29,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Evaluates candidates of a {@link TaskDirectory} with the task's own evaluator, jailed: one slot per
@@ -278,9 +279,22 @@ public final class ExternalEvaluator implements AutoCloseable {
             }
         }
 
+        /**
+         * Kills the process at the task's timeout, after marking the evaluation expired: the kill is what ends
+         * the reading, so the mark is set before anyone can see the end (a future's cancel cannot tell a
+         * deadline still running from one that never ran).
+         */
+        private ScheduledFuture<?> deadline(EvaluatorProcess process, AtomicBoolean expired) {
+            return timer.schedule(() -> {
+                expired.set(true);
+                process.kill();
+            }, task.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
         private SandboxOutcome once(Path candidate, Split split, Optional<Path> data, long started) throws IOException {
             EvaluatorProcess process = startProcess(List.of(candidate.toString(), split.name()), data);
-            ScheduledFuture<?> deadline = timer.schedule(process::kill, task.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            AtomicBoolean expired = new AtomicBoolean();
+            ScheduledFuture<?> deadline = deadline(process, expired);
             try {
                 Optional<BoundedLineReader.Line> last = Optional.empty();
                 Optional<BoundedLineReader.Line> line;
@@ -291,7 +305,8 @@ public final class ExternalEvaluator implements AutoCloseable {
                     last.ifPresent(process::note);
                     last = line;
                 }
-                boolean timedOut = !deadline.cancel(false) && !process.flooded();
+                deadline.cancel(false);
+                boolean timedOut = expired.get() && !process.flooded();
                 Optional<Integer> exit = process.exitCode();
                 if (timedOut) {
                     return timeout(process, split, started);
@@ -327,7 +342,8 @@ public final class ExternalEvaluator implements AutoCloseable {
             request.put("candidate", candidate.toString());
             request.put("split", split.name());
             data.ifPresent(d -> request.put("data_dir", d.toString()));
-            ScheduledFuture<?> deadline = timer.schedule(process::kill, task.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            AtomicBoolean expired = new AtomicBoolean();
+            ScheduledFuture<?> deadline = deadline(process, expired);
             boolean keep = false;
             try {
                 if (process.send(EvaluatorReply.json(request))) {
@@ -344,7 +360,8 @@ public final class ExternalEvaluator implements AutoCloseable {
                         }
                     }
                 }
-                boolean timedOut = !deadline.cancel(false) && !process.flooded();
+                deadline.cancel(false);
+                boolean timedOut = expired.get() && !process.flooded();
                 if (timedOut) {
                     return timeout(process, split, started);
                 }
