@@ -52,7 +52,9 @@ public record ExternalSettings(
         Config c = sandbox.getConfig("external");
         int slots = c.getInt("slots");
         String workDirectory = sandbox.getString("work-directory");
-        return new ExternalSettings(slots > 0 ? slots : Runtime.getRuntime().availableProcessors(),
+        int workerSlots = config.hasPath("galapagos.worker.slots") ? config.getInt("galapagos.worker.slots") : 0;
+        int fallback = workerSlots > 0 ? workerSlots : Runtime.getRuntime().availableProcessors();
+        return new ExternalSettings(slots > 0 ? slots : fallback,
                 c.getBytes("address-space"), c.getBytes("work-directory-size"), intBytes(c, "output-cap"),
                 intBytes(c, "max-result-line"), c.getBytes("max-output"), intBytes(c, "max-source"),
                 c.getInt("max-evaluations-per-process"), JailSettings.fromConfig(sandbox),
