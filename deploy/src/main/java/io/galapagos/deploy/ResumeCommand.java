@@ -6,6 +6,7 @@ import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.RunSession;
+import io.galapagos.deploy.engine.RunFolderLock;
 import io.galapagos.deploy.engine.RunTask;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -52,6 +53,8 @@ public final class ResumeCommand implements Callable<Integer> {
         RunTask task;
         try {
             cluster.checkEmbedded();
+            // a live run holds the journal: say who, before anything opens it
+            RunFolderLock.checkFree(outDir);
             config = storedRunConfig(outDir, ConfigFactory.empty());
             EngineConfig.from(config);
             RunHistory history = readHistory(outDir);
@@ -64,7 +67,16 @@ public final class ResumeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
             return Galapagos.EXIT_USAGE;
         }
-        return RunCommand.execute(config, outDir, task, RunSession::resume, spec.commandLine());
+        RunFolderLock lock;
+        try {
+            lock = RunFolderLock.acquire(outDir);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
+            return Galapagos.EXIT_USAGE;
+        }
+        try (lock) {
+            return RunCommand.execute(config, outDir, task, RunSession::resume, spec.commandLine());
+        }
     }
 
     /** The configuration a run in {@code outDir} was started with (its copy of the --config file). */

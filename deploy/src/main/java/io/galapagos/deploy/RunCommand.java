@@ -10,6 +10,7 @@ import io.galapagos.controller.generation.OpenAiChatClient;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.Evaluators;
+import io.galapagos.deploy.engine.RunFolderLock;
 import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.RunTask;
 import io.galapagos.deploy.engine.TaskFolders;
@@ -130,6 +131,9 @@ public final class RunCommand implements Callable<Integer> {
             String label = folder.map(TaskDirectory::id).orElse(choice.id);
             outDir = out.orElse(Path.of("galapagos-out", cluster.active() ? cluster.runIdFor(label) : label))
                     .toAbsolutePath().normalize();
+            if (!cluster.active()) {
+                RunFolderLock.checkFree(outDir);
+            }
             if (Files.exists(outDir.resolve("journal"))) {
                 throw new IllegalArgumentException(outDir + " already holds a run: continue it with 'galapagos resume --out "
                         + outDir + "' or choose another --out");
@@ -164,10 +168,18 @@ public final class RunCommand implements Callable<Integer> {
             carried.ifPresent(b -> TaskFolders.put(finalConfig, b));
             return ClusterCommands.run(cluster, config, outDir, chosen, settings, spec.commandLine());
         }
-        return execute(config, outDir, chosen, session -> {
-            carried.ifPresent(b -> TaskFolders.put(finalConfig, b));
-            return session.start(settings);
-        }, spec.commandLine());
+        RunFolderLock lock;
+        try {
+            lock = RunFolderLock.acquire(outDir);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        try (lock) {
+            return execute(config, outDir, chosen, session -> {
+                carried.ifPresent(b -> TaskFolders.put(finalConfig, b));
+                return session.start(settings);
+            }, spec.commandLine());
+        }
     }
 
     private RunSettings settings(RunTask chosen, Optional<TaskDirectory> folder, EngineConfig config) {

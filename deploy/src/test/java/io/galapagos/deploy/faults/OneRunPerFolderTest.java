@@ -1,0 +1,57 @@
+package io.galapagos.deploy.faults;
+
+import io.galapagos.deploy.CliRun;
+import io.galapagos.deploy.CliRun.Outcome;
+import io.galapagos.deploy.Galapagos;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A run folder belongs to one live process; the lock of a killed one is taken over. */
+@Timeout(300)
+class OneRunPerFolderTest {
+
+    @RegisterExtension
+    final NodeProcesses processes = new NodeProcesses();
+
+    @Test
+    void liveRunRefusesASecondProcessNamingItselfAndAKilledRunsFolderResumes(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Path config = dir.resolve("slow.conf");
+        // each split pauses 300 ms: the run lives long enough to be disturbed
+        Files.writeString(config, "galapagos.run.data-seed = 300\ngalapagos.worker.slots = 1\n");
+        long iterations = 30;
+        NodeProcesses.Child first = processes.start("first", List.of("run", "--task", PausingTask.ID,
+                "--iterations", String.valueOf(iterations), "--islands", "1", "--out", out.toString(),
+                "--config", config.toString()), Map.of());
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> first.stderr().contains("running 1/"));
+        String holder = out + " is in use by a live galapagos (pid " + first.process().pid() + " on ";
+
+        Outcome resume = CliRun.galapagos("resume", "--out", out.toString());
+        Outcome run = CliRun.galapagos("run", "--task", "noop", "--out", out.toString());
+
+        assertThat(resume.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(resume.err().strip().lines()).singleElement().asString()
+                .startsWith("galapagos resume: " + holder).endsWith("wait for it to end or stop it first");
+        assertThat(run.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(run.err().strip().lines()).singleElement().asString().startsWith("galapagos run: " + holder);
+        assertThat(first.process().isAlive()).as("the live run goes on").isTrue();
+
+        first.kill();
+        Outcome after = CliRun.galapagos("resume", "--out", out.toString());
+
+        assertThat(after.exitCode()).as(after.err()).isZero();
+        assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(1 + (int) iterations);
+    }
+}
