@@ -36,6 +36,9 @@ public final class Galapagos implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // the logging backend starts here, on one thread, before any pool or actor system can log: a
+        // first log call racing its start would be queued and replayed with three lines of warnings
+        org.slf4j.LoggerFactory.getILoggerFactory();
         System.exit(commandLine().execute(args));
     }
 
