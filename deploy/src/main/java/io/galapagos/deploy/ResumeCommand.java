@@ -57,7 +57,13 @@ public final class ResumeCommand implements Callable<Integer> {
             RunFolderLock.checkFree(outDir);
             config = storedRunConfig(outDir, ConfigFactory.empty());
             EngineConfig.from(config);
-            RunHistory history = readHistory(outDir);
+            RunHistory history;
+            try {
+                history = readHistory(outDir);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(outDir + " holds a journal that cannot be read ("
+                        + firstLine(e.getMessage()) + "): it is empty or damaged; start a new run with another --out");
+            }
             if (history.settings().isEmpty()) {
                 throw new IllegalArgumentException(outDir + " holds no started run");
             }
@@ -89,6 +95,11 @@ public final class ResumeCommand implements Callable<Integer> {
     }
 
     /** Reads a run's history with a local actor system that only queries the journal. */
+    private static String firstLine(String message) {
+        String line = message == null ? "" : message.lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
     static RunHistory readHistory(Path outDir) {
         Config config = storedRunConfig(outDir, ConfigFactory.parseString(
                 "pekko.actor.provider = local\npekko.loglevel = ERROR"));

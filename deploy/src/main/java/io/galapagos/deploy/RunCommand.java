@@ -158,9 +158,16 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | WorkloadException | TaskDirectoryException e) {
             return usage(e.getMessage());
         }
-        Files.createDirectories(outDir);
-        if (configFile.isPresent()) {
-            Files.copy(configFile.get(), outDir.resolve("galapagos.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.createDirectories(outDir);
+            if (configFile.isPresent()) {
+                Files.copy(configFile.get(), outDir.resolve("galapagos.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return usage("--out " + outDir + " is a file, not a directory");
+        } catch (java.io.IOException e) {
+            return usage("cannot write the run's folder " + outDir + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
         Optional<TaskBundle> carried = bundle;
         Config finalConfig = config;

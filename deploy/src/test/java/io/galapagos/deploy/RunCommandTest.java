@@ -103,5 +103,22 @@ class RunCommandTest {
         Outcome noRun = galapagos("status", "--out", dir.resolve("nothing").toString());
         assertThat(noRun.exitCode()).isEqualTo(2);
         assertThat(noRun.err()).contains("holds no run");
+
+        Path file = Files.writeString(dir.resolve("a-file"), "not a folder");
+        Outcome outIsAFile = galapagos("run", "--task", "noop", "--iterations", "2", "--islands", "1", "--out", file.toString());
+        assertThat(outIsAFile.exitCode()).isEqualTo(2);
+        assertThat(outIsAFile.err().strip()).isEqualTo("galapagos run: --out " + file + " is a file, not a directory");
+
+        Outcome outUnwritable = galapagos("run", "--task", "noop", "--iterations", "2", "--islands", "1",
+                "--out", file.resolve("inside").toString());
+        assertThat(outUnwritable.exitCode()).isEqualTo(2);
+        assertThat(outUnwritable.err().strip()).startsWith("galapagos run: cannot write the run's folder " + file.resolve("inside"))
+                .doesNotContain("\n");
+
+        Path empty = Files.createDirectories(dir.resolve("empty").resolve("journal")).getParent();
+        Outcome emptyJournal = galapagos("resume", "--out", empty.toString());
+        assertThat(emptyJournal.exitCode()).isEqualTo(2);
+        assertThat(emptyJournal.err().strip()).startsWith("galapagos resume: " + empty + " holds a journal that cannot be read (")
+                .endsWith("it is empty or damaged; start a new run with another --out").doesNotContain("\n");
     }
 }
