@@ -37,7 +37,11 @@ public final class Galapagos implements Runnable {
 
     public static void main(String[] args) {
         // the logging backend starts here, on one thread, before any pool or actor system can log: a
-        // first log call racing its start would be queued and replayed with three lines of warnings
+        // first log call racing its start would be queued and replayed with three lines of warnings. Its
+        // own status lines stay off standard output, which carries the commands' JSON.
+        if (System.getProperty("logback.statusListenerClass") == null) {
+            System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+        }
         org.slf4j.LoggerFactory.getILoggerFactory();
         System.exit(commandLine().execute(args));
     }
