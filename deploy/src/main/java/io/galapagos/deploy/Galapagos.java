@@ -23,7 +23,8 @@ import java.util.Optional;
                 NodeCommand.class,
                 DbCommand.class,
                 NewTaskCommand.class,
-                BenchCommand.class
+                BenchCommand.class,
+                DataCommand.class
         })
 public final class Galapagos implements Runnable {
 
