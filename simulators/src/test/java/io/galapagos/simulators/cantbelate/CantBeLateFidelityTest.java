@@ -31,8 +31,7 @@ class CantBeLateFidelityTest {
 
     @Test
     void everyRunOfTheGreedySeedCostsWhatTheOriginalEvaluatorBilled() throws IOException {
-        JsonNode golden = new ObjectMapper().readTree(AdrsData.task("cant-be-late")
-                .resolve("golden_costs_initial_greedy.json").toFile()).get("runs");
+        JsonNode golden = new ObjectMapper().readTree(AdrsData.file("cant-be-late", "golden_costs_initial_greedy.json").toFile()).get("runs");
         Map<String, JsonNode> goldenByRun = new HashMap<>();
         for (JsonNode run : golden) {
             goldenByRun.put(key(run.get("env").asText(), run.get("trace").asText(), run.get("deadline_h").asInt(),

@@ -28,7 +28,7 @@ class CantBeLateMultiFidelityTest {
     @BeforeAll
     static void loadPublishedTraces() throws IOException {
         evaluator = TASK.evaluator(AdrsData.source());
-        golden = new ObjectMapper().readTree(AdrsData.task("cant-be-late-multi").resolve("golden_seed_runs.json").toFile());
+        golden = new ObjectMapper().readTree(AdrsData.file("cant-be-late-multi", "golden_seed_runs.json").toFile());
     }
 
     @Test

@@ -63,7 +63,7 @@ class CloudcastFidelityTest {
 
     @Test
     void seedTakesEveryGoldenPathIncludingItsTieBreaking() throws IOException {
-        JsonNode golden = new ObjectMapper().readTree(AdrsData.task("cloudcast").resolve("golden_seed_paths.json").toFile()).get("paths");
+        JsonNode golden = new ObjectMapper().readTree(AdrsData.file("cloudcast", "golden_seed_paths.json").toFile()).get("paths");
         BroadcastPlanner planner = Candidates.baseline(new CloudcastTask(), "initial").get();
         int checked = 0;
         for (BroadcastRequest request : evaluator.broadcasts().requests().get(Split.TRAIN)) {

@@ -52,7 +52,7 @@ class PrismFidelityTest {
 
     @Test
     void greedySeedMatchesEveryGoldenPerCasePressure() throws IOException {
-        JsonNode golden = JSON.readTree(AdrsData.task("prism").resolve("golden_seed_per_case.json").toFile()).get("per_case_max_kvpr");
+        JsonNode golden = JSON.readTree(AdrsData.file("prism", "golden_seed_per_case.json").toFile()).get("per_case_max_kvpr");
         EvaluationReport report = new PrismTask().evaluator(AdrsData.source())
                 .evaluate(Candidates.baseline(new PrismTask(), "initial"), Split.TRAIN);
         List<Double> perCase = report.runs().stream().map(r -> (Double) r.get("maxKvpr")).toList();
