@@ -12,7 +12,7 @@ class AdrsDataTest {
 
     @Test
     void locallyTheTestIsSkippedWithTheImportCommand() {
-        assertThatThrownBy(() -> AdrsData.unavailable("the published ADRS data is missing", false))
+        assertThatThrownBy(() -> AdrsData.unavailable("the published ADRS data is missing", "get it with: " + AdrsData.IMPORT_COMMAND, false))
                 .isInstanceOf(TestAbortedException.class)
                 .hasMessageContaining("the published ADRS data is missing")
                 .hasMessageContaining("./galapagos data import --from ../ADRS");
@@ -20,7 +20,7 @@ class AdrsDataTest {
 
     @Test
     void underCiTheTestFails() {
-        assertThatThrownBy(() -> AdrsData.unavailable("the published ADRS data is missing", true))
+        assertThatThrownBy(() -> AdrsData.unavailable("the published ADRS data is missing", "get it with: " + AdrsData.IMPORT_COMMAND, true))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("./galapagos data import --from ../ADRS")
                 .hasMessageContaining("CI is set");

@@ -60,8 +60,8 @@ public final class AdrsData {
     public static Path file(String task, String name) {
         Path file = task(task).resolve(name);
         if (!Files.isRegularFile(file)) {
-            return unavailable("the published ADRS data has no " + file + " (golden numbers measured by running the "
-                    + "original evaluators are not in the public repository; see README, Published data)");
+            return unavailable("the published ADRS data has no " + file, "it is not in the public repository (golden "
+                    + "numbers measured by running the original evaluators; see README, Published data)", underCi());
         }
         return file;
     }
@@ -77,12 +77,12 @@ public final class AdrsData {
     }
 
     private static <T> T unavailable(String problem) {
-        return unavailable(problem, underCi());
+        return unavailable(problem, "get it with: " + IMPORT_COMMAND, underCi());
     }
 
     /** Under CI a failure, locally a skip (JUnit's abort) with the same message on stderr. */
-    static <T> T unavailable(String problem, boolean ci) {
-        String message = problem + "; get it with: " + IMPORT_COMMAND;
+    static <T> T unavailable(String problem, String remedy, boolean ci) {
+        String message = problem + "; " + remedy;
         if (ci) {
             throw new IllegalStateException(message + " (CI is set: tests that need the published data fail without it)");
         }

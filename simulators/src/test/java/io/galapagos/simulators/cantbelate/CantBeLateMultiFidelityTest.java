@@ -23,16 +23,19 @@ class CantBeLateMultiFidelityTest {
 
     private static final CantBeLateMultiTask TASK = new CantBeLateMultiTask();
     private static Evaluator<MultiRegionStrategy> evaluator;
-    private static JsonNode golden;
 
     @BeforeAll
-    static void loadPublishedTraces() throws IOException {
+    static void loadPublishedTraces() {
         evaluator = TASK.evaluator(AdrsData.source());
-        golden = new ObjectMapper().readTree(AdrsData.file("cant-be-late-multi", "golden_seed_runs.json").toFile());
+    }
+
+    /** Read by the tests that compare with it: an imported data directory lacks it (not in the public repository). */
+    private static JsonNode golden() throws IOException {
+        return new ObjectMapper().readTree(AdrsData.file("cant-be-late-multi", "golden_seed_runs.json").toFile());
     }
 
     @Test
-    void everyRunOfTheRoundRobinSeedCostsWhatTheOriginalEvaluatorBilled() {
+    void everyRunOfTheRoundRobinSeedCostsWhatTheOriginalEvaluatorBilled() throws IOException {
         EvaluationReport smoke = evaluator.evaluate(ShippedCandidates.baseline(TASK, "initial"), Split.SMOKE);
         EvaluationReport train = evaluator.evaluate(ShippedCandidates.baseline(TASK, "initial"), Split.TRAIN);
 
@@ -43,7 +46,7 @@ class CantBeLateMultiFidelityTest {
         scheduled.add(MultiRegionWorkload.load(AdrsData.source()).runs(Split.SMOKE).get(0));
         runs.addAll(train.runs());
         scheduled.addAll(MultiRegionWorkload.load(AdrsData.source()).runs(Split.TRAIN));
-        JsonNode goldenRuns = golden.get("runs");
+        JsonNode goldenRuns = golden().get("runs");
         assertThat(runs).hasSize(goldenRuns.size()).hasSize(35);
 
         for (int i = 0; i < runs.size(); i++) {
@@ -61,10 +64,11 @@ class CantBeLateMultiFidelityTest {
     }
 
     @Test
-    void theSeedScoresExactlyTheOriginalCombinedScore() {
+    void theSeedScoresExactlyTheOriginalCombinedScore() throws IOException {
         EvaluationReport train = evaluator.evaluate(ShippedCandidates.baseline(TASK, "initial"), Split.TRAIN);
 
         assertThat(train.score()).isEqualTo(-88.37793479456109);
+        JsonNode golden = golden();
         assertThat(train.score()).isCloseTo(golden.get("combined_score").asDouble(), within(1e-9));
         JsonNode means = golden.get("scenario_means");
         for (MultiRegionWorkload.Scenario scenario : MultiRegionWorkload.SCENARIOS) {
