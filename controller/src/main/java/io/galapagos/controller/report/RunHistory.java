@@ -105,6 +105,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                                 e.reason(), e.usage(), e.callFailed()));
                     } else if (event instanceof Island.MigrantsAccepted e) {
                         migrants += e.programs().size();
+                    } else if (event instanceof Island.MigrantsArrived e) {
+                        migrants += e.programs().size();
                     }
                 }
             }
