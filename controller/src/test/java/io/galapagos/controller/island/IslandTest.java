@@ -321,6 +321,43 @@ class IslandTest {
         assertThat(inOrder).contains("r1/0/23").contains("evaluated=24");
     }
 
+    /** A journal written when results were applied as they arrived (and migrants inserted at once) still recovers. */
+    @Test
+    @Timeout(120)
+    void aJournalOfResultsAppliedAsTheyArrivedRecoversAndGoesOn() {
+        RunSettings settings = Fixtures.runSettings(1, 10, 2);
+        Individual migrant = new Individual("r1/1/4", Fixtures.SEED_CODE + "\n// migrant", 0.5, Map.of("value", 0.5),
+                "", "r1/1", Optional.empty(), Optional.empty());
+        island.persistenceTestKit().persistForRecovery("Island|r1/0", List.of(
+                new Island.Seeded(settings, 0),
+                new Island.CandidateProposed("r1/0/0", 0, Fixtures.SEED_CODE, Optional.empty(), "initial", "", Usage.NONE),
+                evaluated("r1/0/0", 1.0), new Island.BestChanged("r1/0/0", 1.0),
+                child(1), child(2), evaluated("r1/0/2", 2.0), new Island.BestChanged("r1/0/2", 2.0), child(3),
+                new Island.MigrantsAccepted("r1/1", List.of(migrant))));
+
+        island.restart();
+
+        List<String> resubmitted = submitted.receiveSeveralMessages(2).stream().map(EvaluationRequest::candidateId).toList();
+        assertThat(resubmitted).containsExactlyInAnyOrder("r1/0/1", "r1/0/3");
+        assertThat(island.getState().best().orElseThrow().candidateId()).isEqualTo("r1/0/2");
+        island.runCommand(new Island.EvaluationArrived(new EvaluationResult(EvaluationRequest.evaluationId("r1/0/1", EvaluationRequest.Purpose.SELECTION), "r1/0/1", "r1/0",
+                EvaluationRequest.Purpose.SELECTION, EvaluationStatus.OK, 0.7, Map.of("value", 0.7), "", "TRAIN", 1, "w",
+                Optional.empty())));
+        assertThat(submitted.receiveMessage().candidateId()).isEqualTo("r1/0/4");
+        assertThat(island.getState().evaluated()).isEqualTo(3);
+        assertThat(island.getState().population().members()).containsKeys("r1/0/1", "r1/0/2", "r1/1/4");
+    }
+
+    private static Island.CandidateProposed child(long sequence) {
+        return new Island.CandidateProposed("r1/0/" + sequence, sequence, Fixtures.SEED_CODE + "\n// child " + sequence,
+                Optional.of("r1/0/0"), "test", "", Usage.NONE);
+    }
+
+    private static Island.CandidateEvaluated evaluated(String candidateId, double score) {
+        return new Island.CandidateEvaluated(candidateId, EvaluationStatus.OK, score, Map.of("value", score), "",
+                "TRAIN", 1, "w", Optional.empty());
+    }
+
     /** Answers the island's candidates one at a time, the oldest or the newest in flight first; returns what it saw. */
     private String drive(EventSourcedBehaviorTestKit<Island.Command, Island.Event, Island.State> kit,
                          RunSettings settings, boolean newestFirst) {
