@@ -42,6 +42,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -58,6 +60,10 @@ import java.util.concurrent.CompletionStage;
  * survivors in a MAP-Elites population, sends migrants to its ring neighbour and reports its counters
  * to the run. After a crash it replays its journal and submits every unevaluated candidate again;
  * results that arrive twice are ignored by candidate id.
+ *
+ * <p>Results are journalled as they arrive but change the island only in proposal order, and each
+ * proposal is chosen at a fixed point of that order (see {@link Sequencing}), so a seed gives the same
+ * run whatever the number of workers, the load or the order in which results come back.
  */
 public final class Island extends EventSourcedBehavior<Island.Command, Island.Event, Island.State> {
 
@@ -100,15 +106,23 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     public record EvaluationArrived(EvaluationResult result) implements Command {
     }
 
-    /** Copies of a neighbour's top programs. */
-    public record Migrants(String fromIsland, List<Individual> programs) implements Command {
-        public Migrants {
+    /** The migrants the upstream neighbour sent when its evaluated count reached {@code epoch} times the interval. */
+    public record MigrantsOffered(String fromIsland, int epoch, List<Individual> programs) implements Command {
+        public MigrantsOffered {
             programs = List.copyOf(programs);
         }
     }
 
+    /** The upstream neighbour will never reach {@code epoch} (it finished or stopped): wait for nothing from it. */
+    public record NoMoreMigrants(String fromIsland, int epoch) implements Command {
+    }
+
+    /** The downstream neighbour waits for the migrants of {@code epoch}; asked again on a timer until answered. */
+    public record MigrantsWanted(String byIsland, int epoch) implements Command {
+    }
+
     /** The generator answered for proposal {@code sequence}. */
-    record ProposalReady(long sequence, String parentId, Proposal proposal) implements Command {
+    record ProposalReady(long sequence, Proposal proposal) implements Command {
     }
 
     /** Timer: report counters to the run if they changed, and propose if a generator was paused. */
@@ -132,10 +146,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             @JsonSubTypes.Type(value = BestChanged.class, name = "best-changed"),
             @JsonSubTypes.Type(value = TestEvaluated.class, name = "test-evaluated"),
             @JsonSubTypes.Type(value = MigrantsAccepted.class, name = "migrants-accepted"),
+            @JsonSubTypes.Type(value = MigrantsArrived.class, name = "migrants-arrived"),
+            @JsonSubTypes.Type(value = UpstreamEnded.class, name = "upstream-ended"),
             @JsonSubTypes.Type(value = IslandStopped.class, name = "island-stopped")
     })
     public sealed interface Event extends CborSerializable permits Seeded, CandidateProposed, ProposalFailed,
-            CandidateEvaluated, BestChanged, TestEvaluated, MigrantsAccepted, IslandStopped {
+            CandidateEvaluated, BestChanged, TestEvaluated, MigrantsAccepted, MigrantsArrived, UpstreamEnded,
+            IslandStopped {
     }
 
     public record Seeded(RunSettings settings, int islandNo) implements Event {
@@ -154,11 +171,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                                  boolean callFailed) implements Event {
     }
 
+    /** Persisted as the result arrives; it changes the population only in its proposal's turn (see {@link Sequencing}). */
     public record CandidateEvaluated(String candidateId, EvaluationStatus status, double score,
                                      Map<String, Double> metrics, String feedback, String split, long elapsedMillis,
                                      String worker, Optional<String> isolation) implements Event {
     }
 
+    /** Persisted when the candidate's result is applied in sequence order, so every run of a seed has the same. */
     public record BestChanged(String candidateId, double score) implements Event {
     }
 
@@ -167,7 +186,16 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             implements Event {
     }
 
+    /** Migrants inserted as they arrived: written by earlier versions, still replayed. */
     public record MigrantsAccepted(String fromIsland, List<Individual> programs) implements Event {
+    }
+
+    /** The upstream neighbour's migrants of {@code epoch}, inserted at this island's own point of that epoch. */
+    public record MigrantsArrived(String fromIsland, int epoch, List<Individual> programs) implements Event {
+    }
+
+    /** The upstream neighbour reaches no epoch from {@code epoch} on: this island stops waiting for it. */
+    public record UpstreamEnded(String fromIsland, int epoch) implements Event {
     }
 
     public record IslandStopped(String reason) implements Event {
@@ -180,17 +208,110 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     /**
+     * How sequence {@code s} ended, kept until every earlier sequence has ended: an evaluation (with the
+     * candidate it belongs to), a failed proposal, or neither (cancelled by a stop).
+     */
+    public record Resolved(Optional<Pending> candidate, Optional<CandidateEvaluated> evaluated,
+                           Optional<ProposalFailed> failed) implements CborSerializable {
+        static final Resolved CANCELLED = new Resolved(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * What makes a seeded run the same run under any timing: outcomes change the population, the best
+     * and the failure counters strictly in sequence order, a proposal is chosen right after the
+     * outcome {@code inFlight} places before it was applied, and migrants enter at fixed points.
+     *
+     * @param nextToApply    the first sequence whose outcome has not been applied
+     * @param issued         sequences below it were chosen (proposed, failed or due)
+     * @param waiting        outcomes that arrived before their turn
+     * @param due            proposals chosen but not answered by the generator yet (asked again after a crash)
+     * @param epochsApplied  migration epochs passed (migrants inserted, or none will come)
+     * @param sent           the migrants this island offered its downstream neighbour, per epoch
+     * @param inbox          the upstream neighbour's migrants per epoch, until their epoch comes
+     * @param upstreamEndsAt the upstream neighbour reaches no epoch from this one on
+     */
+    public record Sequencing(long nextToApply, long issued, Map<Long, Resolved> waiting,
+                             Map<Long, ProposalRequest> due, int epochsApplied, Map<Integer, List<Individual>> sent,
+                             Map<Integer, List<Individual>> inbox, Optional<Integer> upstreamEndsAt)
+            implements CborSerializable {
+
+        public Sequencing {
+            waiting = waiting == null ? Map.of() : Map.copyOf(waiting);
+            due = due == null ? Map.of() : Map.copyOf(due);
+            sent = sent == null ? Map.of() : Map.copyOf(sent);
+            inbox = inbox == null ? Map.of() : Map.copyOf(inbox);
+            upstreamEndsAt = upstreamEndsAt == null ? Optional.empty() : upstreamEndsAt;
+        }
+
+        /** After the seed (sequence 0) was proposed. */
+        static Sequencing start() {
+            return new Sequencing(0, 1, Map.of(), Map.of(), 0, Map.of(), Map.of(), Optional.empty());
+        }
+
+        Sequencing withWaiting(long sequence, Resolved outcome) {
+            Map<Long, Resolved> next = new HashMap<>(waiting);
+            next.put(sequence, outcome);
+            return new Sequencing(nextToApply, issued, next, due, epochsApplied, sent, inbox, upstreamEndsAt);
+        }
+
+        Sequencing applied(long sequence) {
+            Map<Long, Resolved> next = new HashMap<>(waiting);
+            next.remove(sequence);
+            return new Sequencing(sequence + 1, issued, next, due, epochsApplied, sent, inbox, upstreamEndsAt);
+        }
+
+        Sequencing withDue(long sequence, ProposalRequest request) {
+            Map<Long, ProposalRequest> next = new HashMap<>(due);
+            next.put(sequence, request);
+            return new Sequencing(nextToApply, Math.max(issued, sequence + 1), waiting, next, epochsApplied, sent,
+                    inbox, upstreamEndsAt);
+        }
+
+        Sequencing answered(long sequence) {
+            Map<Long, ProposalRequest> next = new HashMap<>(due);
+            next.remove(sequence);
+            return new Sequencing(nextToApply, Math.max(issued, sequence + 1), waiting, next, epochsApplied, sent,
+                    inbox, upstreamEndsAt);
+        }
+
+        Sequencing withSent(int epoch, List<Individual> programs) {
+            Map<Integer, List<Individual>> next = new HashMap<>(sent);
+            next.put(epoch, List.copyOf(programs));
+            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, next, inbox, upstreamEndsAt);
+        }
+
+        Sequencing withInbox(int epoch, List<Individual> programs) {
+            Map<Integer, List<Individual>> next = new HashMap<>(inbox);
+            next.put(epoch, List.copyOf(programs));
+            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, sent, next, upstreamEndsAt);
+        }
+
+        Sequencing passed(int epoch) {
+            Map<Integer, List<Individual>> next = new HashMap<>(inbox);
+            next.remove(epoch);
+            return new Sequencing(nextToApply, issued, waiting, due, epoch, sent, next, upstreamEndsAt);
+        }
+
+        Sequencing upstreamEnds(int epoch) {
+            int from = upstreamEndsAt.map(e -> Math.min(e, epoch)).orElse(epoch);
+            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, sent, inbox, Optional.of(from));
+        }
+    }
+
+    /**
      * @param nextSequence  the next proposal number (0 is the seed)
-     * @param failedInRow   proposals that failed since the last that did not
+     * @param evaluated     evaluations applied (in sequence order)
+     * @param failedInRow   applied proposals that failed since the last that gave a candidate
      * @param pending       proposed, not yet evaluated candidates (resubmitted after recovery)
      * @param pendingTests  island bests waiting for their TEST evaluation, with their code
      * @param spending      tokens and dollars of this island's model calls, per model
+     * @param order         the in-order application of outcomes, proposals and migrants
      */
     public record State(Optional<RunSettings> settings, int islandNo, long nextSequence, long proposed,
                         long evaluated, long failedProposals, int failedInRow, Map<String, Pending> pending,
                         Map<String, String> pendingTests, Population population, Optional<BestSummary> best,
                         List<FailedAttempt> recentFailures, Map<String, Long> failures, Optional<String> stopped,
-                        Map<String, CostTracker.ModelTotals> spending)
+                        Map<String, CostTracker.ModelTotals> spending, Sequencing order)
             implements CborSerializable {
 
         public State {
@@ -199,11 +320,14 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             pendingTests = Map.copyOf(pendingTests);
             recentFailures = List.copyOf(recentFailures);
             failures = Map.copyOf(failures);
+            // a snapshot of an earlier version: what it has in flight is applied as it arrives, what follows in order
+            order = order == null ? new Sequencing(nextSequence, nextSequence, Map.of(), Map.of(), 0, Map.of(),
+                    Map.of(), Optional.empty()) : order;
         }
 
         static State empty() {
             return new State(Optional.empty(), 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Population.empty(),
-                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of());
+                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(), Sequencing.start());
         }
 
         public String islandId() {
@@ -214,31 +338,88 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             return settings.map(s -> s.quota(islandNo)).orElse(0L);
         }
 
-        /** Whether the island may still propose (given programs to select from). */
-        boolean mayPropose() {
-            return settings.isPresent() && stopped.isEmpty() && !population.isEmpty() && proposed < quota()
+        /** The island whose migrants this one receives (it sends to {@link RunSettings#neighbourOf}). */
+        public String upstream() {
+            RunSettings run = settings.orElseThrow();
+            return run.islandId((islandNo - 1 + run.islands()) % run.islands());
+        }
+
+        /** Sequences chosen and not applied yet (proposals due, in evaluation, or waiting for their turn). */
+        long outstanding() {
+            long older = pending.keySet().stream().filter(id -> sequenceOf(id) < order.nextToApply()).count();
+            return order.issued() - order.nextToApply() + older;
+        }
+
+        /** Whether the island may still choose proposals, now or after what is outstanding. */
+        private boolean mayContinue() {
+            return settings.isPresent() && stopped.isEmpty() && !population.isEmpty() && evaluated < quota()
                     && failedInRow < settings.get().island().maxFailedProposalsInRow();
         }
 
+        private boolean mayIssue() {
+            return mayContinue() && outstanding() < settings.get().island().inFlight()
+                    && evaluated + outstanding() < quota();
+        }
+
+        /** Whether anything is left to apply or propose: while so, the island waits for its upstream's migrants. */
+        boolean hasWorkLeft() {
+            return outstanding() > 0 || mayContinue();
+        }
+
+        /** The migration epoch this island waits for before it applies or proposes anything more. */
+        public Optional<Integer> awaitedEpoch() {
+            Optional<Integer> epoch = migrationEpoch();
+            return epoch.isPresent() && stopped.isEmpty() && hasWorkLeft() ? epoch : Optional.empty();
+        }
+
+        /** Whether this island will never offer the migrants of {@code epoch}. */
+        boolean neverReaches(int epoch) {
+            return settings.isPresent() && !order.sent().containsKey(epoch) && !hasWorkLeft();
+        }
+
+        /** The next epoch when the evaluated count has reached it; none without migration. */
+        private Optional<Integer> migrationEpoch() {
+            RunSettings run = settings.orElseThrow();
+            if (run.islands() < 2 || run.island().migrationRate() == 0) {
+                return Optional.empty();
+            }
+            int epoch = order.epochsApplied() + 1;
+            return evaluated >= (long) epoch * run.island().migrationInterval() ? Optional.of(epoch) : Optional.empty();
+        }
+
         State apply(Event event) {
+            State next = record(event);
+            return next.settings.isPresent() ? next.drain() : next;
+        }
+
+        private State record(Event event) {
             if (event instanceof Seeded e) {
                 return new State(Optional.of(e.settings()), e.islandNo(), 0, 0, 0, 0, 0, Map.of(), Map.of(),
-                        Population.empty(), Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of());
+                        Population.empty(), Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(),
+                        Sequencing.start());
             } else if (event instanceof CandidateProposed e) {
                 Map<String, Pending> next = new LinkedHashMap<>(pending);
                 next.put(e.candidateId(), new Pending(e.code(), e.parentId()));
+                State chosen = issuedUpTo(e.sequence());
                 return new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed + 1, evaluated,
-                        failedProposals, 0, next, pendingTests, population, best, recentFailures, failures, stopped,
-                        spent(e.generator(), e.usage()));
+                        failedProposals, failedInRow, next, pendingTests, population, best, recentFailures, failures,
+                        stopped, spent(e.generator(), e.usage()), chosen.order.answered(e.sequence()));
             } else if (event instanceof ProposalFailed e) {
-                // a call that failed is the endpoint's fault, not the answer's: nothing to learn, no reason to give up
-                return new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed, evaluated,
-                        failedProposals + 1, e.callFailed() ? failedInRow : failedInRow + 1, pending, pendingTests,
-                        population, best, e.callFailed() ? recentFailures
-                                : remember(new FailedAttempt(islandId() + "/" + e.sequence(), e.reason())),
-                        failures, stopped, spent(e.generator(), e.usage()));
+                State chosen = issuedUpTo(e.sequence());
+                State counted = new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed,
+                        evaluated, failedProposals + 1, failedInRow, pending, pendingTests, population, best,
+                        recentFailures, failures, stopped, spent(e.generator(), e.usage()),
+                        chosen.order.answered(e.sequence()));
+                return counted.resolve(e.sequence(), new Resolved(Optional.empty(), Optional.empty(), Optional.of(e)));
             } else if (event instanceof CandidateEvaluated e) {
-                return applyEvaluated(e);
+                Pending candidate = pending.get(e.candidateId());
+                if (candidate == null) {
+                    return this;
+                }
+                Map<String, Pending> next = new LinkedHashMap<>(pending);
+                next.remove(e.candidateId());
+                return withPending(next).resolve(sequenceOf(e.candidateId()),
+                        new Resolved(Optional.of(candidate), Optional.of(e), Optional.empty()));
             } else if (event instanceof BestChanged e) {
                 Map<String, String> tests = pendingTests;
                 Optional<Individual> member = Optional.ofNullable(population.members().get(e.candidateId()));
@@ -249,7 +430,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population,
                         Optional.of(new BestSummary(e.candidateId(), islandId(), e.score(), Optional.empty())),
-                        recentFailures, failures, stopped, spending);
+                        recentFailures, failures, stopped, spending, order);
             } else if (event instanceof TestEvaluated e) {
                 Map<String, String> tests = new LinkedHashMap<>(pendingTests);
                 tests.remove(e.candidateId());
@@ -257,39 +438,141 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         ? new BestSummary(b.candidateId(), b.island(), b.score(), Optional.of(e.score())) : b);
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population.withTestScore(e.candidateId(), e.score()), newBest, recentFailures,
-                        failures, stopped, spending);
+                        failures, stopped, spending, order);
             } else if (event instanceof MigrantsAccepted e) {
-                Population next = population;
-                for (Individual migrant : e.programs()) {
-                    next = insert(next, migrant);
-                }
-                return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                        pending, pendingTests, next, best, recentFailures, failures, stopped, spending);
+                return withPopulation(insertAll(population, e.programs()), order);
+            } else if (event instanceof MigrantsArrived e) {
+                return withPopulation(population, order.withInbox(e.epoch(), e.programs()));
+            } else if (event instanceof UpstreamEnded e) {
+                return withPopulation(population, order.upstreamEnds(e.epoch()));
             } else if (event instanceof IslandStopped e) {
-                return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                        pending, pendingTests, population, best, recentFailures, failures, Optional.of(e.reason()),
-                        spending);
+                State stoppedNow = new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals,
+                        failedInRow, pending, pendingTests, population, best, recentFailures, failures,
+                        Optional.of(e.reason()), spending, order);
+                // proposals not answered yet are dropped: nothing more is proposed after a stop
+                for (long sequence : new TreeSet<>(order.due().keySet())) {
+                    stoppedNow = stoppedNow.withPopulation(stoppedNow.population, stoppedNow.order.answered(sequence))
+                            .resolve(sequence, Resolved.CANCELLED);
+                }
+                return stoppedNow;
             }
             throw new IllegalArgumentException("unknown event " + event);
         }
 
-        private State applyEvaluated(CandidateEvaluated e) {
-            Pending candidate = pending.get(e.candidateId());
-            Map<String, Pending> next = new LinkedHashMap<>(pending);
-            next.remove(e.candidateId());
-            Population nextPopulation = population;
-            List<FailedAttempt> nextFailures = recentFailures;
-            Map<String, Long> byStatus = failures;
-            if (e.status().succeeded()) {
-                nextPopulation = insert(population, new Individual(e.candidateId(), candidate.code(), e.score(),
-                        e.metrics(), e.feedback(), islandId(), candidate.parentId(), Optional.empty()));
-            } else {
-                nextFailures = remember(new FailedAttempt(e.candidateId(), e.status() + ": " + e.feedback()));
-                byStatus = new LinkedHashMap<>(failures);
-                byStatus.merge(e.status().name(), 1L, Long::sum);
+        /**
+         * Applies, in sequence order, every outcome whose turn has come; inserts the upstream's migrants
+         * at each epoch; chooses the next proposals right after each outcome. Stops at a gap or at an
+         * epoch whose migrants have not arrived.
+         */
+        private State drain() {
+            State s = this;
+            while (true) {
+                Optional<Integer> epoch = s.migrationEpoch();
+                if (epoch.isPresent()) {
+                    int e = epoch.get();
+                    if (!s.order.sent().containsKey(e)) {
+                        List<Individual> top = s.population.ranked().stream()
+                                .limit(s.settings.orElseThrow().island().migrationRate()).toList();
+                        s = s.withPopulation(s.population, s.order.withSent(e, top));
+                        continue;
+                    }
+                    if (s.order.inbox().containsKey(e)) {
+                        s = s.withPopulation(s.insertAll(s.population, s.order.inbox().get(e)), s.order.passed(e));
+                        continue;
+                    }
+                    if (s.order.upstreamEndsAt().map(end -> end <= e).orElse(false) || s.stopped.isPresent()) {
+                        s = s.withPopulation(s.population, s.order.passed(e));
+                        continue;
+                    }
+                    return s;
+                }
+                while (s.mayIssue()) {
+                    s = s.issue(s.order.issued());
+                }
+                Resolved next = s.order.waiting().get(s.order.nextToApply());
+                if (next == null) {
+                    return s;
+                }
+                long sequence = s.order.nextToApply();
+                s = s.applyOutcome(next);
+                s = s.withPopulation(s.population, s.order.applied(sequence));
             }
-            return new State(settings, islandNo, nextSequence, proposed, evaluated + 1, failedProposals, failedInRow,
-                    next, pendingTests, nextPopulation, best, nextFailures, byStatus, stopped, spending);
+        }
+
+        /** Chooses proposal {@code sequence}: its parent and the programs shown with it, from the population now. */
+        private State issue(long sequence) {
+            RunSettings run = settings.orElseThrow();
+            SplittableRandom random = new SplittableRandom(SeededRandom.derive(run.seed(), islandNo, sequence));
+            Selection selection = Selection.choose(population, run.island(), random);
+            ProposalRequest request = new ProposalRequest(run.taskId(), islandId(), sequence, random.nextLong(),
+                    selection.parent().asProgram(), programs(selection.inspirations()),
+                    programs(selection.topPrograms()), recentFailures);
+            return withPopulation(population, order.withDue(sequence, request));
+        }
+
+        /** A journal of an earlier version may hold a proposal that was never chosen here: choose the gap now. */
+        private State issuedUpTo(long sequence) {
+            State s = this;
+            while (s.order.issued() < sequence && !s.population.isEmpty()) {
+                s = s.issue(s.order.issued());
+            }
+            return s;
+        }
+
+        private State resolve(long sequence, Resolved outcome) {
+            if (sequence < order.nextToApply()) {
+                return applyOutcome(outcome); // in flight when an earlier version wrote its snapshot
+            }
+            return withPopulation(population, order.withWaiting(sequence, outcome));
+        }
+
+        private State applyOutcome(Resolved outcome) {
+            if (outcome.evaluated().isPresent()) {
+                CandidateEvaluated e = outcome.evaluated().get();
+                Pending candidate = outcome.candidate().orElseThrow();
+                Population nextPopulation = population;
+                List<FailedAttempt> nextFailures = recentFailures;
+                Map<String, Long> byStatus = failures;
+                if (e.status().succeeded()) {
+                    nextPopulation = insert(population, new Individual(e.candidateId(), candidate.code(), e.score(),
+                            e.metrics(), e.feedback(), islandId(), candidate.parentId(), Optional.empty()));
+                } else {
+                    nextFailures = remember(new FailedAttempt(e.candidateId(), e.status() + ": " + e.feedback()));
+                    byStatus = new LinkedHashMap<>(failures);
+                    byStatus.merge(e.status().name(), 1L, Long::sum);
+                }
+                return new State(settings, islandNo, nextSequence, proposed, evaluated + 1, failedProposals, 0,
+                        pending, pendingTests, nextPopulation, best, nextFailures, byStatus, stopped, spending, order);
+            } else if (outcome.failed().isPresent()) {
+                ProposalFailed e = outcome.failed().get();
+                // a call that failed is the endpoint's fault, not the answer's: nothing to learn, no reason to give up
+                return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals,
+                        e.callFailed() ? failedInRow : failedInRow + 1, pending, pendingTests, population, best,
+                        e.callFailed() ? recentFailures
+                                : remember(new FailedAttempt(islandId() + "/" + e.sequence(), e.reason())),
+                        failures, stopped, spending, order);
+            }
+            return this;
+        }
+
+        private State withPopulation(Population nextPopulation, Sequencing nextOrder) {
+            return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
+                    pending, pendingTests, nextPopulation, best, recentFailures, failures, stopped, spending, nextOrder);
+        }
+
+        private State withPending(Map<String, Pending> nextPending) {
+            return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
+                    nextPending, pendingTests, population, best, recentFailures, failures, stopped, spending, order);
+        }
+
+        private Population insertAll(Population into, List<Individual> migrants) {
+            Population next = into;
+            for (Individual migrant : migrants) {
+                if (!next.holds(migrant)) {
+                    next = insert(next, migrant);
+                }
+            }
+            return next;
         }
 
         private Map<String, CostTracker.ModelTotals> spent(String generator, Usage usage) {
@@ -317,11 +600,20 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
 
         IslandReport report(int generating, String generatorStatus) {
-            boolean finished = settings.isPresent() && !mayPropose() && generating == 0 && pending.isEmpty()
+            boolean finished = settings.isPresent() && !hasWorkLeft() && generating == 0 && pending.isEmpty()
                     && pendingTests.isEmpty();
             return new IslandReport(islandNo, proposed, evaluated, failedProposals, failures, pending.size(), best,
                     finished, spending, generatorStatus);
         }
+    }
+
+    /** The proposal number of a candidate id {@code <run>/<island>/<sequence>}. */
+    static long sequenceOf(String candidateId) {
+        return Long.parseLong(candidateId.substring(candidateId.lastIndexOf('/') + 1));
+    }
+
+    private static List<Program> programs(List<Individual> individuals) {
+        return individuals.stream().map(Individual::asProgram).toList();
     }
 
     // ---- behavior ------------------------------------------------------------------------------
@@ -333,11 +625,12 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private final TimerScheduler<Command> timers;
     /** The dispatchers of the last receptionist listing; empty until the first one. */
     private Optional<Set<ActorRef<WorkPulling.ToDispatcher>>> knownDispatchers = Optional.empty();
-    /** Proposals asked of the generator and not answered yet; lost on a crash, which is harmless. */
+    /** Due proposals asked of the generator and not answered yet; after a crash they are asked again. */
     private final Set<Long> generating = new HashSet<>();
-    private long lastAllocated = -1;
     private Optional<SolutionGenerator> generator = Optional.empty();
     private Optional<IslandReport> lastReport = Optional.empty();
+    /** The epoch last asked of the upstream neighbour; asked again on every report tick while awaited. */
+    private Optional<Integer> askedEpoch = Optional.empty();
     /** Why the generator cannot propose now (paused endpoint, budget); empty while it can. */
     private String generatorStatus = "";
     private boolean budgetStopSent;
@@ -373,7 +666,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 .onCommand(Start.class, this::onStart)
                 .onCommand(Stop.class, this::onStop)
                 .onCommand(EvaluationArrived.class, this::onEvaluationArrived)
-                .onCommand(Migrants.class, this::onMigrants)
+                .onCommand(MigrantsOffered.class, this::onMigrantsOffered)
+                .onCommand(NoMoreMigrants.class, this::onNoMoreMigrants)
+                .onCommand(MigrantsWanted.class, this::onMigrantsWanted)
                 .onCommand(ProposalReady.class, this::onProposalReady)
                 .onCommand(ReportTick.class, this::onReportTick)
                 .onCommand(ResubmitTick.class, this::onResubmitTick)
@@ -422,7 +717,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 afterChange(s, true);
             });
         }
-        return Effect().persist(new IslandStopped(stop.reason())).thenRun(s -> afterChange(s, true));
+        return persistInOrder(state, List.of(new IslandStopped(stop.reason())));
     }
 
     private Effect<Event, State> onEvaluationArrived(State state, EvaluationArrived arrived) {
@@ -437,62 +732,128 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         if (!state.pending().containsKey(result.candidateId())) {
             return Effect().none();
         }
-        List<Event> events = new ArrayList<>();
-        events.add(new CandidateEvaluated(result.candidateId(), result.status(), result.score(), result.metrics(),
-                truncate(result.feedback()), result.split(), result.elapsedMillis(), result.worker(),
-                result.isolation()));
-        boolean improved = result.succeeded() && Double.isFinite(result.score())
-                && state.best().map(b -> result.score() > b.score()).orElse(true);
-        if (improved) {
-            events.add(new BestChanged(result.candidateId(), result.score()));
-        }
-        return Effect().persist(events).thenRun(s -> {
-            if (improved && s.pendingTests().containsKey(result.candidateId())) {
-                submitTest(s, result.candidateId());
-            }
-            migrateIfDue(s);
-            afterChange(s, improved);
-        });
+        return persistInOrder(state, List.of(new CandidateEvaluated(result.candidateId(), result.status(),
+                result.score(), result.metrics(), truncate(result.feedback()), result.split(), result.elapsedMillis(),
+                result.worker(), result.isolation())));
     }
 
-    private Effect<Event, State> onMigrants(State state, Migrants migrants) {
-        if (state.settings().isEmpty()) {
+    private Effect<Event, State> onMigrantsOffered(State state, MigrantsOffered offered) {
+        if (state.settings().isEmpty() || !offered.fromIsland().equals(state.upstream())
+                || offered.epoch() <= state.order().epochsApplied()
+                || state.order().inbox().containsKey(offered.epoch())) {
             return Effect().none();
         }
-        List<Individual> fresh = new ArrayList<>();
-        for (Individual migrant : migrants.programs()) {
-            if (!state.population().holds(migrant) && fresh.stream().noneMatch(f -> f.code().equals(migrant.code()))) {
-                fresh.add(migrant);
+        return persistInOrder(state, List.of(new MigrantsArrived(offered.fromIsland(), offered.epoch(),
+                offered.programs())));
+    }
+
+    private Effect<Event, State> onNoMoreMigrants(State state, NoMoreMigrants none) {
+        if (state.settings().isEmpty() || !none.fromIsland().equals(state.upstream())
+                || state.order().upstreamEndsAt().map(e -> e <= none.epoch()).orElse(false)) {
+            return Effect().none();
+        }
+        return persistInOrder(state, List.of(new UpstreamEnded(none.fromIsland(), none.epoch())));
+    }
+
+    /** Answers from the journal, so a restarted island gives its neighbour what it offered before the crash. */
+    private Effect<Event, State> onMigrantsWanted(State state, MigrantsWanted wanted) {
+        return Effect().none().thenRun(s -> {
+            if (s.settings().isEmpty()) {
+                return; // the neighbour asks again once the run has started this island
             }
-        }
-        if (fresh.isEmpty()) {
-            return Effect().none();
-        }
-        return Effect().persist(new MigrantsAccepted(migrants.fromIsland(), fresh)).thenRun(s -> afterChange(s, false));
+            List<Individual> sent = s.order().sent().get(wanted.epoch());
+            if (sent != null) {
+                environment.tellIsland(wanted.byIsland(), new MigrantsOffered(islandId, wanted.epoch(), sent));
+            } else if (s.neverReaches(wanted.epoch())) {
+                environment.tellIsland(wanted.byIsland(), new NoMoreMigrants(islandId, wanted.epoch()));
+            }
+        });
     }
 
     private Effect<Event, State> onProposalReady(State state, ProposalReady ready) {
         generating.remove(ready.sequence());
-        if (state.stopped().isPresent()) {
-            return Effect().none().thenRun(s -> afterChange(s, true));
+        ProposalRequest request = state.order().due().get(ready.sequence());
+        if (request == null) {
+            return Effect().none().thenRun(s -> afterChange(s, true)); // answered before a crash, or dropped by a stop
         }
+        String parentId = request.parent().candidateId();
         Proposal proposal = ready.proposal();
         if (proposal instanceof Proposal.Code code) {
             String candidateId = state.islandId() + "/" + ready.sequence();
             return Effect().persist(new CandidateProposed(candidateId, ready.sequence(), code.code(),
-                            Optional.of(ready.parentId()), code.generator(), code.summary(), code.usage()))
+                            Optional.of(parentId), code.generator(), code.summary(), code.usage()))
                     .thenRun(s -> {
                         submitSelection(s, candidateId);
                         afterChange(s, false);
                     });
         }
         Proposal.Failed failed = (Proposal.Failed) proposal;
-        return Effect().persist(new ProposalFailed(ready.sequence(), ready.parentId(), failed.generator(),
-                truncate(failed.reason()), failed.usage(), failed.callFailed())).thenRun(s -> afterChange(s, false));
+        return persistInOrder(state, List.of(new ProposalFailed(ready.sequence(), parentId, failed.generator(),
+                truncate(failed.reason()), failed.usage(), failed.callFailed())));
+    }
+
+    /**
+     * Persists events that may let outcomes be applied, each {@link BestChanged} they cause right behind
+     * them; then tests the new bests and offers the migrants of epochs just reached.
+     */
+    private Effect<Event, State> persistInOrder(State state, List<Event> arrived) {
+        List<Event> events = withBestChanges(state, arrived);
+        boolean improved = events.size() > arrived.size();
+        return Effect().persist(events).thenRun(s -> {
+            for (Event event : events) {
+                if (event instanceof BestChanged b && s.pendingTests().containsKey(b.candidateId())) {
+                    submitTest(s, b.candidateId());
+                }
+            }
+            s.order().sent().forEach((epoch, programs) -> {
+                if (!state.order().sent().containsKey(epoch)) {
+                    environment.tellIsland(s.settings().orElseThrow().neighbourOf(s.islandNo()),
+                            new MigrantsOffered(islandId, epoch, programs));
+                }
+            });
+            afterChange(s, improved || s.stopped().isPresent());
+        });
+    }
+
+    /** {@code arrived}, followed by a {@link BestChanged} for each applied outcome that beats the island's best. */
+    static List<Event> withBestChanges(State state, List<Event> arrived) {
+        Map<Long, CandidateEvaluated> evaluations = new HashMap<>();
+        state.order().waiting().forEach((sequence, outcome) ->
+                outcome.evaluated().ifPresent(e -> evaluations.put(sequence, e)));
+        List<Long> appliedNow = new ArrayList<>();
+        State after = state;
+        for (Event event : arrived) {
+            if (event instanceof CandidateEvaluated e && after.pending().containsKey(e.candidateId())) {
+                long sequence = sequenceOf(e.candidateId());
+                evaluations.put(sequence, e);
+                if (sequence < after.order().nextToApply()) {
+                    appliedNow.add(sequence); // in flight when an earlier version wrote its snapshot
+                }
+            }
+            long before = after.order().nextToApply();
+            after = after.apply(event);
+            for (long sequence = before; sequence < after.order().nextToApply(); sequence++) {
+                appliedNow.add(sequence);
+            }
+        }
+        List<Event> events = new ArrayList<>(arrived);
+        Optional<Double> best = state.best().map(BestSummary::score);
+        for (long sequence : appliedNow) {
+            CandidateEvaluated e = evaluations.get(sequence);
+            if (e != null && e.status().succeeded() && Double.isFinite(e.score())
+                    && best.map(b -> e.score() > b).orElse(true)) {
+                events.add(new BestChanged(e.candidateId(), e.score()));
+                best = Optional.of(e.score());
+            }
+        }
+        return events;
     }
 
     private Effect<Event, State> onReportTick(State state, ReportTick tick) {
-        return Effect().none().thenRun(s -> afterChange(s, true));
+        return Effect().none().thenRun(s -> {
+            askedEpoch = Optional.empty(); // a lost request or a restarted neighbour: ask again
+            afterChange(s, true);
+        });
     }
 
     private Effect<Event, State> onResubmitTick(State state, ResubmitTick tick) {
@@ -526,15 +887,20 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     /**
-     * Fills free in-flight places with new proposals, then reports changed counters to the run: at once
-     * when {@code urgent} (a new best, a stop, a timer tick) or finished; reporting every evaluation
-     * would double the run's journal writes.
+     * Asks the generator for the due proposals and the upstream neighbour for awaited migrants, then
+     * reports changed counters to the run: at once when {@code urgent} (a new best, a stop, a timer
+     * tick) or finished; reporting every evaluation would double the run's journal writes.
      */
     private void afterChange(State state, boolean urgent) {
         if (state.settings().isEmpty()) {
             return;
         }
         propose(state);
+        Optional<Integer> awaited = state.awaitedEpoch();
+        if (awaited.isPresent() && !awaited.equals(askedEpoch)) {
+            environment.tellIsland(state.upstream(), new MigrantsWanted(islandId, awaited.get()));
+        }
+        askedEpoch = awaited;
         IslandReport report = state.report(generating.size(), generatorStatus);
         boolean changed = lastReport.map(r -> !r.equals(report)).orElse(true);
         if (changed && (urgent || report.finished() || lastReport.isEmpty())) {
@@ -543,6 +909,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
     }
 
+    /** Asks the generator for every due proposal; when each was chosen does not depend on when it answers. */
     private void propose(State state) {
         RunSettings settings = state.settings().orElseThrow();
         SolutionGenerator generator = this.generator.orElseGet(() -> {
@@ -550,25 +917,18 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             this.generator = Optional.of(made);
             return made;
         });
-        while (state.mayPropose() && state.proposed() + generating.size() < state.quota()
-                && state.pending().size() + generating.size() < settings.island().inFlight()
-                && generatorReady(state, generator)) {
-            long sequence = Math.max(state.nextSequence(), lastAllocated + 1);
-            lastAllocated = sequence;
+        for (long sequence : new TreeSet<>(state.order().due().keySet())) {
+            if (generating.contains(sequence) || state.stopped().isPresent() || !generatorReady(state, generator)) {
+                continue;
+            }
             generating.add(sequence);
-            SplittableRandom random = new SplittableRandom(SeededRandom.derive(settings.seed(), state.islandNo(), sequence));
-            Selection selection = Selection.choose(state.population(), settings.island(), random);
-            ProposalRequest request = new ProposalRequest(settings.taskId(), islandId, sequence, random.nextLong(),
-                    selection.parent().asProgram(), programs(selection.inspirations()),
-                    programs(selection.topPrograms()), state.recentFailures());
             CompletionStage<Proposal> answer;
             try {
-                answer = generator.propose(request);
+                answer = generator.propose(state.order().due().get(sequence));
             } catch (RuntimeException e) {
                 answer = CompletableFuture.completedFuture(new Proposal.Failed("the generator threw " + e, "unknown", Usage.NONE));
             }
-            String parentId = selection.parent().candidateId();
-            context.pipeToSelf(answer, (proposal, failure) -> new ProposalReady(sequence, parentId,
+            context.pipeToSelf(answer, (proposal, failure) -> new ProposalReady(sequence,
                     failure == null ? proposal : new Proposal.Failed("the generator failed: " + failure, "unknown", Usage.NONE)));
         }
     }
@@ -591,10 +951,6 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         return health.isReady();
     }
 
-    private static List<Program> programs(List<Individual> individuals) {
-        return individuals.stream().map(Individual::asProgram).toList();
-    }
-
     private void submitSelection(State state, String candidateId) {
         RunSettings settings = state.settings().orElseThrow();
         Pending candidate = state.pending().get(candidateId);
@@ -610,18 +966,6 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         environment.submit(new EvaluationRequest(EvaluationRequest.evaluationId(candidateId, Purpose.HELD_OUT_TEST),
                 candidateId, islandId, settings.taskId(), state.pendingTests().get(candidateId), Optional.empty(),
                 List.of("TEST"), settings.dataDirectory(), settings.dataSeed(), Purpose.HELD_OUT_TEST));
-    }
-
-    private void migrateIfDue(State state) {
-        RunSettings settings = state.settings().orElseThrow();
-        int interval = settings.island().migrationInterval();
-        if (settings.islands() < 2 || settings.island().migrationRate() == 0 || state.evaluated() % interval != 0) {
-            return;
-        }
-        List<Individual> top = state.population().ranked().stream().limit(settings.island().migrationRate()).toList();
-        if (!top.isEmpty()) {
-            environment.tellIsland(settings.neighbourOf(state.islandNo()), new Migrants(islandId, top));
-        }
     }
 
     /** Feedback and reasons quote candidates and models: escaped before the journal, prompts and files see them. */

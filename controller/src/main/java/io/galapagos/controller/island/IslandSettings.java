@@ -13,7 +13,8 @@ import io.galapagos.protocol.CborSerializable;
  * @param eliteRatio                share of parents that are the island's best
  * @param inspirations              programs from other cells shown next to the parent
  * @param topPrograms               best programs shown next to the parent
- * @param migrationInterval         evaluated candidates between two migrations
+ * @param migrationInterval         evaluated candidates between two migrations (an epoch: the island offers its
+ *                                  migrants, then waits for those of its upstream neighbour)
  * @param migrationRate             programs sent to the ring neighbour per migration
  * @param recentFailures            failed attempts kept for the next prompt
  * @param maxFailedProposalsInRow   an island gives up after this many proposals in a row that failed

@@ -105,6 +105,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                                 e.reason(), e.usage(), e.callFailed()));
                     } else if (event instanceof Island.MigrantsAccepted e) {
                         migrants += e.programs().size();
+                    } else if (event instanceof Island.MigrantsArrived e) {
+                        migrants += e.programs().size();
                     }
                 }
             }
@@ -184,7 +186,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         return byStatus;
     }
 
-    /** The best evaluated candidate (ties: the earlier one). */
+    /** The best evaluated candidate (ties: the lower island, then the earlier proposal, so a seed names one best). */
     public Optional<Candidate> best() {
         return bestOf(evaluated());
     }
@@ -193,10 +195,15 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         return bestOf(evaluated().stream().filter(c -> c.island().equals(islandId)).toList());
     }
 
+    /** Island by island, then by sequence: an order that does not depend on when results arrived. */
+    private static final Comparator<Candidate> PROPOSAL_ORDER =
+            Comparator.comparing(Candidate::island).thenComparingLong(Candidate::sequence);
+
     private static Optional<Candidate> bestOf(List<Candidate> candidates) {
         Candidate best = null;
         for (Candidate c : candidates) {
-            if (c.succeeded() && (best == null || c.evaluation().get().score() > best.evaluation().get().score())) {
+            if (c.succeeded() && (best == null || c.evaluation().get().score() > best.evaluation().get().score()
+                    || (c.evaluation().get().score() == best.evaluation().get().score() && PROPOSAL_ORDER.compare(c, best) < 0))) {
                 best = c;
             }
         }

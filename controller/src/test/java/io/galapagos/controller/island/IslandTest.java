@@ -24,6 +24,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -236,27 +237,179 @@ class IslandTest {
     }
 
     @Test
-    void migrantsGoToTheRingNeighbourAndReceiversIgnoreProgramsTheyHold() {
-        RunSettings settings = Fixtures.runSettings(2, 100, 1, true);
+    @Timeout(120)
+    void migrantsGoToTheRingNeighbourAtFixedPointsAndReceiversIgnoreProgramsTheyHold() {
+        RunSettings settings = Fixtures.runSettings(2, 100, 1);
         startAndEvaluateSeed(settings, 1.0);
         for (int i = 0; i < 2; i++) {
-            EvaluationRequest child = submitted.receiveMessage();
-            if (child.purpose() == EvaluationRequest.Purpose.HELD_OUT_TEST) {
-                child = submitted.receiveMessage();
-            }
-            island.runCommand(new Island.EvaluationArrived(ok(child, 0.5 + i)));
+            island.runCommand(new Island.EvaluationArrived(ok(submitted.receiveMessage(), 0.5 + i)));
         }
-        Sent sent = neighbours.receiveMessage();
-        assertThat(sent.islandId()).isEqualTo("r1/1");
-        Island.Migrants migrants = (Island.Migrants) sent.command();
+        // three evaluated (migration interval 3): epoch 1 is offered downstream and awaited from upstream
+        Sent offered = neighbours.receiveMessage();
+        assertThat(offered.islandId()).isEqualTo("r1/1");
+        Island.MigrantsOffered migrants = (Island.MigrantsOffered) offered.command();
+        assertThat(migrants.epoch()).isEqualTo(1);
         assertThat(migrants.programs()).hasSize(1);
+        assertThat(neighbours.receiveMessage().command()).isEqualTo(new Island.MigrantsWanted("r1/0", 1));
+        submitted.expectNoMessage(Duration.ofMillis(200));
+        assertThat(island.getState().awaitedEpoch()).contains(1);
 
         Individual foreign = new Individual("r1/1/5", Fixtures.SEED_CODE + "\n// foreign", 9.0, Map.of("value", 9.0),
-                "", "r1/1", java.util.Optional.empty(), java.util.Optional.empty());
-        assertThat(withoutProposals(island.runCommand(new Island.Migrants("r1/1", List.of(foreign))).events()))
-                .singleElement().isInstanceOf(Island.MigrantsAccepted.class);
-        assertThat(island.getState().population().members()).containsKey("r1/1/5");
-        assertThat(withoutProposals(island.runCommand(new Island.Migrants("r1/1", List.of(foreign))).events())).isEmpty();
+                "", "r1/1", Optional.empty(), Optional.empty());
+        Individual copy = new Individual("r1/1/6", Fixtures.SEED_CODE, 1.0, Map.of("value", 1.0), "", "r1/1",
+                Optional.empty(), Optional.empty());
+        assertThat(withoutProposals(island.runCommand(new Island.MigrantsOffered("r1/1", 1, List.of(foreign, copy)))
+                .events())).singleElement().isInstanceOf(Island.MigrantsArrived.class);
+        assertThat(island.getState().population().members()).containsKey("r1/1/5").doesNotContainKey("r1/1/6");
+        assertThat(island.getState().awaitedEpoch()).isEmpty();
+        assertThat(submitted.receiveMessage().candidateId()).isEqualTo("r1/0/3");
+        assertThat(withoutProposals(island.runCommand(new Island.MigrantsOffered("r1/1", 1, List.of(foreign)))
+                .events())).isEmpty();
+
+        island.runCommand(new Island.MigrantsWanted("r1/1", 1));
+        assertThat(neighbours.receiveMessage()).isEqualTo(new Sent("r1/1", migrants));
+        island.runCommand(new Island.MigrantsWanted("r1/1", 2));
+        neighbours.expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    @Timeout(120)
+    void anIslandWaitsForNoMigrantsFromAnUpstreamThatEnded() {
+        startAndEvaluateSeed(Fixtures.runSettings(2, 100, 1), 1.0);
+        for (int i = 0; i < 2; i++) {
+            island.runCommand(new Island.EvaluationArrived(ok(submitted.receiveMessage(), 0.5 + i)));
+        }
+        assertThat(island.getState().awaitedEpoch()).contains(1);
+
+        island.runCommand(new Island.NoMoreMigrants("r1/1", 1));
+
+        assertThat(island.getState().awaitedEpoch()).isEmpty();
+        assertThat(submitted.receiveMessage().candidateId()).isEqualTo("r1/0/3");
+    }
+
+    @Test
+    @Timeout(120)
+    void aFinishedIslandTellsItsNeighbourThatNoMoreMigrantsWillCome() {
+        RunSettings settings = Fixtures.runSettings(2, 4, 1);
+        startAndEvaluateSeed(settings, 1.0);
+        island.runCommand(new Island.EvaluationArrived(ok(submitted.receiveMessage(), 0.5)));
+        assertThat(island.getState().report(0, "").finished()).isTrue();
+
+        island.runCommand(new Island.MigrantsWanted("r1/1", 1));
+
+        assertThat(neighbours.receiveMessage().command()).isEqualTo(new Island.NoMoreMigrants("r1/0", 1));
+    }
+
+    /**
+     * The same results, delivered in proposal order or newest first (with a crash on the way), give the
+     * same proposals, parents, population and best: timing does not change a seeded run.
+     */
+    @Test
+    @Timeout(120)
+    void resultsOutOfOrderGiveTheSameRunAsResultsInOrder() {
+        generator = request -> CompletableFuture.completedFuture(request.sequence() % 7 == 3
+                ? new Proposal.Failed("no site to mutate", "test", Usage.NONE)
+                : new Proposal.Code(request.parent().code() + "\n// child " + request.sequence(), "test", "c", Usage.NONE));
+        RunSettings settings = Fixtures.runSettings(1, 24, 3);
+
+        String inOrder = drive(island, settings, false);
+        var other = EventSourcedBehaviorTestKit.<Island.Command, Island.Event, Island.State>create(testKit.system(),
+                Island.create("r1/0", PersistenceId.of("Island", "r1/0-again"), environment, RetentionCriteria.disabled()));
+        String newestFirst = drive(other, settings, true);
+
+        assertThat(newestFirst).isEqualTo(inOrder);
+        assertThat(inOrder).contains("r1/0/23").contains("evaluated=24");
+    }
+
+    /** A journal written when results were applied as they arrived (and migrants inserted at once) still recovers. */
+    @Test
+    @Timeout(120)
+    void aJournalOfResultsAppliedAsTheyArrivedRecoversAndGoesOn() {
+        RunSettings settings = Fixtures.runSettings(1, 10, 2);
+        Individual migrant = new Individual("r1/1/4", Fixtures.SEED_CODE + "\n// migrant", 0.5, Map.of("value", 0.5),
+                "", "r1/1", Optional.empty(), Optional.empty());
+        island.persistenceTestKit().persistForRecovery("Island|r1/0", List.of(
+                new Island.Seeded(settings, 0),
+                new Island.CandidateProposed("r1/0/0", 0, Fixtures.SEED_CODE, Optional.empty(), "initial", "", Usage.NONE),
+                evaluated("r1/0/0", 1.0), new Island.BestChanged("r1/0/0", 1.0),
+                child(1), child(2), evaluated("r1/0/2", 2.0), new Island.BestChanged("r1/0/2", 2.0), child(3),
+                new Island.MigrantsAccepted("r1/1", List.of(migrant))));
+
+        island.restart();
+
+        List<String> resubmitted = submitted.receiveSeveralMessages(2).stream().map(EvaluationRequest::candidateId).toList();
+        assertThat(resubmitted).containsExactlyInAnyOrder("r1/0/1", "r1/0/3");
+        assertThat(island.getState().best().orElseThrow().candidateId()).isEqualTo("r1/0/2");
+        EvaluationRequest.Purpose selection = EvaluationRequest.Purpose.SELECTION;
+        island.runCommand(new Island.EvaluationArrived(new EvaluationResult(
+                EvaluationRequest.evaluationId("r1/0/1", selection), "r1/0/1", "r1/0", selection, EvaluationStatus.OK,
+                0.7, Map.of("value", 0.7), "", "TRAIN", 1, "w", Optional.empty())));
+        // a recovered island may submit its unevaluated candidates once more (a new dispatcher listing)
+        String next = submitted.receiveMessage().candidateId();
+        while (!next.equals("r1/0/4")) {
+            assertThat(next).isIn("r1/0/1", "r1/0/3");
+            next = submitted.receiveMessage().candidateId();
+        }
+        assertThat(island.getState().evaluated()).isEqualTo(3);
+        assertThat(island.getState().population().members()).containsKeys("r1/0/1", "r1/0/2", "r1/1/4");
+    }
+
+    private static Island.CandidateProposed child(long sequence) {
+        return new Island.CandidateProposed("r1/0/" + sequence, sequence, Fixtures.SEED_CODE + "\n// child " + sequence,
+                Optional.of("r1/0/0"), "test", "", Usage.NONE);
+    }
+
+    private static Island.CandidateEvaluated evaluated(String candidateId, double score) {
+        return new Island.CandidateEvaluated(candidateId, EvaluationStatus.OK, score, Map.of("value", score), "",
+                "TRAIN", 1, "w", Optional.empty());
+    }
+
+    /** Answers the island's candidates one at a time, the oldest or the newest in flight first; returns what it saw. */
+    private String drive(EventSourcedBehaviorTestKit<Island.Command, Island.Event, Island.State> kit,
+                         RunSettings settings, boolean newestFirst) {
+        kit.runCommand(new Island.Start(settings, 0));
+        List<EvaluationRequest> outstanding = new ArrayList<>();
+        StringBuilder seen = new StringBuilder();
+        boolean restarted = false;
+        while (true) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> kit.getState().order().due().isEmpty());
+            int fresh = kit.getState().pending().size() - outstanding.size();
+            if (fresh > 0) {
+                outstanding.addAll(submitted.receiveSeveralMessages(fresh));
+            }
+            if (outstanding.isEmpty()) {
+                break;
+            }
+            outstanding.sort(java.util.Comparator.comparingLong(r -> Island.sequenceOf(r.candidateId())));
+            EvaluationRequest next = outstanding.remove(newestFirst ? outstanding.size() - 1 : 0);
+            long sequence = Island.sequenceOf(next.candidateId());
+            double score = Math.floorMod(next.source().hashCode(), 1000) / 100.0;
+            EvaluationResult result = sequence % 5 == 4
+                    ? new EvaluationResult(next.evaluationId(), next.candidateId(), next.islandId(), next.purpose(),
+                    EvaluationStatus.RUNTIME_ERROR, Double.NaN, Map.of(), "boom", "SMOKE", 1, "w", Optional.empty())
+                    : ok(next, score);
+            kit.runCommand(new Island.EvaluationArrived(result));
+            if (newestFirst && !restarted && sequence == 9) {
+                restarted = true;
+                int resubmitted = kit.getState().pending().size();
+                kit.restart();
+                submitted.receiveSeveralMessages(resubmitted); // a recovered island submits its candidates again
+            }
+        }
+        Island.State state = kit.getState();
+        List<String> members = new ArrayList<>(state.population().members().keySet());
+        members.sort(null);
+        seen.append("evaluated=").append(state.evaluated()).append(" failed=").append(state.failedProposals())
+                .append(" best=").append(state.best().map(b -> b.candidateId() + "@" + b.score()).orElse("-"))
+                .append(" members=").append(members).append(" recentFailures=").append(state.recentFailures());
+        for (Object event : kit.persistenceTestKit().persistedInStorage(
+                "Island|" + (kit == island ? "r1/0" : "r1/0-again"))) {
+            if (event instanceof Island.CandidateProposed p) {
+                seen.append("\n").append(p.candidateId()).append(" <- ").append(p.parentId().orElse("-"))
+                        .append(" ").append(p.code().hashCode());
+            }
+        }
+        return seen.toString();
     }
 
     @Test
