@@ -96,6 +96,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     public record Stop(String reason) implements Command {
     }
 
+    /** The run's budget was extended (a later budget revision): propose again up to the new quota. */
+    public record ExtendQuota(RunSettings settings) implements Command {
+    }
+
     /** A worker's result, delivered by the dispatcher through sharding. */
     public record EvaluationArrived(EvaluationResult result) implements Command {
     }
@@ -132,10 +136,11 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             @JsonSubTypes.Type(value = BestChanged.class, name = "best-changed"),
             @JsonSubTypes.Type(value = TestEvaluated.class, name = "test-evaluated"),
             @JsonSubTypes.Type(value = MigrantsAccepted.class, name = "migrants-accepted"),
-            @JsonSubTypes.Type(value = IslandStopped.class, name = "island-stopped")
+            @JsonSubTypes.Type(value = IslandStopped.class, name = "island-stopped"),
+            @JsonSubTypes.Type(value = QuotaExtended.class, name = "quota-extended")
     })
     public sealed interface Event extends CborSerializable permits Seeded, CandidateProposed, ProposalFailed,
-            CandidateEvaluated, BestChanged, TestEvaluated, MigrantsAccepted, IslandStopped {
+            CandidateEvaluated, BestChanged, TestEvaluated, MigrantsAccepted, IslandStopped, QuotaExtended {
     }
 
     public record Seeded(RunSettings settings, int islandNo) implements Event {
@@ -171,6 +176,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     public record IslandStopped(String reason) implements Event {
+    }
+
+    /** The island works with the run's extended budget: no longer stopped, and with a fresh count of failures. */
+    public record QuotaExtended(RunSettings settings) implements Event {
     }
 
     // ---- state ---------------------------------------------------------------------------------
@@ -269,6 +278,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, pendingTests, population, best, recentFailures, failures, Optional.of(e.reason()),
                         spending);
+            } else if (event instanceof QuotaExtended e) {
+                return new State(Optional.of(e.settings()), islandNo, nextSequence, proposed, evaluated, failedProposals,
+                        0, pending, pendingTests, population, best, recentFailures, failures, Optional.empty(), spending);
             }
             throw new IllegalArgumentException("unknown event " + event);
         }
@@ -320,7 +332,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             boolean finished = settings.isPresent() && !mayPropose() && generating == 0 && pending.isEmpty()
                     && pendingTests.isEmpty();
             return new IslandReport(islandNo, proposed, evaluated, failedProposals, failures, pending.size(), best,
-                    finished, spending, generatorStatus);
+                    finished, spending, generatorStatus, settings.map(RunSettings::budgetRevision).orElse(0));
         }
     }
 
@@ -372,6 +384,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Start.class, this::onStart)
                 .onCommand(Stop.class, this::onStop)
+                .onCommand(ExtendQuota.class, this::onExtendQuota)
                 .onCommand(EvaluationArrived.class, this::onEvaluationArrived)
                 .onCommand(Migrants.class, this::onMigrants)
                 .onCommand(ProposalReady.class, this::onProposalReady)
@@ -404,13 +417,21 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             });
         }
         RunSettings settings = start.settings();
-        String seedId = settings.islandId(start.islandNo()) + "/0";
-        return Effect().persist(List.of(new Seeded(settings, start.islandNo()),
-                        new CandidateProposed(seedId, 0, settings.initialProgram(), Optional.empty(), "initial",
-                                "the task's initial program", Usage.NONE)))
+        // seeds are the island's first candidates (<island>/0, /1, ...) and count against its quota
+        List<Event> events = new ArrayList<>();
+        events.add(new Seeded(settings, start.islandNo()));
+        List<String> seeds = settings.seedsOf(start.islandNo());
+        for (int k = 0; k < seeds.size(); k++) {
+            events.add(settings.seedPrograms().isEmpty()
+                    ? new CandidateProposed(settings.islandId(start.islandNo()) + "/" + k, k, seeds.get(k),
+                    Optional.empty(), "initial", "the initial program", Usage.NONE)
+                    : new CandidateProposed(settings.islandId(start.islandNo()) + "/" + k, k, seeds.get(k),
+                    Optional.empty(), "seed", "a best program of the run this one branched from", Usage.NONE));
+        }
+        return Effect().persist(events)
                 .thenRun(s -> {
                     startTimers(settings);
-                    submitSelection(s, seedId);
+                    s.pending().keySet().forEach(id -> submitSelection(s, id));
                     afterChange(s, true);
                 });
     }
@@ -423,6 +444,22 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             });
         }
         return Effect().persist(new IslandStopped(stop.reason())).thenRun(s -> afterChange(s, true));
+    }
+
+    /** Idempotent by budget revision: a repeated or older extension only makes the island report again. */
+    private Effect<Event, State> onExtendQuota(State state, ExtendQuota extend) {
+        if (state.settings().isEmpty()
+                || extend.settings().budgetRevision() <= state.settings().get().budgetRevision()) {
+            return Effect().none().thenRun(s -> {
+                lastReport = Optional.empty();
+                afterChange(s, true);
+            });
+        }
+        return Effect().persist(new QuotaExtended(extend.settings())).thenRun(s -> {
+            budgetStopSent = false;
+            lastReport = Optional.empty();
+            afterChange(s, true);
+        });
     }
 
     private Effect<Event, State> onEvaluationArrived(State state, EvaluationArrived arrived) {
