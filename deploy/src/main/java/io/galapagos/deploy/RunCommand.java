@@ -272,7 +272,8 @@ public final class RunCommand implements Callable<Integer> {
         long chosenIterations = iterations.or(() -> openEvolve.flatMap(OpenEvolveConfig::maxIterations).map(Long::valueOf))
                 .orElse(run.iterations());
         return new RunSettings(cluster.runIdOf(chosen.label()), chosen.taskId(), chosenSeed, chosenIslands,
-                chosenIterations, wallClockFlag.orElse(run.wallClock().map(Duration::toMillis).orElse(0L)), run.earlyStopAfter(), run.targetScore(), cascade, testBest,
+                chosenIterations, wallClockFlag.orElse(run.wallClock().map(Duration::toMillis).orElse(0L)),
+                run.earlyStopAfter(), run.targetScore(), cascade, testBest,
                 directory, run.dataSeed(), chosen.initialProgram(), chosen.featureMetric(), config.islands());
     }
 

@@ -35,8 +35,10 @@ public final class StartingPrograms {
      * @throws IllegalArgumentException with one line saying what is wrong with the file
      */
     public static String initialProgram(Path file, Optional<Class<?>> candidateType, boolean needsBlock) {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new IllegalArgumentException("--initial " + file + ": no such file");
+        } else if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--initial " + file + " is not a file");
         }
         String code;
         try {
