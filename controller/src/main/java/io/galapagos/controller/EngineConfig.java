@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.galapagos.controller.dispatch.DispatcherSettings;
 import io.galapagos.controller.island.IslandSettings;
+import io.galapagos.controller.run.DurationText;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 import java.time.Duration;
@@ -18,8 +19,12 @@ import java.util.Optional;
 public record EngineConfig(RunDefaults run, IslandSettings islands, int islandCount, DispatcherSettings dispatcher,
                            int snapshotEvery, int keepSnapshots, Store store) {
 
-    /** The {@code galapagos.run} section: defaults that flags may override. */
-    public record RunDefaults(long iterations, long seed, Duration wallClock, long earlyStopAfter,
+    /**
+     * The {@code galapagos.run} section: defaults that flags may override.
+     *
+     * @param wallClock the run-time budget; empty: no limit
+     */
+    public record RunDefaults(long iterations, long seed, Optional<Duration> wallClock, long earlyStopAfter,
                               Optional<Double> targetScore, List<String> cascade, boolean testBest, long dataSeed) {
     }
 
@@ -41,7 +46,8 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, int islandCo
                     throw new IllegalArgumentException("galapagos.run.cascade: unknown split '" + split + "' (SMOKE, TRAIN, TEST)");
                 }
             }
-            RunDefaults run = new RunDefaults(r.getLong("iterations"), r.getLong("seed"), r.getDuration("wall-clock"),
+            RunDefaults run = new RunDefaults(r.getLong("iterations"), r.getLong("seed"),
+                    DurationText.parseBudget("galapagos.run.wall-clock", r.getString("wall-clock")),
                     r.getLong("early-stop-after"), targetScore(r), cascade, r.getBoolean("test-best"), r.getLong("data-seed"));
             IslandSettings islands = new IslandSettings(i.getInt("in-flight"), i.getInt("grid-bins"),
                     i.getInt("archive-size"), i.getDouble("exploration-ratio"), i.getDouble("exploitation-ratio"),

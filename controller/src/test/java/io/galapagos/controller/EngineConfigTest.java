@@ -2,6 +2,7 @@ package io.galapagos.controller;
 
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +30,7 @@ class EngineConfigTest {
                 "  worker-quarantine-after = 4, worker-quarantine = 90s }",
                 "galapagos.store { url = \"jdbc:postgresql://db/g\", user = u, password = p,",
                 "  profile = \"slick.jdbc.PostgresProfile$\", driver = org.postgresql.Driver, max-connections = 7 }"));
-        assertThat(c.run()).isEqualTo(new EngineConfig.RunDefaults(77, 5, Duration.ofMinutes(2), 9, Optional.of(0.5),
+        assertThat(c.run()).isEqualTo(new EngineConfig.RunDefaults(77, 5, Optional.of(Duration.ofMinutes(2)), 9, Optional.of(0.5),
                 List.of("SMOKE", "TRAIN", "TEST"), false, 11));
         assertThat(c.islandCount()).isEqualTo(3);
         assertThat(c.islands()).isEqualTo(new io.galapagos.controller.island.IslandSettings(4, 5, 6, 0.3, 0.6, 0.2, 1, 2,
@@ -45,6 +46,16 @@ class EngineConfigTest {
     @Test
     void targetScoreOffMeansNoTarget() {
         assertThat(load("").run().targetScore()).isEmpty();
+    }
+
+    @Test
+    @Timeout(60)
+    void theWallClockBudgetIsOffByDefaultAndReadsHoconDurations() {
+        assertThat(load("").run().wallClock()).isEmpty();
+        assertThat(load("galapagos.run.wall-clock = 90m").run().wallClock()).contains(Duration.ofMinutes(90));
+        assertThat(load("galapagos.run.wall-clock = 0").run().wallClock()).isEmpty();
+        assertThatThrownBy(() -> load("galapagos.run.wall-clock = soon"))
+                .hasMessage("galapagos.run.wall-clock: 'soon' is not a duration; write e.g. 90m, 2h or 30s, or off");
     }
 
     @Test

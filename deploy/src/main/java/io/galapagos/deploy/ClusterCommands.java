@@ -54,7 +54,8 @@ final class ClusterCommands {
     }
 
     /** Resumes a stopped or crashed run of the cluster's database. */
-    static int resume(ClusterOptions options, Optional<Path> configFile, Optional<Path> out, CommandLine cli) throws Exception {
+    static int resume(ClusterOptions options, Optional<Path> configFile, Optional<Path> out, ResumeCommand.Budget budget,
+                      CommandLine cli) throws Exception {
         String runId;
         Config config;
         try {
@@ -68,8 +69,9 @@ final class ClusterCommands {
         RunSettings settings;
         RunTask task;
         try {
-            settings = ClusterClient.startedSettings(
-                    readHistory(config, runId, config.getDuration("galapagos.client.read-timeout")), runId);
+            RunHistory history = readHistory(config, runId, config.getDuration("galapagos.client.read-timeout"));
+            settings = ClusterClient.startedSettings(history, runId);
+            budget.check(history);
             task = RunTask.stored(config, settings.taskId());
             RunCommand.preflight(settings.generation());
         } catch (IllegalArgumentException e) {
@@ -79,7 +81,7 @@ final class ClusterCommands {
         }
         try (ClusterClient client = ClusterClient.join(config)) {
             Files.createDirectories(outDir);
-            client.follow(runId, outDir, task, RunSession::resume);
+            client.follow(runId, outDir, task, budget::begin);
             return 0;
         } catch (IllegalStateException e) {
             return failed(cli, "resume", e);

@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.run.DurationText;
+import io.galapagos.controller.run.RunSettings;
+import io.galapagos.controller.run.RunStatus;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.RunFolderLock;
@@ -23,8 +26,18 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code galapagos resume}: continues a stopped or crashed run with the settings it started with. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
-        description = "Continue a stopped or crashed run (of --out, or of the cluster with --cluster and --run-id).")
+        description = "Continue a stopped or crashed run (of --out, or of the cluster with --cluster and --run-id); "
+                + "with --iterations or --wall-clock, extend a completed or stopped run to a new total budget.")
 public final class ResumeCommand implements Callable<Integer> {
+
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "the run's new TOTAL budget of proposed candidates (not additional ones): at least what it "
+                    + "has already proposed")
+    Optional<Long> iterations = Optional.empty();
+
+    @Option(names = "--wall-clock", paramLabel = "DURATION",
+            description = "the run's new TOTAL run-time budget over all sessions: 90m, 2h, 30s, or off")
+    Optional<String> wallClock = Optional.empty();
 
     @Option(names = "--out", description = "output directory of the run (with --cluster: default galapagos-out/<run id>)")
     Optional<Path> out = Optional.empty();
@@ -40,8 +53,17 @@ public final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Optional<Long> wallClockMillis;
+        try {
+            wallClockMillis = wallClock.map(text -> DurationText.parseBudget("--wall-clock", text)
+                    .map(Duration::toMillis).orElse(0L));
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
+            return Galapagos.EXIT_USAGE;
+        }
+        Budget budget = new Budget(iterations, wallClockMillis);
         if (cluster.active()) {
-            return ClusterCommands.resume(cluster, configFile, out, spec.commandLine());
+            return ClusterCommands.resume(cluster, configFile, out, budget, spec.commandLine());
         }
         if (out.isEmpty() || configFile.isPresent()) {
             spec.commandLine().getErr().println("galapagos resume: " + (out.isEmpty() ? "missing --out (or --cluster with --run-id)"
@@ -68,6 +90,7 @@ public final class ResumeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(outDir + " holds no started run");
             }
             task = RunTask.stored(config, history.settings().get().taskId());
+            budget.check(history);
             RunCommand.preflight(history.settings().get().generation());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
@@ -81,7 +104,44 @@ public final class ResumeCommand implements Callable<Integer> {
             return Galapagos.EXIT_USAGE;
         }
         try (lock) {
-            return RunCommand.execute(config, outDir, task, RunSession::resume, spec.commandLine());
+            return RunCommand.execute(config, outDir, task, budget::begin, spec.commandLine());
+        }
+    }
+
+    /**
+     * A new total budget for a resumed run; both empty: resume with the budget it has.
+     *
+     * @param wallClockMillis the new run-time budget over all sessions; 0 = no limit
+     */
+    record Budget(Optional<Long> iterations, Optional<Long> wallClockMillis) {
+
+        boolean given() {
+            return iterations.isPresent() || wallClockMillis.isPresent();
+        }
+
+        /** Throws {@link IllegalArgumentException} with one line when the run cannot have this budget. */
+        void check(RunHistory history) {
+            RunSettings settings = history.settings().orElseThrow();
+            if (iterations.isPresent() && iterations.get() < history.proposed()) {
+                throw new IllegalArgumentException("--iterations " + iterations.get() + " is below the "
+                        + history.proposed() + " candidates the run has already proposed: give the new total budget, "
+                        + "at least " + history.proposed());
+            }
+            if (wallClockMillis.isPresent() && wallClockMillis.get() > 0 && wallClockMillis.get() <= history.elapsedMillis()) {
+                throw new IllegalArgumentException("--wall-clock " + DurationText.format(Duration.ofMillis(wallClockMillis.get()))
+                        + " is not more than the " + DurationText.format(Duration.ofMillis(history.elapsedMillis()))
+                        + " the run has already run: give the new total over all sessions, or off");
+            }
+            try {
+                settings.extended(iterations, wallClockMillis);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--iterations: " + e.getMessage());
+            }
+        }
+
+        /** Resumes the run, with this budget when one is given. */
+        RunStatus begin(RunSession session) {
+            return given() ? session.extend(iterations, wallClockMillis) : session.resume();
         }
     }
 

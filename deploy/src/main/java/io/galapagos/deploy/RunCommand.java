@@ -7,12 +7,15 @@ import io.galapagos.controller.generation.GenerationConfig;
 import io.galapagos.controller.generation.GenerationSettings;
 import io.galapagos.controller.generation.ModelSettings;
 import io.galapagos.controller.generation.OpenAiChatClient;
+import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.run.DurationText;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.deploy.engine.RunFolderLock;
 import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.RunTask;
+import io.galapagos.deploy.engine.StartingPrograms;
 import io.galapagos.deploy.engine.TaskFolders;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Task;
@@ -65,6 +68,19 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--seed", description = "seed of every random choice (default: galapagos.run.seed)")
     Optional<Long> seed = Optional.empty();
+
+    @Option(names = "--wall-clock", paramLabel = "DURATION",
+            description = "stop proposing after this much run time, summed over sessions: 90m, 2h, 30s, or off"
+                    + " (default: galapagos.run.wall-clock, off)")
+    Optional<String> wallClock = Optional.empty();
+
+    @Option(names = "--initial", paramLabel = "FILE",
+            description = "start every island from this program instead of the task's initial program")
+    Optional<Path> initial = Optional.empty();
+
+    @Option(names = "--from", paramLabel = "DIR",
+            description = "branch: start the islands from the best programs of the run in DIR (same task), evaluated again")
+    Optional<Path> from = Optional.empty();
 
     @Option(names = "--data-dir", description = "published data directory; default: the task's synthetic workloads")
     Optional<Path> dataDir = Optional.empty();
@@ -124,6 +140,15 @@ public final class RunCommand implements Callable<Integer> {
         RunSettings settings;
         try {
             cluster.checkEmbedded();
+            if (initial.isPresent() && from.isPresent()) {
+                throw new IllegalArgumentException("--initial and --from both say where the islands start: give one");
+            }
+            Optional<Long> wallClockFlag = wallClock.map(text -> DurationText.parseBudget("--wall-clock", text)
+                    .map(Duration::toMillis).orElse(0L));
+            Optional<RunHistory> branchedFrom = Optional.empty();
+            if (from.isPresent()) {
+                branchedFrom = Optional.of(earlierRun(from.get().toAbsolutePath().normalize()));
+            }
             if (choice.dir != null) {
                 folder = Optional.of(TaskDirectory.load(choice.dir.toAbsolutePath().normalize()));
                 folder.get().openEvolve().ifPresent(this::warnUnsupported);
@@ -148,12 +173,30 @@ public final class RunCommand implements Callable<Integer> {
             if (folder.isPresent()) {
                 bundle = Optional.of(TaskFolders.pack(config, folder.get()));
                 chosen = RunTask.of(BundledTask.taskId(folder.get().id(), bundle.get().hash()), folder.get());
+                if (initial.isPresent()) {
+                    // the folder's own layout asks for the markers; OpenEvolve's evolves whole files without them
+                    chosen = chosen.withInitialProgram(StartingPrograms.initialProgram(initial.get(), Optional.empty(),
+                            folder.get().openEvolve().isEmpty()));
+                }
             } else {
                 Task<?> builtIn = TaskRegistry.load().require(choice.id);
                 dataDir.ifPresent(d -> builtIn.evaluator(DataSource.directory(d.toAbsolutePath().normalize())));
                 chosen = RunTask.of(builtIn);
+                if (initial.isPresent()) {
+                    chosen = chosen.withInitialProgram(StartingPrograms.initialProgram(initial.get(),
+                            Optional.<Class<?>>of(builtIn.candidateType()), true));
+                }
             }
-            settings = settings(chosen, folder, EngineConfig.from(config)).withGeneration(GenerationConfig.from(config));
+            settings = settings(chosen, folder, EngineConfig.from(config), wallClockFlag)
+                    .withGeneration(GenerationConfig.from(config));
+            if (branchedFrom.isPresent()) {
+                String earlierTask = branchedFrom.get().settings().orElseThrow().taskId();
+                if (!earlierTask.equals(chosen.taskId())) {
+                    throw new IllegalArgumentException("--from " + from.get() + " is a run of the task '" + earlierTask
+                            + "', not of '" + chosen.taskId() + "': a branch searches the same task");
+                }
+                settings = settings.withSeedPrograms(StartingPrograms.bestOf(branchedFrom.get(), settings.islands()));
+            }
             preflight(settings.generation());
         } catch (IllegalArgumentException | WorkloadException | TaskDirectoryException e) {
             return usage(e.getMessage());
@@ -171,6 +214,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Optional<TaskBundle> carried = bundle;
         Config finalConfig = config;
+        RunSettings finalSettings = settings;
         if (cluster.active()) {
             carried.ifPresent(b -> TaskFolders.put(finalConfig, b));
             return ClusterCommands.run(cluster, config, outDir, chosen, settings, spec.commandLine());
@@ -184,12 +228,31 @@ public final class RunCommand implements Callable<Integer> {
         try (lock) {
             return execute(config, outDir, chosen, session -> {
                 carried.ifPresent(b -> TaskFolders.put(finalConfig, b));
-                return session.start(settings);
+                return session.start(finalSettings);
             }, spec.commandLine());
         }
     }
 
-    private RunSettings settings(RunTask chosen, Optional<TaskDirectory> folder, EngineConfig config) {
+    /** The history of the run to branch from; that folder must not be in use (its journal is a one-process file). */
+    private static RunHistory earlierRun(Path dir) {
+        if (!Files.isDirectory(dir.resolve("journal"))) {
+            throw new IllegalArgumentException("--from " + dir + " holds no run (no journal directory)");
+        }
+        RunFolderLock.checkFree(dir);
+        RunHistory history;
+        try {
+            history = ResumeCommand.readHistory(dir);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("--from " + dir + " holds a journal that cannot be read: it is empty or damaged");
+        }
+        if (history.settings().isEmpty()) {
+            throw new IllegalArgumentException("--from " + dir + " holds no started run");
+        }
+        return history;
+    }
+
+    private RunSettings settings(RunTask chosen, Optional<TaskDirectory> folder, EngineConfig config,
+                                 Optional<Long> wallClockFlag) {
         EngineConfig.RunDefaults run = config.run();
         Optional<String> directory = dataDir.map(p -> p.toAbsolutePath().normalize().toString());
         Optional<OpenEvolveConfig> openEvolve = folder.flatMap(TaskDirectory::openEvolve);
@@ -209,7 +272,8 @@ public final class RunCommand implements Callable<Integer> {
         long chosenIterations = iterations.or(() -> openEvolve.flatMap(OpenEvolveConfig::maxIterations).map(Long::valueOf))
                 .orElse(run.iterations());
         return new RunSettings(cluster.runIdOf(chosen.label()), chosen.taskId(), chosenSeed, chosenIslands,
-                chosenIterations, run.wallClock().toMillis(), run.earlyStopAfter(), run.targetScore(), cascade, testBest,
+                chosenIterations, wallClockFlag.orElse(run.wallClock().map(Duration::toMillis).orElse(0L)),
+                run.earlyStopAfter(), run.targetScore(), cascade, testBest,
                 directory, run.dataSeed(), chosen.initialProgram(), chosen.featureMetric(), config.islands());
     }
 

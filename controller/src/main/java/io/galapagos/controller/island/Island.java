@@ -102,6 +102,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     public record Stop(String reason) implements Command {
     }
 
+    /** The run's budget was extended (a later budget revision): propose again up to the new quota. */
+    public record ExtendQuota(RunSettings settings) implements Command {
+    }
+
     /** A worker's result, delivered by the dispatcher through sharding. */
     public record EvaluationArrived(EvaluationResult result) implements Command {
     }
@@ -148,11 +152,12 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             @JsonSubTypes.Type(value = MigrantsAccepted.class, name = "migrants-accepted"),
             @JsonSubTypes.Type(value = MigrantsArrived.class, name = "migrants-arrived"),
             @JsonSubTypes.Type(value = UpstreamEnded.class, name = "upstream-ended"),
-            @JsonSubTypes.Type(value = IslandStopped.class, name = "island-stopped")
+            @JsonSubTypes.Type(value = IslandStopped.class, name = "island-stopped"),
+            @JsonSubTypes.Type(value = QuotaExtended.class, name = "quota-extended")
     })
     public sealed interface Event extends CborSerializable permits Seeded, CandidateProposed, ProposalFailed,
             CandidateEvaluated, BestChanged, TestEvaluated, MigrantsAccepted, MigrantsArrived, UpstreamEnded,
-            IslandStopped {
+            IslandStopped, QuotaExtended {
     }
 
     public record Seeded(RunSettings settings, int islandNo) implements Event {
@@ -199,6 +204,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     public record IslandStopped(String reason) implements Event {
+    }
+
+    /** The island works with the run's extended budget: no longer stopped, and with a fresh count of failures. */
+    public record QuotaExtended(RunSettings settings) implements Event {
     }
 
     // ---- state ---------------------------------------------------------------------------------
@@ -455,6 +464,11 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                             .resolve(sequence, Resolved.CANCELLED);
                 }
                 return stoppedNow;
+            } else if (event instanceof QuotaExtended e) {
+                // proposals go on from the next free sequence once drain() sees room under the new quota
+                return new State(Optional.of(e.settings()), islandNo, nextSequence, proposed, evaluated, failedProposals,
+                        0, pending, pendingTests, population, best, recentFailures, failures, Optional.empty(), spending,
+                        order);
             }
             throw new IllegalArgumentException("unknown event " + event);
         }
@@ -603,7 +617,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             boolean finished = settings.isPresent() && !hasWorkLeft() && generating == 0 && pending.isEmpty()
                     && pendingTests.isEmpty();
             return new IslandReport(islandNo, proposed, evaluated, failedProposals, failures, pending.size(), best,
-                    finished, spending, generatorStatus);
+                    finished, spending, generatorStatus, settings.map(RunSettings::budgetRevision).orElse(0));
         }
     }
 
@@ -665,6 +679,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Start.class, this::onStart)
                 .onCommand(Stop.class, this::onStop)
+                .onCommand(ExtendQuota.class, this::onExtendQuota)
                 .onCommand(EvaluationArrived.class, this::onEvaluationArrived)
                 .onCommand(MigrantsOffered.class, this::onMigrantsOffered)
                 .onCommand(NoMoreMigrants.class, this::onNoMoreMigrants)
@@ -699,13 +714,21 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             });
         }
         RunSettings settings = start.settings();
-        String seedId = settings.islandId(start.islandNo()) + "/0";
-        return Effect().persist(List.of(new Seeded(settings, start.islandNo()),
-                        new CandidateProposed(seedId, 0, settings.initialProgram(), Optional.empty(), "initial",
-                                "the task's initial program", Usage.NONE)))
+        // seeds are the island's first candidates (<island>/0, /1, ...) and count against its quota
+        List<Event> events = new ArrayList<>();
+        events.add(new Seeded(settings, start.islandNo()));
+        List<String> seeds = settings.seedsOf(start.islandNo());
+        for (int k = 0; k < seeds.size(); k++) {
+            events.add(settings.seedPrograms().isEmpty()
+                    ? new CandidateProposed(settings.islandId(start.islandNo()) + "/" + k, k, seeds.get(k),
+                    Optional.empty(), "initial", "the initial program", Usage.NONE)
+                    : new CandidateProposed(settings.islandId(start.islandNo()) + "/" + k, k, seeds.get(k),
+                    Optional.empty(), "seed", "a best program of the run this one branched from", Usage.NONE));
+        }
+        return Effect().persist(events)
                 .thenRun(s -> {
                     startTimers(settings);
-                    submitSelection(s, seedId);
+                    s.pending().keySet().forEach(id -> submitSelection(s, id));
                     afterChange(s, true);
                 });
     }
@@ -718,6 +741,21 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             });
         }
         return persistInOrder(state, List.of(new IslandStopped(stop.reason())));
+    }
+
+    /** Idempotent by budget revision: a repeated or older extension only makes the island report again. */
+    private Effect<Event, State> onExtendQuota(State state, ExtendQuota extend) {
+        if (state.settings().isEmpty()
+                || extend.settings().budgetRevision() <= state.settings().get().budgetRevision()) {
+            return Effect().none().thenRun(s -> {
+                lastReport = Optional.empty();
+                afterChange(s, true);
+            });
+        }
+        // in-memory flags only: the island reports at once and may stop for its budget again
+        budgetStopSent = false;
+        lastReport = Optional.empty();
+        return persistInOrder(state, List.of(new QuotaExtended(extend.settings())));
     }
 
     private Effect<Event, State> onEvaluationArrived(State state, EvaluationArrived arrived) {

@@ -78,6 +78,12 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         List<Run.Event> runEvents = runEnvelopes.stream().map(e -> (Run.Event) e.event()).toList();
         Optional<RunSettings> settings = runEvents.stream().filter(e -> e instanceof Run.RunStarted)
                 .map(e -> ((Run.RunStarted) e).settings()).findFirst();
+        // the settings now: with every budget extension of resume --iterations/--wall-clock
+        for (Run.Event event : runEvents) {
+            if (event instanceof Run.BudgetExtended e) {
+                settings = settings.map(s -> s.extended(Optional.of(e.iterations()), Optional.of(e.wallClockMillis())));
+            }
+        }
         Map<String, Candidate> candidates = new LinkedHashMap<>();
         Map<String, Integer> evaluations = new TreeMap<>();
         List<String> order = new ArrayList<>();
@@ -226,8 +232,15 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     /** How the run ended, if it did. */
     public Optional<String> completion() {
-        return runEvents.stream().filter(e -> e instanceof Run.RunCompleted)
-                .map(e -> ((Run.RunCompleted) e).reason()).findFirst();
+        Optional<String> completion = Optional.empty();
+        for (Run.Event event : runEvents) {
+            if (event instanceof Run.RunCompleted e && completion.isEmpty()) {
+                completion = Optional.of(e.reason());
+            } else if (event instanceof Run.BudgetExtended) {
+                completion = Optional.empty(); // an extended run runs again
+            }
+        }
+        return completion;
     }
 
     public long elapsedMillis() {

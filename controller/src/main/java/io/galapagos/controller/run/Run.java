@@ -73,6 +73,16 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
     public record Resume(ActorRef<StatusReply<RunStatus>> replyTo) implements Command {
     }
 
+    /**
+     * Extend a started run's budget to new totals (empty keeps one): a completed or stopped run runs on
+     * until the new totals, and its islands get their new quotas.
+     *
+     * @param wallClockMillis the new run-time budget over all sessions; 0 = no limit
+     */
+    public record ExtendBudget(Optional<Long> iterations, Optional<Long> wallClockMillis,
+                               ActorRef<StatusReply<RunStatus>> replyTo) implements Command {
+    }
+
     public record ReportProgress(IslandReport report) implements Command {
     }
 
@@ -89,10 +99,11 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
             @JsonSubTypes.Type(value = ProgressRecorded.class, name = "progress-recorded"),
             @JsonSubTypes.Type(value = ClockAdvanced.class, name = "clock-advanced"),
             @JsonSubTypes.Type(value = RunStopped.class, name = "run-stopped"),
-            @JsonSubTypes.Type(value = RunCompleted.class, name = "run-completed")
+            @JsonSubTypes.Type(value = RunCompleted.class, name = "run-completed"),
+            @JsonSubTypes.Type(value = BudgetExtended.class, name = "budget-extended")
     })
     public sealed interface Event extends CborSerializable
-            permits RunStarted, ProgressRecorded, ClockAdvanced, RunStopped, RunCompleted {
+            permits RunStarted, ProgressRecorded, ClockAdvanced, RunStopped, RunCompleted, BudgetExtended {
         /** Run time, summed over sessions, when the event happened. */
         long elapsedMillis();
     }
@@ -110,6 +121,15 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
     }
 
     public record RunCompleted(String reason, long elapsedMillis) implements Event {
+    }
+
+    /**
+     * The budget now has these totals (the next budget revision): the run runs again, and its early stop
+     * counts from here.
+     *
+     * @param wallClockMillis the run-time budget over all sessions; 0 = no limit
+     */
+    public record BudgetExtended(long iterations, long wallClockMillis, long elapsedMillis) implements Event {
     }
 
     // ---- state ---------------------------------------------------------------------------------
@@ -135,7 +155,8 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
 
         public boolean allIslandsFinished() {
             return settings.isPresent() && islands.size() == settings.get().islands()
-                    && islands.values().stream().allMatch(IslandReport::finished);
+                    && islands.values().stream().allMatch(r -> r.finished()
+                    && r.budgetRevision() == settings.get().budgetRevision());
         }
 
         State apply(Event event) {
@@ -171,6 +192,10 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
             } else if (event instanceof RunCompleted e) {
                 return new State(settings, startedAtEpochMillis, islands, best, evaluatedAtImprovement,
                         e.elapsedMillis(), stopReason, Optional.of(e.reason()));
+            } else if (event instanceof BudgetExtended e) {
+                return new State(settings.map(s -> s.extended(Optional.of(e.iterations()), Optional.of(e.wallClockMillis()))),
+                        startedAtEpochMillis, islands, best, evaluated(), e.elapsedMillis(), Optional.empty(),
+                        Optional.empty());
             }
             throw new IllegalArgumentException("unknown event " + event);
         }
@@ -228,6 +253,7 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Start.class, this::onStart)
                 .onCommand(Resume.class, this::onResume)
+                .onCommand(ExtendBudget.class, this::onExtendBudget)
                 .onCommand(ReportProgress.class, this::onReportProgress)
                 .onCommand(GetStatus.class, (state, get) -> Effect().none().thenRun(s -> get.replyTo().tell(s.status())))
                 .onCommand(Tick.class, this::onTick)
@@ -266,6 +292,34 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         return Effect().none().thenRun(s -> {
             wakeIslands(s);
             resume.replyTo().tell(StatusReply.success(s.status()));
+        });
+    }
+
+    private Effect<Event, State> onExtendBudget(State state, ExtendBudget extend) {
+        if (state.settings().isEmpty()) {
+            return Effect().none().thenRun(s -> extend.replyTo().tell(StatusReply.error("the run has not started")));
+        }
+        RunSettings settings = state.settings().get();
+        long proposed = state.islands().values().stream().mapToLong(IslandReport::proposed).sum();
+        long iterations = extend.iterations().orElse(settings.iterations());
+        String problem = null;
+        try {
+            settings.extended(extend.iterations(), extend.wallClockMillis());
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage();
+        }
+        if (iterations < proposed) {
+            problem = "the run has already proposed " + proposed + " candidates: the new iteration budget must be at least that";
+        }
+        if (problem != null) {
+            String reason = problem;
+            return Effect().none().thenRun(s -> extend.replyTo().tell(StatusReply.error(reason)));
+        }
+        return Effect().persist(new BudgetExtended(iterations, extend.wallClockMillis().orElse(settings.wallClockMillis()),
+                elapsedNow())).thenRun(s -> {
+            timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+            wakeIslands(s);
+            extend.replyTo().tell(StatusReply.success(s.status()));
         });
     }
 
@@ -311,8 +365,9 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
             } else if (settings.earlyStopAfter() > 0
                     && state.evaluated() - state.evaluatedAtImprovement() >= settings.earlyStopAfter()) {
                 reason = Optional.of("no improvement in " + settings.earlyStopAfter() + " candidates");
-            } else if (now >= settings.wallClockMillis()) {
-                reason = Optional.of("wall-clock budget of " + Duration.ofMillis(settings.wallClockMillis()) + " spent");
+            } else if (settings.wallClockMillis() > 0 && now >= settings.wallClockMillis()) {
+                reason = Optional.of("wall-clock budget of " + DurationText.format(Duration.ofMillis(settings.wallClockMillis()))
+                        + " spent");
             }
             if (reason.isPresent()) {
                 events.add(new RunStopped(reason.get(), now));
@@ -331,6 +386,8 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
             timers.cancel(Tick.INSTANCE);
         } else if (state.stopReason().isPresent()) {
             stopIslands(state);
+        } else {
+            extendQuotas(state, false);
         }
     }
 
@@ -341,6 +398,25 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         }
         if (state.stopReason().isPresent()) {
             stopIslands(state);
+        } else {
+            extendQuotas(state, true);
+        }
+    }
+
+    /**
+     * Gives the islands the extended budget: all of them on waking, on each tick those that still report
+     * an earlier budget revision (a message may be lost). An island ignores a revision it has.
+     */
+    private void extendQuotas(State state, boolean all) {
+        RunSettings settings = state.settings().orElseThrow();
+        if (settings.budgetRevision() == 0) {
+            return;
+        }
+        for (int n = 0; n < settings.islands(); n++) {
+            IslandReport report = state.islands().get(n);
+            if (all || (report != null && report.budgetRevision() < settings.budgetRevision())) {
+                islands.accept(settings.islandId(n), new Island.ExtendQuota(settings));
+            }
         }
     }
 

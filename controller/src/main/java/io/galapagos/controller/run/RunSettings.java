@@ -4,6 +4,7 @@ import io.galapagos.controller.generation.GenerationSettings;
 import io.galapagos.controller.island.IslandSettings;
 import io.galapagos.protocol.CborSerializable;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * with the settings it started with.
  *
  * @param iterations      budget of evaluated candidates over all islands (seeds included)
- * @param wallClockMillis budget of run time, summed over sessions (a resumed run continues the clock)
+ * @param wallClockMillis budget of run time, summed over sessions (a resumed run continues the clock); 0 = no limit
  * @param earlyStopAfter  stop after this many evaluated candidates without a new best; 0 = never
  * @param targetScore     stop once the best score reaches it
  * @param cascade         the splits every candidate runs for selection, in order
@@ -21,13 +22,20 @@ import java.util.Optional;
  * @param initialProgram  the task's initial program: the seed of every island
  * @param featureMetric   the task metric used as the second MAP-Elites dimension
  * @param generation      how children are proposed: the offline engine or models, with the USD budget
+ * @param seedPrograms    programs of an earlier run that seed the islands instead of {@code initialProgram}
+ *                        (best first, see {@link #seedsOf}); empty: every island starts from the initial program
+ * @param budgetRevision  how often the budget was extended ({@code resume --iterations}); islands report the
+ *                        revision they work with, so that a report of an earlier budget never completes the run
  */
 public record RunSettings(String runId, String taskId, long seed, int islands, long iterations, long wallClockMillis,
                           long earlyStopAfter, Optional<Double> targetScore, List<String> cascade, boolean testBest,
                           Optional<String> dataDirectory, long dataSeed, String initialProgram, String featureMetric,
-                          IslandSettings island, GenerationSettings generation) implements CborSerializable {
+                          IslandSettings island, GenerationSettings generation, List<String> seedPrograms,
+                          int budgetRevision) implements CborSerializable {
 
     public RunSettings {
+        // settings journalled before branched runs existed have no seed programs
+        seedPrograms = seedPrograms == null ? List.of() : List.copyOf(seedPrograms);
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(taskId, "taskId");
         Objects.requireNonNull(targetScore, "targetScore");
@@ -44,8 +52,15 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
             throw new IllegalArgumentException("iterations (" + iterations + ") must be at least the number of islands ("
                     + islands + "): every island evaluates its seed");
         }
-        if (wallClockMillis <= 0) {
-            throw new IllegalArgumentException("the wall-clock budget must be positive");
+        if (wallClockMillis < 0) {
+            throw new IllegalArgumentException("the wall-clock budget must be positive, or 0 for no limit");
+        }
+        for (int n = 0; n < islands; n++) {
+            if (quota(iterations, islands, n) < seeds(seedPrograms, initialProgram, islands, n).size()) {
+                throw new IllegalArgumentException("iterations (" + iterations + ") are too few for the "
+                        + seedPrograms.size() + " seed programs: every island evaluates its seeds (" + islands
+                        + " islands, each the best and its share of the others)");
+            }
         }
         if (earlyStopAfter < 0) {
             throw new IllegalArgumentException("early-stop-after must be 0 (off) or positive, not " + earlyStopAfter);
@@ -53,6 +68,15 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
         if (cascade.isEmpty()) {
             throw new IllegalArgumentException("the cascade needs at least one split");
         }
+    }
+
+    /** A run that starts every island from {@code initialProgram}. */
+    public RunSettings(String runId, String taskId, long seed, int islands, long iterations, long wallClockMillis,
+                       long earlyStopAfter, Optional<Double> targetScore, List<String> cascade, boolean testBest,
+                       Optional<String> dataDirectory, long dataSeed, String initialProgram, String featureMetric,
+                       IslandSettings island, GenerationSettings generation) {
+        this(runId, taskId, seed, islands, iterations, wallClockMillis, earlyStopAfter, targetScore, cascade, testBest,
+                dataDirectory, dataSeed, initialProgram, featureMetric, island, generation, List.of(), 0);
     }
 
     /** A run that proposes with the offline mutation engine. */
@@ -66,6 +90,10 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
 
     /** The share of the iteration budget of island {@code islandNo}: the budget split as evenly as possible. */
     public long quota(int islandNo) {
+        return quota(iterations, islands, islandNo);
+    }
+
+    private static long quota(long iterations, int islands, int islandNo) {
         return iterations / islands + (islandNo < iterations % islands ? 1 : 0);
     }
 
@@ -78,13 +106,70 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
         return islandId((islandNo + 1) % islands);
     }
 
+    /**
+     * The programs island {@code islandNo} starts from, evaluated as its first candidates: the initial
+     * program, or for a branched run the best seed program plus its share of the others (round robin).
+     */
+    public List<String> seedsOf(int islandNo) {
+        return seeds(seedPrograms, initialProgram, islands, islandNo);
+    }
+
+    private static List<String> seeds(List<String> seedPrograms, String initialProgram, int islands, int islandNo) {
+        if (seedPrograms.isEmpty()) {
+            return List.of(initialProgram);
+        }
+        List<String> seeds = new java.util.ArrayList<>();
+        seeds.add(seedPrograms.get(0));
+        for (int j = 1; j < seedPrograms.size(); j++) {
+            if ((j - 1) % islands == islandNo) {
+                seeds.add(seedPrograms.get(j));
+            }
+        }
+        return List.copyOf(seeds);
+    }
+
+    /** Seed candidates over all islands. */
+    public long seedCount() {
+        long count = 0;
+        for (int n = 0; n < islands; n++) {
+            count += seedsOf(n).size();
+        }
+        return count;
+    }
+
+    /** The run-time budget; empty when the run has none. */
+    public Optional<Duration> wallClockBudget() {
+        return wallClockMillis == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(wallClockMillis));
+    }
+
     public RunSettings withIterations(long newIterations) {
         return new RunSettings(runId, taskId, seed, islands, newIterations, wallClockMillis, earlyStopAfter, targetScore,
-                cascade, testBest, dataDirectory, dataSeed, initialProgram, featureMetric, island, generation);
+                cascade, testBest, dataDirectory, dataSeed, initialProgram, featureMetric, island, generation,
+                seedPrograms, budgetRevision);
     }
 
     public RunSettings withGeneration(GenerationSettings newGeneration) {
         return new RunSettings(runId, taskId, seed, islands, iterations, wallClockMillis, earlyStopAfter, targetScore,
-                cascade, testBest, dataDirectory, dataSeed, initialProgram, featureMetric, island, newGeneration);
+                cascade, testBest, dataDirectory, dataSeed, initialProgram, featureMetric, island, newGeneration,
+                seedPrograms, budgetRevision);
+    }
+
+    /** Islands start from these programs of an earlier run (best first) instead of the initial program. */
+    public RunSettings withSeedPrograms(List<String> programs) {
+        return new RunSettings(runId, taskId, seed, islands, iterations, wallClockMillis, earlyStopAfter, targetScore,
+                cascade, testBest, dataDirectory, dataSeed, initialProgram, featureMetric, island, generation,
+                programs, budgetRevision);
+    }
+
+    /**
+     * The budget of a resumed run: the new totals (empty keeps one), as the next budget revision.
+     *
+     * @throws IllegalArgumentException when the new totals are not valid settings
+     */
+    public RunSettings extended(Optional<Long> newIterations, Optional<Long> newWallClockMillis) {
+        return new RunSettings(runId, taskId, seed, islands, newIterations.orElse(iterations),
+                newWallClockMillis.orElse(wallClockMillis), earlyStopAfter, targetScore, cascade, testBest,
+                dataDirectory, dataSeed, initialProgram, featureMetric, island, generation, seedPrograms,
+                budgetRevision + 1);
     }
 }

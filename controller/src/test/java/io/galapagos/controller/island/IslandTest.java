@@ -483,6 +483,92 @@ class IslandTest {
         assertThat(state.spending()).isEmpty();
     }
 
+    @Test
+    @Timeout(60)
+    void anIslandWhoseQuotaWasSpentProposesAgainUpToTheExtendedQuotaAndEvaluatesNothingTwice() {
+        RunSettings settings = Fixtures.runSettings(1, 3, 4);
+        startAndEvaluateSeed(settings, 1.0);
+        List<EvaluationRequest> first = submitted.receiveSeveralMessages(2);
+        for (EvaluationRequest child : first) {
+            island.runCommand(new Island.EvaluationArrived(ok(child, 0.1)));
+        }
+        await().until(() -> island.getState().report(0, "").finished());
+        island.runCommand(new Island.Stop("iteration budget spent"));
+
+        RunSettings extended = settings.extended(Optional.of(6L), Optional.empty());
+        var result = island.runCommand(new Island.ExtendQuota(extended));
+
+        assertThat(result.events()).first().isEqualTo(new Island.QuotaExtended(extended));
+        assertThat(island.getState().stopped()).isEmpty();
+        List<EvaluationRequest> more = submitted.receiveSeveralMessages(3);
+        submitted.expectNoMessage(Duration.ofMillis(200));
+        List<String> earlier = new ArrayList<>(first.stream().map(EvaluationRequest::candidateId).toList());
+        earlier.add("r1/0/0");
+        assertThat(more).extracting(EvaluationRequest::candidateId).doesNotContainAnyElementsOf(earlier)
+                .containsExactlyInAnyOrder("r1/0/3", "r1/0/4", "r1/0/5");
+        for (EvaluationRequest child : more) {
+            island.runCommand(new Island.EvaluationArrived(ok(child, 0.2)));
+        }
+        assertThat(island.getState().evaluated()).isEqualTo(6);
+        assertThat(island.getState().report(0, "")).satisfies(r -> {
+            assertThat(r.finished()).isTrue();
+            assertThat(r.budgetRevision()).isEqualTo(1);
+        });
+
+        // the same revision again (a repeated message, a woken run) changes nothing
+        assertThat(withoutProposals(island.runCommand(new Island.ExtendQuota(extended)).events())).isEmpty();
+        island.restart();
+        assertThat(island.getState().settings()).contains(extended);
+        assertThat(island.getState().evaluated()).isEqualTo(6);
+    }
+
+    @Test
+    @Timeout(60)
+    void anIslandThatGaveUpAfterFailuresInARowGetsAFreshCountWhenItsQuotaIsExtended() {
+        RunSettings settings = Fixtures.runSettings(1, 50, 1);
+        int maxInRow = settings.island().maxFailedProposalsInRow();
+        AtomicInteger asked = new AtomicInteger();
+        generator = request -> CompletableFuture.completedFuture(asked.incrementAndGet() <= maxInRow
+                ? new Proposal.Failed("no diff in the answer", "model-d", Usage.NONE)
+                : new Proposal.Code(request.parent().code() + "\n// works now", "model-d", "s", Usage.NONE));
+        startAndEvaluateSeed(settings, 1.0);
+        await().until(() -> island.getState().failedInRow() == maxInRow);
+        assertThat(island.getState().report(0, "").finished()).isTrue();
+
+        island.runCommand(new Island.ExtendQuota(settings.extended(Optional.empty(), Optional.empty())));
+
+        assertThat(submitted.receiveMessage().source()).endsWith("// works now");
+    }
+
+    @Test
+    @Timeout(60)
+    void aBranchedRunSeedsEachIslandWithTheBestProgramAndItsShareOfTheOthers() {
+        RunSettings settings = Fixtures.runSettings(2, 10, 1)
+                .withSeedPrograms(List.of("best", "second", "third", "fourth"));
+        assertThat(settings.seedsOf(0)).containsExactly("best", "second", "fourth");
+        assertThat(settings.seedsOf(1)).containsExactly("best", "third");
+
+        var result = island.runCommand(new Island.Start(settings, 0));
+
+        List<Island.CandidateProposed> seeds = result.events().stream()
+                .filter(e -> e instanceof Island.CandidateProposed).map(e -> (Island.CandidateProposed) e).toList();
+        assertThat(seeds).extracting(Island.CandidateProposed::candidateId).containsExactly("r1/0/0", "r1/0/1", "r1/0/2");
+        assertThat(seeds).extracting(Island.CandidateProposed::code).containsExactly("best", "second", "fourth");
+        assertThat(seeds).allMatch(seed -> seed.parentId().isEmpty() && seed.generator().equals("seed"));
+        assertThat(submitted.receiveSeveralMessages(3)).extracting(EvaluationRequest::candidateId)
+                .containsExactlyInAnyOrder("r1/0/0", "r1/0/1", "r1/0/2");
+        assertThat(island.getState().nextSequence()).isEqualTo(3);
+        assertThat(island.getState().proposed()).isEqualTo(3);
+    }
+
+    @Test
+    @Timeout(60)
+    void aBranchedRunNeedsIterationsForEverySeed() {
+        RunSettings settings = Fixtures.runSettings(2, 4, 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.withSeedPrograms(List.of("a", "b", "c", "d")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too few for the 4 seed programs");
+    }
+
     /**
      * Proposals answer asynchronously (piped to the island), so a command's persisted events may include a
      * child proposed in between; the assertions about a command's own events leave those out.

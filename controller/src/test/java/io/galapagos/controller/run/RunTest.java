@@ -12,6 +12,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.Map;
@@ -45,9 +46,13 @@ class RunTest {
     }
 
     private static IslandReport report(int island, long evaluated, double best, boolean finished) {
+        return report(island, evaluated, best, finished, 0);
+    }
+
+    private static IslandReport report(int island, long evaluated, double best, boolean finished, int revision) {
         return new IslandReport(island, evaluated, evaluated, 0, Map.of(), 0,
                 Optional.of(new BestSummary("r1/" + island + "/1", "r1/" + island, best, Optional.empty())), finished,
-                Map.of(), "");
+                Map.of(), "", revision);
     }
 
     private void start(RunSettingsChange change) {
@@ -139,6 +144,77 @@ class RunTest {
         assertThat(woken).allMatch(s -> s.command() instanceof Island.Start);
         assertThat(run.getState().evaluated()).isEqualTo(5);
         assertThat(run.getState().best().orElseThrow().score()).isEqualTo(1.0);
+    }
+
+    @Test
+    @Timeout(60)
+    void aCompletedRunWhoseBudgetIsExtendedRunsAgainAndCompletesAtTheNewTotal() {
+        start(s -> s);
+        run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, true)));
+        run.runCommand(new Run.ReportProgress(report(1, 5, 2.0, true)));
+        assertThat(run.getState().status().phase()).isEqualTo(RunStatus.Phase.COMPLETED);
+
+        var result = run.runCommand(new Run.ExtendBudget(Optional.of(16L), Optional.empty(), replies.getRef()));
+
+        assertThat(result.events()).singleElement().isInstanceOf(Run.BudgetExtended.class);
+        RunStatus status = replies.receiveMessage().getValue();
+        assertThat(status.phase()).isEqualTo(RunStatus.Phase.RUNNING);
+        assertThat(status.settings().orElseThrow().iterations()).isEqualTo(16);
+        assertThat(status.settings().orElseThrow().budgetRevision()).isEqualTo(1);
+        List<Sent> woken = islands.receiveSeveralMessages(4);
+        assertThat(woken.stream().filter(s -> s.command() instanceof Island.ExtendQuota))
+                .extracting(Sent::islandId).containsExactly("r1/0", "r1/1");
+        assertThat(woken.stream().filter(s -> s.command() instanceof Island.ExtendQuota)
+                .map(s -> ((Island.ExtendQuota) s.command()).settings().quota(0))).containsOnly(8L);
+
+        // finished reports of the earlier budget (sent before the islands heard of it) complete nothing
+        run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, true, 0)));
+        assertThat(run.runCommand(new Run.ReportProgress(report(1, 6, 2.0, true, 0))).events())
+                .noneMatch(e -> e instanceof Run.RunCompleted);
+        run.runCommand(new Run.ReportProgress(report(0, 8, 1.0, true, 1)));
+        var done = run.runCommand(new Run.ReportProgress(report(1, 8, 2.5, true, 1)));
+
+        assertThat(done.events()).last().isInstanceOf(Run.RunCompleted.class);
+        assertThat(run.getState().status().evaluated()).isEqualTo(16);
+        run.restart();
+        assertThat(run.getState().status().phase()).isEqualTo(RunStatus.Phase.COMPLETED);
+        assertThat(run.getState().settings().orElseThrow().iterations()).isEqualTo(16);
+    }
+
+    @Test
+    @Timeout(60)
+    void aRunStoppedByItsWallClockRunsOnWithALargerOneAndStopsAgainWhenItIsSpent() {
+        start(s -> new RunSettings(s.runId(), s.taskId(), s.seed(), s.islands(), s.iterations(), 1,
+                s.earlyStopAfter(), s.targetScore(), s.cascade(), s.testBest(), s.dataDirectory(), s.dataSeed(),
+                s.initialProgram(), s.featureMetric(), s.island()));
+        run.runCommand(Run.Tick.INSTANCE);
+        assertThat(run.getState().stopReason()).isPresent();
+
+        run.runCommand(new Run.ExtendBudget(Optional.empty(), Optional.of(0L), replies.getRef()));
+
+        assertThat(replies.receiveMessage().getValue().phase()).isEqualTo(RunStatus.Phase.RUNNING);
+        assertThat(run.getState().settings().orElseThrow().wallClockBudget()).isEmpty();
+        assertThat(run.runCommand(Run.Tick.INSTANCE).events()).noneMatch(e -> e instanceof Run.RunStopped);
+
+        run.runCommand(new Run.ExtendBudget(Optional.empty(), Optional.of(2L), replies.getRef()));
+        replies.receiveMessage();
+        var stopped = run.runCommand(Run.Tick.INSTANCE);
+        assertThat(stopped.events()).singleElement().isInstanceOf(Run.RunStopped.class);
+        assertThat(((Run.RunStopped) stopped.event()).reason()).isEqualTo("wall-clock budget of 0.0s spent");
+    }
+
+    @Test
+    @Timeout(60)
+    void anExtensionBelowWhatWasProposedIsRefused() {
+        start(s -> s);
+        run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, false)));
+        run.runCommand(new Run.ReportProgress(report(1, 4, 1.0, false)));
+
+        var result = run.runCommand(new Run.ExtendBudget(Optional.of(8L), Optional.empty(), replies.getRef()));
+
+        assertThat(result.events()).isEmpty();
+        assertThat(replies.receiveMessage().getError().getMessage())
+                .isEqualTo("the run has already proposed 9 candidates: the new iteration budget must be at least that");
     }
 
     @Test

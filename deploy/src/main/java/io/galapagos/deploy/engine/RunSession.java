@@ -70,6 +70,16 @@ public final class RunSession {
         return await(run().askWithStatus(Run.Resume::new, ASK_TIMEOUT));
     }
 
+    /**
+     * Resumes the run with a new total budget (empty keeps one); a completed or stopped run runs again.
+     *
+     * @param wallClockMillis the new run-time budget over all sessions; 0 = no limit
+     */
+    public RunStatus extend(Optional<Long> iterations, Optional<Long> wallClockMillis) {
+        return await(run().askWithStatus(replyTo -> new Run.ExtendBudget(iterations, wallClockMillis, replyTo),
+                ASK_TIMEOUT));
+    }
+
     public RunStatus status() {
         return await(run().ask(Run.GetStatus::new, ASK_TIMEOUT));
     }

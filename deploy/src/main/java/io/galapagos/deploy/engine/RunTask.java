@@ -32,6 +32,11 @@ public record RunTask(String taskId, String label, String initialProgram, String
         splits = Set.copyOf(splits);
     }
 
+    /** The same task, started from another program (the user's own, {@code run --initial}). */
+    public RunTask withInitialProgram(String program) {
+        return new RunTask(taskId, label, program, featureMetric, baselines, splits, programFile);
+    }
+
     public static RunTask of(Task<?> task) {
         return new RunTask(task.id(), task.id(), task.initialProgram().source(), task.featureMetric(), task.baselines(),
                 Set.of("SMOKE", "TRAIN", "TEST"), Optional.empty());

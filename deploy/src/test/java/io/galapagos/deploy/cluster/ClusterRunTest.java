@@ -134,6 +134,30 @@ class ClusterRunTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(600)
+    void resumeWithIterationsExtendsAFinishedClusterRunToTheNewTotal() throws Exception {
+        String cluster = "127.0.0.1:" + seedPort;
+        Outcome run = galapagos("run", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
+                "--task", NoopTask.ID, "--iterations", "6", "--islands", "2", "--run-id", "noop-extended",
+                "--out", dir.resolve("extended").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        Outcome tooFew = galapagos("resume", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
+                "--run-id", "noop-extended", "--iterations", "4");
+        assertThat(tooFew.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(tooFew.err().strip()).isEqualTo("galapagos resume: --iterations 4 is below the 6 candidates the run "
+                + "has already proposed: give the new total budget, at least 6");
+
+        Outcome resume = galapagos("resume", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
+                "--run-id", "noop-extended", "--iterations", "10", "--out", dir.resolve("extended").toString());
+        assertThat(resume.exitCode()).as(resume.err()).isZero();
+        RunHistory history = storedHistory("noop-extended");
+        assertThat(history.evaluated()).hasSize(10);
+        assertThat(history.evaluationsPerCandidate().values()).containsOnly(1);
+        assertThat(history.completion()).contains("iteration budget spent");
+    }
+
+    @Test
     void statusOfAnUnknownRunIsOneLineAndExitTwo() {
         Outcome status = galapagos("status", "--cluster", "127.0.0.1:" + seedPort, "--db-url", url,
                 "--db-user", "postgres", "--run-id", "never-started");
