@@ -9,6 +9,7 @@ import io.galapagos.controller.generation.ModelSettings;
 import io.galapagos.controller.generation.OpenAiChatClient;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.deploy.engine.EmbeddedNode;
+import io.galapagos.deploy.engine.OutputRefresher;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.deploy.engine.RunFolderLock;
 import io.galapagos.deploy.engine.RunSession;
@@ -295,7 +296,9 @@ public final class RunCommand implements Callable<Integer> {
              EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config))) {
             RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr());
             begin.apply(session);
-            session.follow(Duration.ofMillis(500));
+            try (OutputRefresher refresher = session.refreshOutputs(task)) {
+                session.follow(Duration.ofMillis(500));
+            }
             session.finish(task, evaluator);
             return 0;
         }

@@ -2,9 +2,13 @@ package io.galapagos.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.deploy.cluster.MemberTable;
+import io.galapagos.simulators.ConstraintMetric;
+import io.galapagos.simulators.Task;
+import io.galapagos.simulators.TaskRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -104,6 +108,21 @@ public final class StatusCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "  %-10s best %-14s %s%n", island.get("island"),
                     island.getOrDefault("bestScore", "-"), island.getOrDefault("best", ""));
         }
+        if (history.best().isPresent()) {
+            console.println();
+            comparison(history).lines(String.valueOf(report.get("task"))).forEach(console::println);
+        }
+    }
+
+    /**
+     * The best next to the seed and its parent, as the history holds them (status evaluates nothing: a
+     * TEST score not in the history shows as "-"), with the task's constraint metrics.
+     */
+    static RunComparison comparison(RunHistory history) {
+        List<ConstraintMetric> constraints = history.settings()
+                .flatMap(s -> TaskRegistry.load().find(s.taskId()))
+                .map(Task::constraintMetrics).orElse(List.of());
+        return RunComparison.of(history, constraints, List.of(), Optional.empty(), Optional.empty());
     }
 
     private static void printCluster(ClusterView view, PrintWriter console) {
@@ -203,6 +222,9 @@ public final class StatusCommand implements Callable<Integer> {
             }
         });
         report.put("islands", islands);
+        if (history.best().isPresent()) {
+            report.put("comparison", comparison(history).json());
+        }
         return report;
     }
 }
