@@ -124,8 +124,8 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
                 compare(metric, "TEST", b.metric(b.test(), metric.name()),
                         seed.get().metric(seed.get().test(), metric.name()), worse);
                 if (!worse.isEmpty()) {
-                    warnings.add("the best has " + (metric.lowerIsBetter() ? "more " : "a lower ") + metric.name()
-                            + " than the seed: " + String.join(", ", worse));
+                    warnings.add("best has " + (metric.lowerIsBetter() ? "more " : "lower ") + metric.name()
+                            + " than seed: " + String.join(", ", worse));
                 }
             }
         }
@@ -135,7 +135,7 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
     private static void compare(ConstraintMetric metric, String split, Optional<Double> best, Optional<Double> seed,
                                 List<String> worse) {
         if (best.isPresent() && seed.isPresent() && metric.worse(best.get(), seed.get())) {
-            worse.add(number(best.get()) + " vs " + number(seed.get()) + " on " + split);
+            worse.add(number(best.get()) + " vs " + number(seed.get()) + " " + split);
         }
     }
 
