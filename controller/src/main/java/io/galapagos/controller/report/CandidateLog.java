@@ -68,7 +68,11 @@ public final class CandidateLog {
             }
             for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isBlank()) {
-                    log.written.add(key(JSON.readTree(line)));
+                    JsonNode node = JSON.readTree(line);
+                    log.written.add(key(node));
+                    if (node.has("testStatus")) {
+                        log.written.add("test:" + node.path("id").asText());
+                    }
                 }
             }
         } catch (IOException e) {

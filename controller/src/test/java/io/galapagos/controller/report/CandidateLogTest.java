@@ -88,16 +88,21 @@ class CandidateLogTest {
         RunHistory.Candidate seed = candidate("run/0", 0, Optional.empty(), Optional.of(ok(-5, Map.of(), 1)),
                 Optional.empty());
         RunHistory.Candidate child = candidate("run/0", 1, Optional.of("run/0/0"), Optional.of(ok(-4, Map.of(), 2)),
-                Optional.empty());
-        CandidateLog.open(out, "java").append(history(List.of(seed), List.of()));
-        // a crash in the middle of a write
+                Optional.of(test(-4, Map.of())));
+        CandidateLog.open(out, "java").append(history(List.of(seed, child), List.of()));
+        // the file as an earlier process left it: the seed's line, then the child's cut by a crash
+        List<String> written = Files.readAllLines(out.resolve(CandidateLog.FILE));
+        Files.writeString(out.resolve(CandidateLog.FILE), written.get(0) + "\n", StandardCharsets.UTF_8);
         Files.writeString(out.resolve(CandidateLog.FILE), "{\"type\":\"candidate\",\"id\":\"run/0/1\",\"isl",
                 StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
         int appended = CandidateLog.open(out, "java").append(history(List.of(seed, child), List.of()));
+        int again = CandidateLog.open(out, "java").append(history(List.of(seed, child), List.of()));
 
         assertThat(appended).isEqualTo(1);
+        assertThat(again).as("a test on a candidate's own line is not written again").isZero();
         assertThat(lines(out)).extracting(l -> l.get("id").asText()).containsExactly("run/0/0", "run/0/1");
+        assertThat(lines(out).get(1).get("testScore").asDouble()).isEqualTo(-4);
         assertThat(out.resolve("candidates/0-1.java")).exists();
     }
 }

@@ -28,26 +28,24 @@ public final class OutputRefresher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputRefresher.class);
 
-    private final ActorSystem<?> system;
-    private final String runId;
     private final Path out;
     private final RunTask task;
     private final Duration candidatesEvery;
     private final Duration outputsEvery;
     private final ScheduledExecutorService executor;
     private final CandidateLog log;
+    private final RunHistory.Reader reader;
     private long lastOutputsNanos;
     private volatile long lastRefreshMillis;
 
     private OutputRefresher(ActorSystem<?> system, String runId, Path out, RunTask task, Duration candidatesEvery,
                             Duration outputsEvery) {
-        this.system = system;
-        this.runId = runId;
         this.out = out;
         this.task = task;
         this.candidatesEvery = candidatesEvery;
         this.outputsEvery = outputsEvery;
         this.log = CandidateLog.open(out, task.programExtension());
+        this.reader = new RunHistory.Reader(system, runId);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "galapagos-output-refresh");
             thread.setDaemon(true);
@@ -70,7 +68,7 @@ public final class OutputRefresher implements AutoCloseable {
     private void tick() {
         long start = System.nanoTime();
         try {
-            RunHistory history = RunHistory.load(system, runId, Duration.ofMinutes(1));
+            RunHistory history = reader.read(Duration.ofMinutes(1));
             log.append(history);
             if (System.nanoTime() - lastOutputsNanos >= outputsEvery.toNanos()) {
                 RunOutputs.write(out, history, task.programFile());
