@@ -3,6 +3,7 @@ package io.galapagos.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.galapagos.controller.report.CandidateLog;
+import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.deploy.CliRun.Outcome;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,9 @@ class RunOutputFilesTest {
         assertThat(lines(out).stream().filter(l -> l.has("testScore")).count()).isEqualTo(tested);
 
         assertThat(run.out()).contains("seed (initial program)").contains("best run/");
+        JsonNode summary = new ObjectMapper().readTree(out.resolve(RunComparison.FILE).toFile());
+        assertThat(summary.get("programs")).extracting(p -> p.get("program").asText())
+                .contains("seed (initial program)").anySatisfy(label -> assertThat(label).startsWith("best run/"));
         Outcome status = galapagos("status", "--out", out.toString());
         assertThat(status.out()).contains("seed (initial program)");
         JsonNode json = new ObjectMapper().readTree(galapagos("status", "--out", out.toString(), "--json").out());

@@ -1,6 +1,15 @@
 package io.galapagos.controller.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.galapagos.simulators.ConstraintMetric;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +28,9 @@ import java.util.Optional;
  */
 public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, Optional<Row> best,
                             Optional<Row> seed, Optional<Row> parent) {
+
+    /** The last summary's comparison, in the run's folder. */
+    public static final String FILE = "summary.json";
 
     /** Width of the console the summary is written for. */
     public static final int COLUMNS = 80;
@@ -191,6 +203,52 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
         constraints.forEach(m -> Optional.ofNullable(o.metrics().get(m.name())).ifPresent(v -> shown.put(m.name(), v)));
         json.put("constraints", shown);
         return json;
+    }
+
+    /**
+     * Writes {@link #FILE}: the comparison as {@link #json()} gives it, so that {@code galapagos status},
+     * which evaluates nothing, can show the baselines the summary evaluated.
+     */
+    public void write(Path out) {
+        try {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(FILE), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(json()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out.resolve(FILE), e);
+        }
+    }
+
+    /** The baselines of the last summary written to {@code out} (none when there is none, or it is unreadable). */
+    public static List<Row> baselines(Path out) {
+        Path file = out.resolve(FILE);
+        List<Row> rows = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            return rows;
+        }
+        try {
+            for (JsonNode program : new ObjectMapper().readTree(file.toFile()).path("programs")) {
+                String label = program.path("program").asText();
+                if (label.startsWith("baseline ")) {
+                    rows.add(new Row(label, Optional.empty(), outcome(program.path("train")),
+                            outcome(program.path("test"))));
+                }
+            }
+        } catch (IOException e) {
+            return List.of(); // the summary is rewritten at the end of the next run or resume
+        }
+        return rows;
+    }
+
+    private static Optional<Outcome> outcome(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        node.path("constraints").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+        JsonNode score = node.path("score");
+        return Optional.of(new Outcome(node.path("status").asText(),
+                score.isNumber() ? Optional.of(score.asDouble()) : Optional.empty(), metrics));
     }
 
     /** Splits a line at spaces so that none is longer than {@link #COLUMNS}; continuations are indented. */

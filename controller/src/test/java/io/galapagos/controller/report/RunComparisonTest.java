@@ -3,7 +3,9 @@ package io.galapagos.controller.report;
 import io.galapagos.simulators.ConstraintMetric;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,6 +83,20 @@ class RunComparisonTest {
         assertThat(comparison.warnings()).containsExactly("the best scores -60.0000 on TEST, worse than the seed's -50.0000");
         assertThat(comparison.lines("t").get(0)).doesNotContain("deadlineMisses");
         assertThat(comparison.json().get("warnings")).isEqualTo(comparison.warnings());
+    }
+
+    @Test
+    void theSummarysBaselinesAreReadBackFromTheRunsFolder(@TempDir Path out) {
+        RunComparison.Row baseline = new RunComparison.Row("baseline uniform-progress", Optional.empty(),
+                Optional.of(new RunComparison.Outcome("OK", Optional.of(-98.3), Map.of("deadlineMisses", 21.0))),
+                Optional.of(new RunComparison.Outcome("TIMEOUT", Optional.empty(), Map.of())));
+        RunHistory history = history(List.of(seed(Optional.empty()), best(0, Optional.empty())), List.of());
+        RunComparison.of(history, MISSES, List.of(baseline), Optional.empty(), Optional.empty()).write(out);
+
+        List<RunComparison.Row> read = RunComparison.baselines(out);
+
+        assertThat(read).containsExactly(baseline);
+        assertThat(RunComparison.baselines(out.resolve("elsewhere"))).isEmpty();
     }
 
     @Test

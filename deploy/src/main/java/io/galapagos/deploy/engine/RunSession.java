@@ -204,6 +204,7 @@ public final class RunSession {
         RunOutputs.write(out, history, task.programFile());
         CandidateLog.open(out, task.programExtension()).append(history);
         RunComparison comparison = compare(task, evaluator, history);
+        comparison.write(out);
         console.println();
         comparison.lines(task.label()).forEach(console::println);
         console.printf(Locale.ROOT, "%n%d candidates evaluated (%d proposals failed), %s, %.1f s; results in %s%n",
@@ -237,8 +238,10 @@ public final class RunSession {
         Optional<RunComparison.Outcome> seedTest = test && RunComparison.seedNeedsTest(history)
                 ? Optional.of(outcome(evaluate(evaluator, settings, "seed", settings.initialProgram(), "TEST")))
                 : Optional.empty();
+        // a best that is still the seed's code needs no second evaluation of it
         Optional<RunComparison.Outcome> bestTest = history.best().filter(b -> test && b.test().isEmpty())
-                .map(b -> outcome(evaluate(evaluator, settings, "best", b.code(), "TEST")));
+                .map(b -> b.code().equals(settings.initialProgram()) && seedTest.isPresent() ? seedTest.get()
+                        : outcome(evaluate(evaluator, settings, "best", b.code(), "TEST")));
         return RunComparison.of(history, task.constraintMetrics(), baselines, seedTest, bestTest);
     }
 
