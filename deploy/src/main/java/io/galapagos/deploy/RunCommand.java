@@ -156,6 +156,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             settings = settings(chosen, folder, EngineConfig.from(config)).withGeneration(GenerationConfig.from(config));
             preflight(settings.generation());
+            Evaluators.callLog(config); // a bad galapagos.generation.llm-log is one line, before anything starts
         } catch (IllegalArgumentException | WorkloadException | TaskDirectoryException e) {
             return usage(e.getMessage());
         }
