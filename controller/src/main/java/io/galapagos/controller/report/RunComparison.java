@@ -85,7 +85,7 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
         Optional<RunHistory.Candidate> bestCandidate = history.best();
         Optional<Row> parent = bestCandidate.flatMap(RunHistory.Candidate::parentId)
                 .flatMap(id -> history.candidates().stream().filter(c -> c.candidateId().equals(id)).findFirst())
-                .filter(p -> seed.flatMap(Row::candidateId).map(id -> !id.equals(p.candidateId())).orElse(true))
+                .filter(p -> !isSeed(p)) // every island's seed is the seed row's program
                 .map(p -> new Row("parent " + p.candidateId(), Optional.of(p.candidateId()),
                         p.evaluation().map(Outcome::of), p.test().map(Outcome::of)));
         parent.ifPresent(rows::add);
@@ -97,7 +97,11 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
 
     /** The task's initial program as the history holds it: the first evaluated seed of an island. */
     public static Optional<RunHistory.Candidate> seedOf(RunHistory history) {
-        return history.evaluated().stream().filter(c -> c.parentId().isEmpty() && c.sequence() == 0).findFirst();
+        return history.evaluated().stream().filter(RunComparison::isSeed).findFirst();
+    }
+
+    private static boolean isSeed(RunHistory.Candidate c) {
+        return c.parentId().isEmpty() && c.sequence() == 0;
     }
 
     /** Whether the history holds the seed but no TEST score of it (the caller may evaluate one). */
@@ -107,8 +111,8 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
 
     /** Every island starts from the same seed: any island's test of it counts. */
     private static Optional<Outcome> testOf(RunHistory history, RunHistory.Candidate seed) {
-        return history.evaluated().stream().filter(c -> c.parentId().isEmpty() && c.sequence() == 0
-                && c.code().equals(seed.code()) && c.test().isPresent()).findFirst()
+        return history.evaluated().stream().filter(c -> isSeed(c) && c.code().equals(seed.code())
+                && c.test().isPresent()).findFirst()
                 .flatMap(RunHistory.Candidate::test).map(Outcome::of);
     }
 

@@ -100,6 +100,22 @@ class RunComparisonTest {
     }
 
     @Test
+    void aBestWhoseParentIsAnotherIslandsSeedShowsTheSeedOnce() {
+        RunHistory.Candidate otherSeed = candidate("run/1", 0, Optional.empty(),
+                Optional.of(ok(-104, Map.of("deadlineMisses", 0.0), 2)), Optional.empty());
+        RunHistory.Candidate child = candidate("run/1", 5, Optional.of("run/1/0"),
+                Optional.of(ok(-100, Map.of("deadlineMisses", 7.0), 3)), Optional.empty());
+
+        RunComparison comparison = RunComparison.of(history(List.of(seed(Optional.empty()), otherSeed, child), List.of()),
+                MISSES, List.of(), Optional.empty(), Optional.empty());
+
+        assertThat(comparison.parent()).isEmpty();
+        assertThat(comparison.rows()).extracting(RunComparison.Row::label)
+                .containsExactly("seed (initial program)", "best run/1/5");
+        assertThat(comparison.warnings()).containsExactly("best has more deadlineMisses than seed: 7 vs 0 TRAIN");
+    }
+
+    @Test
     void longWarningsWrapAtTheConsoleWidth() {
         List<String> lines = RunComparison.wrap("WARNING: " + "word ".repeat(40).strip());
         assertThat(lines).hasSizeGreaterThan(2)
