@@ -11,6 +11,7 @@ import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.DurationText;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.deploy.engine.EmbeddedNode;
+import io.galapagos.deploy.engine.OutputRefresher;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.deploy.engine.RunFolderLock;
 import io.galapagos.deploy.engine.RunSession;
@@ -198,6 +199,7 @@ public final class RunCommand implements Callable<Integer> {
                 settings = settings.withSeedPrograms(StartingPrograms.bestOf(branchedFrom.get(), settings.islands()));
             }
             preflight(settings.generation());
+            Evaluators.callLog(config); // a bad galapagos.generation.llm-log is one line, before anything starts
         } catch (IllegalArgumentException | WorkloadException | TaskDirectoryException e) {
             return usage(e.getMessage());
         }
@@ -359,7 +361,9 @@ public final class RunCommand implements Callable<Integer> {
              EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config))) {
             RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr());
             begin.apply(session);
-            session.follow(Duration.ofMillis(500));
+            try (OutputRefresher refresher = session.refreshOutputs(task)) {
+                session.follow(Duration.ofMillis(500));
+            }
             session.finish(task, evaluator);
             return 0;
         }

@@ -2,9 +2,13 @@ package io.galapagos.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.deploy.cluster.MemberTable;
+import io.galapagos.simulators.ConstraintMetric;
+import io.galapagos.simulators.Task;
+import io.galapagos.simulators.TaskRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +62,8 @@ public final class StatusCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("galapagos status: " + e.getMessage());
             return Galapagos.EXIT_USAGE;
         }
-        print(Optional.of(history), Optional.empty(), json, spec.commandLine().getOut());
+        print(Optional.of(history), RunComparison.baselines(out.get().toAbsolutePath().normalize()), Optional.empty(),
+                json, spec.commandLine().getOut());
         return 0;
     }
 
@@ -69,7 +74,13 @@ public final class StatusCommand implements Callable<Integer> {
     /** Prints the report of the run's {@code history} and of the cluster's members, when there are. */
     static void print(Optional<RunHistory> run, Optional<ClusterView> cluster, boolean json, PrintWriter console)
             throws Exception {
-        Map<String, Object> report = run.map(StatusCommand::report).orElseGet(LinkedHashMap::new);
+        print(run, List.of(), cluster, json, console);
+    }
+
+    /** The same, with the baselines that the run's last summary evaluated (status evaluates nothing). */
+    static void print(Optional<RunHistory> run, List<RunComparison.Row> baselines, Optional<ClusterView> cluster,
+                      boolean json, PrintWriter console) throws Exception {
+        Map<String, Object> report = run.map(history -> report(history, baselines)).orElseGet(LinkedHashMap::new);
         cluster.ifPresent(view -> report.put("cluster", clusterReport(view)));
         if (json) {
             console.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
@@ -77,13 +88,14 @@ public final class StatusCommand implements Callable<Integer> {
             return;
         }
         if (run.isPresent()) {
-            printRun(run.get(), report, console);
+            printRun(run.get(), baselines, report, console);
         }
         cluster.ifPresent(view -> printCluster(view, console));
         console.flush();
     }
 
-    private static void printRun(RunHistory history, Map<String, Object> report, PrintWriter console) {
+    private static void printRun(RunHistory history, List<RunComparison.Row> baselines, Map<String, Object> report,
+                                 PrintWriter console) {
         console.printf(Locale.ROOT, "task %s, %s%n", report.get("task"), report.get("state"));
         console.printf(Locale.ROOT, "proposed %s, evaluated %s, in flight %s, failed proposals %s%n",
                 report.get("proposed"), report.get("evaluated"), report.get("inFlight"), report.get("failedProposals"));
@@ -104,6 +116,22 @@ public final class StatusCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "  %-10s best %-14s %s%n", island.get("island"),
                     island.getOrDefault("bestScore", "-"), island.getOrDefault("best", ""));
         }
+        if (history.best().isPresent()) {
+            console.println();
+            comparison(history, baselines).lines(String.valueOf(report.get("task"))).forEach(console::println);
+        }
+    }
+
+    /**
+     * The best next to the seed and its parent, as the history holds them (status evaluates nothing: a
+     * TEST score not in the history shows as "-"), with the task's constraint metrics and the baselines
+     * of the run's last summary.
+     */
+    static RunComparison comparison(RunHistory history, List<RunComparison.Row> baselines) {
+        List<ConstraintMetric> constraints = history.settings()
+                .flatMap(s -> TaskRegistry.load().find(s.taskId()))
+                .map(Task::constraintMetrics).orElse(List.of());
+        return RunComparison.of(history, constraints, baselines, Optional.empty(), Optional.empty());
     }
 
     private static void printCluster(ClusterView view, PrintWriter console) {
@@ -176,7 +204,7 @@ public final class StatusCommand implements Callable<Integer> {
         return cluster;
     }
 
-    static Map<String, Object> report(RunHistory history) {
+    static Map<String, Object> report(RunHistory history, List<RunComparison.Row> baselines) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("task", history.settings().map(RunSettings::taskId).orElse("-"));
         report.put("state", history.completion().map(c -> "completed: " + c)
@@ -203,6 +231,9 @@ public final class StatusCommand implements Callable<Integer> {
             }
         });
         report.put("islands", islands);
+        if (history.best().isPresent()) {
+            report.put("comparison", comparison(history, baselines).json());
+        }
         return report;
     }
 }

@@ -62,6 +62,15 @@ public interface Task<C> {
     /** Loads (or generates) the workloads; throws {@link WorkloadException} on missing or bad data. */
     Evaluator<C> evaluator(DataSource source);
 
+    /**
+     * The metrics that count broken rules of a program that still got a score (deadline misses); the
+     * run's summary and {@code galapagos status} show them next to the score. Default: none (a task
+     * whose rules make a program fail outright).
+     */
+    default List<ConstraintMetric> constraintMetrics() {
+        return List.of();
+    }
+
     default Baseline initialProgram() {
         return baselines().get(0);
     }

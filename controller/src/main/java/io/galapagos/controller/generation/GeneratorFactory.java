@@ -39,6 +39,11 @@ public interface GeneratorFactory {
      *               program may be in any language); empty for a built-in task, found by its id
      */
     static GeneratorFactory standard(Function<RunSettings, Optional<TaskBrief>> briefs) {
+        return standard(briefs, LlmCallLog.OFF);
+    }
+
+    /** The same, recording every model call of this node in {@code callLog}. */
+    static GeneratorFactory standard(Function<RunSettings, Optional<TaskBrief>> briefs, LlmCallLog callLog) {
         ConcurrentMap<String, ConcurrencyLimit> slots = new ConcurrentHashMap<>();
         return (settings, islandNo, spent) -> {
             GenerationSettings generation = settings.generation();
@@ -50,8 +55,8 @@ public interface GeneratorFactory {
             CostTracker costs = share.isPresent() ? CostTracker.withBudget(share.getAsDouble()) : CostTracker.unlimited();
             spent.forEach(costs::restore);
             LlmSettings llm = generation.llm().orElseThrow();
-            return brief.isPresent() ? LlmGenerator.create(brief.get(), llm, costs, slots)
-                    : LlmGenerator.create(settings.taskId(), llm, costs, slots);
+            return brief.isPresent() ? LlmGenerator.create(brief.get(), llm, costs, slots, callLog)
+                    : LlmGenerator.create(settings.taskId(), llm, costs, slots, callLog);
         };
     }
 }

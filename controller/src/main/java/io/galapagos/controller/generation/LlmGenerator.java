@@ -33,22 +33,27 @@ public final class LlmGenerator implements SolutionGenerator {
     private final OpenAiChatClient client;
     private final CostTracker costs;
     private final SecretRedactor redactor;
+    private final LlmCallLog callLog;
     private final Map<String, EndpointCircuit> circuits = new LinkedHashMap<>();
     private final Map<String, ConcurrencyLimit> limits = new LinkedHashMap<>();
     /** Size of the latest prompt: the next one will be about as long, which health() needs to judge the budget. */
     private final AtomicLong lastPromptTokens = new AtomicLong();
+    private final Clock clock;
 
     public LlmGenerator(TaskBrief task, LlmSettings settings, OpenAiChatClient client, CostTracker costs, Clock clock) {
-        this(task, settings, client, costs, clock, new ConcurrentHashMap<>());
+        this(task, settings, client, costs, clock, new ConcurrentHashMap<>(), LlmCallLog.OFF);
     }
 
     /**
      * @param slots the concurrency limit of each model by name, shared by every generator of this node so that
      *              a model's {@code maxConcurrency} holds over all its islands; filled as models are first seen
+     * @param callLog records every call's prompt and answer, redacted
      */
     LlmGenerator(TaskBrief task, LlmSettings settings, OpenAiChatClient client, CostTracker costs, Clock clock,
-                 ConcurrentMap<String, ConcurrencyLimit> slots) {
+                 ConcurrentMap<String, ConcurrencyLimit> slots, LlmCallLog callLog) {
         this.settings = settings;
+        this.callLog = callLog;
+        this.clock = clock;
         this.language = task.sourceLanguage();
         this.ensemble = new ModelEnsemble(settings.models());
         this.client = client;
@@ -65,25 +70,25 @@ public final class LlmGenerator implements SolutionGenerator {
 
     /** The generator for a task on the class path, on the process environment and a fresh HTTP client. */
     public static LlmGenerator create(String taskId, LlmSettings settings, CostTracker costs) {
-        return create(taskId, settings, costs, new ConcurrentHashMap<>());
+        return create(taskId, settings, costs, new ConcurrentHashMap<>(), LlmCallLog.OFF);
     }
 
     /** The same, with the models' concurrency limits shared with the other generators of this node. */
     static LlmGenerator create(String taskId, LlmSettings settings, CostTracker costs,
-                               ConcurrentMap<String, ConcurrencyLimit> slots) {
-        return create(TaskBrief.lookup(taskId), settings, costs, slots);
+                               ConcurrentMap<String, ConcurrencyLimit> slots, LlmCallLog callLog) {
+        return create(TaskBrief.lookup(taskId), settings, costs, slots, callLog);
     }
 
     /** The generator for any task, described by its brief (a task folder's program in any language). */
     public static LlmGenerator create(TaskBrief task, LlmSettings settings, CostTracker costs) {
-        return create(task, settings, costs, new ConcurrentHashMap<>());
+        return create(task, settings, costs, new ConcurrentHashMap<>(), LlmCallLog.OFF);
     }
 
     /** The same, with the models' concurrency limits shared with the other generators of this node. */
     static LlmGenerator create(TaskBrief task, LlmSettings settings, CostTracker costs,
-                               ConcurrentMap<String, ConcurrencyLimit> slots) {
+                               ConcurrentMap<String, ConcurrencyLimit> slots, LlmCallLog callLog) {
         return new LlmGenerator(task, settings, OpenAiChatClient.create(settings.retry()), costs, Clock.systemUTC(),
-                slots);
+                slots, callLog);
     }
 
     @Override
@@ -125,10 +130,15 @@ public final class LlmGenerator implements SolutionGenerator {
         }
         ConcurrencyLimit limit = limits.get(model.name());
         SplittableRandom jitter = random.split();
+        long[] sentAt = new long[1];
         return limit.acquire()
-                .thenCompose(slot -> client.complete(model, prompt.messages(), jitter))
+                .thenCompose(slot -> {
+                    sentAt[0] = System.nanoTime();
+                    return client.complete(model, prompt.messages(), jitter);
+                })
                 .handle((completion, error) -> {
                     limit.release();
+                    logCall(request, model, prompt, completion, error, sentAt[0]);
                     if (error != null) {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null
                                 ? error.getCause() : error;
@@ -147,6 +157,25 @@ public final class LlmGenerator implements SolutionGenerator {
                     costs.settle(reservation.get(), completion.usage());
                     return answer(request, model, completion);
                 });
+    }
+
+    /** Writes the call to the call log, redacted again: a log line must never carry a key. */
+    private void logCall(ProposalRequest request, ModelSettings model, Prompt prompt, ChatCompletion completion,
+                         Throwable error, long sentAtNanos) {
+        try {
+            long latency = sentAtNanos == 0 ? 0 : (System.nanoTime() - sentAtNanos) / 1_000_000;
+            List<ChatMessage> messages = prompt.messages().stream()
+                    .map(m -> new ChatMessage(m.role(), redactor.redact(m.content()))).toList();
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            callLog.record(new LlmCallLog.Call(clock.instant(), request.islandId(), request.sequence(), model.name(),
+                    messages, completion == null ? Optional.empty() : Optional.of(redactor.redact(completion.content())),
+                    completion == null ? Optional.empty() : Optional.ofNullable(completion.finishReason()),
+                    completion == null ? Usage.NONE : completion.usage(), latency,
+                    completion == null ? 0 : completion.attempts(),
+                    cause == null ? Optional.empty() : Optional.of(redactor.redact(String.valueOf(cause.getMessage())))));
+        } catch (RuntimeException e) {
+            // the log serves the reader; a proposal never fails because of it
+        }
     }
 
     private Proposal answer(ProposalRequest request, ModelSettings model, ChatCompletion completion) {

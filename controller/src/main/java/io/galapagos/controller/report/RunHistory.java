@@ -72,61 +72,97 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     /** Reads the run's events and those of its islands. */
     public static RunHistory load(ActorSystem<?> system, String runId, Duration timeout) {
-        JdbcReadJournal journal = PersistenceQuery.get(system)
-                .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-        List<EventEnvelope> runEnvelopes = read(system, journal, Run.TYPE_KEY.name() + "|" + runId, timeout);
-        List<Run.Event> runEvents = runEnvelopes.stream().map(e -> (Run.Event) e.event()).toList();
-        Optional<RunSettings> settings = runEvents.stream().filter(e -> e instanceof Run.RunStarted)
-                .map(e -> ((Run.RunStarted) e).settings()).findFirst();
-        // the settings now: with every budget extension of resume --iterations/--wall-clock
-        for (Run.Event event : runEvents) {
-            if (event instanceof Run.BudgetExtended e) {
-                settings = settings.map(s -> s.extended(Optional.of(e.iterations()), Optional.of(e.wallClockMillis())));
-            }
+        return new Reader(system, runId).read(timeout);
+    }
+
+    /**
+     * Reads a run's history again and again, each time only the events journalled since the last read:
+     * a client that refreshes its outputs while the run goes does not read the whole journal every time.
+     */
+    public static final class Reader {
+
+        private final ActorSystem<?> system;
+        private final String runId;
+        private final JdbcReadJournal journal;
+        private final Map<String, Long> lastSequenceNr = new TreeMap<>();
+        private final List<Run.Event> runEvents = new ArrayList<>();
+        private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+        private final Map<String, Integer> evaluations = new TreeMap<>();
+        private final List<FailedProposal> failedProposals = new ArrayList<>();
+        private Optional<RunSettings> settings = Optional.empty();
+        private long migrants;
+
+        public Reader(ActorSystem<?> system, String runId) {
+            this.system = system;
+            this.runId = runId;
+            this.journal = PersistenceQuery.get(system)
+                    .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         }
-        Map<String, Candidate> candidates = new LinkedHashMap<>();
-        Map<String, Integer> evaluations = new TreeMap<>();
-        List<String> order = new ArrayList<>();
-        List<FailedProposal> failedProposals = new ArrayList<>();
-        long migrants = 0;
-        if (settings.isPresent()) {
-            for (int n = 0; n < settings.get().islands(); n++) {
-                String islandId = settings.get().islandId(n);
-                for (EventEnvelope envelope : read(system, journal, Island.TYPE_KEY.name() + "|" + islandId, timeout)) {
-                    Object event = envelope.event();
-                    if (event instanceof Island.CandidateProposed e) {
-                        candidates.put(e.candidateId(), new Candidate(e.candidateId(), islandId, e.sequence(), e.code(),
-                                e.parentId(), e.generator(), e.summary(), e.usage(), Optional.empty(), Optional.empty()));
-                    } else if (event instanceof Island.CandidateEvaluated e) {
-                        evaluations.merge(e.candidateId(), 1, Integer::sum);
-                        order.add(e.candidateId());
-                        candidates.computeIfPresent(e.candidateId(), (id, c) -> c.evaluated(new Evaluation(e.status(),
-                                e.score(), e.metrics(), e.feedback(), e.split(), e.elapsedMillis(), e.worker(),
-                                envelope.timestamp(), e.isolation())));
-                    } else if (event instanceof Island.TestEvaluated e) {
-                        candidates.computeIfPresent(e.candidateId(), (id, c) -> c.tested(new Evaluation(e.status(),
-                                e.score(), e.metrics(), "", "TEST", 0, "", envelope.timestamp(), Optional.empty())));
-                    } else if (event instanceof Island.ProposalFailed e) {
-                        failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(), e.generator(),
-                                e.reason(), e.usage(), e.callFailed()));
-                    } else if (event instanceof Island.MigrantsAccepted e) {
-                        migrants += e.programs().size();
-                    } else if (event instanceof Island.MigrantsArrived e) {
-                        migrants += e.programs().size();
+
+        /** The history as the journal holds it now. */
+        public synchronized RunHistory read(Duration timeout) {
+            for (EventEnvelope envelope : since(Run.TYPE_KEY.name() + "|" + runId, timeout)) {
+                Run.Event event = (Run.Event) envelope.event();
+                runEvents.add(event);
+                if (settings.isEmpty() && event instanceof Run.RunStarted started) {
+                    settings = Optional.of(started.settings());
+                } else if (event instanceof Run.BudgetExtended e) {
+                    // the settings now: with every budget extension of resume --iterations/--wall-clock
+                    settings = settings.map(s -> s.extended(Optional.of(e.iterations()), Optional.of(e.wallClockMillis())));
+                }
+            }
+            if (settings.isPresent()) {
+                for (int n = 0; n < settings.get().islands(); n++) {
+                    String islandId = settings.get().islandId(n);
+                    for (EventEnvelope envelope : since(Island.TYPE_KEY.name() + "|" + islandId, timeout)) {
+                        apply(islandId, envelope);
                     }
                 }
             }
+            List<Candidate> ordered = new ArrayList<>(candidates.values());
+            ordered.sort(Comparator.comparingLong((Candidate c) -> c.evaluation().map(Evaluation::timestampMillis)
+                    .orElse(Long.MAX_VALUE)).thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
+            return new RunHistory(settings, List.copyOf(runEvents), ordered, List.copyOf(failedProposals),
+                    new TreeMap<>(evaluations), migrants);
         }
-        List<Candidate> ordered = new ArrayList<>(candidates.values());
-        ordered.sort(Comparator.comparingLong((Candidate c) -> c.evaluation().map(Evaluation::timestampMillis)
-                .orElse(Long.MAX_VALUE)).thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
-        return new RunHistory(settings, runEvents, ordered, failedProposals, evaluations, migrants);
+
+        private List<EventEnvelope> since(String persistenceId, Duration timeout) {
+            long from = lastSequenceNr.getOrDefault(persistenceId, 0L) + 1;
+            List<EventEnvelope> envelopes = RunHistory.read(system, journal, persistenceId, from, timeout);
+            if (!envelopes.isEmpty()) {
+                lastSequenceNr.put(persistenceId, envelopes.get(envelopes.size() - 1).sequenceNr());
+            }
+            return envelopes;
+        }
+
+        private void apply(String islandId, EventEnvelope envelope) {
+            Object event = envelope.event();
+            if (event instanceof Island.CandidateProposed e) {
+                candidates.put(e.candidateId(), new Candidate(e.candidateId(), islandId, e.sequence(), e.code(),
+                        e.parentId(), e.generator(), e.summary(), e.usage(), Optional.empty(), Optional.empty()));
+            } else if (event instanceof Island.CandidateEvaluated e) {
+                evaluations.merge(e.candidateId(), 1, Integer::sum);
+                candidates.computeIfPresent(e.candidateId(), (id, c) -> c.evaluated(new Evaluation(e.status(),
+                        e.score(), e.metrics(), e.feedback(), e.split(), e.elapsedMillis(), e.worker(),
+                        envelope.timestamp(), e.isolation())));
+            } else if (event instanceof Island.TestEvaluated e) {
+                candidates.computeIfPresent(e.candidateId(), (id, c) -> c.tested(new Evaluation(e.status(),
+                        e.score(), e.metrics(), "", "TEST", 0, "", envelope.timestamp(), Optional.empty())));
+            } else if (event instanceof Island.ProposalFailed e) {
+                failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(), e.generator(),
+                        e.reason(), e.usage(), e.callFailed()));
+            } else if (event instanceof Island.MigrantsAccepted e) {
+                migrants += e.programs().size();
+            } else if (event instanceof Island.MigrantsArrived e) {
+                migrants += e.programs().size();
+            }
+        }
     }
 
     private static List<EventEnvelope> read(ActorSystem<?> system, JdbcReadJournal journal, String persistenceId,
-                                            Duration timeout) {
+                                            long fromSequenceNr, Duration timeout) {
         try {
-            return journal.currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
+            return journal.currentEventsByPersistenceId(persistenceId, fromSequenceNr, Long.MAX_VALUE)
                     .runWith(Sink.seq(), system).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the journal of " + persistenceId + ": " + e, e);

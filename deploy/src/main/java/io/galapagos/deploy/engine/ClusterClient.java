@@ -139,7 +139,7 @@ public final class ClusterClient implements AutoCloseable {
         RunSession session;
         while (true) {
             session = session(runId, out, progress);
-            try {
+            try (OutputRefresher refresher = session.refreshOutputs(task)) {
                 session.follow(Duration.ofMillis(500), Optional.of(answerTimeout));
                 break;
             } catch (RunSession.MemberStopped e) {

@@ -38,7 +38,9 @@ public final class EmbeddedNode implements AutoCloseable {
      */
     public static Config config(Path out, Optional<Path> userFile, Config overrides) {
         Config user = ClusterNode.userConfig(userFile);
-        Config journal = ConfigFactory.parseMap(Map.of("galapagos.store.url", journalUrl(out)));
+        // the run's folder holds its journal and, for a model run, the log of its model calls
+        Config journal = ConfigFactory.parseMap(Map.of("galapagos.store.url", journalUrl(out),
+                "galapagos.generation.llm-log", out.toAbsolutePath().normalize().toString()));
         try {
             return overrides.withFallback(user).withFallback(journal)
                     .withFallback(ConfigFactory.parseResources("galapagos-node.conf"))

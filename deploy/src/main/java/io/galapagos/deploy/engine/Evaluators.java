@@ -2,11 +2,14 @@ package io.galapagos.deploy.engine;
 
 import com.typesafe.config.Config;
 import io.galapagos.controller.generation.GeneratorFactory;
+import io.galapagos.controller.generation.LlmCallLog;
 import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
 import io.galapagos.worker.SandboxEvaluator;
 import io.galapagos.worker.sandbox.SandboxSettings;
+
+import java.nio.file.Path;
 
 /** What the embedded node evaluates and generates with. */
 public final class Evaluators {
@@ -35,6 +38,19 @@ public final class Evaluators {
      */
     public static GeneratorFactory generators(Config config) {
         return GeneratorFactory.standard(settings -> TaskFolders.load(config, settings.taskId())
-                .map(task -> TaskFolders.brief(settings.taskId(), task)));
+                .map(task -> TaskFolders.brief(settings.taskId(), task)), callLog(config));
+    }
+
+    /** Where this node records its model calls: {@code galapagos.generation.llm-log}, a directory or off. */
+    public static LlmCallLog callLog(Config config) {
+        String key = "galapagos.generation.llm-log";
+        String value = config.getString(key).strip();
+        if (value.equalsIgnoreCase("off") || value.equalsIgnoreCase("false") || value.equalsIgnoreCase("no")) {
+            return LlmCallLog.OFF;
+        }
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(key + " is empty: set a directory, or off");
+        }
+        return LlmCallLog.jsonLines(Path.of(value).toAbsolutePath().normalize());
     }
 }

@@ -2,6 +2,8 @@ package io.galapagos.deploy.engine;
 
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.generation.CostTracker;
+import io.galapagos.controller.report.CandidateLog;
+import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.report.RunOutputs;
 import io.galapagos.controller.run.IslandReport;
@@ -191,32 +193,30 @@ public final class RunSession {
         return line.toString();
     }
 
-    /** Reads the history, writes the output files and prints the summary table. */
+    /** How often the output refresher appends new candidates, and rewrites best/ and history.csv. */
+    public static final Duration CANDIDATES_EVERY = Duration.ofSeconds(3);
+    public static final Duration OUTPUTS_EVERY = Duration.ofSeconds(30);
+
+    /**
+     * Starts keeping the output folder current while the run goes (see {@link OutputRefresher}); close
+     * it before {@link #finish}.
+     */
+    public OutputRefresher refreshOutputs(RunTask task) {
+        return OutputRefresher.start(system, runId, out, task, CANDIDATES_EVERY, OUTPUTS_EVERY);
+    }
+
+    /**
+     * Reads the history, writes the output files and prints the summary: the best next to the seed, its
+     * parent and the baselines, with the task's constraint metrics, and warnings when the best is worse.
+     */
     public RunHistory finish(RunTask task, CandidateEvaluator evaluator) {
         RunHistory history = RunHistory.load(system, runId, ASK_TIMEOUT);
         RunOutputs.write(out, history, task.programFile());
-        RunSettings settings = history.settings().orElseThrow();
-        List<String[]> rows = new ArrayList<>();
-        boolean train = task.splits().contains("TRAIN");
-        boolean test = task.splits().contains("TEST");
-        for (Baseline baseline : task.baselines()) {
-            rows.add(new String[]{"baseline " + baseline.name(),
-                    train ? score(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TRAIN")) : "-",
-                    test ? score(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TEST")) : "-"});
-        }
-        history.best().ifPresent(best -> {
-            Optional<EvaluationResult> held = best.test().isPresent() || !test ? Optional.empty()
-                    : Optional.of(evaluate(evaluator, settings, "best", best.code(), "TEST"));
-            rows.add(new String[]{"best " + best.candidateId(),
-                    String.format(Locale.ROOT, "%.6g", best.evaluation().get().score()),
-                    best.test().map(t -> String.format(Locale.ROOT, "%.6g", t.score()))
-                            .orElseGet(() -> held.map(RunSession::score).orElse("-"))});
-        });
+        CandidateLog.open(out, task.programExtension()).append(history);
+        RunComparison comparison = compare(task, evaluator, history);
+        comparison.write(out);
         console.println();
-        console.printf(Locale.ROOT, "%-32s %14s %14s%n", "program (" + task.label() + ")", "TRAIN", "TEST");
-        for (String[] row : rows) {
-            console.printf(Locale.ROOT, "%-32s %14s %14s%n", row[0], row[1], row[2]);
-        }
+        comparison.lines(task.label()).forEach(console::println);
         console.printf(Locale.ROOT, "%n%d candidates evaluated (%d proposals failed), %s, %.1f s; results in %s%n",
                 history.evaluated().size(), history.failedProposals(),
                 history.completion().orElse("not completed"), history.elapsedMillis() / 1000.0, out);
@@ -226,8 +226,39 @@ public final class RunSession {
         return history;
     }
 
-    private static String score(EvaluationResult result) {
-        return result.succeeded() ? String.format(Locale.ROOT, "%.6g", result.score()) : result.status().name();
+    /**
+     * Baselines evaluated now (TRAIN and TEST), the seed and the best from the history; the seed's and
+     * the best's TEST are evaluated when the history has none.
+     */
+    private static RunComparison compare(RunTask task, CandidateEvaluator evaluator, RunHistory history) {
+        RunSettings settings = history.settings().orElseThrow();
+        boolean train = task.splits().contains("TRAIN");
+        boolean test = task.splits().contains("TEST");
+        List<RunComparison.Row> baselines = new ArrayList<>();
+        for (Baseline baseline : task.baselines()) {
+            if (baseline.source().equals(settings.initialProgram())) {
+                continue; // the seed's own row shows it
+            }
+            baselines.add(new RunComparison.Row("baseline " + baseline.name(), Optional.empty(),
+                    train ? Optional.of(outcome(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TRAIN")))
+                            : Optional.empty(),
+                    test ? Optional.of(outcome(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TEST")))
+                            : Optional.empty()));
+        }
+        Optional<RunComparison.Outcome> seedTest = test && RunComparison.seedNeedsTest(history)
+                ? Optional.of(outcome(evaluate(evaluator, settings, "seed", settings.initialProgram(), "TEST")))
+                : Optional.empty();
+        // a best that is still the seed's code needs no second evaluation of it
+        Optional<RunComparison.Outcome> bestTest = history.best().filter(b -> test && b.test().isEmpty())
+                .map(b -> b.code().equals(settings.initialProgram()) && seedTest.isPresent() ? seedTest.get()
+                        : outcome(evaluate(evaluator, settings, "best", b.code(), "TEST")));
+        return RunComparison.of(history, task.constraintMetrics(), baselines, seedTest, bestTest);
+    }
+
+    private static RunComparison.Outcome outcome(EvaluationResult result) {
+        return new RunComparison.Outcome(result.status().name(),
+                result.succeeded() && Double.isFinite(result.score()) ? Optional.of(result.score()) : Optional.empty(),
+                result.metrics());
     }
 
     private static EvaluationResult evaluate(CandidateEvaluator evaluator, RunSettings settings, String name,

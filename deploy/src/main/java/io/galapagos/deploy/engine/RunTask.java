@@ -2,6 +2,7 @@ package io.galapagos.deploy.engine;
 
 import com.typesafe.config.Config;
 import io.galapagos.simulators.Baseline;
+import io.galapagos.simulators.ConstraintMetric;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.external.TaskDirectory;
@@ -23,23 +24,32 @@ import java.util.Set;
  * @param baselines      the shipped programs the summary scores next to the best
  * @param splits         the splits its evaluator knows
  * @param programFile    the file name of a folder's program ({@code initial_program.py}); empty for a Java class
+ * @param constraintMetrics the metrics the summary shows next to the score (none for a task folder)
  */
 public record RunTask(String taskId, String label, String initialProgram, String featureMetric, List<Baseline> baselines,
-                      Set<String> splits, Optional<String> programFile) {
+                      Set<String> splits, Optional<String> programFile, List<ConstraintMetric> constraintMetrics) {
 
     public RunTask {
         baselines = List.copyOf(baselines);
         splits = Set.copyOf(splits);
+        constraintMetrics = List.copyOf(constraintMetrics);
+    }
+
+    /** The extension of a candidate's file: {@code java} for a built-in task, the folder program's otherwise. */
+    public String programExtension() {
+        String name = programFile.orElse("Candidate.java");
+        int dot = name.lastIndexOf('.');
+        return dot < 0 || dot == name.length() - 1 ? "txt" : name.substring(dot + 1);
     }
 
     /** The same task, started from another program (the user's own, {@code run --initial}). */
     public RunTask withInitialProgram(String program) {
-        return new RunTask(taskId, label, program, featureMetric, baselines, splits, programFile);
+        return new RunTask(taskId, label, program, featureMetric, baselines, splits, programFile, constraintMetrics);
     }
 
     public static RunTask of(Task<?> task) {
         return new RunTask(task.id(), task.id(), task.initialProgram().source(), task.featureMetric(), task.baselines(),
-                Set.of("SMOKE", "TRAIN", "TEST"), Optional.empty());
+                Set.of("SMOKE", "TRAIN", "TEST"), Optional.empty(), task.constraintMetrics());
     }
 
     /**
@@ -59,6 +69,6 @@ public record RunTask(String taskId, String label, String initialProgram, String
             baselines.add(new Baseline(baseline.getKey(), "shipped with the task folder", baseline.getValue()));
         }
         return new RunTask(taskId, folder.id(), folder.initialProgram(), folder.featureMetric().orElse(""), baselines,
-                Set.copyOf(folder.splits()), Optional.of(Path.of(folder.programFileName()).getFileName().toString()));
+                Set.copyOf(folder.splits()), Optional.of(Path.of(folder.programFileName()).getFileName().toString()), List.of());
     }
 }

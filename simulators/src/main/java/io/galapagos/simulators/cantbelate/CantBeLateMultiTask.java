@@ -1,6 +1,7 @@
 package io.galapagos.simulators.cantbelate;
 
 import io.galapagos.simulators.Baseline;
+import io.galapagos.simulators.ConstraintMetric;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Evaluator;
 import io.galapagos.simulators.Resources;
@@ -58,6 +59,12 @@ public final class CantBeLateMultiTask implements Task<MultiRegionStrategy> {
     @Override
     public String featureMetric() {
         return "avgCost";
+    }
+
+    /** A late run is not penalised in the score: only this metric shows it. */
+    @Override
+    public List<ConstraintMetric> constraintMetrics() {
+        return List.of(new ConstraintMetric("deadlineMisses", true));
     }
 
     /** The original runs one simulator subprocess per run: nothing a strategy learns survives into the next run. */

@@ -1,6 +1,7 @@
 package io.galapagos.simulators.cantbelate;
 
 import io.galapagos.simulators.Baseline;
+import io.galapagos.simulators.ConstraintMetric;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Evaluator;
 import io.galapagos.simulators.Resources;
@@ -59,6 +60,12 @@ public final class CantBeLateTask implements Task<SpotStrategy> {
     @Override
     public String featureMetric() {
         return "avgCost";
+    }
+
+    /** A late run is not penalised in the score: only this metric shows it. */
+    @Override
+    public List<ConstraintMetric> constraintMetrics() {
+        return List.of(new ConstraintMetric("deadlineMisses", true));
     }
 
     /** The original runs one simulator subprocess per trace run: nothing a strategy learns survives into the next run. */

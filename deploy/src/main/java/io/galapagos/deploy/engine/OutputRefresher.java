@@ -1,0 +1,108 @@
+package io.galapagos.deploy.engine;
+
+import io.galapagos.controller.report.CandidateLog;
+import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.report.RunOutputs;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps a following client's output folder current while the run goes: new candidates go to
+ * {@code candidates/} and {@code candidates.jsonl} every few seconds, and {@code best/}, {@code history.csv}
+ * and the other result files are rewritten every {@code outputsEvery}, so a crashed run leaves recent
+ * outputs. Each refresh reads the whole history from the journal; the next one waits at least ten times
+ * as long as that read took, so a long run does not spend its client on refreshing.
+ */
+public final class OutputRefresher implements AutoCloseable {
+
+    /** The next refresh waits this many times the last one's duration, at least. */
+    static final int PAUSE_PER_WORK = 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutputRefresher.class);
+
+    private final Path out;
+    private final RunTask task;
+    private final Duration candidatesEvery;
+    private final Duration outputsEvery;
+    private final ScheduledExecutorService executor;
+    private final CandidateLog log;
+    private final RunHistory.Reader reader;
+    private long lastOutputsNanos;
+    private volatile long lastRefreshMillis;
+
+    private OutputRefresher(ActorSystem<?> system, String runId, Path out, RunTask task, Duration candidatesEvery,
+                            Duration outputsEvery) {
+        this.out = out;
+        this.task = task;
+        this.candidatesEvery = candidatesEvery;
+        this.outputsEvery = outputsEvery;
+        this.log = CandidateLog.open(out, task.programExtension());
+        this.reader = new RunHistory.Reader(system, runId);
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "galapagos-output-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // close() ends refreshing at once rather than after the next pause
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.executor = executor;
+        this.lastOutputsNanos = System.nanoTime();
+    }
+
+    /** Starts refreshing {@code out} from the journal of run {@code runId}, the first time after {@code candidatesEvery}. */
+    public static OutputRefresher start(ActorSystem<?> system, String runId, Path out, RunTask task,
+                                        Duration candidatesEvery, Duration outputsEvery) {
+        OutputRefresher refresher = new OutputRefresher(system, runId, out, task, candidatesEvery, outputsEvery);
+        refresher.executor.schedule(refresher::tick, candidatesEvery.toMillis(), TimeUnit.MILLISECONDS);
+        return refresher;
+    }
+
+    private void tick() {
+        long start = System.nanoTime();
+        try {
+            RunHistory history = reader.read(Duration.ofMinutes(1));
+            log.append(history);
+            if (System.nanoTime() - lastOutputsNanos >= outputsEvery.toNanos()) {
+                RunOutputs.write(out, history, task.programFile());
+                lastOutputsNanos = System.nanoTime();
+            }
+        } catch (RuntimeException e) {
+            // the journal may be busy or the member leaving; the next tick or the summary writes the outputs
+            LOG.debug("refreshing the outputs in {} failed: {}", out, e.toString());
+        }
+        lastRefreshMillis = (System.nanoTime() - start) / 1_000_000;
+        long next = Math.max(candidatesEvery.toMillis(), PAUSE_PER_WORK * lastRefreshMillis);
+        try {
+            executor.schedule(this::tick, next, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed while refreshing: nothing more to do
+        }
+    }
+
+    /** How long the last refresh took, in milliseconds (read the history and write the files). */
+    public long lastRefreshMillis() {
+        return lastRefreshMillis;
+    }
+
+    /** Stops refreshing, waiting for a refresh under way: the summary then writes the final outputs alone. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(2, TimeUnit.MINUTES)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
