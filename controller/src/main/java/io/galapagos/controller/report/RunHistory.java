@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The stored history of a run, read from the journal (the read side): every candidate with its
@@ -70,12 +71,22 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         }
     }
 
+    /** An event of an island as the journal holds it, with the time it was written. */
+    public record StoredEvent(Object event, long timestampMillis) {
+    }
+
     /** Reads the run's events and those of its islands. */
     public static RunHistory load(ActorSystem<?> system, String runId, Duration timeout) {
         JdbcReadJournal journal = PersistenceQuery.get(system)
                 .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-        List<EventEnvelope> runEnvelopes = read(system, journal, Run.TYPE_KEY.name() + "|" + runId, timeout);
-        List<Run.Event> runEvents = runEnvelopes.stream().map(e -> (Run.Event) e.event()).toList();
+        List<Run.Event> runEvents = read(system, journal, Run.TYPE_KEY.name() + "|" + runId, timeout).stream()
+                .map(e -> (Run.Event) e.event()).toList();
+        return of(runEvents, islandId -> read(system, journal, Island.TYPE_KEY.name() + "|" + islandId, timeout).stream()
+                .map(e -> new StoredEvent(e.event(), e.timestamp())).toList());
+    }
+
+    /** The history of a run from its events and, per island id, the island's stored events in order. */
+    public static RunHistory of(List<Run.Event> runEvents, Function<String, List<StoredEvent>> islandEvents) {
         Optional<RunSettings> settings = runEvents.stream().filter(e -> e instanceof Run.RunStarted)
                 .map(e -> ((Run.RunStarted) e).settings()).findFirst();
         Map<String, Candidate> candidates = new LinkedHashMap<>();
@@ -86,8 +97,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         if (settings.isPresent()) {
             for (int n = 0; n < settings.get().islands(); n++) {
                 String islandId = settings.get().islandId(n);
-                for (EventEnvelope envelope : read(system, journal, Island.TYPE_KEY.name() + "|" + islandId, timeout)) {
-                    Object event = envelope.event();
+                for (StoredEvent stored : islandEvents.apply(islandId)) {
+                    Object event = stored.event();
                     if (event instanceof Island.CandidateProposed e) {
                         candidates.put(e.candidateId(), new Candidate(e.candidateId(), islandId, e.sequence(), e.code(),
                                 e.parentId(), e.generator(), e.summary(), e.usage(), Optional.empty(), Optional.empty()));
@@ -96,10 +107,10 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                         order.add(e.candidateId());
                         candidates.computeIfPresent(e.candidateId(), (id, c) -> c.evaluated(new Evaluation(e.status(),
                                 e.score(), e.metrics(), e.feedback(), e.split(), e.elapsedMillis(), e.worker(),
-                                envelope.timestamp(), e.isolation())));
+                                stored.timestampMillis(), e.isolation())));
                     } else if (event instanceof Island.TestEvaluated e) {
                         candidates.computeIfPresent(e.candidateId(), (id, c) -> c.tested(new Evaluation(e.status(),
-                                e.score(), e.metrics(), "", "TEST", 0, "", envelope.timestamp(), Optional.empty())));
+                                e.score(), e.metrics(), "", "TEST", 0, "", stored.timestampMillis(), Optional.empty())));
                     } else if (event instanceof Island.ProposalFailed e) {
                         failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(), e.generator(),
                                 e.reason(), e.usage(), e.callFailed()));
