@@ -145,7 +145,8 @@ public final class RunCommand implements Callable<Integer> {
                         + outDir + "' or choose another --out");
             }
             if (dataDir.isPresent() && !Files.isDirectory(dataDir.get())) {
-                throw new IllegalArgumentException("data directory " + dataDir.get() + " does not exist");
+                throw new IllegalArgumentException("--data-dir " + dataDir.get() + (Files.exists(dataDir.get())
+                        ? " is a file, not a directory" : " does not exist"));
             }
             Config flags = generationFlags().withFallback(folder.flatMap(TaskDirectory::openEvolve)
                     .map(RunCommand::openEvolveGeneration).orElse(ConfigFactory.empty()));
