@@ -44,7 +44,14 @@ public final class Galapagos implements Runnable {
             System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
         }
         org.slf4j.LoggerFactory.getILoggerFactory();
-        int code = commandLine().execute(args);
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (Error e) {
+            // picocli hands errors (a missing class, no memory left) on: still one line, the trace in a file
+            System.err.println("galapagos: failed: " + oneLine(e) + " (details in " + traceFile("galapagos", e) + ")");
+            code = EXIT_FAILED;
+        }
         if (code == StopSignals.Kind.INTERRUPT.exitCode() || code == StopSignals.Kind.TERMINATE.exitCode()) {
             // a stopped run has written its outputs and released its folder: nothing is left for the shutdown
             // hooks but the actor system's slow goodbye to a cluster of one

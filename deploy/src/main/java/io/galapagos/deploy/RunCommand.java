@@ -309,8 +309,9 @@ public final class RunCommand implements Callable<Integer> {
     static int execute(Config config, Path outDir, RunTask task, Begin begin, CommandLine cli) throws Exception {
         String command = cli.getCommandSpec().qualifiedName();
         String resumeHint = "continue with: galapagos resume --out " + outDir;
-        Path log = ConsoleLog.toRunFolder(outDir);
-        try (StopSignals signals = StopSignals.install(command + ": stopped at once; " + resumeHint, STOP_GRACE)) {
+        try (ConsoleLog.RunLog runLog = ConsoleLog.toRunFolder(outDir);
+             StopSignals signals = StopSignals.install(command + ": stopped at once; " + resumeHint, STOP_GRACE)) {
+            Path log = runLog.file();
             CandidateEvaluator evaluator = null;
             EmbeddedNode node = null;
             try {

@@ -34,36 +34,45 @@ public final class ConsoleLog {
     private ConsoleLog() {
     }
 
+    /** A run's log file, attached until {@link #close()}. */
+    public record RunLog(Path file, Runnable detach) implements AutoCloseable {
+        @Override
+        public void close() {
+            detach.run();
+        }
+    }
+
     /**
      * Sends WARN and above to {@code <outDir>/galapagos.log} (appended to, so that a resumed run adds to it) and
-     * leaves the console one line per ERROR. Returns the log file.
+     * leaves the console one line per ERROR, until the returned log is closed.
      */
-    public static Path toRunFolder(Path outDir) {
+    public static RunLog toRunFolder(Path outDir) {
         Path file = outDir.resolve(FILE);
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return file;
+            return new RunLog(file, () -> { });
         }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        String name = "RUN_FOLDER " + file;
-        if (root.getAppender(name) == null) {
-            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-            encoder.setContext(context);
-            encoder.setPattern(consolePattern(root));
-            encoder.start();
-            FileAppender<ILoggingEvent> appender = new FileAppender<>();
-            appender.setContext(context);
-            appender.setName(name);
-            appender.setFile(file.toString());
-            appender.setAppend(true);
-            appender.setEncoder(encoder);
-            appender.start();
-            root.addAppender(appender);
-            if (root.getLevel() == null || root.getLevel().isGreaterOrEqual(Level.ERROR)) {
-                root.setLevel(Level.WARN);
-            }
-        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(consolePattern(root));
+        encoder.start();
+        FileAppender<ILoggingEvent> appender = new FileAppender<>();
+        appender.setContext(context);
+        appender.setName("RUN_FOLDER " + file);
+        appender.setFile(file.toString());
+        appender.setAppend(true);
+        appender.setEncoder(encoder);
+        appender.start();
+        root.addAppender(appender);
         mode = Mode.BRIEF;
-        return file;
+        return new RunLog(file, () -> {
+            // a stopped or failed run stays quiet: what its node says while the process ends is no news
+            if (mode == Mode.BRIEF) {
+                mode = Mode.FULL;
+                root.detachAppender(appender);
+                appender.stop();
+            }
+        });
     }
 
     /** Silences the console's log lines (a run that stops). */
