@@ -85,7 +85,8 @@ public final class Galapagos implements Runnable {
                 failed.getErr().flush();
                 return EXIT_FAILED;
             }
-            failed.getErr().println(command + ": " + oneLine(problem.get()));
+            String message = String.valueOf(problem.get().getMessage());
+            failed.getErr().println(command + ": " + message.lines().findFirst().orElse(message));
             failed.getErr().flush();
             return EXIT_USAGE;
         });
