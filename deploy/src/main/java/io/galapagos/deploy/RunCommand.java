@@ -365,9 +365,13 @@ public final class RunCommand implements Callable<Integer> {
         RunHistory history = StoredRun.read(config, RunSession.RUN_ID);
         StoredRun.flush(config);
         RunOutputs.write(outDir, history, task.programFile());
-        long target = history.settings().map(RunSettings::iterations).orElse(0L);
-        cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": stopped after " + history.evaluated().size() + "/"
-                + target + " evaluations; " + resumeHint);
+        String command = cli.getCommandSpec().qualifiedName();
+        if (history.settings().isEmpty()) {
+            cli.getErr().println(command + ": stopped before the run started; start it again with another --out");
+        } else {
+            cli.getErr().println(command + ": stopped after " + history.evaluated().size() + "/"
+                    + history.settings().get().iterations() + " evaluations; " + resumeHint);
+        }
         cli.getErr().flush();
         return kind.exitCode();
     }
