@@ -364,7 +364,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         RunHistory history = StoredRun.read(config, RunSession.RUN_ID);
         StoredRun.flush(config);
-        RunOutputs.write(outDir, history, task.programFile());
+        if (history.settings().isPresent()) {
+            RunOutputs.write(outDir, history, task.programFile());
+        }
         String command = cli.getCommandSpec().qualifiedName();
         if (history.settings().isEmpty()) {
             cli.getErr().println(command + ": stopped before the run started; start it again with another --out");
