@@ -23,6 +23,10 @@ public final class BestCommand implements Callable<Integer> {
         RunHistory history;
         try {
             history = ResumeCommand.readHistory(out.toAbsolutePath().normalize());
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("galapagos best: " + out.toAbsolutePath().normalize()
+                    + " holds a journal that cannot be read (" + e.getMessage() + "): it is empty or damaged");
+            return Galapagos.EXIT_USAGE;
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("galapagos best: " + e.getMessage());
             return Galapagos.EXIT_USAGE;

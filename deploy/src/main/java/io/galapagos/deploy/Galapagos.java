@@ -1,6 +1,7 @@
 package io.galapagos.deploy;
 
 import com.typesafe.config.ConfigException;
+import io.galapagos.deploy.engine.StopSignals;
 import io.galapagos.worker.sandbox.SandboxUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,7 +45,22 @@ public final class Galapagos implements Runnable {
             System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
         }
         org.slf4j.LoggerFactory.getILoggerFactory();
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (Error e) {
+            // picocli hands errors (a missing class, no memory left) on: still one line, the trace in a file
+            System.err.println("galapagos: failed: " + oneLine(e) + " (details in " + traceFile("galapagos", e) + ")");
+            code = EXIT_FAILED;
+        }
+        if (code == StopSignals.Kind.INTERRUPT.exitCode() || code == StopSignals.Kind.TERMINATE.exitCode()) {
+            // a stopped run has written its outputs and released its folder: nothing is left for the shutdown
+            // hooks but the actor system's slow goodbye to a cluster of one
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(code);
+        }
+        System.exit(code);
     }
 
     /** The configured command line, shared by {@link #main} and tests. */
@@ -63,17 +79,52 @@ public final class Galapagos implements Runnable {
         // the fix, wherever it surfaces
         cli.setExecutionExceptionHandler((e, failed, parsed) -> {
             Optional<RuntimeException> problem = configurationProblem(e);
+            String command = failed.getCommandSpec().qualifiedName();
             if (problem.isEmpty()) {
-                throw e;
+                // never a stack trace on the console: one line, and the trace in a file it names
+                failed.getErr().println(command + ": failed: " + oneLine(e) + " (details in " + traceFile(command, e) + ")");
+                failed.getErr().flush();
+                return EXIT_FAILED;
             }
-            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + problem.get().getMessage());
+            String message = String.valueOf(problem.get().getMessage());
+            failed.getErr().println(command + ": " + message.lines().findFirst().orElse(message));
             failed.getErr().flush();
             return EXIT_USAGE;
         });
         return cli;
     }
 
-    private static Optional<RuntimeException> configurationProblem(Throwable failure) {
+    /** The first line of a failure's message, with its kind when the message alone would not say. */
+    static String oneLine(Throwable failure) {
+        Throwable shown = failure;
+        while ((shown.getMessage() == null || shown.getMessage().isBlank()) && shown.getCause() != null) {
+            shown = shown.getCause();
+        }
+        String message = shown.getMessage() == null ? "" : shown.getMessage().lines().findFirst().orElse("").strip();
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
+        boolean plain = shown instanceof IllegalArgumentException || shown instanceof IllegalStateException
+                || shown instanceof ConfigException;
+        return plain && !message.isEmpty() ? message
+                : shown.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+    }
+
+    /** Writes a failure's stack trace to a file of its own under the temporary directory; returns the file. */
+    private static java.nio.file.Path traceFile(String command, Throwable failure) {
+        java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                command.replace(' ', '-') + "-" + ProcessHandle.current().pid() + ".log");
+        java.io.StringWriter trace = new java.io.StringWriter();
+        failure.printStackTrace(new java.io.PrintWriter(trace));
+        try {
+            java.nio.file.Files.writeString(file, java.time.Instant.now() + " " + command + "\n" + trace);
+        } catch (java.io.IOException e) {
+            return java.nio.file.Path.of("(unwritable: " + file + ")");
+        }
+        return file;
+    }
+
+    static Optional<RuntimeException> configurationProblem(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SandboxUnavailableException || t instanceof ConfigException) {
                 return Optional.of((RuntimeException) t);

@@ -11,8 +11,7 @@ import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.RunFolderLock;
 import io.galapagos.deploy.engine.RunTask;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import io.galapagos.deploy.engine.StoredRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /** {@code galapagos resume}: continues a stopped or crashed run with the settings it started with. */
 @Command(name = "resume", mixinStandardHelpOptions = true,
@@ -128,8 +126,8 @@ public final class ResumeCommand implements Callable<Integer> {
                         + "at least " + history.proposed());
             }
             if (wallClockMillis.isPresent() && wallClockMillis.get() > 0 && wallClockMillis.get() <= history.elapsedMillis()) {
-                throw new IllegalArgumentException("--wall-clock " + DurationText.format(Duration.ofMillis(wallClockMillis.get()))
-                        + " is not more than the " + DurationText.format(Duration.ofMillis(history.elapsedMillis()))
+                throw new IllegalArgumentException("--wall-clock " + io.galapagos.protocol.Durations.format(Duration.ofMillis(wallClockMillis.get()))
+                        + " is not more than the " + io.galapagos.protocol.Durations.format(Duration.ofMillis(history.elapsedMillis()))
                         + " the run has already run: give the new total over all sessions, or off");
             }
             try {
@@ -154,25 +152,17 @@ public final class ResumeCommand implements Callable<Integer> {
         return EmbeddedNode.config(outDir, Files.exists(saved) ? Optional.of(saved) : Optional.empty(), overrides);
     }
 
-    /** Reads a run's history with a local actor system that only queries the journal. */
     private static String firstLine(String message) {
         String line = message == null ? "" : message.lines().findFirst().orElse("");
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
+    /**
+     * Reads a run's history straight from its journal's rows (no actor system: fast, also while it runs).
+     *
+     * @throws IllegalStateException when the journal cannot be read (empty or damaged)
+     */
     static RunHistory readHistory(Path outDir) {
-        Config config = storedRunConfig(outDir, ConfigFactory.parseString(
-                "pekko.actor.provider = local\npekko.loglevel = ERROR"));
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "galapagos-reader", config);
-        try {
-            return RunHistory.load(system, RunSession.RUN_ID, Duration.ofMinutes(2));
-        } finally {
-            system.terminate();
-            try {
-                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // the history is read; a slow shutdown changes nothing
-            }
-        }
+        return StoredRun.read(storedRunConfig(outDir, ConfigFactory.empty()), RunSession.RUN_ID);
     }
 }

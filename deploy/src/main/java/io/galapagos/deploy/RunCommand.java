@@ -10,8 +10,13 @@ import io.galapagos.controller.generation.OpenAiChatClient;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.DurationText;
 import io.galapagos.controller.run.RunSettings;
+import io.galapagos.controller.report.CandidateLog;
+import io.galapagos.controller.report.RunOutputs;
+import io.galapagos.deploy.engine.ConsoleLog;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.OutputRefresher;
+import io.galapagos.deploy.engine.StopSignals;
+import io.galapagos.deploy.engine.StoredRun;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.deploy.engine.RunFolderLock;
 import io.galapagos.deploy.engine.RunSession;
@@ -41,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /** {@code galapagos run}: a search on the embedded single node, from start to summary. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -165,7 +171,8 @@ public final class RunCommand implements Callable<Integer> {
                         + outDir + "' or choose another --out");
             }
             if (dataDir.isPresent() && !Files.isDirectory(dataDir.get())) {
-                throw new IllegalArgumentException("data directory " + dataDir.get() + " does not exist");
+                throw new IllegalArgumentException("--data-dir " + dataDir.get() + (Files.exists(dataDir.get())
+                        ? " is a file, not a directory" : " does not exist"));
             }
             Config flags = generationFlags().withFallback(folder.flatMap(TaskDirectory::openEvolve)
                     .map(RunCommand::openEvolveGeneration).orElse(ConfigFactory.empty()));
@@ -355,17 +362,105 @@ public final class RunCommand implements Callable<Integer> {
         io.galapagos.controller.run.RunStatus apply(RunSession session);
     }
 
-    /** Starts the node, begins or resumes the run, follows it to the end and writes the results. */
+    /** How long a stop waits for the node to wind down before it writes the outputs anyway. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(1);
+    /** How long a stop may take before the process ends without it (the journal stays consistent). */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    /**
+     * Starts the node, begins or resumes the run, follows it to the end and writes the results. Ctrl-C or
+     * SIGTERM stops it: outputs written from the journal, one line, exit code 130 (143); a failure is one
+     * line naming the log file, with the trace in it, and exit code 1.
+     */
     static int execute(Config config, Path outDir, RunTask task, Begin begin, CommandLine cli) throws Exception {
-        try (CandidateEvaluator evaluator = Evaluators.forNode(config, TaskRegistry.load());
-             EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config))) {
-            RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr());
-            begin.apply(session);
-            try (OutputRefresher refresher = session.refreshOutputs(task)) {
-                session.follow(Duration.ofMillis(500));
+        String command = cli.getCommandSpec().qualifiedName();
+        String resumeHint = "continue with: galapagos resume --out " + outDir;
+        try (ConsoleLog.RunLog runLog = ConsoleLog.toRunFolder(outDir);
+             StopSignals signals = StopSignals.install(command + ": stopped at once; " + resumeHint, STOP_GRACE)) {
+            Path log = runLog.file();
+            CandidateEvaluator evaluator = null;
+            EmbeddedNode node = null;
+            try {
+                evaluator = Evaluators.forNode(config, TaskRegistry.load());
+                node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config));
+                RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr())
+                        .withPlainProgressEvery(config.getDuration("galapagos.console.progress-every"));
+                if (!signals.requested().toCompletableFuture().isDone()) {
+                    begin.apply(session);
+                }
+                Optional<io.galapagos.controller.run.RunStatus> end;
+                try (OutputRefresher refresher = session.refreshOutputs(task)) {
+                    end = session.follow(Duration.ofMillis(500), Optional.empty(), signals.requested());
+                }
+                if (end.isEmpty()) {
+                    return stop(signals.requested().toCompletableFuture().join(), node, config, outDir, task, cli,
+                            resumeHint);
+                }
+                session.finish(task, evaluator);
+                node.close();
+                node = null;
+                return 0;
+            } catch (RuntimeException e) {
+                if (Galapagos.configurationProblem(e).isPresent() || signals.requested().toCompletableFuture().isDone()) {
+                    throw e;
+                }
+                return failed(command, e, log, cli);
+            } finally {
+                if (node != null && !signals.requested().toCompletableFuture().isDone()) {
+                    ConsoleLog.quiet();
+                    closeQuietly(node);
+                }
+                if (evaluator != null) {
+                    evaluator.close();
+                }
             }
-            session.finish(task, evaluator);
-            return 0;
+        }
+    }
+
+    /**
+     * A clean stop: the node winds down (briefly: candidates still in flight are left to resume, which
+     * submits them again), the outputs are written from the journal, and one line says how to go on.
+     */
+    private static int stop(StopSignals.Kind kind, EmbeddedNode node, Config config, Path outDir, RunTask task,
+                            CommandLine cli, String resumeHint) {
+        ConsoleLog.quiet();
+        node.system().terminate();
+        try {
+            node.system().getWhenTerminated().toCompletableFuture().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // still winding down: what is journalled is consistent, the rest resume redoes
+        }
+        RunHistory history = StoredRun.read(config, RunSession.RUN_ID);
+        StoredRun.flush(config);
+        if (history.settings().isPresent()) {
+            RunOutputs.write(outDir, history, task.programFile());
+            CandidateLog.open(outDir, task.programExtension()).append(history);
+        }
+        String command = cli.getCommandSpec().qualifiedName();
+        if (history.settings().isEmpty()) {
+            cli.getErr().println(command + ": stopped before the run started; start it again with another --out");
+        } else {
+            cli.getErr().println(command + ": stopped after " + history.evaluated().size() + "/"
+                    + history.settings().get().iterations() + " evaluations; " + resumeHint);
+        }
+        cli.getErr().flush();
+        return kind.exitCode();
+    }
+
+    /** An unexpected failure: the trace goes to the run's log file, the console gets one line naming it. */
+    private static int failed(String command, RuntimeException e, Path log, CommandLine cli) {
+        ConsoleLog.quiet();
+        org.slf4j.LoggerFactory.getLogger(RunCommand.class).error(command + " failed", e);
+        cli.getErr().println(command + ": failed: " + Galapagos.oneLine(e) + " (details in " + log + ")");
+        cli.getErr().flush();
+        return Galapagos.EXIT_FAILED;
+    }
+
+    private static void closeQuietly(EmbeddedNode node) {
+        try {
+            node.close();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(RunCommand.class).warn("the node did not stop cleanly", e);
         }
     }
 }

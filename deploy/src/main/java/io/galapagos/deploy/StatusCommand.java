@@ -57,7 +57,13 @@ public final class StatusCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(out.isEmpty() ? "missing --out (or --cluster with --run-id)"
                         : "--config needs --cluster");
             }
-            history = ResumeCommand.readHistory(out.get().toAbsolutePath().normalize());
+            Path outDir = out.get().toAbsolutePath().normalize();
+            try {
+                history = ResumeCommand.readHistory(outDir);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(outDir + " holds a journal that cannot be read ("
+                        + e.getMessage() + "): it is empty or damaged");
+            }
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("galapagos status: " + e.getMessage());
             return Galapagos.EXIT_USAGE;

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The stored history of a run, read from the journal (the read side): every candidate with its
@@ -70,9 +71,21 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         }
     }
 
+    /** An event of an island as the journal holds it, with the time it was written. */
+    public record StoredEvent(Object event, long timestampMillis) {
+    }
+
     /** Reads the run's events and those of its islands. */
     public static RunHistory load(ActorSystem<?> system, String runId, Duration timeout) {
         return new Reader(system, runId).read(timeout);
+    }
+
+    /** The history of a run from its events and, per island id, the island's stored events in order. */
+    public static RunHistory of(List<Run.Event> runEvents, Function<String, List<StoredEvent>> islandEvents) {
+        Builder builder = new Builder();
+        runEvents.forEach(builder::addRunEvent);
+        builder.islandIds().forEach(islandId -> islandEvents.apply(islandId).forEach(e -> builder.addIslandEvent(islandId, e)));
+        return builder.build();
     }
 
     /**
@@ -85,12 +98,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         private final String runId;
         private final JdbcReadJournal journal;
         private final Map<String, Long> lastSequenceNr = new TreeMap<>();
-        private final List<Run.Event> runEvents = new ArrayList<>();
-        private final Map<String, Candidate> candidates = new LinkedHashMap<>();
-        private final Map<String, Integer> evaluations = new TreeMap<>();
-        private final List<FailedProposal> failedProposals = new ArrayList<>();
-        private Optional<RunSettings> settings = Optional.empty();
-        private long migrants;
+        private final Builder builder = new Builder();
 
         public Reader(ActorSystem<?> system, String runId) {
             this.system = system;
@@ -102,28 +110,14 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         /** The history as the journal holds it now. */
         public synchronized RunHistory read(Duration timeout) {
             for (EventEnvelope envelope : since(Run.TYPE_KEY.name() + "|" + runId, timeout)) {
-                Run.Event event = (Run.Event) envelope.event();
-                runEvents.add(event);
-                if (settings.isEmpty() && event instanceof Run.RunStarted started) {
-                    settings = Optional.of(started.settings());
-                } else if (event instanceof Run.BudgetExtended e) {
-                    // the settings now: with every budget extension of resume --iterations/--wall-clock
-                    settings = settings.map(s -> s.extended(Optional.of(e.iterations()), Optional.of(e.wallClockMillis())));
+                builder.addRunEvent((Run.Event) envelope.event());
+            }
+            for (String islandId : builder.islandIds()) {
+                for (EventEnvelope envelope : since(Island.TYPE_KEY.name() + "|" + islandId, timeout)) {
+                    builder.addIslandEvent(islandId, new StoredEvent(envelope.event(), envelope.timestamp()));
                 }
             }
-            if (settings.isPresent()) {
-                for (int n = 0; n < settings.get().islands(); n++) {
-                    String islandId = settings.get().islandId(n);
-                    for (EventEnvelope envelope : since(Island.TYPE_KEY.name() + "|" + islandId, timeout)) {
-                        apply(islandId, envelope);
-                    }
-                }
-            }
-            List<Candidate> ordered = new ArrayList<>(candidates.values());
-            ordered.sort(Comparator.comparingLong((Candidate c) -> c.evaluation().map(Evaluation::timestampMillis)
-                    .orElse(Long.MAX_VALUE)).thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
-            return new RunHistory(settings, List.copyOf(runEvents), ordered, List.copyOf(failedProposals),
-                    new TreeMap<>(evaluations), migrants);
+            return builder.build();
         }
 
         private List<EventEnvelope> since(String persistenceId, Duration timeout) {
@@ -134,9 +128,40 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             }
             return envelopes;
         }
+    }
 
-        private void apply(String islandId, EventEnvelope envelope) {
-            Object event = envelope.event();
+    /** Folds a run's events, and its islands' in journal order, into a history; shared by both ways of reading. */
+    private static final class Builder {
+
+        private final List<Run.Event> runEvents = new ArrayList<>();
+        private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+        private final Map<String, Integer> evaluations = new TreeMap<>();
+        private final List<FailedProposal> failedProposals = new ArrayList<>();
+        private Optional<RunSettings> settings = Optional.empty();
+        private long migrants;
+
+        void addRunEvent(Run.Event event) {
+            runEvents.add(event);
+            if (settings.isEmpty() && event instanceof Run.RunStarted started) {
+                settings = Optional.of(started.settings());
+            } else if (event instanceof Run.BudgetExtended e) {
+                // the settings now: with every budget extension of resume --iterations/--wall-clock
+                settings = settings.map(s -> s.extended(Optional.of(e.iterations()), Optional.of(e.wallClockMillis())));
+            }
+        }
+
+        List<String> islandIds() {
+            List<String> ids = new ArrayList<>();
+            settings.ifPresent(s -> {
+                for (int n = 0; n < s.islands(); n++) {
+                    ids.add(s.islandId(n));
+                }
+            });
+            return ids;
+        }
+
+        void addIslandEvent(String islandId, StoredEvent stored) {
+            Object event = stored.event();
             if (event instanceof Island.CandidateProposed e) {
                 candidates.put(e.candidateId(), new Candidate(e.candidateId(), islandId, e.sequence(), e.code(),
                         e.parentId(), e.generator(), e.summary(), e.usage(), Optional.empty(), Optional.empty()));
@@ -144,10 +169,10 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 evaluations.merge(e.candidateId(), 1, Integer::sum);
                 candidates.computeIfPresent(e.candidateId(), (id, c) -> c.evaluated(new Evaluation(e.status(),
                         e.score(), e.metrics(), e.feedback(), e.split(), e.elapsedMillis(), e.worker(),
-                        envelope.timestamp(), e.isolation())));
+                        stored.timestampMillis(), e.isolation())));
             } else if (event instanceof Island.TestEvaluated e) {
                 candidates.computeIfPresent(e.candidateId(), (id, c) -> c.tested(new Evaluation(e.status(),
-                        e.score(), e.metrics(), "", "TEST", 0, "", envelope.timestamp(), Optional.empty())));
+                        e.score(), e.metrics(), "", "TEST", 0, "", stored.timestampMillis(), Optional.empty())));
             } else if (event instanceof Island.ProposalFailed e) {
                 failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(), e.generator(),
                         e.reason(), e.usage(), e.callFailed()));
@@ -156,6 +181,14 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             } else if (event instanceof Island.MigrantsArrived e) {
                 migrants += e.programs().size();
             }
+        }
+
+        RunHistory build() {
+            List<Candidate> ordered = new ArrayList<>(candidates.values());
+            ordered.sort(Comparator.comparingLong((Candidate c) -> c.evaluation().map(Evaluation::timestampMillis)
+                    .orElse(Long.MAX_VALUE)).thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
+            return new RunHistory(settings, List.copyOf(runEvents), ordered, List.copyOf(failedProposals),
+                    new TreeMap<>(evaluations), migrants);
         }
     }
 

@@ -366,7 +366,7 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
                     && state.evaluated() - state.evaluatedAtImprovement() >= settings.earlyStopAfter()) {
                 reason = Optional.of("no improvement in " + settings.earlyStopAfter() + " candidates");
             } else if (settings.wallClockMillis() > 0 && now >= settings.wallClockMillis()) {
-                reason = Optional.of("wall-clock budget of " + DurationText.format(Duration.ofMillis(settings.wallClockMillis()))
+                reason = Optional.of("wall-clock budget of " + io.galapagos.protocol.Durations.format(Duration.ofMillis(settings.wallClockMillis()))
                         + " spent");
             }
             if (reason.isPresent()) {

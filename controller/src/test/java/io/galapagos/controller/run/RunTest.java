@@ -200,7 +200,7 @@ class RunTest {
         replies.receiveMessage();
         var stopped = run.runCommand(Run.Tick.INSTANCE);
         assertThat(stopped.events()).singleElement().isInstanceOf(Run.RunStopped.class);
-        assertThat(((Run.RunStopped) stopped.event()).reason()).isEqualTo("wall-clock budget of 0.0s spent");
+        assertThat(((Run.RunStopped) stopped.event()).reason()).isEqualTo("wall-clock budget of 2 ms spent");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.galapagos.deploy.cluster;
 
+import io.galapagos.protocol.Durations;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -285,8 +286,8 @@ public final class ClusterNode implements AutoCloseable {
         Duration leaseTimeout = config.getDuration("galapagos.node.lease.timeout");
         Duration renewInterval = config.getDuration("galapagos.node.lease.renew-interval");
         if (!renewInterval.multipliedBy(3).minus(leaseTimeout).isNegative()) {
-            throw new IllegalArgumentException("galapagos.node.lease.renew-interval (" + renewInterval
-                    + ") must be below a third of galapagos.node.lease.timeout (" + leaseTimeout + ")");
+            throw new IllegalArgumentException("galapagos.node.lease.renew-interval (" + Durations.format(renewInterval)
+                    + ") must be below a third of galapagos.node.lease.timeout (" + Durations.format(leaseTimeout) + ")");
         }
         String pause = config.getString("galapagos.node.pause-limit").strip();
         Duration pauseLimit = pause.equals("auto")

@@ -6,12 +6,12 @@ import io.galapagos.controller.report.CandidateLog;
 import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.report.RunOutputs;
-import io.galapagos.controller.run.IslandReport;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.run.RunStatus;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
+import io.galapagos.protocol.Durations;
 import io.galapagos.simulators.Baseline;
 import io.galapagos.worker.CandidateEvaluator;
 import org.apache.pekko.actor.Cancellable;
@@ -26,9 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /** Follows a run on a cluster member until it completes, then writes its outputs and summary. */
 public final class RunSession {
@@ -44,6 +44,8 @@ public final class RunSession {
     private final Path out;
     private final PrintWriter console;
     private final PrintWriter progress;
+    private final boolean terminal;
+    private final Duration plainEvery;
 
     public RunSession(EmbeddedNode node, Path out, PrintWriter console, PrintWriter progress) {
         this(node.system(), node.engine(), RUN_ID, out, console, progress);
@@ -52,12 +54,27 @@ public final class RunSession {
     /** A session on any cluster member (a client member reaches the run through the sharding proxy). */
     public RunSession(ActorSystem<?> system, Engine engine, String runId, Path out, PrintWriter console,
                       PrintWriter progress) {
+        this(system, engine, runId, out, console, progress, System.console() != null, DEFAULT_PLAIN_EVERY);
+    }
+
+    private RunSession(ActorSystem<?> system, Engine engine, String runId, Path out, PrintWriter console,
+                       PrintWriter progress, boolean terminal, Duration plainEvery) {
         this.system = system;
         this.engine = engine;
         this.runId = runId;
         this.out = out;
         this.console = console;
         this.progress = progress;
+        this.terminal = terminal;
+        this.plainEvery = plainEvery;
+    }
+
+    /** How often a plain progress line is printed when the output is not a terminal. */
+    public static final Duration DEFAULT_PLAIN_EVERY = Duration.ofSeconds(10);
+
+    /** This session printing a plain progress line every {@code every} when the output is not a terminal. */
+    public RunSession withPlainProgressEvery(Duration every) {
+        return new RunSession(system, engine, runId, out, console, progress, terminal, every);
     }
 
     public EntityRef<Run.Command> run() {
@@ -97,9 +114,19 @@ public final class RunSession {
      * removed it): a client never waits forever.
      */
     public RunStatus follow(Duration interval, Optional<Duration> silence) throws InterruptedException {
+        return follow(interval, silence, new CompletableFuture<>()).orElseThrow();
+    }
+
+    /**
+     * As {@link #follow(Duration, Optional)}, and stops following when {@code stop} completes first:
+     * empty then (the run goes on in the journal until this member stops, and resumes later).
+     */
+    public Optional<RunStatus> follow(Duration interval, Optional<Duration> silence, CompletionStage<?> stop)
+            throws InterruptedException {
         long startNanos = System.nanoTime();
         long[] lastAnswer = {System.nanoTime()};
         long[] evaluatedAtStart = {-1};
+        long[] lastPlain = {0};
         CompletableFuture<RunStatus> completed = new CompletableFuture<>();
         // the run's status is asked on the actor system's scheduler; this thread only waits for the end
         Duration askTimeout = silence.filter(s -> s.compareTo(ASK_TIMEOUT) < 0).orElse(ASK_TIMEOUT);
@@ -107,7 +134,7 @@ public final class RunSession {
             synchronized (evaluatedAtStart) {
                 if (silence.isPresent() && System.nanoTime() - lastAnswer[0] > silence.get().toNanos()) {
                     completed.completeExceptionally(new RunSilent("the run '" + runId + "' did not answer for "
-                            + silence.get().toSeconds() + " s"));
+                            + Durations.format(silence.get())));
                     return;
                 }
             }
@@ -115,11 +142,9 @@ public final class RunSession {
                     if (error != null) {
                         // a run whose controller just died answers again once it restarted on a survivor
                         synchronized (evaluatedAtStart) {
-                            if (completed.isDone()) {
-                                return;
+                            if (!completed.isDone() && !stop.toCompletableFuture().isDone()) {
+                                show("the run does not answer yet (" + error.getClass().getSimpleName() + ")", lastPlain);
                             }
-                            progress.print("\rthe run does not answer yet (" + error.getClass().getSimpleName() + ")   ");
-                            progress.flush();
                         }
                     } else if (status.phase() == RunStatus.Phase.COMPLETED) {
                         completed.complete(status);
@@ -129,10 +154,10 @@ public final class RunSession {
                             if (evaluatedAtStart[0] < 0) {
                                 evaluatedAtStart[0] = status.evaluated();
                             }
-                            double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-                            progress.print("\r" + progressLine(status, (status.evaluated() - evaluatedAtStart[0]) / seconds)
-                                    + "   ");
-                            progress.flush();
+                            if (!stop.toCompletableFuture().isDone()) {
+                                double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+                                show(progressLine(status, (status.evaluated() - evaluatedAtStart[0]) / seconds), lastPlain);
+                            }
                         }
                     }
                 });
@@ -141,6 +166,17 @@ public final class RunSession {
                 new MemberStopped("this member's actor system stopped (removed from the cluster?)")));
         RunStatus status;
         try {
+            CompletableFuture.anyOf(completed, stop.toCompletableFuture()).get();
+            if (!completed.isDone()) {
+                synchronized (evaluatedAtStart) {
+                    if (terminal) {
+                        // ends the progress line, so that what follows starts on a line of its own
+                        progress.println();
+                        progress.flush();
+                    }
+                }
+                return Optional.empty();
+            }
             status = completed.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IllegalStateException failure) {
@@ -150,9 +186,38 @@ public final class RunSession {
         } finally {
             ticks.cancel();
         }
-        progress.println("\r" + progressLine(status, (status.evaluated() - Math.max(0, evaluatedAtStart[0]))
-                / Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9)) + "   ");
-        return status;
+        synchronized (evaluatedAtStart) {
+            String last = progressLine(status, (status.evaluated() - Math.max(0, evaluatedAtStart[0]))
+                    / Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9));
+            progress.println(terminal ? "\r" + pad(last) : last);
+            progress.flush();
+        }
+        return Optional.of(status);
+    }
+
+    /**
+     * On a terminal, rewrites the one progress line in place; elsewhere (a log file, a pipe) prints a plain
+     * line at most every {@link #plainEvery}, so that files do not fill with carriage returns.
+     */
+    private void show(String line, long[] lastPlain) {
+        if (terminal) {
+            progress.print("\r" + pad(line));
+            progress.flush();
+        } else if (lastPlain[0] == 0 || System.nanoTime() - lastPlain[0] >= plainEvery.toNanos()) {
+            lastPlain[0] = System.nanoTime();
+            progress.println(line);
+            progress.flush();
+        }
+    }
+
+    private String progressLine(RunStatus status, double rate) {
+        return ProgressLine.render(status, rate, terminal ? ProgressLine.TERMINAL_WIDTH : Integer.MAX_VALUE);
+    }
+
+    /** Pads a line to the terminal width, so that it covers a longer line it rewrites. */
+    private static String pad(String line) {
+        return line.length() >= ProgressLine.TERMINAL_WIDTH ? line
+                : line + " ".repeat(ProgressLine.TERMINAL_WIDTH - line.length());
     }
 
     /** The run did not answer for longer than the client's answer timeout. */
@@ -167,30 +232,6 @@ public final class RunSession {
         MemberStopped(String message) {
             super(message);
         }
-    }
-
-    static String progressLine(RunStatus status, double rate) {
-        long target = status.settings().map(RunSettings::iterations).orElse(0L);
-        String best = status.best().map(b -> String.format(Locale.ROOT, "%.5g", b.score())
-                + b.testScore().map(t -> String.format(Locale.ROOT, " (test %.5g)", t)).orElse("")).orElse("-");
-        String failures = status.failures().isEmpty() ? "none" : status.failures().entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-        String counters = String.format(Locale.ROOT, "%s %d/%d evaluated | best %s | %.1f eval/s | in flight %d | failed: %s",
-                status.phase().name().toLowerCase(Locale.ROOT), status.evaluated(), target, best, rate,
-                status.inFlight(), failures);
-        StringBuilder line = new StringBuilder(counters);
-        CostTracker.ModelTotals spent = status.spent();
-        if (spent.calls() > 0 || status.settings().map(s -> s.generation().budgetUsd().isPresent()).orElse(false)) {
-            line.append(String.format(Locale.ROOT, " | $%.4f", spent.costUsd()))
-                    .append(status.settings().flatMap(s -> s.generation().budgetUsd().isPresent()
-                            ? Optional.of(String.format(Locale.ROOT, " of $%.2f", s.generation().budgetUsd().getAsDouble()))
-                            : Optional.empty()).orElse(""))
-                    .append(String.format(Locale.ROOT, ", %d tokens", spent.promptTokens() + spent.completionTokens()));
-        }
-        Optional<String> generator = status.islands().stream().map(IslandReport::generator).filter(g -> !g.isEmpty())
-                .findFirst();
-        generator.ifPresent(g -> line.append(" | ").append(g));
-        return line.toString();
     }
 
     /** How often the output refresher appends new candidates, and rewrites best/ and history.csv. */
@@ -217,9 +258,9 @@ public final class RunSession {
         comparison.write(out);
         console.println();
         comparison.lines(task.label()).forEach(console::println);
-        console.printf(Locale.ROOT, "%n%d candidates evaluated (%d proposals failed), %s, %.1f s; results in %s%n",
+        console.printf(Locale.ROOT, "%n%d candidates evaluated (%d proposals failed), %s, %s; results in %s%n",
                 history.evaluated().size(), history.failedProposals(),
-                history.completion().orElse("not completed"), history.elapsedMillis() / 1000.0, out);
+                history.completion().orElse("not completed"), Durations.formatMillis(history.elapsedMillis()), out);
         history.spending().forEach((model, t) -> console.printf(Locale.ROOT,
                 "%s: %d calls, %d prompt + %d completion tokens, $%.4f%n", model, t.calls(), t.promptTokens(),
                 t.completionTokens(), t.costUsd()));

@@ -29,7 +29,8 @@ class OneRunPerFolderTest {
         Path out = dir.resolve("out");
         Path config = dir.resolve("slow.conf");
         // each split pauses 300 ms: the run lives long enough to be disturbed
-        Files.writeString(config, "galapagos.run.data-seed = 300\ngalapagos.worker.slots = 1\n");
+        Files.writeString(config, "galapagos.run.data-seed = 300\ngalapagos.worker.slots = 1\n"
+                + "galapagos.console.progress-every = 200ms\n");
         long iterations = 30;
         NodeProcesses.Child first = processes.start("first", List.of("run", "--task", PausingTask.ID,
                 "--iterations", String.valueOf(iterations), "--islands", "1", "--out", out.toString(),

@@ -79,7 +79,8 @@ class TaskFolderFaultsTest {
         Path out = dir.resolve("out");
         Path config = dir.resolve("embedded.conf");
         Files.writeString(config, "galapagos.worker.slots = 2\ngalapagos.sandbox.external.slots = 2\n"
-                + "galapagos.worker.bundle-cache = \"" + dir.resolve("bundles") + "\"\n");
+                + "galapagos.worker.bundle-cache = \"" + dir.resolve("bundles") + "\"\n"
+                + "galapagos.console.progress-every = 200ms\n");
         long iterations = 300;
         NodeProcesses.Child run = processes.start("run", List.of("run", "--task-dir", folder.toString(),
                 "--iterations", String.valueOf(iterations), "--islands", "2", "--out", out.toString(),

@@ -1,0 +1,123 @@
+package io.galapagos.deploy;
+
+import io.galapagos.deploy.CliRun.Outcome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.galapagos.deploy.CliRun.galapagos;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every bad usage is one line on stderr naming the problem, and exit code 2: never a stack trace. */
+@Timeout(120)
+class BadUsageTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String text) throws Exception {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    private static void assertOneLine(Outcome outcome, String command, String... parts) {
+        assertThat(outcome.exitCode()).as(outcome.err()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip().lines()).as(outcome.err()).singleElement().asString()
+                .startsWith("galapagos " + command + ": ").contains(parts);
+        assertThat(outcome.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void runWithAConfigFileWithASyntaxErrorNamesTheFileAndLine() throws Exception {
+        Path bad = file("syntax.conf", "galapagos { islands = \n");
+        assertOneLine(galapagos("run", "--task", "noop", "--config", bad.toString(), "--out", dir.resolve("o").toString()),
+                "run", bad.toString() + ": 2:");
+    }
+
+    @Test
+    void runWithAWrongTypeForAKnownKeyNamesTheKey() throws Exception {
+        Path bad = file("type.conf", "galapagos.worker.slots = \"many\"\n");
+        assertOneLine(galapagos("run", "--task", "noop", "--config", bad.toString(), "--out", dir.resolve("o").toString()),
+                "run", "galapagos.worker.slots", "STRING rather than NUMBER");
+    }
+
+    @Test
+    void runWithAMissingConfigFileSaysSo() {
+        assertOneLine(galapagos("run", "--task", "noop", "--config", dir.resolve("none.conf").toString(),
+                "--out", dir.resolve("o").toString()), "run", "does not exist");
+    }
+
+    @Test
+    void runWithADataDirThatIsAFileSaysSo() throws Exception {
+        Path data = file("data", "x");
+        assertOneLine(galapagos("run", "--task", "noop", "--data-dir", data.toString(), "--out", dir.resolve("o").toString()),
+                "run", "--data-dir " + data + " is a file, not a directory");
+    }
+
+    @Test
+    void runWithZeroOrNegativeIslands() {
+        assertOneLine(galapagos("run", "--task", "noop", "--islands", "0", "--out", dir.resolve("o").toString()),
+                "run", "at least one island, not 0");
+        assertOneLine(galapagos("run", "--task", "noop", "--islands", "-2", "--out", dir.resolve("o").toString()),
+                "run", "at least one island, not -2");
+    }
+
+    @Test
+    void runWithZeroNegativeOrFewerIterationsThanIslands() {
+        assertOneLine(galapagos("run", "--task", "noop", "--iterations", "0", "--islands", "1", "--out",
+                dir.resolve("o").toString()), "run", "iterations (0)");
+        assertOneLine(galapagos("run", "--task", "noop", "--iterations", "-5", "--islands", "1", "--out",
+                dir.resolve("o").toString()), "run", "iterations (-5)");
+        assertOneLine(galapagos("run", "--task", "noop", "--iterations", "3", "--islands", "4", "--out",
+                dir.resolve("o").toString()), "run", "at least the number of islands (4)");
+    }
+
+    @Test
+    void runWithASeedOrCountThatIsNotANumber() {
+        assertOneLine(galapagos("run", "--task", "noop", "--seed", "abc"), "run", "--seed", "abc");
+        assertOneLine(galapagos("run", "--task", "noop", "--islands", "1.5"), "run", "--islands", "1.5");
+    }
+
+    @Test
+    void runOfATaskThatDoesNotExistListsTheKnownOnes() {
+        assertOneLine(galapagos("run", "--task", "no-such-task", "--out", dir.resolve("o").toString()),
+                "run", "unknown task 'no-such-task'", "noop");
+    }
+
+    @Test
+    void resumeWithAConfigFileNeedsACluster() throws Exception {
+        Path conf = file("c.conf", "");
+        assertOneLine(galapagos("resume", "--out", dir.toString(), "--config", conf.toString()), "resume", "--config needs --cluster");
+    }
+
+    @Test
+    void statusAndBestOfAFolderWithoutARunOrOfAFile() throws Exception {
+        Path notAFolder = file("a-file", "x");
+        assertOneLine(galapagos("status", "--out", dir.resolve("nothing").toString()), "status", "holds no run");
+        assertOneLine(galapagos("status", "--out", notAFolder.toString()), "status", "holds no run");
+        assertOneLine(galapagos("best", "--out", dir.resolve("nothing").toString()), "best", "holds no run");
+    }
+
+    @Test
+    void statusAndBestOfAnEmptyJournalSayItCannotBeRead() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty").resolve("journal")).getParent();
+        assertOneLine(galapagos("status", "--out", empty.toString()), "status", "holds a journal that cannot be read");
+        assertOneLine(galapagos("best", "--out", empty.toString()), "best", "holds a journal that cannot be read");
+    }
+
+    @Test
+    void evaluateOfATaskThatDoesNotExist() {
+        assertOneLine(galapagos("evaluate", "--task", "nope", "--baseline", "initial"), "evaluate", "unknown task 'nope'");
+    }
+
+    @Test
+    void otherCommandsWithAConfigFileWithASyntaxError() throws Exception {
+        Path bad = file("syntax.conf", "galapagos { islands = \n");
+        assertOneLine(galapagos("node", "--config", bad.toString()), "node", "syntax.conf");
+        assertOneLine(galapagos("status", "--cluster", "127.0.0.1:1", "--config", bad.toString()), "status", "syntax.conf");
+        assertOneLine(galapagos("db", "init", "--config", bad.toString()), "db init", "syntax.conf");
+        assertOneLine(galapagos("bench", "recovery", "--config", bad.toString()), "bench recovery", "syntax.conf");
+    }
+}
