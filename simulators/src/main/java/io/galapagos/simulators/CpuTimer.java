@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * Times a candidate's call for a score's time term so that the same program scores (nearly) the same:
@@ -26,17 +27,26 @@ public final class CpuTimer {
      * measurement with its exception.
      */
     public static <T> Timed<T> median(int repeats, Callable<T> call) throws Exception {
+        return median(repeats, call, Function.identity());
+    }
+
+    /**
+     * As {@link #median(int, Callable)}, with the first call's result passed through {@code keep} right
+     * after that call, untimed: the evaluator's own copy, taken before a later call of the candidate
+     * could change what the first one returned.
+     */
+    public static <T, R> Timed<R> median(int repeats, Callable<T> call, Function<? super T, R> keep) throws Exception {
         if (repeats < 1) {
             throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
         }
-        T first = null;
+        R first = null;
         long[] nanos = new long[repeats];
         for (int i = 0; i < repeats; i++) {
             long started = cpuNanos();
             T result = call.call();
             nanos[i] = cpuNanos() - started;
             if (i == 0) {
-                first = result;
+                first = keep.apply(result);
             }
         }
         Arrays.sort(nanos);

@@ -115,7 +115,7 @@ final class EplbEvaluator implements Evaluator<ExpertPlacer> {
             try {
                 // CPU time, median of repeats, each on a fresh copy: the speed term must not move with the machine's load.
                 CpuTimer.Timed<Placement> timed = CpuTimer.median(CpuTimer.REPEATS,
-                        () -> candidates.get().rebalance(copy(loads[window]), shape));
+                        () -> candidates.get().rebalance(copy(loads[window]), shape), PlacementCheck::copy);
                 returned = timed.result();
                 seconds = timed.seconds();
             } catch (VirtualMachineError e) {
@@ -124,7 +124,7 @@ final class EplbEvaluator implements Evaluator<ExpertPlacer> {
                 return EvaluationReport.failure(EvaluationStatus.RUNTIME_ERROR,
                         "window " + w + ": rebalance threw " + CandidateFailures.describe(e), List.of(), runs);
             }
-            Placement placement = PlacementCheck.copy(returned);
+            Placement placement = returned; // copied right after the first call
             List<String> violations = PlacementCheck.violations(placement, loads[w + 1], shape);
             if (!violations.isEmpty()) {
                 return EvaluationReport.failure(EvaluationStatus.CONSTRAINT_VIOLATION,

@@ -165,10 +165,12 @@ final class LlmSqlEvaluator implements Evaluator<TableReorderer> {
             List<String> violations = new ArrayList<>();
             try {
                 // CPU time, median of repeats: the runtime term must not move with the machine's load.
+                // The answer is copied right after the first call, before a later call could change it.
                 CpuTimer.Timed<Reordering> timed = CpuTimer.median(CpuTimer.REPEATS,
-                        () -> candidates.get().reorder(dataset.table(), dataset.mergeGroups()));
+                        () -> candidates.get().reorder(dataset.table(), dataset.mergeGroups()),
+                        returned -> copy(returned, violations));
                 seconds = timed.seconds();
-                reordering = copy(timed.result(), violations);
+                reordering = timed.result();
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
