@@ -75,6 +75,7 @@ public final class TasksCommand implements Callable<Integer> {
             for (Task<?> task : tasks.all()) {
                 out.printf("%-20s %s: %s (baselines: %s)%n", task.id(), task.title(), task.summary(),
                         EvaluateCommand.baselineNames(task));
+                task.timingTerm().ifPresent(term -> out.printf("%-20s timing-based score: %s%n", "", term));
             }
         }
         out.flush();
@@ -88,6 +89,8 @@ public final class TasksCommand implements Callable<Integer> {
         object.put("summary", task.summary());
         object.put("candidateInterface", task.candidateType().getName());
         object.put("featureMetric", task.featureMetric());
+        object.put("timingBased", task.timingBased());
+        object.put("timingTerm", task.timingTerm().orElse(null));
         object.put("baselines", task.baselines().stream()
                 .map(b -> Map.of("name", b.name(), "description", b.description())).toList());
         return object;

@@ -133,6 +133,12 @@ class CommandsTest {
                 .filter(t -> t.get("id").asText().equals("ticker")).findFirst().orElseThrow();
         assertThat(ticker.get("baselines").get(1).get("name").asText()).isEqualTo("zero");
         assertThat(ticker.get("candidateInterface").asText()).endsWith("Ticker");
+        assertThat(ticker.get("timingBased").asBoolean()).isFalse();
+        JsonNode llmSql = java.util.stream.StreamSupport.stream(list.spliterator(), false)
+                .filter(t -> t.get("id").asText().equals("llm-sql")).findFirst().orElseThrow();
+        assertThat(llmSql.get("timingBased").asBoolean()).isTrue();
+        assertThat(llmSql.get("timingTerm").asText()).contains("CPU time", "median");
+        assertThat(plain.out()).contains("timing-based score: runtimeSeconds");
     }
 
     @Test

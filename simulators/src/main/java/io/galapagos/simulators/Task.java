@@ -53,6 +53,20 @@ public interface Task<C> {
         return false;
     }
 
+    /**
+     * Which score term depends on how fast the candidate runs, and how it is measured, in one line for
+     * {@code galapagos tasks}; empty (the default) when the score depends only on the candidate's output.
+     * A timing-based score varies a little between evaluations of the same program.
+     */
+    default Optional<String> timingTerm() {
+        return Optional.empty();
+    }
+
+    /** Whether part of the score is a measured time (see {@link #timingTerm()}). */
+    default boolean timingBased() {
+        return timingTerm().isPresent();
+    }
+
     /** The shipped candidates; the first is the initial program, named {@link Baseline#INITIAL}. */
     List<Baseline> baselines();
 

@@ -2,11 +2,15 @@ package io.galapagos.controller.generation;
 
 /** The edits the offline engine makes inside an EVOLVE-BLOCK. */
 public enum MutationKind {
-    /** A numeric literal multiplied by a factor (0.5 to 2). */
+    /** A numeric literal multiplied by a factor (0.5 to 2); guarded, only tuning constants, sign and range kept. */
     CONSTANT_SCALED,
     /** A numeric literal moved by a step of its own magnitude (ints by 1 or 2). */
     CONSTANT_SHIFTED,
-    /** A comparison operator replaced ({@code <} by {@code <=}, {@code >}, ... ; {@code ==} by {@code !=}). */
+    /**
+     * A comparison operator replaced: guarded, only an ordering comparison of values between strict and
+     * non-strict ({@code <} and {@code <=}); unguarded, any ordering ({@code <} by {@code >}, ...) and
+     * {@code ==} by {@code !=}.
+     */
     COMPARISON_CHANGED,
     /** The condition of an {@code if} or a conditional expression negated (or un-negated). */
     CONDITION_NEGATED,

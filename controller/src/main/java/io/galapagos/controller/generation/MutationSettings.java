@@ -9,8 +9,11 @@ import java.util.Map;
  * @param weights      relative chance of each kind among the kinds that have a site in the parent;
  *                     a kind missing from the map (or with weight 0) is never used
  * @param maxMutations a proposal makes between 1 and this many mutations
+ * @param guarded      edit only sites that rarely break a program (see {@link SiteGuard}): numbers that
+ *                     tune rather than index or bound, comparisons and conditions that weigh values
+ *                     rather than guard; without it every numeric literal, comparison and condition is a site
  */
-public record MutationSettings(Map<MutationKind, Double> weights, int maxMutations) {
+public record MutationSettings(Map<MutationKind, Double> weights, int maxMutations, boolean guarded) {
 
     public MutationSettings {
         weights = Map.copyOf(weights);
@@ -23,6 +26,16 @@ public record MutationSettings(Map<MutationKind, Double> weights, int maxMutatio
         if (maxMutations < 1) {
             throw new IllegalArgumentException("maxMutations must be >= 1, got " + maxMutations);
         }
+    }
+
+    /** Guarded sites. */
+    public MutationSettings(Map<MutationKind, Double> weights, int maxMutations) {
+        this(weights, maxMutations, true);
+    }
+
+    /** The same weights with every literal, comparison and condition a site, as in earlier versions. */
+    public MutationSettings unguarded() {
+        return new MutationSettings(weights, maxMutations, false);
     }
 
     /** Constants and comparisons most often: they carry the thresholds of the seed policies. */

@@ -66,6 +66,8 @@ public final class OfflineMutator implements SolutionGenerator {
     private final String taskId;
     private final MutationSettings settings;
     private final List<String> apiSources;
+    /** The API parsed once, for the return types of its methods. */
+    private final List<CompilationUnit> apiUnits;
     private final Executor executor;
 
     /** Default settings; enum constants are also taken from the task's candidate API when the task is known. */
@@ -86,6 +88,7 @@ public final class OfflineMutator implements SolutionGenerator {
         this.taskId = taskId;
         this.settings = settings;
         this.apiSources = List.copyOf(apiSources);
+        this.apiUnits = this.apiSources.stream().map(OfflineMutator::parse).flatMap(Optional::stream).toList();
         this.executor = executor;
     }
 
@@ -217,29 +220,37 @@ public final class OfflineMutator implements SolutionGenerator {
             List<Source> inspirations) {
         Map<MutationKind, List<Node>> sites = new EnumMap<>(MutationKind.class);
         CompilationUnit cu = source.unit();
+        List<CompilationUnit> declarations = new ArrayList<>(List.of(cu));
+        declarations.addAll(apiUnits);
+        SiteGuard guard = new SiteGuard(declarations);
+        boolean guarded = settings.guarded();
         List<Node> numbers = new ArrayList<>();
         for (LiteralStringValueExpr literal : cu.findAll(LiteralStringValueExpr.class)) {
             boolean numeric = literal instanceof IntegerLiteralExpr || literal instanceof LongLiteralExpr
                     || literal instanceof DoubleLiteralExpr;
             if (numeric && inside(literal, blocks) && literal.findAncestor(SwitchEntry.class).isEmpty()
-                    && literal.findAncestor(AnnotationExpr.class).isEmpty()) {
+                    && literal.findAncestor(AnnotationExpr.class).isEmpty() && (!guarded || guard.tunable(literal))) {
                 numbers.add(literal);
             }
         }
         add(sites, MutationKind.CONSTANT_SCALED, numbers);
         add(sites, MutationKind.CONSTANT_SHIFTED, numbers);
         add(sites, MutationKind.COMPARISON_CHANGED, cu.findAll(BinaryExpr.class).stream()
-                .filter(b -> comparison(b.getOperator()) && inside(b, blocks)).map(Node.class::cast).toList());
+                .filter(b -> comparison(b.getOperator()) && inside(b, blocks) && (!guarded || guard.valueComparison(b)))
+                .map(Node.class::cast).toList());
         add(sites, MutationKind.LOGICAL_OPERATOR_CHANGED, cu.findAll(BinaryExpr.class).stream()
                 .filter(b -> (b.getOperator() == BinaryExpr.Operator.AND || b.getOperator() == BinaryExpr.Operator.OR)
-                        && inside(b, blocks)).map(Node.class::cast).toList());
+                        && inside(b, blocks) && (!guarded || guard.valueConjunction(b))).map(Node.class::cast).toList());
         List<Node> conditions = new ArrayList<>();
         cu.findAll(IfStmt.class).forEach(s -> conditions.add(s.getCondition()));
         cu.findAll(ConditionalExpr.class).forEach(c -> conditions.add(c.getCondition()));
-        add(sites, MutationKind.CONDITION_NEGATED, conditions.stream().filter(c -> inside(c, blocks)).toList());
+        add(sites, MutationKind.CONDITION_NEGATED, conditions.stream()
+                .filter(c -> inside(c, blocks) && (!guarded || guard.negatable((Expression) c))).toList());
         List<Node> branching = new ArrayList<>();
-        cu.findAll(IfStmt.class).stream().filter(s -> s.getElseStmt().isPresent()).forEach(branching::add);
-        branching.addAll(cu.findAll(ConditionalExpr.class));
+        cu.findAll(IfStmt.class).stream().filter(s -> s.getElseStmt().isPresent()
+                && (!guarded || guard.negatable(s.getCondition()))).forEach(branching::add);
+        cu.findAll(ConditionalExpr.class).stream().filter(c -> !guarded || guard.negatable(c.getCondition()))
+                .forEach(branching::add);
         add(sites, MutationKind.BRANCHES_SWAPPED, branching.stream().filter(b -> inside(b, blocks)).toList());
         add(sites, MutationKind.ENUM_CONSTANT_CHANGED, cu.findAll(FieldAccessExpr.class).stream()
                 .filter(f -> inside(f, blocks) && decidesValue(f) && alternatives(f, enums).size() > 0)
@@ -369,9 +380,13 @@ public final class OfflineMutator implements SolutionGenerator {
         switch (kind) {
             case CONSTANT_SCALED:
             case CONSTANT_SHIFTED:
-                return numeric((LiteralStringValueExpr) site, kind == MutationKind.CONSTANT_SCALED, random);
-            case COMPARISON_CHANGED:
-                return operator((BinaryExpr) site, source, otherComparison(((BinaryExpr) site).getOperator(), random));
+                return numeric((LiteralStringValueExpr) site, kind == MutationKind.CONSTANT_SCALED, settings.guarded(),
+                        random);
+            case COMPARISON_CHANGED: {
+                BinaryExpr.Operator op = ((BinaryExpr) site).getOperator();
+                return operator((BinaryExpr) site, source, settings.guarded() ? strictnessFlipped(op)
+                        : otherComparison(op, random));
+            }
             case LOGICAL_OPERATOR_CHANGED: {
                 BinaryExpr b = (BinaryExpr) site;
                 return operator(b, source, b.getOperator() == BinaryExpr.Operator.AND
@@ -408,7 +423,20 @@ public final class OfflineMutator implements SolutionGenerator {
         }
     }
 
-    private static Optional<Edit> numeric(LiteralStringValueExpr literal, boolean scale, SplittableRandom random) {
+    /** {@code <} and {@code <=} exchanged, {@code >} and {@code >=}: the decision moves only at the threshold. */
+    private static BinaryExpr.Operator strictnessFlipped(BinaryExpr.Operator op) {
+        return switch (op) {
+            case LESS -> BinaryExpr.Operator.LESS_EQUALS;
+            case LESS_EQUALS -> BinaryExpr.Operator.LESS;
+            case GREATER -> BinaryExpr.Operator.GREATER_EQUALS;
+            case GREATER_EQUALS -> BinaryExpr.Operator.GREATER;
+            default -> throw new IllegalArgumentException("not an ordering comparison: " + op);
+        };
+    }
+
+    /** @param guarded the new value keeps the old one's sign, and a fraction stays within [-1, 1] */
+    private static Optional<Edit> numeric(LiteralStringValueExpr literal, boolean scale, boolean guarded,
+            SplittableRandom random) {
         String old = literal.getValue();
         String replacement;
         if (literal instanceof DoubleLiteralExpr d) {
@@ -424,7 +452,7 @@ public final class OfflineMutator implements SolutionGenerator {
             boolean isFloat = old.endsWith("f") || old.endsWith("F");
             String text = isFloat ? Float.toString((float) next) + "f" : Double.toString(next);
             replacement = next < 0 ? "(" + text + ")" : text;
-            if (next == v || Double.isInfinite(next)) {
+            if (next == v || Double.isInfinite(next) || guarded && !SiteGuard.keepsRange(v, next)) {
                 return Optional.empty();
             }
         } else {
@@ -441,7 +469,8 @@ public final class OfflineMutator implements SolutionGenerator {
             } else {
                 next = v + (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(2));
             }
-            if (!isLong && (next > Integer.MAX_VALUE || next < Integer.MIN_VALUE)) {
+            if (!isLong && (next > Integer.MAX_VALUE || next < Integer.MIN_VALUE)
+                    || guarded && !SiteGuard.keepsRange(v, next)) {
                 return Optional.empty();
             }
             String text = next + (isLong ? "L" : "");

@@ -108,7 +108,7 @@ class OfflineMutatorTest {
 
     @Test
     void negatedConditionIsWrappedAndNegationIsRemovedAgain() {
-        OfflineMutator negate = mutator(MutationSettings.only(MutationKind.CONDITION_NEGATED));
+        OfflineMutator negate = mutator(MutationSettings.only(MutationKind.CONDITION_NEGATED).unguarded());
         String program = greedy.replace("if (hasSpot) {", "if (!hasSpot) {");
 
         Set<String> changes = new HashSet<>();
@@ -124,7 +124,7 @@ class OfflineMutatorTest {
     void swappedBranchesExchangeThenAndElseButKeepTheCondition() {
         String program = greedy.replace("        if (needOne >= left) {\n            return ClusterType.ON_DEMAND;\n        } else if",
                 "        if (needOne >= left) {\n            return ClusterType.ON_DEMAND;\n        }\n        if");
-        OfflineMutator swap = mutator(MutationSettings.only(MutationKind.BRANCHES_SWAPPED));
+        OfflineMutator swap = mutator(MutationSettings.only(MutationKind.BRANCHES_SWAPPED).unguarded());
 
         Proposal.Code child = code(swap.mutate(Fixtures.request(program, 1)));
 
@@ -185,7 +185,7 @@ class OfflineMutatorTest {
 
     @Test
     void logicalOperatorIsExchanged() {
-        Proposal.Code child = code(mutator(MutationSettings.only(MutationKind.LOGICAL_OPERATOR_CHANGED))
+        Proposal.Code child = code(mutator(MutationSettings.only(MutationKind.LOGICAL_OPERATOR_CHANGED).unguarded())
                 .mutate(Fixtures.request(greedy, 0)));
 
         assertThat(changedLines(greedy, child.code()))
@@ -247,7 +247,7 @@ class OfflineMutatorTest {
     @ParameterizedTest
     @EnumSource(MutationKind.class)
     void everyKindYieldsACandidateThatCompilesAndKeepsTheCodeOutsideTheBlock(MutationKind kind) {
-        OfflineMutator offline = mutator(new MutationSettings(java.util.Map.of(kind, 1.0), 2));
+        OfflineMutator offline = mutator(new MutationSettings(java.util.Map.of(kind, 1.0), 2, false));
         for (String parent : List.of(greedy, uniform)) {
             for (long seed = 0; seed < 2; seed++) {
                 ProposalRequest request = Fixtures.request(parent, seed,
@@ -276,6 +276,56 @@ class OfflineMutatorTest {
             assertThat(outsideBlock(child.code())).isEqualTo(outsideBlock(parent));
             assertThat(child.code()).isNotEqualTo(parent);
         }
+    }
+
+    /** Indices, loop bounds, sentinels, sizes, an argmin and a comparator: what a guarded engine leaves alone. */
+    private static final String STRUCTURED = """
+            public class Picker {
+                // EVOLVE-BLOCK-START
+                public int pick(double[] cost, java.util.List<Integer> items) {
+                    int best = -1;
+                    double bestCost = Double.MAX_VALUE;
+                    for (int i = 0; i < cost.length; i++) {
+                        if (cost[i] < bestCost) {
+                            bestCost = cost[i];
+                            best = i;
+                        }
+                    }
+                    items.sort((a, b) -> a > b ? 1 : -1);
+                    if (items.size() > 1 && cost[0] > 0.75) {
+                        return items.get(0);
+                    }
+                    double confidence = cost[0] > 2.5 ? 1.0 : 0.5;
+                    return confidence >= 0.9 ? best : 7;
+                }
+                // EVOLVE-BLOCK-END
+            }
+            """;
+
+    @Test
+    void guardedEngineTunesValuesButLeavesIndicesBoundsGuardsAndComparatorsAlone() {
+        OfflineMutator offline = mutator(new MutationSettings(MutationSettings.defaults().weights(), 1));
+        Set<String> changes = new HashSet<>();
+        for (long seed = 0; seed < 200; seed++) {
+            Proposal proposal = offline.mutate(Fixtures.request(STRUCTURED, seed));
+            changes.addAll(changedLines(STRUCTURED, code(proposal).code()));
+        }
+
+        assertThat(changes).isNotEmpty().allSatisfy(change -> {
+            String before = change.split(" => ")[0];
+            String after = change.split(" => ")[1];
+            assertThat(before).doesNotContain("for (", "items.sort", "int best = -1");
+            if (before.contains("if (cost[i] < bestCost)")) { // the argmin may break ties the other way, never flip
+                assertThat(after).isEqualTo("if (cost[i] <= bestCost) {");
+            }
+            assertThat(after).doesNotContain("(-"); // no sign flips
+            assertThat(after).doesNotMatch(".*\\? (1\\.0*[1-9][0-9]*|[2-9][0-9.]*) : 0\\.5.*"); // 1.0 only shrinks
+            if (before.contains("items.size()")) {
+                assertThat(after).contains("items.size() > 1 && cost[0] ");
+            }
+        });
+        assertThat(changes).contains("return confidence >= 0.9 ? best : 7; => return confidence > 0.9 ? best : 7;",
+                "double confidence = cost[0] > 2.5 ? 1.0 : 0.5; => double confidence = cost[0] > 2.5 ? 0.5 : 1.0;");
     }
 
     @Test

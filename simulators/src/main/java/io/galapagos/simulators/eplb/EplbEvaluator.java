@@ -2,6 +2,7 @@ package io.galapagos.simulators.eplb;
 
 import io.galapagos.protocol.EvaluationStatus;
 import io.galapagos.simulators.CandidateFailures;
+import io.galapagos.simulators.CpuTimer;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.EvaluationReport;
 import io.galapagos.simulators.Evaluator;
@@ -22,7 +23,9 @@ import java.util.function.Supplier;
  * Runs the candidate on window i and scores its placement on window i+1, for every window but the
  * last (the original's lag-one protocol). Score = (balancedness + speed) / 2 as in the original,
  * with speed = min(1, 0.1 s / mean candidate time): the Java baseline needs 5-40 ms (JIT, load), so
- * the cap keeps the time term from swamping balancedness while still punishing slow candidates.
+ * the cap keeps the time term from swamping balancedness while still punishing slow candidates. A
+ * window's time is the thread's CPU time, the median of {@link CpuTimer#REPEATS} calls (each on a fresh
+ * copy of the loads), so that the same program scores the same however busy the machine is.
  *
  * <p>Synthetic source: TRAIN is the eplb.md E4 workload (generator seed 20251126 for the default
  * source seed 42, shifted by the same amount for other seeds), TEST the same generator with the next
@@ -106,19 +109,22 @@ final class EplbEvaluator implements Evaluator<ExpertPlacer> {
         int worstWindow = -1;
         Placement worstPlacement = null;
         for (int w = 0; w + 1 < loads.length; w++) {
-            long[][] input = copy(loads[w]);
+            int window = w;
             Placement returned;
-            long started = System.nanoTime();
+            double seconds;
             try {
-                returned = candidates.get().rebalance(input, shape);
+                // CPU time, median of repeats, each on a fresh copy: the speed term must not move with the machine's load.
+                CpuTimer.Timed<Placement> timed = CpuTimer.median(CpuTimer.REPEATS,
+                        () -> candidates.get().rebalance(copy(loads[window]), shape), PlacementCheck::copy);
+                returned = timed.result();
+                seconds = timed.seconds();
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
                 return EvaluationReport.failure(EvaluationStatus.RUNTIME_ERROR,
                         "window " + w + ": rebalance threw " + CandidateFailures.describe(e), List.of(), runs);
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            Placement placement = PlacementCheck.copy(returned);
+            Placement placement = returned; // copied right after the first call
             List<String> violations = PlacementCheck.violations(placement, loads[w + 1], shape);
             if (!violations.isEmpty()) {
                 return EvaluationReport.failure(EvaluationStatus.CONSTRAINT_VIOLATION,

@@ -7,6 +7,7 @@ import io.galapagos.simulators.Resources;
 import io.galapagos.simulators.Task;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Expert placement for MoE inference (DeepSeek EPLB): replicate and place experts so every GPU works evenly. */
 public final class EplbTask implements Task<ExpertPlacer> {
@@ -48,6 +49,11 @@ public final class EplbTask implements Task<ExpertPlacer> {
         return List.of(new Baseline(Baseline.INITIAL,
                 "DeepSeek's hierarchical EPLB (the published seed): groups to nodes, hottest experts replicated, replicas packed onto GPUs",
                 Resources.text(EplbTask.class, "candidates/initial.java")));
+    }
+
+    @Override
+    public Optional<String> timingTerm() {
+        return Optional.of("speed = min(1, 0.1 s / runtimeSeconds), half of the score: the rebalance call's thread CPU time, median of 3 calls");
     }
 
     @Override

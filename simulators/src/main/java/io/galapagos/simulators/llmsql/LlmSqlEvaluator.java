@@ -2,6 +2,7 @@ package io.galapagos.simulators.llmsql;
 
 import io.galapagos.protocol.EvaluationStatus;
 import io.galapagos.simulators.CandidateFailures;
+import io.galapagos.simulators.CpuTimer;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.EvaluationReport;
 import io.galapagos.simulators.Evaluator;
@@ -25,7 +26,9 @@ import java.util.function.Supplier;
 /**
  * Times the candidate's reordering of each table and scores the prefix-cache hit rate of the
  * result. Score = 0.95 · mean hit rate + 0.05 · (12 − min(12, mean runtime in s)) / 12, the
- * original's formula, with the means over the tables of the split. The total of hits depends only on
+ * original's formula, with the means over the tables of the split. The runtime is the thread's CPU
+ * time, the median of {@link CpuTimer#REPEATS} calls (the original times one call's wall clock), so
+ * that the same program scores the same however busy the machine is. The total of hits depends only on
  * the multiset of row strings (hits = characters minus the nodes of their trie), so the row order
  * matters to no score, only each row's column order and the merges do.
  *
@@ -160,11 +163,14 @@ final class LlmSqlEvaluator implements Evaluator<TableReorderer> {
             Reordering reordering;
             double seconds;
             List<String> violations = new ArrayList<>();
-            long started = System.nanoTime();
             try {
-                Reordering returned = candidates.get().reorder(dataset.table(), dataset.mergeGroups());
-                seconds = (System.nanoTime() - started) / 1e9;
-                reordering = copy(returned, violations);
+                // CPU time, median of repeats: the runtime term must not move with the machine's load.
+                // The answer is copied right after the first call, before a later call could change it.
+                CpuTimer.Timed<Reordering> timed = CpuTimer.median(CpuTimer.REPEATS,
+                        () -> candidates.get().reorder(dataset.table(), dataset.mergeGroups()),
+                        returned -> copy(returned, violations));
+                seconds = timed.seconds();
+                reordering = timed.result();
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
