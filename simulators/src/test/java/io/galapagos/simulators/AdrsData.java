@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The published ADRS workloads for fidelity tests. Surefire passes their location as the system property
+ * The published ADRS workloads for the fidelity tests, and for the tests of worker and deploy (test-jar). Surefire passes their location as the system property
  * {@code galapagos.adrs-data} ({@code ../shared/adrs-data}, or {@code -Dadrs.data.dir=DIR}) and, as a fallback,
  * {@code galapagos.adrs-data.imported} ({@code data/adrs} of the checkout, where {@code galapagos data import}
  * writes). Without the data a test skips with a loud message locally and fails under CI ({@code CI} set).

@@ -2,7 +2,7 @@ package io.galapagos.deploy.data;
 
 import io.galapagos.deploy.CliRun.Outcome;
 import io.galapagos.deploy.data.AdrsManifest.Entry;
-import io.galapagos.worker.AdrsData;
+import io.galapagos.simulators.AdrsData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -7,7 +7,7 @@ import io.galapagos.simulators.Split;
 import io.galapagos.simulators.compile.CandidateCompiler;
 import io.galapagos.simulators.prism.PlacementPolicy;
 import io.galapagos.simulators.prism.PrismTask;
-import io.galapagos.worker.AdrsData;
+import io.galapagos.simulators.AdrsData;
 import io.galapagos.worker.sandbox.Jail;
 import io.galapagos.worker.sandbox.SandboxOutcome;
 import org.junit.jupiter.api.BeforeAll;
