@@ -131,7 +131,7 @@ class LlmRunCommandTest {
         assertThat(history).hasSize(1 + 10);
         assertThat(history.subList(2, history.size())).allMatch(line -> line.contains("fake-coder"));
         JsonNode best = new ObjectMapper().readTree(out.resolve("best/info.json").toFile());
-        assertThat(best.get("score").asDouble()).isGreaterThan(-99.0 + 7 * 3 - 1e-9);
+        assertThat(best.get("score").asDouble()).isGreaterThan(-98.0 + 7 * 3 - 1e-9);
 
         String failed = Files.readString(out.resolve("failed-proposals.csv"));
         assertThat(failed).contains("12345.0").contains("no SEARCH/REPLACE", "malformed JSON", "was cut at its limit");

@@ -81,7 +81,7 @@ class LongerRunsCommandTest {
     @Timeout(300)
     void aRunStartsFromTheUsersOwnProgramAndABranchFromTheBestProgramsOfAnEarlierRun(@TempDir Path dir)
             throws Exception {
-        Path mine = Files.writeString(dir.resolve("Mine.java"), NOOP_INITIAL.replace("return 1.0;", "return 42.0;"));
+        Path mine = Files.writeString(dir.resolve("Mine.java"), NOOP_INITIAL.replace("return 2.0;", "return 42.0;"));
         Path first = dir.resolve("first");
         Outcome own = run(dir, "--iterations", "8", "--islands", "2", "--initial", mine.toString(),
                 "--out", first.toString());
@@ -135,7 +135,7 @@ class LongerRunsCommandTest {
                 "--wall-clock: 'ten minutes' is not a duration; write e.g. 90m, 2h or 30s, or off");
         assertUsage(run(dir, "--initial", dir.resolve("absent.java").toString(), "--out", dir.resolve("b").toString()),
                 "run", "--initial " + dir.resolve("absent.java") + ": no such file");
-        Path broken = Files.writeString(dir.resolve("Broken.java"), NOOP_INITIAL.replace("return 1.0;", "return y;"));
+        Path broken = Files.writeString(dir.resolve("Broken.java"), NOOP_INITIAL.replace("return 2.0;", "return y;"));
         assertUsage(run(dir, "--initial", broken.toString(), "--out", dir.resolve("c").toString()), "run",
                 "--initial " + broken + " does not compile: line 4, column 16: cannot find symbol");
         Path unmarked = Files.writeString(dir.resolve("Unmarked.java"), NOOP_INITIAL.replace("// EVOLVE-BLOCK-END", ""));

@@ -26,7 +26,7 @@ public final class NoopTask implements Task<NoopCandidate> {
             "public class Constant implements io.galapagos.simulators.noop.NoopCandidate {",
             "    // EVOLVE-BLOCK-START",
             "    public double value() {",
-            "        return 1.0;",
+            "        return 2.0;",
             "    }",
             "    // EVOLVE-BLOCK-END",
             "}",
@@ -64,7 +64,7 @@ public final class NoopTask implements Task<NoopCandidate> {
 
     @Override
     public List<Baseline> baselines() {
-        return List.of(new Baseline(Baseline.INITIAL, "returns 1", INITIAL));
+        return List.of(new Baseline(Baseline.INITIAL, "returns 2", INITIAL));
     }
 
     @Override
