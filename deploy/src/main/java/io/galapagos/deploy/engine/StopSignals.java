@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM for a run: the first asks for a clean stop ({@link #requested()}), the
@@ -74,16 +75,8 @@ public final class StopSignals implements AutoCloseable {
         if (!requested.complete(kind)) {
             halt(requested.join().exitCode());
         }
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(grace.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            halt(kind.exitCode());
-        }, "galapagos-stop-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        // a clean stop that overruns its grace ends the process anyway (the delayer's thread is a daemon)
+        CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS).execute(() -> halt(kind.exitCode()));
     }
 
     private void halt(int exitCode) {
