@@ -266,6 +266,7 @@ class HostileCandidateTest {
         SandboxOutcome firstRunOnly = evaluate("cant-be-late", template.replace("RUNS_SEEN", "1"));
 
         assertThat(learner.status()).as(learner.feedback()).isEqualTo(EvaluationStatus.OK);
+        assertThat(firstRunOnly.status()).as(firstRunOnly.feedback()).isEqualTo(EvaluationStatus.OK);
         assertThat(learner.score()).isEqualTo(firstRunOnly.score());
     }
 }

@@ -249,7 +249,8 @@ class SandboxPoolTest {
 
         Map<String, Object> seen = probe(9);
 
-        assertThat(seen.get("environment")).asList().containsExactlyInAnyOrder("HOME", "LANG", "PATH", "PWD", "TMPDIR");
+        assertThat(seen.get("environment")).asList().containsExactlyInAnyOrder("HOME", "LANG", "MALLOC_ARENA_MAX", "PATH",
+                "PWD", "TMPDIR");
     }
 
     @Test
