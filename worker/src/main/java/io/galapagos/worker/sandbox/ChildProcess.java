@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -91,12 +89,8 @@ final class ChildProcess {
         readOnly.addAll(classPath);
         dataDirectory.ifPresent(readOnly::add);
         // nothing of the parent's environment: no API keys, no JAVA_TOOL_OPTIONS
-        JailSpec spec = JailSpec.of(readOnly, directory, settings.jail().limits().forHeap(settings.heapMegabytes()));
-        Map<String, String> environment = new LinkedHashMap<>(spec.environment());
-        // glibc reserves 64 MiB of address space per malloc arena, up to eight per host core; under the
-        // address space limit a busy machine's JVM threads would exhaust it with arenas they barely use
-        environment.put("MALLOC_ARENA_MAX", "2");
-        ProcessBuilder builder = jail.processBuilder(command, spec.withEnvironment(environment));
+        ProcessBuilder builder = jail.processBuilder(command, JailSpec.of(readOnly, directory,
+                settings.jail().limits().forHeap(settings.heapMegabytes())));
         long started = System.nanoTime();
         try {
             return new ChildProcess(builder.start(), jail.confined() ? Optional.empty() : Optional.of(directory),

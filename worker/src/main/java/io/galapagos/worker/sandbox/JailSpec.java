@@ -35,8 +35,11 @@ public record JailSpec(List<Path> readOnly, Path workDirectory, Map<String, Stri
     }
 
     /**
-     * A process with only {@code PATH}, {@code LANG}, {@code HOME}, {@code TMPDIR} and {@code PWD} in its
-     * environment ({@code PWD} because bubblewrap always sets it to the working directory).
+     * A process with only {@code PATH}, {@code LANG}, {@code HOME}, {@code TMPDIR}, {@code PWD} and
+     * {@code MALLOC_ARENA_MAX} in its environment ({@code PWD} because bubblewrap always sets it to the
+     * working directory). glibc reserves 64 MiB of address space per malloc arena, up to eight arenas per
+     * host core: under the address space limit, the threads of a JVM or of a threaded evaluator on a busy
+     * machine would exhaust it with arenas they barely use, so two arenas it is.
      */
     public static JailSpec of(List<Path> readOnly, Path workDirectory, Limits limits) {
         Map<String, String> environment = new LinkedHashMap<>();
@@ -45,6 +48,7 @@ public record JailSpec(List<Path> readOnly, Path workDirectory, Map<String, Stri
         environment.put("HOME", workDirectory.toString());
         environment.put("TMPDIR", workDirectory.toString());
         environment.put("PWD", workDirectory.toString());
+        environment.put("MALLOC_ARENA_MAX", "2");
         return new JailSpec(readOnly, workDirectory, environment, limits);
     }
 

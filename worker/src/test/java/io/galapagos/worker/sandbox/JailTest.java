@@ -130,7 +130,7 @@ class JailTest {
 
         Map<String, String> seen = report();
 
-        assertThat(seen.get("environment")).isEqualTo("HOME,LANG,PATH,PWD,TMPDIR");
+        assertThat(seen.get("environment")).isEqualTo("HOME,LANG,MALLOC_ARENA_MAX,PATH,PWD,TMPDIR");
     }
 
     @Test
