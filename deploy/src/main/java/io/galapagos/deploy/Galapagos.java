@@ -6,12 +6,13 @@ import io.galapagos.worker.sandbox.SandboxUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
 import java.util.Optional;
 
 /** The {@code galapagos} command: one entry point for runs, evaluations, nodes and benchmarks. */
 @Command(name = "galapagos",
         mixinStandardHelpOptions = true,
-        version = "galapagos 0.1.0",
+        version = Galapagos.VERSION,
         description = "Evolutionary search for systems algorithms on an Apache Pekko cluster.",
         subcommands = {
                 CommandLine.HelpCommand.class,
@@ -29,6 +30,8 @@ import java.util.Optional;
         })
 public final class Galapagos implements Runnable {
 
+    static final String VERSION = "galapagos 0.1.0";
+
     /** Exit code of a run or evaluation that failed. */
     public static final int EXIT_FAILED = 1;
     /** Exit code of bad usage or configuration (one clear line on stderr). */
@@ -38,16 +41,18 @@ public final class Galapagos implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        // the logging backend starts here, on one thread, before any pool or actor system can log: a
-        // first log call racing its start would be queued and replayed with three lines of warnings. Its
-        // own status lines stay off standard output, which carries the commands' JSON.
+        // the logging backend's own status lines stay off standard output, which carries the commands' JSON
         if (System.getProperty("logback.statusListenerClass") == null) {
             System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
         }
-        org.slf4j.LoggerFactory.getILoggerFactory();
+        if (!readsOnly(args)) {
+            // the backend starts here, on one thread, before any pool or actor system can log: a first log
+            // call racing its start would be queued and replayed with three lines of warnings
+            org.slf4j.LoggerFactory.getILoggerFactory();
+        }
         int code;
         try {
-            code = commandLine().execute(args);
+            code = commandLine(args).execute(args);
         } catch (Error e) {
             // picocli hands errors (a missing class, no memory left) on: still one line, the trace in a file
             System.err.println("galapagos: failed: " + oneLine(e) + " (details in " + traceFile("galapagos", e) + ")");
@@ -63,9 +68,48 @@ public final class Galapagos implements Runnable {
         System.exit(code);
     }
 
+    /**
+     * Whether the command only reads and prints on one thread ({@code status} and {@code best} of a run
+     * folder, {@code tasks}, help and version): it leaves the logging backend to start when something
+     * logs, which usually nothing does, and so answers a few tenths of a second sooner.
+     */
+    static boolean readsOnly(String[] args) {
+        if (args.length == 0 || List.of(args).contains("--cluster")) {
+            return false;
+        }
+        return List.of("status", "best", "tasks", "help", "--help", "-h", "--version", "-V").contains(args[0]);
+    }
+
+    /**
+     * The command line for {@code args}: for {@code status}, {@code best}, {@code tasks} and the version, a
+     * root that knows just that command, since building every command's options takes picocli longer than
+     * those commands take to answer; for anything else the whole tree of {@link #commandLine()}.
+     */
+    static CommandLine commandLine(String[] args) {
+        if (!readsOnly(args)) {
+            return commandLine();
+        }
+        CommandLine.Model.CommandSpec root = CommandLine.Model.CommandSpec.create().name("galapagos")
+                .version(VERSION).mixinStandardHelpOptions(true);
+        switch (args[0]) {
+            case "status" -> root.addSubcommand("status", new CommandLine(new StatusCommand()));
+            case "best" -> root.addSubcommand("best", new CommandLine(new BestCommand()));
+            case "tasks" -> root.addSubcommand("tasks", new CommandLine(new TasksCommand()));
+            case "--version", "-V" -> {
+            }
+            default -> {
+                return commandLine();
+            }
+        }
+        return configured(new CommandLine(root));
+    }
+
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Galapagos());
+        return configured(new CommandLine(new Galapagos()));
+    }
+
+    private static CommandLine configured(CommandLine cli) {
         cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
         // bad usage is one clear line, not the whole usage help
         cli.setParameterExceptionHandler((e, args) -> {

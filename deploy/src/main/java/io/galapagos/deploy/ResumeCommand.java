@@ -145,11 +145,16 @@ public final class ResumeCommand implements Callable<Integer> {
 
     /** The configuration a run in {@code outDir} was started with (its copy of the --config file). */
     static Config storedRunConfig(Path outDir, Config overrides) {
+        return EmbeddedNode.config(outDir, savedConfig(outDir), overrides);
+    }
+
+    /** The run's copy of its --config file, if it had one; the folder must hold a journal. */
+    private static Optional<Path> savedConfig(Path outDir) {
         if (!Files.isDirectory(outDir.resolve("journal"))) {
             throw new IllegalArgumentException(outDir + " holds no run (no journal directory)");
         }
         Path saved = outDir.resolve("galapagos.conf");
-        return EmbeddedNode.config(outDir, Files.exists(saved) ? Optional.of(saved) : Optional.empty(), overrides);
+        return Files.exists(saved) ? Optional.of(saved) : Optional.empty();
     }
 
     private static String firstLine(String message) {
@@ -163,6 +168,6 @@ public final class ResumeCommand implements Callable<Integer> {
      * @throws IllegalStateException when the journal cannot be read (empty or damaged)
      */
     static RunHistory readHistory(Path outDir) {
-        return StoredRun.read(storedRunConfig(outDir, ConfigFactory.empty()), RunSession.RUN_ID);
+        return StoredRun.read(EmbeddedNode.storeConfig(outDir, savedConfig(outDir)), RunSession.RUN_ID);
     }
 }

@@ -18,7 +18,8 @@ public final class CliRun {
     public static Outcome galapagos(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Galapagos.commandLine();
+        // the command line main builds for these arguments: status, best and tasks get their quick root
+        CommandLine cli = Galapagos.commandLine(args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return new Outcome(cli.execute(args), out.toString(), err.toString());

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The commands run in this JVM through {@link Galapagos#commandLine()}, against the sandbox's test tasks. */
+/** The commands run in this JVM through {@link Galapagos#commandLine(String[])}, against the sandbox's test tasks. */
 class CommandsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +30,7 @@ class CommandsTest {
     private static Run galapagos(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Galapagos.commandLine();
+        CommandLine cli = Galapagos.commandLine(args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

@@ -67,7 +67,12 @@ import java.util.concurrent.CompletionStage;
  */
 public final class Island extends EventSourcedBehavior<Island.Command, Island.Event, Island.State> {
 
-    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Island");
+    /**
+     * The entity type's name, which starts every persistence id of its journal ({@code Island|<id>}); a
+     * constant, so that readers of the journal need not load this behaviour.
+     */
+    public static final String ENTITY_TYPE = "Island";
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, ENTITY_TYPE);
 
     /** Longest feedback text kept in the journal per evaluation. */
     static final int MAX_FEEDBACK = 4000;

@@ -39,7 +39,12 @@ import java.util.function.BiConsumer;
  */
 public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.State> {
 
-    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Run");
+    /**
+     * The entity type's name, which starts every persistence id of its journal ({@code Run|<id>}); a
+     * constant, so that readers of the journal need not load this behaviour.
+     */
+    public static final String ENTITY_TYPE = "Run";
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, ENTITY_TYPE);
 
     /** How often the run checks its wall clock. */
     static final Duration TICK = Duration.ofSeconds(1);

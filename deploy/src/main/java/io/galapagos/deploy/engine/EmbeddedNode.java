@@ -2,6 +2,7 @@ package io.galapagos.deploy.engine;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigResolveOptions;
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.generation.GeneratorFactory;
@@ -9,6 +10,7 @@ import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.worker.CandidateEvaluator;
 import org.apache.pekko.actor.typed.ActorSystem;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +30,52 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /** The H2 URL of the journal of a run whose output directory is {@code out}. */
     public static String journalUrl(Path out) {
-        return "jdbc:h2:file:" + out.toAbsolutePath().normalize().resolve("journal").resolve("galapagos")
-                + ";DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + journalBase(out) + ";DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE";
+    }
+
+    /**
+     * The journal of the run in {@code out} opened read-only and without a server: quicker to open and
+     * close than {@link #journalUrl}. Readers use it only while no process holds the folder: it shares the
+     * file with other read-only readers but keeps a run from opening it.
+     */
+    public static String readOnlyJournalUrl(Path out) {
+        return "jdbc:h2:file:" + journalBase(out) + ";DATABASE_TO_UPPER=false;ACCESS_MODE_DATA=r";
+    }
+
+    /** H2's database name: its files are this path with {@code .mv.db} and, while open, {@code .lock.db}. */
+    private static Path journalBase(Path out) {
+        return out.toAbsolutePath().normalize().resolve("journal").resolve("galapagos");
+    }
+
+    /** {@code galapagos.store}'s url, user and password of the journal of a run whose output directory is {@code out}. */
+    private static Config journalConfig(Path out) {
+        return ConfigFactory.parseMap(Map.of("galapagos.store.url", journalUrl(out), "galapagos.store.user", "sa",
+                "galapagos.store.password", ""));
+    }
+
+    /**
+     * Just the {@code galapagos.store} settings of the run in {@code out}, as {@link #config} would give them
+     * without flags: the user's file over the folder's journal. It reads no module's defaults, for the
+     * commands that only read a journal and must answer at once. When no live process holds the folder,
+     * its H2 journal is opened read-only ({@link #readOnlyJournalUrl}); while a run holds it, through that
+     * run's H2 server.
+     */
+    public static Config storeConfig(Path out, Optional<Path> userFile) {
+        try {
+            Config store = ClusterNode.userConfig(userFile).withFallback(journalConfig(out))
+                    .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+            String url = store.getString("galapagos.store.url");
+            // a run that was killed leaves H2's lock file, which only a server-mode open takes over
+            if (url.equals(journalUrl(out)) && !RunFolderLock.held(out)
+                    && !Files.exists(Path.of(journalBase(out) + ".lock.db"))) {
+                url = readOnlyJournalUrl(out);
+            }
+            return ConfigFactory.parseMap(Map.of("galapagos.store.url", url,
+                    "galapagos.store.user", store.getString("galapagos.store.user"),
+                    "galapagos.store.password", store.getString("galapagos.store.password")));
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -39,8 +85,8 @@ public final class EmbeddedNode implements AutoCloseable {
     public static Config config(Path out, Optional<Path> userFile, Config overrides) {
         Config user = ClusterNode.userConfig(userFile);
         // the run's folder holds its journal and, for a model run, the log of its model calls
-        Config journal = ConfigFactory.parseMap(Map.of("galapagos.store.url", journalUrl(out),
-                "galapagos.generation.llm-log", out.toAbsolutePath().normalize().toString()));
+        Config journal = journalConfig(out).withFallback(ConfigFactory.parseMap(
+                Map.of("galapagos.generation.llm-log", out.toAbsolutePath().normalize().toString())));
         try {
             return overrides.withFallback(user).withFallback(journal)
                     .withFallback(ConfigFactory.parseResources("galapagos-node.conf"))

@@ -83,6 +83,24 @@ public final class RunFolderLock implements AutoCloseable {
         }
     }
 
+    /** Whether a live process holds the lock of {@code outDir} now; this takes nothing and writes nothing. */
+    public static boolean held(Path outDir) {
+        try (FileChannel channel = FileChannel.open(outDir.resolve(FILE), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            // no lock file: no run has held this folder yet
+            return false;
+        }
+    }
+
     private static String holder(Path file) {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8).strip();

@@ -1,16 +1,19 @@
 package io.galapagos.deploy.engine;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import com.typesafe.config.Config;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.Run;
-import org.apache.pekko.actor.ReflectiveDynamicAccess;
-import org.apache.pekko.serialization.jackson.JacksonObjectMapperFactory;
-import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
-import org.apache.pekko.serialization.jackson.JacksonSerializer;
-import scala.Option;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,14 +27,36 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A run's history read straight from the journal's rows over JDBC, deserialized with the object mapper
- * Pekko's {@code jackson-cbor} binding builds from the same configuration. It starts no actor system, so
- * {@code status} answers in well under a second, also while the run goes on.
+ * A run's history read straight from the journal's rows over JDBC. It starts no actor system and loads
+ * none of Pekko: the events are read with {@link #JOURNAL_MAPPER}, an object mapper set up as Pekko's
+ * {@code jackson-cbor} binding sets up its own from our configuration, so that {@code status} and
+ * {@code best} answer within a second, also while the run goes on.
  */
 public final class StoredRun {
 
     /** Pekko's serializer id of the {@code jackson-cbor} binding, which every event of ours is written with. */
     private static final int JACKSON_CBOR = 33;
+
+    /**
+     * Reads what Pekko's {@code jackson-cbor} serializer wrote: the modules, features, visibility and read
+     * limits its binding has under {@code pekko.serialization.jackson} in our configuration (parameter names
+     * for properties, {@code Optional}, {@code java.time}; unknown properties ignored; fields of any
+     * visibility). Our events hold no actor references, so Pekko's own modules have nothing to read.
+     */
+    static final ObjectMapper JOURNAL_MAPPER = journalMapper();
+
+    private static ObjectMapper journalMapper() {
+        CBORFactory factory = CBORFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(1000).maxNumberLength(1000).maxStringLength(20_000_000).maxNameLength(50_000)
+                .maxDocumentLength(-1).maxTokenCount(-1).build()).build();
+        ObjectMapper mapper = new ObjectMapper(factory);
+        mapper.registerModule(new ParameterNamesModule(JsonCreator.Mode.PROPERTIES));
+        mapper.registerModule(new Jdk8Module());
+        mapper.registerModule(new JavaTimeModule());
+        mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
+        return mapper;
+    }
 
     private final Connection connection;
     private final ObjectMapper mapper;
@@ -52,21 +77,18 @@ public final class StoredRun {
 
     /** As {@link #read(Config, String)}, from the database at {@code url}. */
     public static RunHistory read(Config config, String url, String runId) {
-        ObjectMapper mapper = JacksonObjectMapperProvider.createObjectMapper("jackson-cbor", Option.apply(new CBORFactory()),
-                new JacksonObjectMapperFactory(), JacksonObjectMapperProvider.configForBinding("jackson-cbor", config),
-                new ReflectiveDynamicAccess(StoredRun.class.getClassLoader()), Option.empty());
         // a missing database is not created by a reader
         String readUrl = url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS")
                 ? url + ";IFEXISTS=TRUE" : url;
         try (Connection connection = DriverManager.getConnection(readUrl, config.getString("galapagos.store.user"),
                 config.getString("galapagos.store.password"))) {
             connection.setReadOnly(true);
-            StoredRun stored = new StoredRun(connection, mapper);
+            StoredRun stored = new StoredRun(connection, JOURNAL_MAPPER);
             List<Run.Event> runEvents = new ArrayList<>();
-            for (RunHistory.StoredEvent event : stored.events(Run.TYPE_KEY.name() + "|" + runId, Run.Event.class)) {
+            for (RunHistory.StoredEvent event : stored.events(Run.ENTITY_TYPE + "|" + runId, Run.Event.class)) {
                 runEvents.add((Run.Event) event.event());
             }
-            return RunHistory.of(runEvents, islandId -> stored.events(Island.TYPE_KEY.name() + "|" + islandId,
+            return RunHistory.of(runEvents, islandId -> stored.events(Island.ENTITY_TYPE + "|" + islandId,
                     Island.Event.class));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the journal: " + firstLine(e.getMessage()), e);
@@ -121,7 +143,7 @@ public final class StoredRun {
             if (!kind.isAssignableFrom(type)) {
                 throw new IllegalStateException(where + " is a " + className + ", not a " + kind.getSimpleName());
             }
-            byte[] bytes = JacksonSerializer.isGZipped(payload)
+            byte[] bytes = gzipped(payload)
                     ? new GZIPInputStream(new ByteArrayInputStream(payload)).readAllBytes() : payload;
             return mapper.readValue(bytes, type);
         } catch (ClassNotFoundException e) {
@@ -129,6 +151,11 @@ public final class StoredRun {
         } catch (IOException e) {
             throw new IllegalStateException(where + " cannot be read: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /** Whether a payload starts with gzip's magic bytes, as Pekko's serializer compresses large ones. */
+    private static boolean gzipped(byte[] payload) {
+        return payload.length >= 2 && (payload[0] & 0xff) == 0x1f && (payload[1] & 0xff) == 0x8b;
     }
 
     private static String firstLine(String message) {

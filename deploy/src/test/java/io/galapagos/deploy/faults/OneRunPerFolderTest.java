@@ -25,7 +25,7 @@ class OneRunPerFolderTest {
     final NodeProcesses processes = new NodeProcesses();
 
     @Test
-    void liveRunRefusesASecondProcessNamingItselfAndAKilledRunsFolderResumes(@TempDir Path dir) throws Exception {
+    void liveRunRefusesASecondRunNamingItselfButNotStatusAndAKilledRunsFolderResumes(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         Path config = dir.resolve("slow.conf");
         // each split pauses 300 ms: the run lives long enough to be disturbed
@@ -48,11 +48,28 @@ class OneRunPerFolderTest {
         assertThat(run.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
         assertThat(run.err().strip().lines()).singleElement().asString().startsWith("galapagos run: " + holder);
         assertThat(first.process().isAlive()).as("the live run goes on").isTrue();
+        // status reads a live run's journal through the run's own H2 server
+        Outcome live = CliRun.galapagos("status", "--out", out.toString());
+        assertThat(live.exitCode()).as(live.err()).isZero();
+        assertThat(live.out()).contains("not completed");
 
         first.kill();
+        assertThat(out.resolve("journal").resolve("galapagos.lock.db")).as("H2's lock file of the killed run").exists();
+        // status takes over the killed run's H2 lock as a run would
+        Outcome killed = CliRun.galapagos("status", "--out", out.toString());
+        assertThat(killed.exitCode()).as(killed.err()).isZero();
+        assertThat(killed.out()).contains("not completed");
         Outcome after = CliRun.galapagos("resume", "--out", out.toString());
 
         assertThat(after.exitCode()).as(after.err()).isZero();
         assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(1 + (int) iterations);
+        // with no run in the folder status opens the journal read-only: it leaves the file as it was
+        Path journal = out.resolve("journal").resolve("galapagos.mv.db");
+        byte[] before = Files.readAllBytes(journal);
+        Outcome done = CliRun.galapagos("status", "--out", out.toString());
+        assertThat(done.exitCode()).as(done.err()).isZero();
+        assertThat(done.out()).contains("completed: ");
+        assertThat(Files.readAllBytes(journal)).as("the journal after status").isEqualTo(before);
+        assertThat(out.resolve("journal").resolve("galapagos.lock.db")).doesNotExist();
     }
 }
