@@ -44,6 +44,16 @@ class BadUsageTest {
     }
 
     @Test
+    void runWithAMisspeltKeyNamesItWhereItIsAndTheKeyMeantAndStartsNothing() throws Exception {
+        Path bad = file("typo.conf", "galapagos.run.data-seed = 3\ngalapagos {\n  islands { migraton-interval = 5 }\n}\n");
+        Path out = dir.resolve("o");
+        assertOneLine(galapagos("run", "--task", "noop", "--config", bad.toString(), "--out", out.toString()),
+                "run", "unknown setting galapagos.islands.migraton-interval", bad + ": 3",
+                "did you mean galapagos.islands.migration-interval?");
+        assertThat(out.resolve("journal")).doesNotExist();
+    }
+
+    @Test
     void runWithAMissingConfigFileSaysSo() {
         assertOneLine(galapagos("run", "--task", "noop", "--config", dir.resolve("none.conf").toString(),
                 "--out", dir.resolve("o").toString()), "run", "does not exist");

@@ -4,6 +4,7 @@ import io.galapagos.protocol.Durations;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueFactory;
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
@@ -76,10 +77,12 @@ public final class ClusterNode implements AutoCloseable {
      */
     public static Config config(Config flags, Optional<Path> userFile, UnaryOperator<String> env) {
         try {
-            Config upper = flags.withFallback(userConfig(userFile));
+            Config user = userConfig(userFile);
+            Config upper = flags.withFallback(user);
             Config base = ConfigFactory.parseResources("galapagos-cluster.conf")
                     .withFallback(ConfigFactory.parseResources("galapagos-node.conf"))
                     .withFallback(ConfigFactory.defaultReference());
+            KnownSettings.check(user, base.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true)));
             Config first = upper.withFallback(base).resolve();
             Config seeds = seedNodes(first);
             Config secrets = storePassword(first, env).withFallback(ClusterTls.artery(first.getConfig("galapagos.cluster.tls"), env));

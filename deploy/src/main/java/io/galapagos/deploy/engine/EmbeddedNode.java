@@ -7,6 +7,7 @@ import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.deploy.cluster.ClusterNode;
+import io.galapagos.deploy.cluster.KnownSettings;
 import io.galapagos.worker.CandidateEvaluator;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -88,9 +89,9 @@ public final class EmbeddedNode implements AutoCloseable {
         Config journal = journalConfig(out).withFallback(ConfigFactory.parseMap(
                 Map.of("galapagos.generation.llm-log", out.toAbsolutePath().normalize().toString())));
         try {
-            return overrides.withFallback(user).withFallback(journal)
-                    .withFallback(ConfigFactory.parseResources("galapagos-node.conf"))
-                    .withFallback(ConfigFactory.defaultReference()).resolve();
+            Config defaults = ConfigFactory.parseResources("galapagos-node.conf").withFallback(ConfigFactory.defaultReference());
+            KnownSettings.check(user, defaults.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true)));
+            return overrides.withFallback(user).withFallback(journal).withFallback(defaults).resolve();
         } catch (com.typesafe.config.ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

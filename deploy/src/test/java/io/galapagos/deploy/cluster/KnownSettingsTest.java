@@ -1,0 +1,61 @@
+package io.galapagos.deploy.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KnownSettingsTest {
+
+    private static final Config DEFAULTS = ConfigFactory.parseString("""
+            galapagos { islands { count = 4, migration-interval = 10 }, worker.slots = 0 }
+            pekko.loglevel = INFO
+            """);
+
+    @Test
+    void knownKeysInAnyFormPassAndOtherLibrariesAreNotChecked() {
+        Config user = ConfigFactory.parseString("""
+                galapagos.islands.count = 2
+                galapagos { worker { slots = 3 } }
+                pekko.anything.at-all = 1
+                other.tool = x
+                """);
+
+        assertThatCode(() -> KnownSettings.check(user, DEFAULTS)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheNearestKnownSibling() {
+        Config user = ConfigFactory.parseString("galapagos.islands.migraton-interval = 5");
+
+        assertThatThrownBy(() -> KnownSettings.check(user, DEFAULTS))
+                .hasMessageStartingWith("unknown setting galapagos.islands.migraton-interval")
+                .hasMessageContaining("did you mean galapagos.islands.migration-interval?");
+    }
+
+    @Test
+    void anUnknownSectionIsNamedAsAWholeAndAKeyUnderALeafIsRefused() {
+        assertThatThrownBy(() -> KnownSettings.check(ConfigFactory.parseString("galapagos.sandbox.slots = 2"), DEFAULTS))
+                .hasMessageStartingWith("unknown setting galapagos.sandbox (String: 1)").hasMessageNotContaining("did you mean");
+        assertThatThrownBy(() -> KnownSettings.check(ConfigFactory.parseString("galapagos.islands.count.max = 2"), DEFAULTS))
+                .hasMessageStartingWith("unknown setting galapagos.islands.count.max");
+    }
+
+    @Test
+    void unresolvedSubstitutionsInTheUsersFileAreNoObstacle() {
+        Config user = ConfigFactory.parseString("galapagos.islands.count = ${?ISLANDS}\ngalapagos.worker.slots = ${n}\nn = 2");
+
+        assertThatCode(() -> KnownSettings.check(user, DEFAULTS)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void distanceCountsSingleEdits() {
+        assertThat(KnownSettings.distance("migraton", "migration")).isEqualTo(1);
+        assertThat(KnownSettings.distance("slots", "slots")).isZero();
+        assertThat(KnownSettings.distance("", "abc")).isEqualTo(3);
+        assertThat(KnownSettings.distance("kitten", "sitting")).isEqualTo(3);
+    }
+}
