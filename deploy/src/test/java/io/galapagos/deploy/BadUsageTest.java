@@ -54,6 +54,14 @@ class BadUsageTest {
     }
 
     @Test
+    void runWhoseJobTimeoutIsShorterThanTheSandboxDeadlineNamesTheSettings() throws Exception {
+        Path bad = file("deadlines.conf", "galapagos.dispatcher.job-timeout = 2m\ngalapagos.sandbox.evaluation-timeout = 3m\n");
+        assertOneLine(galapagos("run", "--task", "noop", "--config", bad.toString(), "--out", dir.resolve("o").toString()),
+                "run", "galapagos.dispatcher.job-timeout (2m 00s) must be at least galapagos.sandbox.evaluation-timeout (3m 00s)"
+                        + " plus galapagos.sandbox.start-timeout (1m 00s)");
+    }
+
+    @Test
     void runWithAMissingConfigFileSaysSo() {
         assertOneLine(galapagos("run", "--task", "noop", "--config", dir.resolve("none.conf").toString(),
                 "--out", dir.resolve("o").toString()), "run", "does not exist");

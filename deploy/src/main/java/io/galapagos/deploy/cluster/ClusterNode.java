@@ -88,7 +88,10 @@ public final class ClusterNode implements AutoCloseable {
             Config secrets = storePassword(first, env).withFallback(ClusterTls.artery(first.getConfig("galapagos.cluster.tls"), env));
             Config config = secrets.withFallback(seeds).withFallback(upper).withFallback(storeDriver(first))
                     .withFallback(base).resolve();
-            roles(config);
+            if (roles(config).containsAll(Set.of("controller", "worker"))) {
+                // a member of one role cannot know the other role's settings on other machines
+                KnownSettings.checkRelated(config);
+            }
             return config;
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import io.galapagos.protocol.Durations;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +50,25 @@ public final class KnownSettings {
                         + suggestion(keys, defaults).map(s -> ": did you mean " + s + "?").orElse("")
                         + " (every galapagos.* key is listed in the reference.conf of its module)");
             }
+        }
+    }
+
+    /**
+     * Checks values that only make sense together: a job must outlast the sandbox's deadline plus a
+     * child JVM's start, or the dispatcher would take a slow honest evaluation back and run it again.
+     *
+     * @param config the resolved configuration of a node that dispatches and evaluates (both roles)
+     * @throws IllegalArgumentException naming both settings and their values
+     */
+    public static void checkRelated(Config config) {
+        Duration job = config.getDuration("galapagos.dispatcher.job-timeout");
+        Duration evaluation = config.getDuration("galapagos.sandbox.evaluation-timeout");
+        Duration start = config.getDuration("galapagos.sandbox.start-timeout");
+        if (job.compareTo(evaluation.plus(start)) < 0) {
+            throw new IllegalArgumentException("galapagos.dispatcher.job-timeout (" + Durations.format(job)
+                    + ") must be at least galapagos.sandbox.evaluation-timeout (" + Durations.format(evaluation)
+                    + ") plus galapagos.sandbox.start-timeout (" + Durations.format(start) + "): otherwise a slow"
+                    + " evaluation is taken back from its worker and run again");
         }
     }
 

@@ -91,7 +91,9 @@ public final class EmbeddedNode implements AutoCloseable {
         try {
             Config defaults = ConfigFactory.parseResources("galapagos-node.conf").withFallback(ConfigFactory.defaultReference());
             KnownSettings.check(user, defaults.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true)));
-            return overrides.withFallback(user).withFallback(journal).withFallback(defaults).resolve();
+            Config config = overrides.withFallback(user).withFallback(journal).withFallback(defaults).resolve();
+            KnownSettings.checkRelated(config);
+            return config;
         } catch (com.typesafe.config.ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
