@@ -11,7 +11,6 @@ import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.DurationText;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.report.CandidateLog;
-import io.galapagos.controller.report.RunOutputs;
 import io.galapagos.deploy.engine.ConsoleLog;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.OutputRefresher;
@@ -433,7 +432,7 @@ public final class RunCommand implements Callable<Integer> {
         RunHistory history = StoredRun.read(config, RunSession.RUN_ID);
         StoredRun.flush(config);
         if (history.settings().isPresent()) {
-            RunOutputs.write(outDir, history, task.programFile());
+            task.writeOutputs(outDir, history);
             CandidateLog.open(outDir, task.programExtension()).append(history);
         }
         String command = cli.getCommandSpec().qualifiedName();

@@ -36,6 +36,9 @@ class RunCommandTest {
         assertThat(info.get("lineage").size()).isGreaterThan(1);
         assertThat(Files.readString(out.resolve("best/Constant.java"))).contains("class Constant");
         assertThat(Files.readString(out.resolve("progress.svg"))).startsWith("<svg").contains("run/0").contains("run/1");
+        // the page shows the summary's comparison: the seed and the best with their TEST scores
+        assertThat(Files.readString(out.resolve("report.html"))).startsWith("<!DOCTYPE html>").contains("<svg")
+                .contains("<td>seed (initial program)</td>", "<td>best " + info.get("candidate").asText() + "</td>", "class Constant");
         assertThat(Files.readString(out.resolve("galapagos.conf"))).contains("slots = 2");
 
         Outcome status = galapagos("status", "--out", out.toString(), "--json");

@@ -32,6 +32,9 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
     /** The last summary's comparison, in the run's folder. */
     public static final String FILE = "summary.json";
 
+    /** How the label of a baseline's row starts: {@code baseline <name>}. */
+    public static final String BASELINE = "baseline ";
+
     /** Width of the console the summary is written for. */
     public static final int COLUMNS = 80;
 
@@ -233,7 +236,7 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
         try {
             for (JsonNode program : new ObjectMapper().readTree(file.toFile()).path("programs")) {
                 String label = program.path("program").asText();
-                if (label.startsWith("baseline ")) {
+                if (label.startsWith(BASELINE)) {
                     rows.add(new Row(label, Optional.empty(), outcome(program.path("train")),
                             outcome(program.path("test"))));
                 }

@@ -9,14 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,9 +28,10 @@ public final class RunOutputs {
     }
 
     /**
-     * {@code best/<Class>.java}, {@code best/info.json}, {@code history.csv}, {@code progress.svg},
-     * {@code failed-proposals.csv} (every proposal that gave no candidate, with its reason) and
-     * {@code spending.json} (tokens and dollars per model).
+     * {@code best/<Class>.java}, {@code best/info.json}, {@code history.csv}, {@code progress.svg} and
+     * {@code report.html} (see {@link RunReport}), {@code failed-proposals.csv} (every proposal that gave
+     * no candidate, with its reason) and {@code spending.json} (tokens and dollars per model). The picture
+     * and the page show the baselines of the last summary in {@code out}, if there is one.
      */
     public static void write(Path out, RunHistory history) {
         write(out, history, Optional.empty());
@@ -44,10 +42,20 @@ public final class RunOutputs {
      * language) instead of {@code <Class>.java}.
      */
     public static void write(Path out, RunHistory history, Optional<String> programFile) {
+        write(out, history, programFile, RunComparison.of(history, List.of(), RunComparison.baselines(out),
+                Optional.empty(), Optional.empty()));
+    }
+
+    /** The same, with the comparison (baselines, constraint metrics, TEST scores) the page shows. */
+    public static void write(Path out, RunHistory history, Optional<String> programFile, RunComparison comparison) {
         try {
             Files.createDirectories(out);
             Files.writeString(out.resolve("history.csv"), historyCsv(history), StandardCharsets.UTF_8);
-            Files.writeString(out.resolve("progress.svg"), progressSvg(history), StandardCharsets.UTF_8);
+            List<RunComparison.Row> baselines = comparison.rows().stream()
+                    .filter(row -> row.label().startsWith(RunComparison.BASELINE)).toList();
+            String svg = RunReport.svg(history, baselines);
+            Files.writeString(out.resolve("progress.svg"), svg, StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("report.html"), RunReport.html(history, comparison, svg), StandardCharsets.UTF_8);
             Files.writeString(out.resolve("failed-proposals.csv"), failedProposalsCsv(history), StandardCharsets.UTF_8);
             Files.writeString(out.resolve("spending.json"), spendingJson(history), StandardCharsets.UTF_8);
             if (history.best().isPresent()) {
@@ -160,75 +168,6 @@ public final class RunOutputs {
     private static String quote(String text) {
         String flat = text.replace('\n', ' ').replace('\r', ' ');
         return flat.contains(",") || flat.contains("\"") ? "\"" + flat.replace("\"", "\"\"") + "\"" : flat;
-    }
-
-    /** Best and running median score over the run's evaluations, one pair of lines per island. */
-    static String progressSvg(RunHistory history) {
-        int width = 800;
-        int height = 420;
-        int left = 70;
-        int right = 170;
-        int top = 30;
-        int bottom = 50;
-        List<RunHistory.Candidate> evaluated = history.evaluated();
-        Map<String, List<double[]>> bestLines = new TreeMap<>();
-        Map<String, List<double[]>> medianLines = new TreeMap<>();
-        Map<String, List<Double>> scores = new TreeMap<>();
-        int x = 0;
-        for (RunHistory.Candidate c : evaluated) {
-            x++;
-            if (!c.succeeded() || !Double.isFinite(c.evaluation().get().score())) {
-                continue;
-            }
-            List<Double> island = scores.computeIfAbsent(c.island(), k -> new ArrayList<>());
-            island.add(c.evaluation().get().score());
-            List<Double> sorted = new ArrayList<>(island);
-            Collections.sort(sorted);
-            double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
-                    : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-            bestLines.computeIfAbsent(c.island(), k -> new ArrayList<>()).add(new double[]{x, sorted.get(sorted.size() - 1)});
-            medianLines.computeIfAbsent(c.island(), k -> new ArrayList<>()).add(new double[]{x, median});
-        }
-        double minY = scores.values().stream().flatMap(List::stream).mapToDouble(d -> d).min().orElse(0);
-        double maxY = scores.values().stream().flatMap(List::stream).mapToDouble(d -> d).max().orElse(1);
-        double lowY = minY;
-        double highY = maxY > minY ? maxY : minY + 1;
-        double maxX = Math.max(1, x);
-        StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
-                width, height));
-        svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        String title = history.settings().map(s -> s.taskId() + " — run " + s.runId()).orElse("run");
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\">%s: best (solid) and median (dashed) score per island</text>%n",
-                left, escape(title)));
-        int plotW = width - left - right;
-        int plotH = height - top - bottom;
-        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>%n",
-                left, top, plotW, plotH));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%.4g</text>%n", 5, top + 10, highY));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%.4g</text>%n", 5, top + plotH, minY));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">evaluations (%d)</text>%n",
-                left + plotW / 2 - 40, height - 15, (int) maxX));
-        String[] colours = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
-        int i = 0;
-        for (String island : bestLines.keySet()) {
-            String colour = colours[i % colours.length];
-            for (boolean median : new boolean[]{false, true}) {
-                List<double[]> points = (median ? medianLines : bestLines).get(island);
-                String path = points.stream().map(p -> String.format(Locale.ROOT, "%.1f,%.1f",
-                        left + p[0] / maxX * plotW, top + plotH - (p[1] - lowY) / (highY - lowY) * plotH))
-                        .collect(Collectors.joining(" "));
-                svg.append(String.format(Locale.ROOT,
-                        "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"%s points=\"%s\"/>%n",
-                        colour, median ? " stroke-dasharray=\"4 3\"" : "", path));
-            }
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n",
-                    width - right + 10, top + 15 + 16 * i, colour, escape(island)));
-            i++;
-        }
-        svg.append("</svg>\n");
-        return svg.toString();
     }
 
     private static String escape(String text) {

@@ -2,7 +2,6 @@ package io.galapagos.deploy.engine;
 
 import io.galapagos.controller.report.CandidateLog;
 import io.galapagos.controller.report.RunHistory;
-import io.galapagos.controller.report.RunOutputs;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +70,7 @@ public final class OutputRefresher implements AutoCloseable {
             RunHistory history = reader.read(Duration.ofMinutes(1));
             log.append(history);
             if (System.nanoTime() - lastOutputsNanos >= outputsEvery.toNanos()) {
-                RunOutputs.write(out, history, task.programFile());
+                task.writeOutputs(out, history);
                 lastOutputsNanos = System.nanoTime();
             }
         } catch (RuntimeException e) {

@@ -256,6 +256,8 @@ public final class RunSession {
         CandidateLog.open(out, task.programExtension()).append(history);
         RunComparison comparison = compare(task, evaluator, history);
         comparison.write(out);
+        // the picture and the page again, now with the baselines and TEST scores the summary evaluated
+        RunOutputs.write(out, history, task.programFile(), comparison);
         console.println();
         comparison.lines(task.label()).forEach(console::println);
         console.printf(Locale.ROOT, "%n%d candidates evaluated (%d proposals failed), %s, %s; results in %s%n",
@@ -280,7 +282,7 @@ public final class RunSession {
             if (baseline.source().equals(settings.initialProgram())) {
                 continue; // the seed's own row shows it
             }
-            baselines.add(new RunComparison.Row("baseline " + baseline.name(), Optional.empty(),
+            baselines.add(new RunComparison.Row(RunComparison.BASELINE + baseline.name(), Optional.empty(),
                     train ? Optional.of(outcome(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TRAIN")))
                             : Optional.empty(),
                     test ? Optional.of(outcome(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TEST")))

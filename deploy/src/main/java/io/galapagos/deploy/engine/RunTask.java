@@ -1,6 +1,9 @@
 package io.galapagos.deploy.engine;
 
 import com.typesafe.config.Config;
+import io.galapagos.controller.report.RunComparison;
+import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.report.RunOutputs;
 import io.galapagos.simulators.Baseline;
 import io.galapagos.simulators.ConstraintMetric;
 import io.galapagos.simulators.Task;
@@ -33,6 +36,15 @@ public record RunTask(String taskId, String label, String initialProgram, String
         baselines = List.copyOf(baselines);
         splits = Set.copyOf(splits);
         constraintMetrics = List.copyOf(constraintMetrics);
+    }
+
+    /**
+     * Writes the run's output files (see {@link RunOutputs}) while no summary is being made: the page
+     * compares with the task's constraint metrics and the baselines of the last summary in {@code out}.
+     */
+    public void writeOutputs(Path out, RunHistory history) {
+        RunOutputs.write(out, history, programFile, RunComparison.of(history, constraintMetrics,
+                RunComparison.baselines(out), Optional.empty(), Optional.empty()));
     }
 
     /** The extension of a candidate's file: {@code java} for a built-in task, the folder program's otherwise. */
