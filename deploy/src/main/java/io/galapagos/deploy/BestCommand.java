@@ -22,7 +22,7 @@ public final class BestCommand implements Callable<Integer> {
     public Integer call() {
         RunHistory history;
         try {
-            history = ResumeCommand.readHistory(out.toAbsolutePath().normalize());
+            history = ResumeCommand.showHistory(out.toAbsolutePath().normalize());
         } catch (IllegalStateException e) {
             spec.commandLine().getErr().println("galapagos best: " + out.toAbsolutePath().normalize()
                     + " holds a journal that cannot be read (" + e.getMessage() + "): it is empty or damaged");

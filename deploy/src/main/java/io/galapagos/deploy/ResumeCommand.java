@@ -168,6 +168,20 @@ public final class ResumeCommand implements Callable<Integer> {
      * @throws IllegalStateException when the journal cannot be read (empty or damaged)
      */
     static RunHistory readHistory(Path outDir) {
-        return StoredRun.read(EmbeddedNode.storeConfig(outDir, savedConfig(outDir)), RunSession.RUN_ID);
+        return StoredRun.read(EmbeddedNode.storeConfig(outDir, savedConfig(outDir), false), RunSession.RUN_ID);
+    }
+
+    /**
+     * The same for a command that only shows the history ({@code status}, {@code best}): read-only when
+     * no process holds the folder, which is quicker and changes nothing; read-write if the file needs the
+     * recovery only a read-write open makes (its last writer was halted mid-write).
+     */
+    static RunHistory showHistory(Path outDir) {
+        Optional<Path> saved = savedConfig(outDir);
+        try {
+            return StoredRun.read(EmbeddedNode.storeConfig(outDir, saved, true), RunSession.RUN_ID);
+        } catch (IllegalStateException e) {
+            return StoredRun.read(EmbeddedNode.storeConfig(outDir, saved, false), RunSession.RUN_ID);
+        }
     }
 }

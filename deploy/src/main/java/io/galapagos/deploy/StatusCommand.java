@@ -59,7 +59,7 @@ public final class StatusCommand implements Callable<Integer> {
             }
             Path outDir = out.get().toAbsolutePath().normalize();
             try {
-                history = ResumeCommand.readHistory(outDir);
+                history = ResumeCommand.showHistory(outDir);
             } catch (IllegalStateException e) {
                 throw new IllegalArgumentException(outDir + " holds a journal that cannot be read ("
                         + e.getMessage() + "): it is empty or damaged");

@@ -37,7 +37,8 @@ public final class EmbeddedNode implements AutoCloseable {
     /**
      * The journal of the run in {@code out} opened read-only and without a server: quicker to open and
      * close than {@link #journalUrl}. Readers use it only while no process holds the folder: it shares the
-     * file with other read-only readers but keeps a run from opening it.
+     * file with other read-only readers but keeps a run from opening it. A file its last writer did not
+     * close (a process halted mid-write) may not open this way; only a read-write open recovers it.
      */
     public static String readOnlyJournalUrl(Path out) {
         return "jdbc:h2:file:" + journalBase(out) + ";DATABASE_TO_UPPER=false;ACCESS_MODE_DATA=r";
@@ -57,17 +58,17 @@ public final class EmbeddedNode implements AutoCloseable {
     /**
      * Just the {@code galapagos.store} settings of the run in {@code out}, as {@link #config} would give them
      * without flags: the user's file over the folder's journal. It reads no module's defaults, for the
-     * commands that only read a journal and must answer at once. When no live process holds the folder,
-     * its H2 journal is opened read-only ({@link #readOnlyJournalUrl}); while a run holds it, through that
-     * run's H2 server.
+     * commands that only read a journal and must answer at once. With {@code readOnly}, when no live
+     * process holds the folder, its H2 journal is opened read-only ({@link #readOnlyJournalUrl}); while a
+     * run holds it, through that run's H2 server, as without.
      */
-    public static Config storeConfig(Path out, Optional<Path> userFile) {
+    public static Config storeConfig(Path out, Optional<Path> userFile, boolean readOnly) {
         try {
             Config store = ClusterNode.userConfig(userFile).withFallback(journalConfig(out))
                     .resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
             String url = store.getString("galapagos.store.url");
             // a run that was killed leaves H2's lock file, which only a server-mode open takes over
-            if (url.equals(journalUrl(out)) && !RunFolderLock.held(out)
+            if (readOnly && url.equals(journalUrl(out)) && !RunFolderLock.held(out)
                     && !Files.exists(Path.of(journalBase(out) + ".lock.db"))) {
                 url = readOnlyJournalUrl(out);
             }
