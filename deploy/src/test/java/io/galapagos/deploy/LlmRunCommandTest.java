@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.galapagos.controller.generation.FakeOpenAiServer;
 import io.galapagos.controller.generation.FakeOpenAiServer.Recorded;
 import io.galapagos.controller.generation.FakeOpenAiServer.Reply;
+import io.galapagos.controller.island.Island;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -190,7 +191,10 @@ class LlmRunCommandTest {
                 .isCloseTo(COST_PER_ANSWER * answered.get(), within(1e-9));
         assertThat(spending.get("budgetUsd").asDouble()).isEqualTo(budget);
         assertThat(answered.get()).isGreaterThan(1);
-        assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(1 + 1 + answered.get());
+        // every answer was paid for; one that repeats an evaluated program is not evaluated again
+        long repeats = Files.readAllLines(out.resolve("failed-proposals.csv")).stream()
+                .filter(line -> line.contains(Island.DUPLICATE)).count();
+        assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(1 + 1 + answered.get() - (int) repeats);
         Outcome status = galapagos("status", "--out", out.toString(), "--json");
         assertThat(new ObjectMapper().readTree(status.out()).get("state").asText()).contains("USD budget");
     }

@@ -74,6 +74,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     public static final String ENTITY_TYPE = "Island";
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, ENTITY_TYPE);
 
+    /** How the reason of a proposal that repeats an earlier candidate starts; the candidate's id follows. */
+    public static final String DUPLICATE = "duplicate of ";
+
     /** Longest feedback text kept in the journal per evaluation. */
     static final int MAX_FEEDBACK = 4000;
 
@@ -169,11 +172,23 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     /**
-     * @param parentId  empty for the seed (the task's initial program)
-     * @param generator {@code initial}, {@code offline} or a model name
+     * @param parentId    empty for the seed (the task's initial program)
+     * @param generator   {@code initial}, {@code offline} or a model name
+     * @param fingerprint the program's {@link CodeFingerprint}; empty in journals of earlier versions
      */
     public record CandidateProposed(String candidateId, long sequence, String code, Optional<String> parentId,
-                                    String generator, String summary, Usage usage) implements Event {
+                                    String generator, String summary, Usage usage, Optional<Long> fingerprint)
+            implements Event {
+
+        public CandidateProposed {
+            fingerprint = fingerprint == null ? Optional.empty() : fingerprint;
+        }
+
+        public CandidateProposed(String candidateId, long sequence, String code, Optional<String> parentId,
+                                 String generator, String summary, Usage usage) {
+            this(candidateId, sequence, code, parentId, generator, summary, usage,
+                    Optional.of(CodeFingerprint.of(code)));
+        }
     }
 
     /** @param callFailed the model was not called or did not answer (see {@link Proposal.Failed#callFailed()}) */
@@ -243,13 +258,16 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
      * @param sent           the migrants this island offered its downstream neighbour, per epoch
      * @param inbox          the upstream neighbour's migrants per epoch, until their epoch comes
      * @param upstreamEndsAt the upstream neighbour reaches no epoch from this one on
+     * @param firstProposed  the first candidate (its sequence) with each program, by {@link CodeFingerprint}
      */
     public record Sequencing(long nextToApply, long issued, Map<Long, Resolved> waiting,
                              Map<Long, ProposalRequest> due, int epochsApplied, Map<Integer, List<Individual>> sent,
-                             Map<Integer, List<Individual>> inbox, Optional<Integer> upstreamEndsAt)
+                             Map<Integer, List<Individual>> inbox, Optional<Integer> upstreamEndsAt,
+                             Map<Long, Long> firstProposed)
             implements CborSerializable {
 
         public Sequencing {
+            firstProposed = firstProposed == null ? Map.of() : Map.copyOf(firstProposed);
             waiting = waiting == null ? Map.of() : Map.copyOf(waiting);
             due = due == null ? Map.of() : Map.copyOf(due);
             sent = sent == null ? Map.of() : Map.copyOf(sent);
@@ -259,56 +277,82 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         /** After the seed (sequence 0) was proposed. */
         static Sequencing start() {
-            return new Sequencing(0, 1, Map.of(), Map.of(), 0, Map.of(), Map.of(), Optional.empty());
+            return new Sequencing(0, 1, Map.of(), Map.of(), 0, Map.of(), Map.of(), Optional.empty(), Map.of());
         }
 
         Sequencing withWaiting(long sequence, Resolved outcome) {
             Map<Long, Resolved> next = new HashMap<>(waiting);
             next.put(sequence, outcome);
-            return new Sequencing(nextToApply, issued, next, due, epochsApplied, sent, inbox, upstreamEndsAt);
+            return new Sequencing(nextToApply, issued, next, due, epochsApplied, sent, inbox, upstreamEndsAt,
+                    firstProposed);
         }
 
         Sequencing applied(long sequence) {
             Map<Long, Resolved> next = new HashMap<>(waiting);
             next.remove(sequence);
-            return new Sequencing(sequence + 1, issued, next, due, epochsApplied, sent, inbox, upstreamEndsAt);
+            return new Sequencing(sequence + 1, issued, next, due, epochsApplied, sent, inbox, upstreamEndsAt,
+                    firstProposed);
         }
 
         Sequencing withDue(long sequence, ProposalRequest request) {
             Map<Long, ProposalRequest> next = new HashMap<>(due);
             next.put(sequence, request);
             return new Sequencing(nextToApply, Math.max(issued, sequence + 1), waiting, next, epochsApplied, sent,
-                    inbox, upstreamEndsAt);
+                    inbox, upstreamEndsAt, firstProposed);
         }
 
         Sequencing answered(long sequence) {
             Map<Long, ProposalRequest> next = new HashMap<>(due);
             next.remove(sequence);
             return new Sequencing(nextToApply, Math.max(issued, sequence + 1), waiting, next, epochsApplied, sent,
-                    inbox, upstreamEndsAt);
+                    inbox, upstreamEndsAt, firstProposed);
         }
 
         Sequencing withSent(int epoch, List<Individual> programs) {
             Map<Integer, List<Individual>> next = new HashMap<>(sent);
             next.put(epoch, List.copyOf(programs));
-            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, next, inbox, upstreamEndsAt);
+            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, next, inbox, upstreamEndsAt,
+                    firstProposed);
         }
 
         Sequencing withInbox(int epoch, List<Individual> programs) {
             Map<Integer, List<Individual>> next = new HashMap<>(inbox);
             next.put(epoch, List.copyOf(programs));
-            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, sent, next, upstreamEndsAt);
+            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, sent, next, upstreamEndsAt,
+                    firstProposed);
         }
 
         Sequencing passed(int epoch) {
             Map<Integer, List<Individual>> next = new HashMap<>(inbox);
             next.remove(epoch);
-            return new Sequencing(nextToApply, issued, waiting, due, epoch, sent, next, upstreamEndsAt);
+            return new Sequencing(nextToApply, issued, waiting, due, epoch, sent, next, upstreamEndsAt,
+                    firstProposed);
+        }
+
+        /** Records the fingerprint of candidate {@code sequence}'s code, unless an earlier candidate had it. */
+        Sequencing proposed(long fingerprint, long sequence) {
+            if (firstProposed.containsKey(fingerprint)) {
+                return this;
+            }
+            Map<Long, Long> next = new HashMap<>(firstProposed);
+            next.put(fingerprint, sequence);
+            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, sent, inbox, upstreamEndsAt, next);
+        }
+
+        /**
+         * The earlier candidate with the same program as proposal {@code sequence}, counting only those
+         * applied before that proposal was chosen: the sequences up to {@code sequence - inFlight}. So the
+         * answer is the same whenever the proposal happens to arrive.
+         */
+        Optional<Long> duplicateOf(long fingerprint, long sequence, int inFlight) {
+            Long first = firstProposed.get(fingerprint);
+            return first != null && first <= sequence - inFlight ? Optional.of(first) : Optional.empty();
         }
 
         Sequencing upstreamEnds(int epoch) {
             int from = upstreamEndsAt.map(e -> Math.min(e, epoch)).orElse(epoch);
-            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, sent, inbox, Optional.of(from));
+            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, sent, inbox, Optional.of(from),
+                    firstProposed);
         }
     }
 
@@ -336,7 +380,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             failures = Map.copyOf(failures);
             // a snapshot of an earlier version: what it has in flight is applied as it arrives, what follows in order
             order = order == null ? new Sequencing(nextSequence, nextSequence, Map.of(), Map.of(), 0, Map.of(),
-                    Map.of(), Optional.empty()) : order;
+                    Map.of(), Optional.empty(), Map.of()) : order;
         }
 
         static State empty() {
@@ -415,9 +459,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 Map<String, Pending> next = new LinkedHashMap<>(pending);
                 next.put(e.candidateId(), new Pending(e.code(), e.parentId()));
                 State chosen = issuedUpTo(e.sequence());
+                Sequencing order = chosen.order.answered(e.sequence());
+                if (e.fingerprint().isPresent()) {
+                    order = order.proposed(e.fingerprint().get(), e.sequence());
+                }
                 return new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed + 1, evaluated,
                         failedProposals, failedInRow, next, pendingTests, population, best, recentFailures, failures,
-                        stopped, spent(e.generator(), e.usage()), chosen.order.answered(e.sequence()));
+                        stopped, spent(e.generator(), e.usage()), order);
             } else if (event instanceof ProposalFailed e) {
                 State chosen = issuedUpTo(e.sequence());
                 State counted = new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed,
@@ -822,9 +870,20 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         String parentId = request.parent().candidateId();
         Proposal proposal = ready.proposal();
         if (proposal instanceof Proposal.Code code) {
+            long fingerprint = CodeFingerprint.of(code.code());
+            Optional<Long> earlier = state.order().duplicateOf(fingerprint, ready.sequence(),
+                    state.settings().orElseThrow().island().inFlight());
+            if (earlier.isPresent()) {
+                // evaluated already, with the result in the history: not again, and not against the budget
+                return persistInOrder(state, List.of(new ProposalFailed(ready.sequence(), parentId, code.generator(),
+                        DUPLICATE + state.islandId() + "/" + earlier.get()
+                                + " (the same program up to layout and comments); it was not evaluated again",
+                        code.usage(), false)));
+            }
             String candidateId = state.islandId() + "/" + ready.sequence();
             return Effect().persist(new CandidateProposed(candidateId, ready.sequence(), code.code(),
-                            Optional.of(parentId), code.generator(), code.summary(), code.usage()))
+                            Optional.of(parentId), code.generator(), code.summary(), code.usage(),
+                            Optional.of(fingerprint)))
                     .thenRun(s -> {
                         submitSelection(s, candidateId);
                         afterChange(s, false);

@@ -50,9 +50,9 @@ class IslandTest {
     private final TestProbe<Run.Command> run = testKit.createTestProbe();
     private final TestProbe<Sent> neighbours = testKit.createTestProbe();
 
-    /** Proposes the parent with a comment naming the proposal, so every child differs. */
+    /** Proposes the parent with a class naming the proposal, so every child is another program. */
     private SolutionGenerator generator = request -> CompletableFuture.completedFuture(
-            new Proposal.Code(request.parent().code() + "\n// child " + request.sequence(), "test", "comment", Usage.NONE));
+            new Proposal.Code(child(request.parent().code(), request.sequence()), "test", "a class", Usage.NONE));
 
     /** What each generator built for the island was told the island had spent. */
     private final List<Map<String, CostTracker.ModelTotals>> spentAtCreation = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -309,7 +309,7 @@ class IslandTest {
     void resultsOutOfOrderGiveTheSameRunAsResultsInOrder() {
         generator = request -> CompletableFuture.completedFuture(request.sequence() % 7 == 3
                 ? new Proposal.Failed("no site to mutate", "test", Usage.NONE)
-                : new Proposal.Code(request.parent().code() + "\n// child " + request.sequence(), "test", "c", Usage.NONE));
+                : new Proposal.Code(child(request.parent().code(), request.sequence()), "test", "c", Usage.NONE));
         RunSettings settings = Fixtures.runSettings(1, 24, 3);
 
         String inOrder = drive(island, settings, false);
@@ -355,8 +355,13 @@ class IslandTest {
     }
 
     private static Island.CandidateProposed child(long sequence) {
-        return new Island.CandidateProposed("r1/0/" + sequence, sequence, Fixtures.SEED_CODE + "\n// child " + sequence,
+        return new Island.CandidateProposed("r1/0/" + sequence, sequence, child(Fixtures.SEED_CODE, sequence),
                 Optional.of("r1/0/0"), "test", "", Usage.NONE);
+    }
+
+    /** {@code parent} with one more class, named after proposal {@code sequence}. */
+    private static String child(String parent, long sequence) {
+        return parent + "\nclass Child" + sequence + " {}";
     }
 
     private static Island.CandidateEvaluated evaluated(String candidateId, double score) {
@@ -449,7 +454,7 @@ class IslandTest {
         AtomicInteger asked = new AtomicInteger();
         generator = request -> CompletableFuture.completedFuture(asked.incrementAndGet() % 2 == 1
                 ? Proposal.Failed.call("model-b timed out", "model-b", new Usage(500, 0, 0.001))
-                : new Proposal.Code(request.parent().code() + "\n// " + request.sequence(), "model-b", "s",
+                : new Proposal.Code(child(request.parent().code(), request.sequence()), "model-b", "s",
                         new Usage(800, 100, 0.002)));
         startAndEvaluateSeed(Fixtures.runSettings(1, 10, 1), 1.0);
         submitted.receiveMessage();
@@ -466,17 +471,41 @@ class IslandTest {
     }
 
     @Test
+    void aProposalThatRepeatsAnEarlierCandidateUpToLayoutIsNotEvaluatedAndTheNextPromptSaysWhy() {
+        // one in flight: each proposal is chosen once the one before it was applied
+        generator = request -> CompletableFuture.completedFuture(new Proposal.Code(request.sequence() == 2
+                ? "  " + request.parent().code().replace("\n", "\n\n") + "\n// only the layout differs"
+                : child(request.parent().code(), request.sequence()), "test", "s", Usage.NONE));
+        startAndEvaluateSeed(Fixtures.runSettings(1, 4, 1), 1.0);
+        EvaluationRequest first = submitted.receiveMessage();
+        assertThat(first.candidateId()).isEqualTo("r1/0/1");
+
+        island.runCommand(new Island.EvaluationArrived(ok(first, 0.5)));
+
+        EvaluationRequest next = submitted.receiveMessage();
+        assertThat(next.candidateId()).as("proposal 2 repeats its parent: not evaluated").isEqualTo("r1/0/3");
+        Island.State state = island.getState();
+        assertThat(state.failedProposals()).isEqualTo(1);
+        assertThat(state.recentFailures()).singleElement().satisfies(f -> assertThat(f.reason())
+                .startsWith(Island.DUPLICATE + "r1/0/").contains("it was not evaluated again"));
+        island.runCommand(new Island.EvaluationArrived(ok(next, 0.7)));
+        EvaluationRequest last = submitted.receiveMessage();
+        assertThat(last.candidateId()).as("the duplicate did not count against the quota of 4").isEqualTo("r1/0/4");
+        assertThat(island.getState().evaluated()).isEqualTo(3);
+    }
+
+    @Test
     void failedCallsNeitherFeedThePromptNorMakeTheIslandGiveUp() {
         int maxInRow = Fixtures.runSettings(1, 10, 1).island().maxFailedProposalsInRow();
         AtomicInteger asked = new AtomicInteger();
         generator = request -> CompletableFuture.completedFuture(asked.incrementAndGet() <= maxInRow + 3
                 ? Proposal.Failed.call("HTTP 503 from the endpoint", "model-c", Usage.NONE)
-                : new Proposal.Code(request.parent().code() + "\n// up again", "model-c", "s", Usage.NONE));
+                : new Proposal.Code(request.parent().code() + "\nclass UpAgain {}", "model-c", "s", Usage.NONE));
         startAndEvaluateSeed(Fixtures.runSettings(1, 10, 1), 1.0);
 
         EvaluationRequest child = submitted.receiveMessage();
 
-        assertThat(child.source()).endsWith("// up again");
+        assertThat(child.source()).endsWith("class UpAgain {}");
         Island.State state = island.getState();
         assertThat(state.failedProposals()).isEqualTo(maxInRow + 3);
         assertThat(state.recentFailures()).isEmpty();
@@ -530,14 +559,14 @@ class IslandTest {
         AtomicInteger asked = new AtomicInteger();
         generator = request -> CompletableFuture.completedFuture(asked.incrementAndGet() <= maxInRow
                 ? new Proposal.Failed("no diff in the answer", "model-d", Usage.NONE)
-                : new Proposal.Code(request.parent().code() + "\n// works now", "model-d", "s", Usage.NONE));
+                : new Proposal.Code(request.parent().code() + "\nclass WorksNow {}", "model-d", "s", Usage.NONE));
         startAndEvaluateSeed(settings, 1.0);
         await().until(() -> island.getState().failedInRow() == maxInRow);
         assertThat(island.getState().report(0, "").finished()).isTrue();
 
         island.runCommand(new Island.ExtendQuota(settings.extended(Optional.empty(), Optional.empty())));
 
-        assertThat(submitted.receiveMessage().source()).endsWith("// works now");
+        assertThat(submitted.receiveMessage().source()).endsWith("class WorksNow {}");
     }
 
     @Test

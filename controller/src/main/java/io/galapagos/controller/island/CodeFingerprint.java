@@ -1,0 +1,59 @@
+package io.galapagos.controller.island;
+
+import com.github.javaparser.JavaParser;
+import com.github.javaparser.ParseResult;
+import com.github.javaparser.ParserConfiguration;
+import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.printer.DefaultPrettyPrinter;
+import com.github.javaparser.printer.configuration.DefaultConfigurationOption;
+import com.github.javaparser.printer.configuration.DefaultPrinterConfiguration;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.stream.Collectors;
+
+/**
+ * What makes two candidates the same program: for Java, the parsed tree without its comments, printed
+ * in one canonical layout (whitespace, line breaks and comments do not count); for any other language,
+ * the text with line endings, trailing spaces and blank lines normalised (indentation can matter
+ * there, so it does). The fingerprint is the first 64 bits of the SHA-256 of that form: an island keeps
+ * one per candidate, and among a million programs two share one with a chance of about 3e-8.
+ */
+public final class CodeFingerprint {
+
+    private static final ParserConfiguration PARSING = new ParserConfiguration()
+            .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17).setAttributeComments(false);
+    private static final DefaultPrettyPrinter CANONICAL = new DefaultPrettyPrinter(
+            new DefaultPrinterConfiguration()
+                    .removeOption(new DefaultConfigurationOption(DefaultPrinterConfiguration.ConfigOption.PRINT_COMMENTS))
+                    .removeOption(new DefaultConfigurationOption(DefaultPrinterConfiguration.ConfigOption.PRINT_JAVADOC)));
+
+    private CodeFingerprint() {
+    }
+
+    /** The fingerprint of {@code code}. */
+    public static long of(String code) {
+        return digest(normalised(code));
+    }
+
+    /** The form that is compared: see the class comment. */
+    static String normalised(String code) {
+        ParseResult<CompilationUnit> parsed = new JavaParser(PARSING).parse(code);
+        if (parsed.isSuccessful() && parsed.getResult().isPresent()) {
+            return "java\n" + CANONICAL.print(parsed.getResult().get());
+        }
+        return "text\n" + code.replace("\r\n", "\n").replace('\r', '\n').lines()
+                .map(String::stripTrailing).filter(line -> !line.isEmpty()).collect(Collectors.joining("\n"));
+    }
+
+    private static long digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(hash).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}
