@@ -3,6 +3,7 @@ package io.galapagos.deploy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.EngineConfig;
+import io.galapagos.controller.island.Island;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.run.RunStatus;
@@ -86,8 +87,10 @@ public final class BenchCommand implements Runnable {
 
             Measurement throughput = measure(task, evaluations, islands, inFlight, new InstantEvaluator(slots));
             console.printf(Locale.ROOT, "throughput: %d evaluations on %d islands (%d in flight each, %d slots) in %.2f s"
-                            + " = %.0f evaluations/s dispatched and persisted%n", throughput.evaluated(), islands, inFlight,
-                    slots, throughput.seconds(), throughput.evaluated() / throughput.seconds());
+                            + " = %.0f evaluations/s dispatched and persisted; besides, %d proposals repeated an evaluated"
+                            + " program and were skipped (%.0f proposals/s in all)%n", throughput.evaluated(), islands,
+                    inFlight, slots, throughput.seconds(), throughput.evaluated() / throughput.seconds(),
+                    throughput.duplicates(), (throughput.evaluated() + throughput.duplicates()) / throughput.seconds());
 
             try (CandidateEvaluator real = new InProcessEvaluator(TaskRegistry.load(), 1, "bench")) {
                 Measurement serial = measure(task, overheadEvaluations, 1, 1, real);
@@ -100,7 +103,8 @@ public final class BenchCommand implements Runnable {
             return 0;
         }
 
-        record Measurement(long evaluated, double seconds, double evaluatorMillis) {
+        /** @param duplicates proposals that repeated an evaluated program, skipped rather than evaluated */
+        record Measurement(long evaluated, double seconds, double evaluatorMillis, long duplicates) {
         }
 
         private static Measurement measure(Task<?> task, long iterations, int islands, int inFlight,
@@ -125,7 +129,9 @@ public final class BenchCommand implements Runnable {
                 RunHistory history = RunHistory.load(node.system(), RunSession.RUN_ID, Duration.ofMinutes(2));
                 double evaluatorMillis = history.evaluated().stream()
                         .mapToLong(c -> c.evaluation().get().elapsedMillis()).average().orElse(0);
-                return new Measurement(status.evaluated(), seconds, evaluatorMillis);
+                long duplicates = history.proposalFailures().stream()
+                        .filter(f -> f.reason().startsWith(Island.DUPLICATE)).count();
+                return new Measurement(status.evaluated(), seconds, evaluatorMillis, duplicates);
             }
         }
     }

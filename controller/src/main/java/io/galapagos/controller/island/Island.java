@@ -52,6 +52,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -134,7 +135,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     /** The generator answered for proposal {@code sequence}. */
-    record ProposalReady(long sequence, Proposal proposal) implements Command {
+    /** A generator's answer, with its program's {@link CodeFingerprint} when it has one (made off the island's thread). */
+    record ProposalReady(long sequence, Proposal proposal, Optional<Long> fingerprint) implements Command {
     }
 
     /** Timer: report counters to the run if they changed, and propose if a generator was paused. */
@@ -870,7 +872,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         String parentId = request.parent().candidateId();
         Proposal proposal = ready.proposal();
         if (proposal instanceof Proposal.Code code) {
-            long fingerprint = CodeFingerprint.of(code.code());
+            long fingerprint = ready.fingerprint().orElseGet(() -> CodeFingerprint.of(code.code()));
             Optional<Long> earlier = state.order().duplicateOf(fingerprint, ready.sequence(),
                     state.settings().orElseThrow().island().inFlight());
             if (earlier.isPresent()) {
@@ -1030,8 +1032,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             } catch (RuntimeException e) {
                 answer = CompletableFuture.completedFuture(new Proposal.Failed("the generator threw " + e, "unknown", Usage.NONE));
             }
-            context.pipeToSelf(answer, (proposal, failure) -> new ProposalReady(sequence,
-                    failure == null ? proposal : new Proposal.Failed("the generator failed: " + failure, "unknown", Usage.NONE)));
+            // the fingerprint parses the program: on the thread that completes the answer, not the island's
+            CompletionStage<ProposalReady> ready = answer.thenApply(proposal -> new ProposalReady(sequence, proposal,
+                    proposal instanceof Proposal.Code code ? Optional.of(CodeFingerprint.of(code.code())) : Optional.empty()));
+            context.pipeToSelf(ready, (done, failure) -> failure == null ? done : new ProposalReady(sequence,
+                    new Proposal.Failed("the generator failed: " + (failure instanceof CompletionException
+                            && failure.getCause() != null ? failure.getCause() : failure), "unknown", Usage.NONE),
+                    Optional.empty()));
         }
     }
 
