@@ -169,8 +169,4 @@ public final class RunOutputs {
         String flat = text.replace('\n', ' ').replace('\r', ' ');
         return flat.contains(",") || flat.contains("\"") ? "\"" + flat.replace("\"", "\"\"") + "\"" : flat;
     }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
 }

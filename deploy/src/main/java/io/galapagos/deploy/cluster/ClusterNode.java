@@ -9,7 +9,6 @@ import com.typesafe.config.ConfigValueFactory;
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.generation.GeneratorFactory;
-import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.store.Schema;
 import io.galapagos.worker.CandidateEvaluator;
 import io.galapagos.worker.EvaluationWorker;
@@ -34,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**

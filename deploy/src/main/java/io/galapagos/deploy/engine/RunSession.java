@@ -1,7 +1,6 @@
 package io.galapagos.deploy.engine;
 
 import io.galapagos.controller.Engine;
-import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.report.CandidateLog;
 import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
