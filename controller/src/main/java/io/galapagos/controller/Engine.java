@@ -32,10 +32,12 @@ public final class Engine {
 
     private final ActorSystem<?> system;
     private final ActorRef<ToDispatcher> dispatcher;
+    private final JournalWrites journalWrites;
 
-    private Engine(ActorSystem<?> system, ActorRef<ToDispatcher> dispatcher) {
+    private Engine(ActorSystem<?> system, ActorRef<ToDispatcher> dispatcher, JournalWrites journalWrites) {
         this.system = system;
         this.dispatcher = dispatcher;
+        this.journalWrites = journalWrites;
     }
 
     public static Engine start(ActorSystem<?> system, EngineConfig config,
@@ -47,6 +49,7 @@ public final class Engine {
                                         .tell(new Island.EvaluationArrived(result))))
                                 .onFailure(SupervisorStrategy.restart()), "evaluation-dispatcher")
                 .withSettings(ClusterSingletonSettings.create(system).withRole(ROLE)));
+        JournalWrites journalWrites = new JournalWrites();
         Island.init(system, new IslandEnvironment() {
             @Override
             public void submit(EvaluationRequest request) {
@@ -68,9 +71,14 @@ public final class Engine {
                                                Map<String, CostTracker.ModelTotals> spent) {
                 return generators.create(settings, islandNo, spent);
             }
+
+            @Override
+            public void journalled(long nanos) {
+                journalWrites.record(nanos);
+            }
         }, config.retention(), ROLE);
         Run.init(system, config.retention(), ROLE);
-        return new Engine(system, dispatcher);
+        return new Engine(system, dispatcher, journalWrites);
     }
 
     public EntityRef<Run.Command> run(String runId) {
@@ -79,5 +87,10 @@ public final class Engine {
 
     public ActorRef<ToDispatcher> dispatcher() {
         return dispatcher;
+    }
+
+    /** How long the journal took to confirm the writes of this node's islands. */
+    public JournalWrites journalWrites() {
+        return journalWrites;
     }
 }

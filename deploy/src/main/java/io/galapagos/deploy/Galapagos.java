@@ -22,6 +22,7 @@ import java.util.Optional;
                 ResumeCommand.class,
                 StatusCommand.class,
                 BestCommand.class,
+                DashboardCommand.class,
                 NodeCommand.class,
                 DbCommand.class,
                 NewTaskCommand.class,

@@ -4,7 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.deploy.cluster.MemberHeartbeat;
+import io.galapagos.deploy.engine.DashboardTasks;
 import io.galapagos.deploy.engine.Evaluators;
+import io.galapagos.deploy.engine.RunTask;
+import io.galapagos.deploy.web.Dashboard;
+import io.galapagos.deploy.web.DashboardSettings;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -59,12 +63,22 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--config", description = "HOCON file overriding galapagos.* and pekko.* settings")
     Optional<Path> configFile = Optional.empty();
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "a controller: serve the dashboard and /metrics on this port (default: none)")
+    Optional<Integer> httpPort = Optional.empty();
+
+    @Option(names = "--http-host", paramLabel = "HOST",
+            description = "the dashboard's address (default: galapagos.http.host, 127.0.0.1; any other needs "
+                    + DashboardSettings.TOKEN_VARIABLE + ")")
+    Optional<String> httpHost = Optional.empty();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         Config config;
+        Optional<DashboardSettings> dashboardSettings;
         try {
             config = ClusterNode.config(flags(), configFile, System::getenv);
             ClusterNode.workerSlots(config);
@@ -73,6 +87,7 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
                 throw new IllegalArgumentException("a node needs a role: --roles controller, worker or controller,worker");
             }
             heap.ifPresent(NodeCommand::checkHeap);
+            dashboardSettings = dashboardSettings(config);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -87,6 +102,29 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
         } catch (RuntimeException e) {
             evaluator.ifPresent(CandidateEvaluator::close);
             return usage(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        if (dashboardSettings.isPresent()) {
+            Config finalConfig = config;
+            DashboardTasks tasks = new DashboardTasks(taskId -> RunTask.stored(finalConfig, taskId), evaluator,
+                    Optional.empty());
+            Dashboard dashboard;
+            try {
+                dashboard = Dashboard.start(node.system(), dashboardSettings.get(), new Dashboard.Node(() -> {
+                    try {
+                        return Optional.of(node.engine());
+                    } catch (IllegalStateException e) {
+                        return Optional.empty(); // islands not started yet: no dispatcher to ask
+                    }
+                }, evaluator, tasks));
+            } catch (IllegalArgumentException e) {
+                node.close();
+                return usage(e.getMessage());
+            }
+            System.out.println(dashboard.announcement());
+            CoordinatedShutdown.get(node.system()).addJvmShutdownHook(() -> {
+                dashboard.close();
+                tasks.close();
+            });
         }
         AtomicBoolean asked = new AtomicBoolean();
         Runnable leave = () -> {
@@ -112,6 +150,20 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
             return Galapagos.EXIT_FAILED;
         }
         return 0;
+    }
+
+    private Optional<DashboardSettings> dashboardSettings(Config config) {
+        if (httpPort.isEmpty()) {
+            if (httpHost.isPresent()) {
+                throw new IllegalArgumentException("--http-host needs --http-port: a node serves the dashboard only when given a port");
+            }
+            return Optional.empty();
+        }
+        if (!ClusterNode.roles(config).contains(ClusterNode.CONTROLLER_ROLE)) {
+            throw new IllegalArgumentException("--http-port needs the controller role: the dashboard reads the runs' journal");
+        }
+        return Optional.of(DashboardSettings.of(httpHost.orElse(config.getString("galapagos.http.host")), httpPort.get(),
+                true, Optional.ofNullable(System.getenv(DashboardSettings.TOKEN_VARIABLE))));
     }
 
     private Config flags() {

@@ -43,6 +43,9 @@ public final class ResumeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ClusterOptions cluster = new ClusterOptions();
 
+    @CommandLine.Mixin
+    DashboardOptions dashboard = new DashboardOptions();
+
     @Option(names = "--config", description = "with --cluster: HOCON file with the cluster's settings")
     Optional<Path> configFile = Optional.empty();
 
@@ -60,6 +63,13 @@ public final class ResumeCommand implements Callable<Integer> {
             return Galapagos.EXIT_USAGE;
         }
         Budget budget = new Budget(iterations, wallClockMillis);
+        Optional<io.galapagos.deploy.web.DashboardSettings> dashboardSettings;
+        try {
+            dashboardSettings = dashboard.settings(ConfigFactory.load(), cluster.active());
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
+            return Galapagos.EXIT_USAGE;
+        }
         if (cluster.active()) {
             return ClusterCommands.resume(cluster, configFile, out, budget, spec.commandLine());
         }
@@ -76,6 +86,7 @@ public final class ResumeCommand implements Callable<Integer> {
             // a live run holds the journal: say who, before anything opens it
             RunFolderLock.checkFree(outDir);
             config = storedRunConfig(outDir, ConfigFactory.empty());
+            dashboardSettings = dashboard.settings(config, false);
             EngineConfig.from(config);
             RunHistory history;
             try {
@@ -102,7 +113,7 @@ public final class ResumeCommand implements Callable<Integer> {
             return Galapagos.EXIT_USAGE;
         }
         try (lock) {
-            return RunCommand.execute(config, outDir, task, budget::begin, spec.commandLine());
+            return RunCommand.execute(config, outDir, task, budget::begin, dashboardSettings, spec.commandLine());
         }
     }
 

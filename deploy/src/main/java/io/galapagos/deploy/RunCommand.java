@@ -2,6 +2,7 @@ package io.galapagos.deploy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.generation.GenerationConfig;
 import io.galapagos.controller.generation.GenerationSettings;
@@ -12,6 +13,7 @@ import io.galapagos.controller.run.DurationText;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.report.CandidateLog;
 import io.galapagos.deploy.engine.ConsoleLog;
+import io.galapagos.deploy.engine.DashboardTasks;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.OutputRefresher;
 import io.galapagos.deploy.engine.StopSignals;
@@ -19,6 +21,8 @@ import io.galapagos.deploy.engine.StoredRun;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.deploy.engine.RunFolderLock;
 import io.galapagos.deploy.engine.RunSession;
+import io.galapagos.deploy.web.Dashboard;
+import io.galapagos.deploy.web.DashboardSettings;
 import io.galapagos.deploy.engine.RunTask;
 import io.galapagos.deploy.engine.StartingPrograms;
 import io.galapagos.deploy.engine.TaskFolders;
@@ -133,6 +137,9 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ClusterOptions cluster = new ClusterOptions();
 
+    @CommandLine.Mixin
+    DashboardOptions dashboard = new DashboardOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -144,6 +151,7 @@ public final class RunCommand implements Callable<Integer> {
         Optional<TaskBundle> bundle = Optional.empty();
         Config config;
         RunSettings settings;
+        Optional<DashboardSettings> dashboardSettings;
         try {
             cluster.checkEmbedded();
             if (initial.isPresent() && from.isPresent()) {
@@ -206,6 +214,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             preflight(settings.generation());
             Evaluators.callLog(config); // a bad galapagos.generation.llm-log is one line, before anything starts
+            dashboardSettings = dashboard.settings(config, cluster.active());
         } catch (IllegalArgumentException | WorkloadException | TaskDirectoryException e) {
             return usage(e.getMessage());
         }
@@ -237,7 +246,7 @@ public final class RunCommand implements Callable<Integer> {
             return execute(config, outDir, chosen, session -> {
                 carried.ifPresent(b -> TaskFolders.put(finalConfig, b));
                 return session.start(finalSettings);
-            }, spec.commandLine());
+            }, dashboardSettings, spec.commandLine());
         }
     }
 
@@ -371,7 +380,8 @@ public final class RunCommand implements Callable<Integer> {
      * SIGTERM stops it: outputs written from the journal, one line, exit code 130 (143); a failure is one
      * line naming the log file, with the trace in it, and exit code 1.
      */
-    static int execute(Config config, Path outDir, RunTask task, Begin begin, CommandLine cli) throws Exception {
+    static int execute(Config config, Path outDir, RunTask task, Begin begin,
+                       Optional<DashboardSettings> dashboardSettings, CommandLine cli) throws Exception {
         String command = cli.getCommandSpec().qualifiedName();
         String resumeHint = "continue with: galapagos resume --out " + outDir;
         try (ConsoleLog.RunLog runLog = ConsoleLog.toRunFolder(outDir);
@@ -379,9 +389,25 @@ public final class RunCommand implements Callable<Integer> {
             Path log = runLog.file();
             CandidateEvaluator evaluator = null;
             EmbeddedNode node = null;
+            DashboardTasks dashboardTasks = null;
+            Dashboard dashboard = null;
             try {
                 evaluator = Evaluators.forNode(config, TaskRegistry.load());
                 node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config));
+                if (dashboardSettings.isPresent()) {
+                    dashboardTasks = new DashboardTasks(id -> task, Optional.of(evaluator), Optional.of(outDir));
+                    Engine engine = node.engine();
+                    try {
+                        dashboard = Dashboard.start(node.system(), dashboardSettings.get(), new Dashboard.Node(
+                                () -> Optional.of(engine), Optional.of(evaluator), dashboardTasks));
+                    } catch (IllegalArgumentException e) {
+                        cli.getErr().println(command + ": " + e.getMessage());
+                        return Galapagos.EXIT_USAGE;
+                    }
+                    dashboard.follow(RunSession.RUN_ID);
+                    cli.getOut().println(dashboard.announcement());
+                    cli.getOut().flush();
+                }
                 RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr())
                         .withPlainProgressEvery(config.getDuration("galapagos.console.progress-every"));
                 if (!signals.requested().toCompletableFuture().isDone()) {
@@ -405,6 +431,12 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 return failed(command, e, log, cli);
             } finally {
+                if (dashboard != null) {
+                    dashboard.close();
+                }
+                if (dashboardTasks != null) {
+                    dashboardTasks.close();
+                }
                 if (node != null && !signals.requested().toCompletableFuture().isDone()) {
                     ConsoleLog.quiet();
                     closeQuietly(node);

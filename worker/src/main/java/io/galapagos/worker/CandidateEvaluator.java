@@ -20,6 +20,11 @@ public interface CandidateEvaluator extends AutoCloseable {
     /** One word for reports: how candidates are isolated ({@code in-process}, {@code child-jvm}, ...). */
     String isolation();
 
+    /** Sandbox children started in place of one that served its share, crashed or was killed (0: no children). */
+    default long sandboxRestarts() {
+        return 0;
+    }
+
     @Override
     default void close() {
     }

@@ -62,6 +62,11 @@ public final class SandboxEvaluator implements CandidateEvaluator {
     }
 
     @Override
+    public long sandboxRestarts() {
+        return pool.restarts();
+    }
+
+    @Override
     public void close() {
         pool.close();
     }

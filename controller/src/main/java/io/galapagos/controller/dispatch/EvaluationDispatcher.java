@@ -11,6 +11,7 @@ import io.galapagos.protocol.WorkPulling.JobRejected;
 import io.galapagos.protocol.WorkPulling.ToDispatcher;
 import io.galapagos.protocol.WorkPulling.ToWorker;
 import io.galapagos.protocol.WorkPulling.WorkerReady;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -55,9 +56,27 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
      * @param quarantined        evaluations given up as {@code SANDBOX_CRASH}
      * @param quarantinedWorkers workers that get no jobs now because they missed their deadlines
      * @param startedAtMillis    when this dispatcher started (a new one after the singleton moved)
+     * @param perWorker          each worker's jobs, in the order the workers first asked for work
      */
     public record Stats(int queued, int running, int workers, long completed, long requeued, long quarantined,
-                        int quarantinedWorkers, long startedAtMillis) implements CborSerializable {
+                        int quarantinedWorkers, long startedAtMillis, List<WorkerLoad> perWorker)
+            implements CborSerializable {
+
+        public Stats {
+            perWorker = List.copyOf(perWorker);
+        }
+    }
+
+    /**
+     * One worker as this dispatcher sees it.
+     *
+     * @param address   the worker's actor path (its node's address and name)
+     * @param busy      jobs it runs for this dispatcher now
+     * @param free      slots it said were free, less the jobs on their way to it
+     * @param completed results it delivered to this dispatcher
+     */
+    public record WorkerLoad(String address, int busy, int free, long completed, boolean quarantined)
+            implements CborSerializable {
     }
 
     record JobOverdue(long jobId) implements ToDispatcher {
@@ -79,6 +98,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         int missedInARow;
         boolean everQuarantined;
         long quarantinedUntilNanos;
+        long completed;
 
         boolean quarantined(long nowNanos) {
             return everQuarantined && nowNanos - quarantinedUntilNanos < 0;
@@ -169,6 +189,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
             finish(done.jobId(), job);
             if (slots != null) {
                 slots.missedInARow = 0;
+                slots.completed++;
             }
         } else if (completedRecently.containsKey(result.evaluationId())) {
             return this;
@@ -250,8 +271,12 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private Behavior<ToDispatcher> onGetStats(GetStats get) {
         long now = System.nanoTime();
         int quarantinedWorkers = (int) workers.values().stream().filter(w -> w.quarantined(now)).count();
+        List<WorkerLoad> perWorker = new ArrayList<>();
+        ActorRefResolver resolver = ActorRefResolver.get(getContext().getSystem());
+        workers.forEach((worker, slots) -> perWorker.add(new WorkerLoad(resolver.toSerializationFormat(worker),
+                slots.assigned.size(), slots.free, slots.completed, slots.quarantined(now))));
         get.replyTo().tell(new Stats(queue.size(), running.size(), workers.size(), completed, requeued, quarantined,
-                quarantinedWorkers, startedAtMillis));
+                quarantinedWorkers, startedAtMillis, perWorker));
         return this;
     }
 

@@ -883,10 +883,12 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         code.usage(), false)));
             }
             String candidateId = state.islandId() + "/" + ready.sequence();
+            long writeStart = System.nanoTime();
             return Effect().persist(new CandidateProposed(candidateId, ready.sequence(), code.code(),
                             Optional.of(parentId), code.generator(), code.summary(), code.usage(),
                             Optional.of(fingerprint)))
                     .thenRun(s -> {
+                        environment.journalled(System.nanoTime() - writeStart);
                         submitSelection(s, candidateId);
                         afterChange(s, false);
                     });
@@ -903,7 +905,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private Effect<Event, State> persistInOrder(State state, List<Event> arrived) {
         List<Event> events = withBestChanges(state, arrived);
         boolean improved = events.size() > arrived.size();
+        long writeStart = System.nanoTime();
         return Effect().persist(events).thenRun(s -> {
+            environment.journalled(System.nanoTime() - writeStart);
             for (Event event : events) {
                 if (event instanceof BestChanged b && s.pendingTests().containsKey(b.candidateId())) {
                     submitTest(s, b.candidateId());

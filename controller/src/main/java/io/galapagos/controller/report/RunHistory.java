@@ -19,18 +19,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * The stored history of a run, read from the journal (the read side): every candidate with its
  * proposal, evaluation and test, in the order they were evaluated. Works on a running, stopped or
- * crashed run alike.
+ * crashed run alike. {@code migrantIds} are the candidates another island took in as migrants.
  */
 public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
                          List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
-                         long migrantsAccepted) {
+                         long migrantsAccepted, Set<String> migrantIds) {
 
     /** How a worker's sandbox describes running candidates without a jail: {@code none (<why>)}. */
     public static final String NO_JAIL = "none";
@@ -139,6 +141,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         private final List<FailedProposal> failedProposals = new ArrayList<>();
         private Optional<RunSettings> settings = Optional.empty();
         private long migrants;
+        private final Set<String> migrantIds = new TreeSet<>();
 
         void addRunEvent(Run.Event event) {
             runEvents.add(event);
@@ -178,8 +181,10 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                         e.reason(), e.usage(), e.callFailed()));
             } else if (event instanceof Island.MigrantsAccepted e) {
                 migrants += e.programs().size();
+                e.programs().forEach(p -> migrantIds.add(p.candidateId()));
             } else if (event instanceof Island.MigrantsArrived e) {
                 migrants += e.programs().size();
+                e.programs().forEach(p -> migrantIds.add(p.candidateId()));
             }
         }
 
@@ -188,7 +193,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             ordered.sort(Comparator.comparingLong((Candidate c) -> c.evaluation().map(Evaluation::timestampMillis)
                     .orElse(Long.MAX_VALUE)).thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
             return new RunHistory(settings, List.copyOf(runEvents), ordered, List.copyOf(failedProposals),
-                    new TreeMap<>(evaluations), migrants);
+                    new TreeMap<>(evaluations), migrants, Set.copyOf(migrantIds));
         }
     }
 

@@ -165,8 +165,16 @@ class EvaluationDispatcherTest {
         TestProbe<WorkPulling.ToWorker> healthy = testKit.createTestProbe();
         dispatcher.tell(new WorkPulling.WorkerReady(healthy.getRef(), 1, List.of()));
         WorkPulling.Job job = healthy.expectMessageClass(WorkPulling.Job.class);
+        dispatcher.tell(new EvaluationDispatcher.GetStats(stats.getRef()));
+        assertThat(stats.receiveMessage().perWorker()).extracting(EvaluationDispatcher.WorkerLoad::address,
+                        EvaluationDispatcher.WorkerLoad::busy, EvaluationDispatcher.WorkerLoad::quarantined)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(address(hung.getRef()), 0, true),
+                        org.assertj.core.groups.Tuple.tuple(address(healthy.getRef()), 1, false));
         dispatcher.tell(new WorkPulling.JobCompleted(healthy.getRef(), job.jobId(), ok(job.request())));
         assertThat(delivered.receiveMessage().status()).isEqualTo(EvaluationStatus.OK);
+        dispatcher.tell(new EvaluationDispatcher.GetStats(stats.getRef()));
+        assertThat(stats.receiveMessage().perWorker()).extracting(EvaluationDispatcher.WorkerLoad::completed)
+                .containsExactly(0L, 1L);
     }
 
     @Test
@@ -185,6 +193,10 @@ class EvaluationDispatcherTest {
         delivered.expectNoMessage(Duration.ofMillis(200));
         dispatcher.tell(new WorkPulling.JobCompleted(healthy.getRef(), second.jobId(), ok(second.request())));
         assertThat(delivered.receiveMessage().status()).isEqualTo(EvaluationStatus.OK);
+    }
+
+    private static String address(ActorRef<?> ref) {
+        return org.apache.pekko.actor.typed.ActorRefResolver.get(testKit.system()).toSerializationFormat(ref);
     }
 
     private void awaitQueued(ActorRef<WorkPulling.ToDispatcher> dispatcher, int queued) {

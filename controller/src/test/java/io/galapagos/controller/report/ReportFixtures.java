@@ -31,6 +31,6 @@ final class ReportFixtures {
     }
 
     static RunHistory history(List<RunHistory.Candidate> candidates, List<RunHistory.FailedProposal> failures) {
-        return new RunHistory(Optional.empty(), List.of(), candidates, failures, Map.of(), 0);
+        return new RunHistory(Optional.empty(), List.of(), candidates, failures, Map.of(), 0, java.util.Set.of());
     }
 }

@@ -99,6 +99,11 @@ public final class NodeEvaluator implements CandidateEvaluator {
     }
 
     @Override
+    public long sandboxRestarts() {
+        return builtIn.sandboxRestarts();
+    }
+
+    @Override
     public void close() {
         starter.shutdownNow();
         folders.values().forEach(ExternalEvaluator::close);

@@ -297,14 +297,15 @@ public final class RunSession {
         return RunComparison.of(history, task.constraintMetrics(), baselines, seedTest, bestTest);
     }
 
-    private static RunComparison.Outcome outcome(EvaluationResult result) {
+    static RunComparison.Outcome outcome(EvaluationResult result) {
         return new RunComparison.Outcome(result.status().name(),
                 result.succeeded() && Double.isFinite(result.score()) ? Optional.of(result.score()) : Optional.empty(),
                 result.metrics());
     }
 
-    private static EvaluationResult evaluate(CandidateEvaluator evaluator, RunSettings settings, String name,
-                                             String source, String split) {
+    /** Evaluates a program that is not one of the run's candidates (a baseline, the seed on TEST) on one split. */
+    static EvaluationResult evaluate(CandidateEvaluator evaluator, RunSettings settings, String name,
+                                     String source, String split) {
         EvaluationRequest request = new EvaluationRequest("summary/" + name + "/" + split, "summary/" + name, "summary",
                 settings.taskId(), source, Optional.empty(), List.of(split), settings.dataDirectory(), settings.dataSeed(),
                 EvaluationRequest.Purpose.HELD_OUT_TEST);

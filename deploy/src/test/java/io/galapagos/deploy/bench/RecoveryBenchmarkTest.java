@@ -34,7 +34,7 @@ class RecoveryBenchmarkTest {
     private static RecoveryBenchmark.Sample sample(long at, long requeued, long running, long completed,
                                                    long dispatcherStart) {
         return new RecoveryBenchmark.Sample(at, Optional.of(new EvaluationDispatcher.Stats(0, (int) running, 2, completed,
-                requeued, 0, 0, dispatcherStart)));
+                requeued, 0, 0, dispatcherStart, java.util.List.of())));
     }
 
     @Test

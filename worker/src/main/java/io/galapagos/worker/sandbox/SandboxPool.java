@@ -51,6 +51,8 @@ public final class SandboxPool implements AutoCloseable {
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemon("sandbox-deadlines"));
     private final List<Slot> slots = new ArrayList<>();
     private final AtomicLong requestIds = new AtomicLong();
+    /** Children started, the first one of every slot included. */
+    private final AtomicLong childrenStarted = new AtomicLong();
     private final SecureRandom nonces = new SecureRandom();
     private final Map<CalibrationKey, CompletableFuture<Duration>> calibrations = new HashMap<>();
     private volatile boolean closed;
@@ -110,6 +112,11 @@ public final class SandboxPool implements AutoCloseable {
 
     public int slots() {
         return slots.size();
+    }
+
+    /** Children started in place of an earlier one of their slot (recycled, crashed or killed). */
+    public long restarts() {
+        return Math.max(0, childrenStarted.get() - slots.size());
     }
 
     public SandboxSettings settings() {
@@ -398,6 +405,7 @@ public final class SandboxPool implements AutoCloseable {
         private void freshChild() {
             retire();
             try {
+                childrenStarted.incrementAndGet();
                 child = launch(settings, jail, dataDirectory, deadlines);
             } catch (IOException | RuntimeException e) {
                 child = null;  // the next request tries again and reports the failure

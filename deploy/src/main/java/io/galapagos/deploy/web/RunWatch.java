@@ -1,0 +1,124 @@
+package io.galapagos.deploy.web;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.galapagos.controller.report.RunHistory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * One run as the dashboard follows it: the latest history read from the journal, the order in which
+ * its evaluations arrived, each island's best over that order, and the log of live events the page's
+ * stream replays from any point. Only {@link #refresh()} reads the journal; every request and every
+ * stream reads what the last refresh left here.
+ */
+final class RunWatch {
+
+    /** An event of the live stream; ids count up from 1 in the order the events happened. */
+    record LiveEvent(long id, String type, ObjectNode data) {
+    }
+
+    /** A point where an island's best rose: after evaluation {@code n} (1-based, run order) it is {@code score}. */
+    record Step(long n, double score, String candidateId) {
+    }
+
+    private final String runId;
+    private final Supplier<RunHistory> reader;
+    private RunHistory history;
+    private final Map<String, Integer> position = new HashMap<>();
+    private final Map<String, List<Step>> steps = new LinkedHashMap<>();
+    private final Set<String> tested = new HashSet<>();
+    private final List<LiveEvent> events = new ArrayList<>();
+    private ObjectNode lastStatus;
+
+    RunWatch(String runId, Supplier<RunHistory> reader) {
+        this.runId = runId;
+        this.reader = reader;
+    }
+
+    String runId() {
+        return runId;
+    }
+
+    /** Reads what the journal added since the last refresh and turns it into live events. */
+    void refresh() {
+        apply(reader.get());
+    }
+
+    synchronized void apply(RunHistory next) {
+        for (RunHistory.Candidate candidate : next.evaluated()) {
+            if (!position.containsKey(candidate.candidateId())) {
+                int n = position.size() + 1;
+                position.put(candidate.candidateId(), n);
+                boolean improved = improves(candidate, n);
+                ObjectNode data = RunViews.row(candidate, n, next.migrantIds().contains(candidate.candidateId()));
+                data.put("bestChanged", improved);
+                append("evaluation", data);
+            }
+            if (candidate.test().isPresent() && tested.add(candidate.candidateId())) {
+                ObjectNode data = RunViews.JSON.objectNode();
+                data.put("id", candidate.candidateId());
+                RunViews.putScore(data, "test", candidate.test());
+                append("test", data);
+            }
+        }
+        history = next;
+        ObjectNode status = RunViews.status(next);
+        if (!status.equals(lastStatus)) {
+            lastStatus = status;
+            append("status", status.deepCopy());
+        }
+    }
+
+    private boolean improves(RunHistory.Candidate candidate, int n) {
+        if (!candidate.succeeded() || !Double.isFinite(candidate.evaluation().get().score())) {
+            return false;
+        }
+        double score = candidate.evaluation().get().score();
+        List<Step> island = steps.computeIfAbsent(candidate.island(), k -> new ArrayList<>());
+        if (!island.isEmpty() && island.get(island.size() - 1).score() >= score) {
+            return false;
+        }
+        island.add(new Step(n, score, candidate.candidateId()));
+        return true;
+    }
+
+    private void append(String type, ObjectNode data) {
+        events.add(new LiveEvent(events.size() + 1, type, data));
+    }
+
+    /** The history as the last refresh read it; empty before the first. */
+    synchronized Optional<RunHistory> history() {
+        return Optional.ofNullable(history);
+    }
+
+    /** The events after {@code id}, in order. */
+    synchronized List<LiveEvent> eventsAfter(long id) {
+        int from = (int) Math.max(0, Math.min(id, events.size()));
+        return List.copyOf(events.subList(from, events.size()));
+    }
+
+    /** The id of the last event so far (0: none). */
+    synchronized long lastEventId() {
+        return events.size();
+    }
+
+    /** The 1-based place of a candidate's evaluation in the order the run evaluated them. */
+    synchronized Optional<Integer> position(String candidateId) {
+        return Optional.ofNullable(position.get(candidateId));
+    }
+
+    /** Each island's best over the evaluations, as the points where it rose. */
+    synchronized Map<String, List<Step>> steps() {
+        Map<String, List<Step>> copy = new LinkedHashMap<>();
+        steps.forEach((island, points) -> copy.put(island, List.copyOf(points)));
+        return copy;
+    }
+}
