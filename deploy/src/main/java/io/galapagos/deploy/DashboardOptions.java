@@ -43,6 +43,6 @@ public final class DashboardOptions {
         }
         return Optional.of(DashboardSettings.of(host.orElse(config.getString("galapagos.http.host")),
                 port.orElse(config.getInt("galapagos.http.port")), port.isPresent(),
-                Optional.ofNullable(System.getenv(DashboardSettings.TOKEN_VARIABLE))));
+                Optional.ofNullable(System.getenv(DashboardSettings.TOKEN_VARIABLE))).whereFree());
     }
 }

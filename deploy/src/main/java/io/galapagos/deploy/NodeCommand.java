@@ -163,7 +163,7 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
             throw new IllegalArgumentException("--http-port needs the controller role: the dashboard reads the runs' journal");
         }
         return Optional.of(DashboardSettings.of(httpHost.orElse(config.getString("galapagos.http.host")), httpPort.get(),
-                true, Optional.ofNullable(System.getenv(DashboardSettings.TOKEN_VARIABLE))));
+                true, Optional.ofNullable(System.getenv(DashboardSettings.TOKEN_VARIABLE))).whereFree());
     }
 
     private Config flags() {

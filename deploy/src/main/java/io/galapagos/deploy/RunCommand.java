@@ -154,6 +154,9 @@ public final class RunCommand implements Callable<Integer> {
         Optional<DashboardSettings> dashboardSettings;
         try {
             cluster.checkEmbedded();
+            if (cluster.active()) {
+                dashboard.settings(ConfigFactory.empty(), true); // flags a cluster run cannot use, at once
+            }
             if (initial.isPresent() && from.isPresent()) {
                 throw new IllegalArgumentException("--initial and --from both say where the islands start: give one");
             }

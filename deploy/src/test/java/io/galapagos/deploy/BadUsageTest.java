@@ -138,4 +138,42 @@ class BadUsageTest {
         assertOneLine(galapagos("db", "init", "--config", bad.toString()), "db init", "syntax.conf");
         assertOneLine(galapagos("bench", "recovery", "--config", bad.toString()), "bench recovery", "syntax.conf");
     }
+
+    @Test
+    void dashboardFlagsThatCannotBeMetAreOneLineBeforeAnythingStarts() throws Exception {
+        Path out = dir.resolve("o");
+        assertOneLine(galapagos("run", "--task", "noop", "--out", out.toString(), "--no-http", "--http-port", "7070"),
+                "run", "--no-http turns the dashboard off");
+        assertOneLine(galapagos("run", "--task", "noop", "--out", out.toString(), "--http-port", "70000"),
+                "run", "--http-port 70000 is not a port (0-65535)");
+        assertOneLine(galapagos("run", "--task", "noop", "--out", out.toString(), "--http-host", "no-such-host.invalid"),
+                "run", "--http-host no-such-host.invalid is not an address of this machine");
+        assertOneLine(galapagos("run", "--task", "noop", "--cluster", "127.0.0.1:1", "--db-url", "jdbc:h2:mem:x",
+                "--http-port", "7070"), "run", "the dashboard of a cluster is served by its controllers");
+        assertOneLine(galapagos("node", "--roles", "worker", "--bootstrap", "--http-port", "7070"),
+                "node", "--http-port needs the controller role");
+        assertThat(out.resolve("journal")).doesNotExist();
+    }
+
+    @Test
+    void aDashboardPortThatIsTakenIsOneLineWhenChosenAndGivesWayWhenItIsTheDefault() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path out = dir.resolve("o");
+            assertOneLine(galapagos("run", "--task", "noop", "--iterations", "2", "--islands", "1", "--out", out.toString(),
+                    "--http-port", Integer.toString(taken.getLocalPort())), "run",
+                    "the dashboard cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": it is in use");
+            Path config = file("port.conf", "galapagos.http.port = " + taken.getLocalPort() + "\n");
+            Outcome fallback = galapagos("run", "--task", "noop", "--iterations", "2", "--islands", "1",
+                    "--out", dir.resolve("o2").toString(),
+                    "--config", config.toString());
+            assertThat(fallback.exitCode()).as(fallback.err()).isZero();
+            assertThat(fallback.out()).containsPattern("dashboard: http://127\\.0\\.0\\.1:\\d+/")
+                    .doesNotContain(":" + taken.getLocalPort() + "/");
+        }
+    }
+
+    @Test
+    void theDashboardCommandServesOnlyAFolderThatHoldsARun() {
+        assertOneLine(galapagos("dashboard", "--out", dir.resolve("nothing").toString()), "dashboard", "holds no run");
+    }
 }

@@ -141,10 +141,11 @@ public final class Dashboard extends AllDirectives implements AutoCloseable {
                     .get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            String why = cause instanceof BindException || String.valueOf(cause).contains("Address already in use")
-                    ? "it is in use" : String.valueOf(cause.getMessage());
+            if (cause instanceof BindException || String.valueOf(cause).contains("Address already in use")) {
+                throw new IllegalArgumentException(DashboardSettings.inUse(settings.host(), port), e);
+            }
             throw new IllegalArgumentException("the dashboard cannot listen on " + settings.host() + ":" + port + ": "
-                    + why + " (choose another with --http-port, or turn it off with --no-http)", e);
+                    + cause.getMessage(), e);
         } catch (TimeoutException e) {
             throw new IllegalArgumentException("the dashboard could not bind " + settings.host() + ":" + port
                     + " within " + BIND_TIMEOUT.toSeconds() + " s", e);

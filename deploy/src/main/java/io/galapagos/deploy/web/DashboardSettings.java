@@ -50,6 +50,37 @@ public record DashboardSettings(String host, int port, boolean portGiven, Option
         return new DashboardSettings(host, port, portGiven, Optional.of(token));
     }
 
+    /**
+     * These settings if their port is free now; a taken default port gives way to any free one. Checked
+     * before a run starts, so that a taken port a person chose stops nothing half-way.
+     *
+     * @throws IllegalArgumentException in one line when the chosen port is taken
+     */
+    public DashboardSettings whereFree() {
+        if (port == 0 || free(host, port)) {
+            return this;
+        }
+        if (!portGiven) {
+            return new DashboardSettings(host, 0, false, token);
+        }
+        throw new IllegalArgumentException(inUse(host, port));
+    }
+
+    static String inUse(String host, int port) {
+        return "the dashboard cannot listen on " + host + ":" + port
+                + ": it is in use (choose another with --http-port, or turn it off with --no-http)";
+    }
+
+    private static boolean free(String host, int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(host), port));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     static boolean loopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();

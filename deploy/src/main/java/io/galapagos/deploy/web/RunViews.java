@@ -90,6 +90,7 @@ final class RunViews {
         status.put("inFlight", history.inFlight());
         status.put("failedProposals", history.failedProposals());
         putScore(status, "best", history.best().flatMap(RunHistory.Candidate::evaluation));
+        putOptional(status, "bestCandidate", history.best().map(RunHistory.Candidate::candidateId));
         putOptional(status, "completion", history.completion());
         status.put("elapsedMillis", history.elapsedMillis());
         return status;
