@@ -1,7 +1,9 @@
 package io.galapagos.deploy.cluster;
 
 import io.galapagos.deploy.CliRun.Outcome;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.galapagos.deploy.Galapagos;
+import io.galapagos.deploy.web.DashboardClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +15,7 @@ import java.util.List;
 
 import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code galapagos node} in child JVMs on loopback, and its refusal of bad flags. */
 class NodeCommandTest {
@@ -38,8 +41,10 @@ class NodeCommandTest {
         String url = "jdbc:h2:file:" + dir.resolve("journal") + ";DATABASE_TO_UPPER=false;DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE";
         int seedPort = NodeProcess.freePort();
         int workerPort = NodeProcess.freePort();
+        int httpPort = NodeProcess.freePort();
         NodeProcess controller = node("controller", "node", "--roles", "controller", "--host", "127.0.0.1",
-                "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort, "--bootstrap", "--db-url", url);
+                "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort, "--bootstrap", "--db-url", url,
+                "--http-port", String.valueOf(httpPort));
         NodeProcess worker = node("worker", "node", "--roles", "worker", "--host", "127.0.0.1",
                 "--port", String.valueOf(workerPort), "--seed", "127.0.0.1:" + seedPort, "--db-url", url, "--slots", "1");
 
@@ -49,6 +54,18 @@ class NodeCommandTest {
         assertThat(worker.awaitUp(Duration.ofSeconds(90)))
                 .matches("galapagos node: up at pekko://galapagos@127\\.0\\.0\\.1:" + workerPort
                         + " roles \\[worker\\] \\(pid \\d+, max heap \\d+ MiB\\)");
+
+        // the controller's dashboard sees both members and the worker that asks its dispatcher for work
+        assertThat(controller.stdout()).contains("dashboard: http://127.0.0.1:" + httpPort + "/");
+        DashboardClient dashboard = new DashboardClient("http://127.0.0.1:" + httpPort + "/");
+        await().atMost(Duration.ofSeconds(60)).until(() -> dashboard.json("api/cluster").path("workers").size() == 1);
+        JsonNode cluster = dashboard.json("api/cluster");
+        assertThat(cluster.path("members")).extracting(m -> m.path("roles").get(0).asText() + " " + m.path("status").asText())
+                .containsExactlyInAnyOrder("controller Up", "worker Up");
+        assertThat(cluster.path("workers").get(0).path("address").asText()).contains("@127.0.0.1:" + workerPort + "/");
+        assertThat(dashboard.get("metrics", java.util.Map.of()).body()).contains("galapagos_cluster_members_up 2\n")
+                .contains("galapagos_dispatcher_workers 1\n").doesNotContain("galapagos_sandbox_slots");
+        assertThat(dashboard.json("api/runs").path("runs")).isEmpty();
 
         assertThat(worker.terminate(Duration.ofSeconds(60))).isZero();
         assertThat(controller.terminate(Duration.ofSeconds(60))).isZero();

@@ -91,6 +91,12 @@ class DashboardApiTest {
         assertThat(lineage.get(1)).isEqualTo(child.path("parent").asText());
         assertThat(lineage.get(lineage.size() - 1)).matches("run/\\d+/0");
 
+        JsonNode failures = dashboard.json("api/runs/run/failures");
+        assertThat(failures.path("proposals").path("total").asLong())
+                .isGreaterThanOrEqualTo(summary.path("failedProposals").asLong());
+        assertThat(failures.path("byStatus").isObject()).isTrue();
+        assertThat(dashboard.json("api/runs/run/spending").path("models")).as("the offline engine spends nothing").isEmpty();
+
         JsonNode cluster = dashboard.json("api/cluster");
         assertThat(cluster.path("members")).hasSize(1);
         assertThat(cluster.path("members").get(0).path("status").asText()).isEqualTo("Up");

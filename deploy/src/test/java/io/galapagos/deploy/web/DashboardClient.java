@@ -23,7 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A test's view of a dashboard over HTTP: its JSON, its text, and its live stream read event by event. */
-final class DashboardClient {
+public final class DashboardClient {
 
     private static final Pattern ANNOUNCED = Pattern.compile("dashboard: (http://\\S+/)");
     static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +31,7 @@ final class DashboardClient {
     private final String base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    DashboardClient(String base) {
+    public DashboardClient(String base) {
         this.base = base;
     }
 
@@ -49,7 +49,7 @@ final class DashboardClient {
         return base;
     }
 
-    HttpResponse<String> get(String path, Map<String, String> headers) {
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         headers.forEach(request::header);
         try {
@@ -62,7 +62,7 @@ final class DashboardClient {
         }
     }
 
-    JsonNode json(String path) {
+    public JsonNode json(String path) {
         HttpResponse<String> response = get(path, Map.of());
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
