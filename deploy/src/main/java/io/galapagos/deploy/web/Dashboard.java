@@ -64,6 +64,7 @@ public final class Dashboard extends AllDirectives implements AutoCloseable {
 
     static final String COOKIE = "galapagos_dashboard";
     static final Duration REFRESH = Duration.ofSeconds(1);
+    static final Duration SETTLED_REFRESH = Duration.ofSeconds(10);
     /** How often a stream looks for events its watch added; the page sees an evaluation within about a second. */
     static final Duration STREAM_POLL = Duration.ofMillis(250);
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
@@ -191,8 +192,9 @@ public final class Dashboard extends AllDirectives implements AutoCloseable {
             LOG.debug("the dashboard could not read run {}: {}", watch.runId(), e.toString());
         }
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
-        // a slow journal is read less often, so that the dashboard never competes with the run for it
-        long next = Math.max(REFRESH.toMillis(), 10 * tookMillis);
+        // a slow journal is read less often, so that the dashboard never competes with the run for it; a
+        // completed run only changes if it is resumed
+        long next = Math.max(watch.settled() ? SETTLED_REFRESH.toMillis() : REFRESH.toMillis(), 10 * tookMillis);
         try {
             refresher.schedule(() -> refreshAndReschedule(watch), next, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -318,8 +320,7 @@ public final class Dashboard extends AllDirectives implements AutoCloseable {
                     return org.apache.pekko.japi.Pair.create(newLast, batch);
                 }, last -> Optional.empty())
                 .mapConcat(batch -> batch)
-                .map(event -> ServerSentEvent.create(RunViews.MAPPER.writeValueAsString(event.data()), event.type(),
-                        Long.toString(event.id())))
+                .map(event -> ServerSentEvent.create(event.json(), event.type(), Long.toString(event.id())))
                 .keepAlive(HEARTBEAT, ServerSentEvent::heartbeat);
         return completeOK(stream, EventStreamMarshalling.toEventStream());
     }

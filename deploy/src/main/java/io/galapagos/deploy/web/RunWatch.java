@@ -2,6 +2,7 @@ package io.galapagos.deploy.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.run.RunStatus;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,8 +22,20 @@ import java.util.function.Supplier;
  */
 final class RunWatch {
 
-    /** An event of the live stream; ids count up from 1 in the order the events happened. */
-    record LiveEvent(long id, String type, ObjectNode data) {
+    /**
+     * An event of the live stream; ids count up from 1 in the order the events happened. Its data is
+     * kept as JSON text: a long run's log holds an event per evaluation, and text is several times
+     * smaller than the tree.
+     */
+    record LiveEvent(long id, String type, String json) {
+
+        ObjectNode data() {
+            try {
+                return (ObjectNode) RunViews.MAPPER.readTree(json);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** A point where an island's best rose: after evaluation {@code n} (1-based, run order) it is {@code score}. */
@@ -73,7 +86,7 @@ final class RunWatch {
         ObjectNode status = RunViews.status(next);
         if (!status.equals(lastStatus)) {
             lastStatus = status;
-            append("status", status.deepCopy());
+            append("status", status);
         }
     }
 
@@ -91,7 +104,7 @@ final class RunWatch {
     }
 
     private void append(String type, ObjectNode data) {
-        events.add(new LiveEvent(events.size() + 1, type, data));
+        events.add(new LiveEvent(events.size() + 1, type, data.toString()));
     }
 
     /** The history as the last refresh read it; empty before the first. */
@@ -103,6 +116,11 @@ final class RunWatch {
     synchronized List<LiveEvent> eventsAfter(long id) {
         int from = (int) Math.max(0, Math.min(id, events.size()));
         return List.copyOf(events.subList(from, events.size()));
+    }
+
+    /** Whether the run has completed: it changes again only when resumed, so it may be read less often. */
+    synchronized boolean settled() {
+        return lastStatus != null && RunStatus.Phase.COMPLETED.name().equals(lastStatus.path("phase").asText());
     }
 
     /** The id of the last event so far (0: none). */
