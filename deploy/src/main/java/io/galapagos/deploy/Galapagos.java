@@ -23,6 +23,7 @@ import java.util.Optional;
                 StatusCommand.class,
                 BestCommand.class,
                 DashboardCommand.class,
+                ReplayCommand.class,
                 NodeCommand.class,
                 DbCommand.class,
                 NewTaskCommand.class,

@@ -160,7 +160,7 @@ public final class ResumeCommand implements Callable<Integer> {
     }
 
     /** The run's copy of its --config file, if it had one; the folder must hold a journal. */
-    private static Optional<Path> savedConfig(Path outDir) {
+    static Optional<Path> savedConfig(Path outDir) {
         if (!Files.isDirectory(outDir.resolve("journal"))) {
             throw new IllegalArgumentException(outDir + " holds no run (no journal directory)");
         }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.generation.GenerationConfig;
+import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.generation.GenerationSettings;
 import io.galapagos.controller.generation.ModelSettings;
 import io.galapagos.controller.generation.OpenAiChatClient;
@@ -385,6 +386,13 @@ public final class RunCommand implements Callable<Integer> {
      */
     static int execute(Config config, Path outDir, RunTask task, Begin begin,
                        Optional<DashboardSettings> dashboardSettings, CommandLine cli) throws Exception {
+        return execute(config, outDir, task, begin, dashboardSettings, Optional.empty(), cli);
+    }
+
+    /** The same, with the islands' proposals from {@code generators} instead of the configured engine or models. */
+    static int execute(Config config, Path outDir, RunTask task, Begin begin,
+                       Optional<DashboardSettings> dashboardSettings, Optional<GeneratorFactory> generators,
+                       CommandLine cli) throws Exception {
         String command = cli.getCommandSpec().qualifiedName();
         String resumeHint = "continue with: galapagos resume --out " + outDir;
         try (ConsoleLog.RunLog runLog = ConsoleLog.toRunFolder(outDir);
@@ -396,7 +404,7 @@ public final class RunCommand implements Callable<Integer> {
             Dashboard dashboard = null;
             try {
                 evaluator = Evaluators.forNode(config, TaskRegistry.load());
-                node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config));
+                node = EmbeddedNode.start(config, evaluator, generators.orElseGet(() -> Evaluators.generators(config)));
                 if (dashboardSettings.isPresent()) {
                     dashboardTasks = new DashboardTasks(id -> task, Optional.of(evaluator), Optional.of(outDir));
                     Engine engine = node.engine();

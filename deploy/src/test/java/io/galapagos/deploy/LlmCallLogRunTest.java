@@ -102,9 +102,7 @@ class LlmCallLogRunTest {
     }
 
     private static Matcher returned(Recorded request) {
-        String prompt = request.prompt();
-        int section = prompt.indexOf("# Current program");
-        Matcher m = RETURN.matcher(prompt.substring(section));
+        Matcher m = RETURN.matcher(request.currentProgram());
         assertThat(m.find()).as("the prompt carries the parent's code").isTrue();
         return m;
     }

@@ -57,17 +57,10 @@ class LlmRunCommandTest {
         server.close();
     }
 
-    /** The parent's code as the prompt carried it. */
-    private static String parent(Recorded request) {
-        String prompt = request.prompt();
-        int section = prompt.indexOf("# Current program");
-        int start = prompt.indexOf("```java\n", section) + "```java\n".length();
-        return prompt.substring(start, prompt.indexOf("\n```", start));
-    }
 
     /** A valid answer: moves the parent's number 7 closer to the target of the noop task. */
     private static Reply improve(Recorded request, String idea) {
-        Matcher m = RETURN.matcher(parent(request));
+        Matcher m = RETURN.matcher(request.currentProgram());
         assertThat(m.find()).as("the prompt carries the parent's code").isTrue();
         double next = Double.parseDouble(m.group(1)) + 7;
         return FakeOpenAiServer.answer(idea + "\n\n<<<<<<< SEARCH\n        " + m.group() + "\n=======\n        return "
@@ -109,7 +102,7 @@ class LlmRunCommandTest {
                 r -> improve(r, "Raise it again."),
                 r -> FakeOpenAiServer.held(FakeOpenAiServer.answer("too late")),
                 r -> improve(r, "Raise it after a slow answer."),
-                r -> FakeOpenAiServer.answer("A rewrite.\n```java\n" + parent(r).replaceAll("return [^;]+;", "return 50.0;")
+                r -> FakeOpenAiServer.answer("A rewrite.\n```java\n" + r.currentProgram().replaceAll("return [^;]+;", "return 50.0;")
                         + "\n```\n"));
         server.respondWith(r -> {
             int n = calls.getAndIncrement();

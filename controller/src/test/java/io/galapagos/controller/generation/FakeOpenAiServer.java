@@ -93,6 +93,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
             body.path("messages").forEach(m -> out.append(m.path("content").asText()).append('\n'));
             return out.toString();
         }
+
+        /** The parent's Java code as the prompt carried it, under its "# Current program" heading. */
+        public String currentProgram() {
+            String prompt = prompt();
+            int section = prompt.indexOf("# Current program");
+            int start = prompt.indexOf("```java\n", section) + "```java\n".length();
+            return prompt.substring(start, prompt.indexOf("\n```", start));
+        }
     }
 
     private final HttpServer server;

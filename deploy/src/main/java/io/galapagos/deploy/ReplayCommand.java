@@ -1,0 +1,117 @@
+package io.galapagos.deploy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.run.RunSettings;
+import io.galapagos.deploy.engine.EmbeddedNode;
+import io.galapagos.deploy.engine.RecordedProposals;
+import io.galapagos.deploy.engine.ReplayCheck;
+import io.galapagos.deploy.engine.RunFolderLock;
+import io.galapagos.deploy.engine.RunTask;
+import io.galapagos.deploy.engine.TaskFolders;
+import io.galapagos.worker.external.BundledTask;
+import io.galapagos.worker.external.TaskBundle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * Runs a finished run again from what its journal recorded: every island gets the proposals it got the
+ * first time (no model is called, no mutation is drawn), every candidate is evaluated again, and the
+ * two histories are compared to the last bit of every score.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Run a finished run again from its recorded proposals and check that it reproduces itself.")
+public final class ReplayCommand implements Callable<Integer> {
+
+    /** The exit code of a replay that did not reproduce its recording. */
+    static final int EXIT_DIVERGED = 1;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the finished run's output directory")
+    Path out;
+
+    @Option(names = "--into", paramLabel = "DIR", description = "where the replay runs (default: <DIR>-replay); must hold no run")
+    Optional<Path> into = Optional.empty();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Path recordedDir = out.toAbsolutePath().normalize();
+        Path replayDir = into.map(p -> p.toAbsolutePath().normalize())
+                .orElseGet(() -> recordedDir.resolveSibling(recordedDir.getFileName() + "-replay"));
+        RunHistory recorded;
+        RunSettings settings;
+        Config config;
+        RunTask task;
+        Optional<TaskBundle> bundle = Optional.empty();
+        RunFolderLock lock;
+        try {
+            RunFolderLock.checkFree(recordedDir);
+            Config recordedConfig = ResumeCommand.storedRunConfig(recordedDir, ConfigFactory.empty());
+            try {
+                recorded = ResumeCommand.showHistory(recordedDir);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(recordedDir + " holds a journal that cannot be read: " + e.getMessage());
+            }
+            settings = recorded.settings().orElseThrow(() -> new IllegalArgumentException(recordedDir
+                    + " holds no started run"));
+            if (recorded.completion().isEmpty()) {
+                throw new IllegalArgumentException("the run in " + recordedDir + " has not completed: finish it with "
+                        + "'galapagos resume --out " + recordedDir + "', then replay it");
+            }
+            if (replayDir.equals(recordedDir) || Files.exists(replayDir.resolve("journal"))) {
+                throw new IllegalArgumentException(replayDir + " already holds a run: choose another --into");
+            }
+            Optional<Path> savedConfig = ResumeCommand.savedConfig(recordedDir);
+            config = EmbeddedNode.config(replayDir, savedConfig, ConfigFactory.empty());
+            task = RunTask.stored(recordedConfig, settings.taskId());
+            if (BundledTask.bundleHash(settings.taskId()).isPresent()) {
+                // the folder the recording carried, packed again: the same content gives the same task id
+                TaskBundle packed = TaskFolders.pack(config, TaskFolders.load(recordedConfig, settings.taskId()).orElseThrow());
+                if (!BundledTask.bundleHash(settings.taskId()).get().equals(packed.hash())) {
+                    throw new IllegalArgumentException("the task folder of " + recordedDir + " does not pack to the same "
+                            + "content again (" + packed.hash() + "): it cannot be replayed");
+                }
+                bundle = Optional.of(packed);
+            }
+            Files.createDirectories(replayDir);
+            if (savedConfig.isPresent()) {
+                Files.copy(savedConfig.get(), replayDir.resolve("galapagos.conf"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            lock = RunFolderLock.acquire(replayDir);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("galapagos replay: " + e.getMessage());
+            return Galapagos.EXIT_USAGE;
+        }
+        Optional<TaskBundle> carried = bundle;
+        int exit;
+        try (lock) {
+            exit = RunCommand.execute(config, replayDir, task, session -> {
+                carried.ifPresent(b -> TaskFolders.put(config, b));
+                return session.start(settings);
+            }, Optional.empty(), Optional.of(RecordedProposals.of(recorded).generators()), spec.commandLine());
+        }
+        if (exit != 0) {
+            return exit;
+        }
+        ReplayCheck check = ReplayCheck.compare(recorded, ResumeCommand.showHistory(replayDir));
+        if (check.divergence().isPresent()) {
+            spec.commandLine().getErr().println("galapagos replay: the replay diverged from the recording: "
+                    + check.divergence().get() + " (replay in " + replayDir + ")");
+            return EXIT_DIVERGED;
+        }
+        spec.commandLine().getOut().printf("replay: reproduced %d candidates and %d failed proposals of %s exactly "
+                        + "(code, parents, statuses, scores and metrics to the last bit)%n", check.candidates(),
+                check.failedProposals(), recordedDir);
+        return 0;
+    }
+}
