@@ -22,6 +22,8 @@ import java.util.Optional;
                 ResumeCommand.class,
                 StatusCommand.class,
                 BestCommand.class,
+                RunsCommand.class,
+                ExportCommand.class,
                 DashboardCommand.class,
                 ReplayCommand.class,
                 NodeCommand.class,

@@ -5,6 +5,7 @@ import io.galapagos.controller.generation.Usage;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
+import io.galapagos.controller.run.RunStatus;
 import io.galapagos.protocol.EvaluationStatus;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
@@ -302,6 +303,34 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             next = c == null ? Optional.empty() : c.parentId();
         }
         return chain;
+    }
+
+    /**
+     * Where the run is as its journal tells: not started, running, stopping (asked to stop and not
+     * completed since) or completed. A run whose process was killed reads as running.
+     */
+    public RunStatus.Phase phase() {
+        if (settings.isEmpty()) {
+            return RunStatus.Phase.NOT_STARTED;
+        }
+        if (completion().isPresent()) {
+            return RunStatus.Phase.COMPLETED;
+        }
+        boolean stopping = false;
+        for (Run.Event event : runEvents) {
+            if (event instanceof Run.RunStopped) {
+                stopping = true;
+            } else if (event instanceof Run.BudgetExtended) {
+                stopping = false;
+            }
+        }
+        return stopping ? RunStatus.Phase.STOPPING : RunStatus.Phase.RUNNING;
+    }
+
+    /** When the run first started (epoch milliseconds), if it has. */
+    public Optional<Long> startedAtMillis() {
+        return runEvents.stream().filter(e -> e instanceof Run.RunStarted).map(e -> ((Run.RunStarted) e).startedAtEpochMillis())
+                .findFirst();
     }
 
     /** How the run ended, if it did. */

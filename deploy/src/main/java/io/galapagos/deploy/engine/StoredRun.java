@@ -96,6 +96,33 @@ public final class StoredRun {
     }
 
     /**
+     * The ids of the runs the journal {@code config}'s {@code galapagos.store} names holds, in order.
+     *
+     * @throws IllegalStateException in one line when the journal cannot be opened or read
+     */
+    public static List<String> runIds(Config config) {
+        String url = config.getString("galapagos.store.url");
+        String readUrl = url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS")
+                ? url + ";IFEXISTS=TRUE" : url;
+        String prefix = Run.ENTITY_TYPE + "|";
+        List<String> ids = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(readUrl, config.getString("galapagos.store.user"),
+                config.getString("galapagos.store.password"));
+             PreparedStatement query = connection.prepareStatement("SELECT DISTINCT persistence_id FROM event_journal"
+                     + " WHERE persistence_id LIKE ? ORDER BY persistence_id")) {
+            query.setString(1, prefix + "%");
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1).substring(prefix.length()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the journal: " + firstLine(e.getMessage()), e);
+        }
+        return ids;
+    }
+
+    /**
      * Writes what an H2 journal committed to its file now rather than after H2's write delay: a process that
      * ends at once after a stop keeps every event it journalled. Other databases write on commit.
      */

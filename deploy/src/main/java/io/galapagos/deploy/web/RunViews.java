@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
-import io.galapagos.controller.run.Run;
-import io.galapagos.controller.run.RunStatus;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,25 +28,6 @@ final class RunViews {
     static final int REASON_LENGTH = 160;
 
     private RunViews() {
-    }
-
-    /** Where a run is: not started, running, stopping (asked to stop, not yet completed) or completed. */
-    static RunStatus.Phase phase(RunHistory history) {
-        if (history.settings().isEmpty()) {
-            return RunStatus.Phase.NOT_STARTED;
-        }
-        if (history.completion().isPresent()) {
-            return RunStatus.Phase.COMPLETED;
-        }
-        boolean stopping = false;
-        for (Run.Event event : history.runEvents()) {
-            if (event instanceof Run.RunStopped) {
-                stopping = true;
-            } else if (event instanceof Run.BudgetExtended) {
-                stopping = false;
-            }
-        }
-        return stopping ? RunStatus.Phase.STOPPING : RunStatus.Phase.RUNNING;
     }
 
     static void putScore(ObjectNode node, String field, Optional<RunHistory.Evaluation> evaluation) {
@@ -84,7 +63,7 @@ final class RunViews {
 
     static ObjectNode status(RunHistory history) {
         ObjectNode status = JSON.objectNode();
-        status.put("phase", phase(history).name());
+        status.put("phase", history.phase().name());
         status.put("evaluated", history.evaluated().size());
         status.put("proposed", history.proposed());
         status.put("inFlight", history.inFlight());
@@ -100,7 +79,7 @@ final class RunViews {
         ObjectNode item = JSON.objectNode();
         item.put("id", runId);
         item.put("task", history.settings().map(s -> s.taskId()).orElse(""));
-        item.put("phase", phase(history).name());
+        item.put("phase", history.phase().name());
         item.put("evaluated", history.evaluated().size());
         item.put("proposed", history.proposed());
         putScore(item, "best", history.best().flatMap(RunHistory.Candidate::evaluation));
