@@ -34,7 +34,11 @@ class RunsAndExportCommandTest {
 
     /** The folder's journal as a cluster's database: the {@code --cluster} commands read it without joining. */
     private static String[] asCluster(String... args) {
-        String url = "jdbc:h2:file:" + out.resolve("journal").resolve("galapagos") + ";DATABASE_TO_UPPER=false";
+        return asCluster(out, args);
+    }
+
+    private static String[] asCluster(Path folder, String... args) {
+        String url = "jdbc:h2:file:" + folder.resolve("journal").resolve("galapagos") + ";DATABASE_TO_UPPER=false";
         String[] all = new String[args.length + 4];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--cluster";
@@ -99,6 +103,29 @@ class RunsAndExportCommandTest {
         assertThat(dir.resolve("x")).doesNotExist();
         assertThat(nothing.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
         assertThat(nothing.err().strip()).isEqualTo("galapagos runs: missing --out (or --cluster with --db-url)");
+    }
+
+    @Test
+    void deleteRemovesAFinishedRunFromTheDatabaseAndNothingElse() throws Exception {
+        Path other = dir.resolve("other");
+        Outcome run = galapagos("run", "--task", "noop", "--iterations", "4", "--islands", "1", "--out", other.toString(),
+                "--no-http");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        Outcome deleted = galapagos(asCluster(other, "delete", "--run-id", "run"));
+        Outcome listed = galapagos(asCluster(other, "runs", "--json"));
+        Outcome again = galapagos(asCluster(other, "delete", "--run-id", "run"));
+        Outcome folder = galapagos("delete", "--out", out.toString());
+
+        assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).matches("deleted run run: \\d+ rows \\(its events, snapshots\\)\\s*");
+        assertThat(JSON.readTree(listed.out()).path("runs")).isEmpty();
+        assertThat(again.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(again.err().strip()).isEqualTo("galapagos delete: run not found: the cluster's database holds no run 'run'");
+        assertThat(folder.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(folder.err().strip()).startsWith("galapagos delete: a run folder is deleted as a folder (rm -r ");
+        assertThat(JSON.readTree(galapagos("runs", "--out", out.toString(), "--json").out()).path("runs"))
+                .as("the other run is untouched").hasSize(1);
     }
 
     /** The ids (island and sequence for failed proposals) of one type of line of a folder's candidates.jsonl. */
