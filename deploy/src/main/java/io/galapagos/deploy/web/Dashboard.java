@@ -256,7 +256,21 @@ public final class Dashboard extends AllDirectives implements AutoCloseable {
 
     // ---------------------------------------------------------------- routes
 
+    /**
+     * Every answer forbids scripts, styles and connections from anywhere but the dashboard itself, and
+     * framing: the page shows text that candidates and models wrote.
+     */
+    static final List<org.apache.pekko.http.javadsl.model.HttpHeader> SECURITY_HEADERS = List.of(
+            org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+            org.apache.pekko.http.javadsl.model.headers.RawHeader.create("X-Content-Type-Options", "nosniff"),
+            org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Referrer-Policy", "no-referrer"));
+
     private Route routes() {
+        return respondWithDefaultHeaders(SECURITY_HEADERS, this::allRoutes);
+    }
+
+    private Route allRoutes() {
         return handleExceptions(problems(), () -> authorized(() -> concat(
                 pathSingleSlash(() -> get(() -> getFromResource(resource("index.html"), ContentTypes.TEXT_HTML_UTF8))),
                 pathPrefix("assets", () -> concat(

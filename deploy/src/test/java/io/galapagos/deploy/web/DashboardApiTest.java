@@ -111,6 +111,12 @@ class DashboardApiTest {
                 .contains("galapagos_dispatcher_queue_length ").contains("galapagos_journal_write_seconds_bucket{le=\"+Inf\"} ")
                 .contains("galapagos_sandbox_restarts_total ");
 
+        HttpResponse<String> page = dashboard.get("", Map.of());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+                assertThat(csp).startsWith("default-src 'self'"));
+        assertThat(dashboard.get("assets/dashboard.js", Map.of()).body()).contains("EventSource");
+
         assertThat(dashboard.get("api/runs/elsewhere", Map.of()).statusCode()).isEqualTo(404);
         assertThat(dashboard.get("api/runs/run/candidate?id=run/9/9", Map.of()).statusCode()).isEqualTo(404);
         assertThat(dashboard.get("api/runs/run/candidates?limit=many", Map.of()).statusCode()).isEqualTo(400);
