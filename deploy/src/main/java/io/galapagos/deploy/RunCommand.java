@@ -405,6 +405,8 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 evaluator = Evaluators.forNode(config, TaskRegistry.load());
                 node = EmbeddedNode.start(config, evaluator, generators.orElseGet(() -> Evaluators.generators(config)));
+                RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr())
+                        .withPlainProgressEvery(config.getDuration("galapagos.console.progress-every"));
                 if (dashboardSettings.isPresent()) {
                     dashboardTasks = new DashboardTasks(id -> task, Optional.of(evaluator), Optional.of(outDir));
                     Engine engine = node.engine();
@@ -415,12 +417,10 @@ public final class RunCommand implements Callable<Integer> {
                         cli.getErr().println(command + ": " + e.getMessage());
                         return Galapagos.EXIT_USAGE;
                     }
-                    dashboard.follow(RunSession.RUN_ID);
+                    dashboard.follow(RunSession.RUN_ID, session.reader());
                     cli.getOut().println(dashboard.announcement());
                     cli.getOut().flush();
                 }
-                RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr())
-                        .withPlainProgressEvery(config.getDuration("galapagos.console.progress-every"));
                 if (!signals.requested().toCompletableFuture().isDone()) {
                     begin.apply(session);
                 }

@@ -2,7 +2,6 @@ package io.galapagos.deploy.engine;
 
 import io.galapagos.controller.report.CandidateLog;
 import io.galapagos.controller.report.RunHistory;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +36,14 @@ public final class OutputRefresher implements AutoCloseable {
     private long lastOutputsNanos;
     private volatile long lastRefreshMillis;
 
-    private OutputRefresher(ActorSystem<?> system, String runId, Path out, RunTask task, Duration candidatesEvery,
+    private OutputRefresher(RunHistory.Reader reader, Path out, RunTask task, Duration candidatesEvery,
                             Duration outputsEvery) {
         this.out = out;
         this.task = task;
         this.candidatesEvery = candidatesEvery;
         this.outputsEvery = outputsEvery;
         this.log = CandidateLog.open(out, task.programExtension());
-        this.reader = new RunHistory.Reader(system, runId);
+        this.reader = reader;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "galapagos-output-refresh");
             thread.setDaemon(true);
@@ -56,10 +55,10 @@ public final class OutputRefresher implements AutoCloseable {
         this.lastOutputsNanos = System.nanoTime();
     }
 
-    /** Starts refreshing {@code out} from the journal of run {@code runId}, the first time after {@code candidatesEvery}. */
-    public static OutputRefresher start(ActorSystem<?> system, String runId, Path out, RunTask task,
+    /** Starts refreshing {@code out} from the run {@code reader} reads, the first time after {@code candidatesEvery}. */
+    public static OutputRefresher start(RunHistory.Reader reader, Path out, RunTask task,
                                         Duration candidatesEvery, Duration outputsEvery) {
-        OutputRefresher refresher = new OutputRefresher(system, runId, out, task, candidatesEvery, outputsEvery);
+        OutputRefresher refresher = new OutputRefresher(reader, out, task, candidatesEvery, outputsEvery);
         refresher.executor.schedule(refresher::tick, candidatesEvery.toMillis(), TimeUnit.MILLISECONDS);
         return refresher;
     }

@@ -39,6 +39,7 @@ public final class RunSession {
 
     private final ActorSystem<?> system;
     private final Engine engine;
+    private RunHistory.Reader reader;
     private final String runId;
     private final Path out;
     private final PrintWriter console;
@@ -242,7 +243,18 @@ public final class RunSession {
      * it before {@link #finish}.
      */
     public OutputRefresher refreshOutputs(RunTask task) {
-        return OutputRefresher.start(system, runId, out, task, CANDIDATES_EVERY, OUTPUTS_EVERY);
+        return OutputRefresher.start(reader(), out, task, CANDIDATES_EVERY, OUTPUTS_EVERY);
+    }
+
+    /**
+     * The one incremental reader of this run's journal in this process: the output refresher and the
+     * dashboard share it, so that a long run's history is held once.
+     */
+    public synchronized RunHistory.Reader reader() {
+        if (reader == null) {
+            reader = new RunHistory.Reader(system, runId);
+        }
+        return reader;
     }
 
     /**

@@ -175,13 +175,19 @@ public final class Dashboard extends AllDirectives implements AutoCloseable {
         watch(runId);
     }
 
+    /** The same, reading the run's history through {@code reader} (one this process already keeps). */
+    public void follow(String runId, RunHistory.Reader reader) {
+        watches.computeIfAbsent(runId, id -> started(id, reader));
+    }
+
     RunWatch watch(String runId) {
-        return watches.computeIfAbsent(runId, id -> {
-            RunHistory.Reader reader = new RunHistory.Reader(system, id);
-            RunWatch watch = new RunWatch(id, () -> reader.read(Duration.ofMinutes(1)));
-            refresher.execute(() -> refreshAndReschedule(watch));
-            return watch;
-        });
+        return watches.computeIfAbsent(runId, id -> started(id, new RunHistory.Reader(system, id)));
+    }
+
+    private RunWatch started(String runId, RunHistory.Reader reader) {
+        RunWatch watch = new RunWatch(runId, () -> reader.read(Duration.ofMinutes(1)));
+        refresher.execute(() -> refreshAndReschedule(watch));
+        return watch;
     }
 
     private void refreshAndReschedule(RunWatch watch) {
