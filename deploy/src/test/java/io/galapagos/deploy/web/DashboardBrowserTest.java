@@ -1,5 +1,7 @@
 package io.galapagos.deploy.web;
 
+import io.galapagos.controller.generation.FakeOpenAiServer;
+import io.galapagos.deploy.CliRun;
 import io.galapagos.deploy.faults.NodeProcesses;
 import io.galapagos.deploy.faults.PausingTask;
 import io.galapagos.simulators.AdrsData;
@@ -131,6 +133,50 @@ class DashboardBrowserTest {
         assertThat(nodes).isGreaterThanOrEqualTo((int) ITERATIONS);
         assertThat(evaluated()).isEqualTo((int) ITERATIONS);
         screenshot("dashboard-finished");
+        served.signal("TERM");
+        assertThat(served.awaitExit(Duration.ofSeconds(30))).isZero();
+    }
+
+    @Test
+    void textThatCandidatesAndModelsWroteIsShownAsTextAndNeverRuns(@TempDir Path dir) throws Exception {
+        String attack = "<img src=x onerror=\"window.galapagosPwned=1\"><script>window.galapagosPwned=2</script>";
+        Path out = dir.resolve("out");
+        try (FakeOpenAiServer model = FakeOpenAiServer.start()) {
+            model.respondWith(request -> {
+                java.util.regex.Matcher value = java.util.regex.Pattern.compile("return (-?[0-9.]+);")
+                        .matcher(request.currentProgram());
+                assertThat(value.find()).isTrue();
+                return FakeOpenAiServer.answer("Raise it " + attack + "\n<<<<<<< SEARCH\n        " + value.group()
+                        + "\n=======\n        // " + attack + "\n        return " + (Double.parseDouble(value.group(1)) + 7)
+                        + ";\n>>>>>>> REPLACE\n");
+            });
+            Path config = dir.resolve("model.conf");
+            Files.writeString(config, String.join("\n", "galapagos.worker.slots = 1", "galapagos.generation {",
+                    "  llm = openai", "  api-base = \"" + model.baseUrl() + "\"", "  api-key-env = GALAPAGOS_TEST_API_KEY",
+                    "  models = [{ name = fake-coder, max-tokens = 1000, request-timeout = 5s }]", "}", ""));
+            CliRun.Outcome run = CliRun.galapagos("run", "--task", "noop", "--iterations", "3", "--islands", "1",
+                    "--out", out.toString(), "--config", config.toString(), "--no-http");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+        }
+        NodeProcesses.Child served = processes.start("dashboard", List.of("dashboard", "--out", out.toString(),
+                "--http-port", "0"), Map.of());
+        DashboardClient dashboard = DashboardClient.announcedBy(served, Duration.ofMinutes(2));
+
+        browser.get(dashboard.base() + "#/run/run/candidate/" + java.net.URLEncoder.encode("run/0/1",
+                java.nio.charset.StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElements(By.id("candidate-code")).size() == 1
+                && browser.findElement(By.id("candidate-code")).getText().contains("onerror"));
+
+        assertThat(browser.findElement(By.id("candidate")).getText()).contains(attack);
+        assertThat(browser.findElement(By.id("candidate-diff")).getText()).contains(attack);
+        assertThat(browser.findElements(By.cssSelector("#candidate img, #candidate script"))).isEmpty();
+        browser.get(dashboard.base() + "#/run/run");
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElements(By.cssSelector("#candidates tr.candidate-row")).size() >= 3);
+        assertThat(browser.findElement(By.id("candidates")).getText()).contains("Raise it <img");
+        assertThat(browser.findElements(By.cssSelector("#main img, #main script"))).isEmpty();
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.galapagosPwned === undefined;"))
+                .as("no text of a candidate or a model ran as markup").isEqualTo(true);
+        screenshot("dashboard-hostile-text");
         served.signal("TERM");
         assertThat(served.awaitExit(Duration.ofSeconds(30))).isZero();
     }
