@@ -2,6 +2,7 @@ package io.galapagos.controller.island;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.galapagos.controller.EntityHost;
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.FailedAttempt;
 import io.galapagos.controller.generation.GeneratorHealth;
@@ -83,18 +84,27 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     public static void init(ActorSystem<?> system, IslandEnvironment environment, RetentionCriteria retention,
                             String role) {
-        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entity -> create(entity.getEntityId(),
-                        PersistenceId.of(entity.getEntityTypeKey().name(), entity.getEntityId()), environment, retention))
+        ClusterSharding sharding = ClusterSharding.get(system);
+        sharding.init(Entity.of(TYPE_KEY, entity -> create(entity.getEntityId(),
+                        PersistenceId.of(entity.getEntityTypeKey().name(), entity.getEntityId()), environment, retention,
+                        EntityHost.sharded(sharding, entity)))
+                .withStopMessage(Passivated.INSTANCE)
                 .withRole(role));
     }
 
+    /** An island without sharding (tests). */
     public static Behavior<Command> create(String islandId, PersistenceId persistenceId, IslandEnvironment environment,
                                            RetentionCriteria retention) {
+        return create(islandId, persistenceId, environment, retention, EntityHost.unsharded());
+    }
+
+    public static Behavior<Command> create(String islandId, PersistenceId persistenceId, IslandEnvironment environment,
+                                           RetentionCriteria retention, EntityHost<Command> host) {
         return Behaviors.withTimers(timers -> Behaviors.setup(context -> {
             ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
                     listing -> new DispatchersChanged(listing.getServiceInstances(WorkPulling.DISPATCHER)));
             context.getSystem().receptionist().tell(Receptionist.subscribe(WorkPulling.DISPATCHER, listings));
-            return new Island(islandId, persistenceId, environment, retention, context, timers);
+            return new Island(islandId, persistenceId, environment, retention, context, timers, host);
         }));
     }
 
@@ -109,6 +119,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     /** Propose nothing more; finish what is in flight. */
     public record Stop(String reason) implements Command {
+    }
+
+    /**
+     * The run has completed and stored this island's final report of budget revision {@code budgetRevision}:
+     * a finished island passivates, leaving memory and the remembered entities; its journal stays.
+     */
+    public record Retire(int budgetRevision) implements Command {
     }
 
     /** The run's budget was extended (a later budget revision): propose again up to the new quota. */
@@ -144,6 +161,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     /** Timer: submit every unevaluated candidate again (the dispatcher ignores those it knows). */
     enum ResubmitTick implements Command { INSTANCE }
+
+    /** Sharding's stop message: a retired island stops; one that still has work asks to be started again. */
+    enum Passivated implements Command { INSTANCE }
 
     /** The registered dispatchers changed: a new one (the singleton moved) starts with an empty queue. */
     record DispatchersChanged(Set<ActorRef<WorkPulling.ToDispatcher>> dispatchers) implements Command {
@@ -692,6 +712,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private final RetentionCriteria retention;
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
+    private final EntityHost<Command> host;
     /** The dispatchers of the last receptionist listing; empty until the first one. */
     private Optional<Set<ActorRef<WorkPulling.ToDispatcher>>> knownDispatchers = Optional.empty();
     /** Due proposals asked of the generator and not answered yet; after a crash they are asked again. */
@@ -705,8 +726,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private boolean budgetStopSent;
 
     private Island(String islandId, PersistenceId persistenceId, IslandEnvironment environment,
-                   RetentionCriteria retention, ActorContext<Command> context, TimerScheduler<Command> timers) {
+                   RetentionCriteria retention, ActorContext<Command> context, TimerScheduler<Command> timers,
+                   EntityHost<Command> host) {
         super(persistenceId);
+        this.host = host;
         this.islandId = islandId;
         this.environment = environment;
         this.retention = retention;
@@ -735,6 +758,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 .onCommand(Start.class, this::onStart)
                 .onCommand(Stop.class, this::onStop)
                 .onCommand(ExtendQuota.class, this::onExtendQuota)
+                .onCommand(Retire.class, this::onRetire)
+                .onCommand(Passivated.class, this::onPassivated)
                 .onCommand(EvaluationArrived.class, this::onEvaluationArrived)
                 .onCommand(MigrantsOffered.class, this::onMigrantsOffered)
                 .onCommand(NoMoreMigrants.class, this::onNoMoreMigrants)
@@ -755,7 +780,6 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         if (state.settings().isEmpty()) {
             return;
         }
-        startTimers(state.settings().get());
         state.pending().keySet().forEach(id -> submitSelection(state, id));
         state.pendingTests().keySet().forEach(id -> submitTest(state, id));
         afterChange(state, true);
@@ -782,7 +806,6 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
         return Effect().persist(events)
                 .thenRun(s -> {
-                    startTimers(settings);
                     s.pending().keySet().forEach(id -> submitSelection(s, id));
                     afterChange(s, true);
                 });
@@ -796,6 +819,26 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             });
         }
         return persistInOrder(state, List.of(new IslandStopped(stop.reason())));
+    }
+
+    private Effect<Event, State> onRetire(State state, Retire retire) {
+        boolean finished = state.settings().isPresent() && state.report(generating.size(), generatorStatus).finished()
+                && state.settings().get().budgetRevision() == retire.budgetRevision();
+        if (!finished) {
+            return Effect().none(); // the budget was extended since, or the run is ahead of a message: keep going
+        }
+        return Effect().none().thenRun(s -> {
+            timers.cancelAll();
+            host.passivate(context.getSelf());
+        });
+    }
+
+    private Effect<Event, State> onPassivated(State state, Passivated passivated) {
+        return Effect().none().thenRun(s -> {
+            if (s.settings().isPresent() && !s.report(generating.size(), generatorStatus).finished()) {
+                host.wake(ReportTick.INSTANCE); // work came in after the retirement (a budget extension)
+            }
+        }).thenStop();
     }
 
     /** Idempotent by budget revision: a repeated or older extension only makes the island report again. */
@@ -987,11 +1030,16 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         return onResubmitTick(state, ResubmitTick.INSTANCE);
     }
 
-    private void startTimers(RunSettings settings) {
-        timers.startTimerWithFixedDelay(ReportTick.INSTANCE,
-                Duration.ofMillis(settings.island().progressIntervalMillis()));
-        timers.startTimerWithFixedDelay(ResubmitTick.INSTANCE,
-                Duration.ofMillis(settings.island().resubmitIntervalMillis()));
+    /** Timers run while the island has work; a finished island has nothing to report or resubmit. */
+    private void keepTimers(RunSettings settings, boolean finished) {
+        if (finished) {
+            timers.cancelAll();
+        } else if (!timers.isTimerActive(ReportTick.INSTANCE)) {
+            timers.startTimerWithFixedDelay(ReportTick.INSTANCE,
+                    Duration.ofMillis(settings.island().progressIntervalMillis()));
+            timers.startTimerWithFixedDelay(ResubmitTick.INSTANCE,
+                    Duration.ofMillis(settings.island().resubmitIntervalMillis()));
+        }
     }
 
     /**
@@ -1010,6 +1058,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
         askedEpoch = awaited;
         IslandReport report = state.report(generating.size(), generatorStatus);
+        keepTimers(state.settings().get(), report.finished());
         boolean changed = lastReport.map(r -> !r.equals(report)).orElse(true);
         if (changed && (urgent || report.finished() || lastReport.isEmpty())) {
             lastReport = Optional.of(report);
@@ -1020,6 +1069,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     /** Asks the generator for every due proposal; when each was chosen does not depend on when it answers. */
     private void propose(State state) {
         RunSettings settings = state.settings().orElseThrow();
+        if (state.stopped().isPresent() || generating.containsAll(state.order().due().keySet())) {
+            return; // nothing to ask: a finished or stopped island builds no generator (nor its model client)
+        }
         SolutionGenerator generator = this.generator.orElseGet(() -> {
             SolutionGenerator made = environment.generator(settings, state.islandNo(), state.spending());
             this.generator = Optional.of(made);

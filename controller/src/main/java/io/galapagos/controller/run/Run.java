@@ -2,6 +2,7 @@ package io.galapagos.controller.run;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.galapagos.controller.EntityHost;
 import io.galapagos.controller.island.Island;
 import io.galapagos.protocol.CborSerializable;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -55,13 +56,22 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         BiConsumer<String, Island.Command> islands =
                 (islandId, command) -> sharding.entityRefFor(Island.TYPE_KEY, islandId).tell(command);
         sharding.init(Entity.of(TYPE_KEY, entity -> create(
-                PersistenceId.of(entity.getEntityTypeKey().name(), entity.getEntityId()), islands, retention))
+                PersistenceId.of(entity.getEntityTypeKey().name(), entity.getEntityId()), islands, retention,
+                EntityHost.sharded(sharding, entity)))
+                .withStopMessage(Passivated.INSTANCE)
                 .withRole(role));
     }
 
+    /** A run without sharding (tests). */
     public static Behavior<Command> create(PersistenceId persistenceId, BiConsumer<String, Island.Command> islands,
                                            RetentionCriteria retention) {
-        return Behaviors.withTimers(timers -> new Run(persistenceId, islands, retention, timers));
+        return create(persistenceId, islands, retention, EntityHost.unsharded());
+    }
+
+    public static Behavior<Command> create(PersistenceId persistenceId, BiConsumer<String, Island.Command> islands,
+                                           RetentionCriteria retention, EntityHost<Command> host) {
+        return Behaviors.withTimers(timers -> Behaviors.setup(
+                context -> new Run(persistenceId, islands, retention, timers, host, context.getSelf())));
     }
 
     // ---- commands ------------------------------------------------------------------------------
@@ -87,6 +97,13 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
                                ActorRef<StatusReply<RunStatus>> replyTo) implements Command {
     }
 
+    /**
+     * Stop the run as an operator asked: its islands propose nothing more and finish what is in flight,
+     * then the run completes with {@code reason}. A run that has stopped or completed answers with what it has.
+     */
+    public record Stop(String reason, ActorRef<StatusReply<RunStatus>> replyTo) implements Command {
+    }
+
     public record ReportProgress(IslandReport report) implements Command {
     }
 
@@ -94,6 +111,12 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
     }
 
     enum Tick implements Command { INSTANCE }
+
+    /**
+     * Sharding's stop message. A completed run passivates: it leaves memory and the remembered entities,
+     * so it does not wake at the next cluster start. One that is still going asks to be started again.
+     */
+    enum Passivated implements Command { INSTANCE }
 
     // ---- events --------------------------------------------------------------------------------
 
@@ -218,16 +241,20 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
     private final BiConsumer<String, Island.Command> islands;
     private final RetentionCriteria retention;
     private final TimerScheduler<Command> timers;
+    private final EntityHost<Command> host;
+    private final ActorRef<Command> self;
     /** Run time of earlier sessions, and when this session began (the clock of a resumed run goes on). */
     private long elapsedBeforeSession = 0;
     private long sessionStartNanos = System.nanoTime();
 
     private Run(PersistenceId persistenceId, BiConsumer<String, Island.Command> islands, RetentionCriteria retention,
-                TimerScheduler<Command> timers) {
+                TimerScheduler<Command> timers, EntityHost<Command> host, ActorRef<Command> self) {
         super(persistenceId);
         this.islands = islands;
         this.retention = retention;
         this.timers = timers;
+        this.host = host;
+        this.self = self;
     }
 
     @Override
@@ -248,6 +275,9 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
             if (state.settings().isPresent() && state.completion().isEmpty()) {
                 timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
                 wakeIslands(state);
+            } else if (state.completion().isPresent()) {
+                // a completed run woken by a message: it answers what is in its mailbox, then leaves
+                host.passivate(self);
             }
         }).build();
     }
@@ -258,9 +288,16 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
                 .onCommand(Start.class, this::onStart)
                 .onCommand(Resume.class, this::onResume)
                 .onCommand(ExtendBudget.class, this::onExtendBudget)
+                .onCommand(Stop.class, this::onStop)
                 .onCommand(ReportProgress.class, this::onReportProgress)
-                .onCommand(GetStatus.class, (state, get) -> Effect().none().thenRun(s -> get.replyTo().tell(s.status())))
+                .onCommand(GetStatus.class, (state, get) -> Effect().none().thenRun(s -> {
+                    if (s.settings().isEmpty()) {
+                        host.passivate(self); // asked about a run that never started: nothing to keep
+                    }
+                    get.replyTo().tell(s.status());
+                }))
                 .onCommand(Tick.class, this::onTick)
+                .onCommand(Passivated.class, this::onPassivated)
                 .build();
     }
 
@@ -291,7 +328,10 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
 
     private Effect<Event, State> onResume(State state, Resume resume) {
         if (state.settings().isEmpty()) {
-            return Effect().none().thenRun(s -> resume.replyTo().tell(StatusReply.error("the run has not started")));
+            return Effect().none().thenRun(s -> {
+                host.passivate(self);
+                resume.replyTo().tell(StatusReply.error("the run has not started"));
+            });
         }
         return Effect().none().thenRun(s -> {
             wakeIslands(s);
@@ -327,9 +367,33 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         });
     }
 
+    private Effect<Event, State> onStop(State state, Stop stop) {
+        if (state.settings().isEmpty()) {
+            return Effect().none().thenRun(s -> stop.replyTo().tell(StatusReply.error("the run has not started")));
+        }
+        if (state.stopReason().isPresent() || state.completion().isPresent()) {
+            return Effect().none().thenRun(s -> stop.replyTo().tell(StatusReply.success(s.status())));
+        }
+        List<Event> events = new ArrayList<>();
+        long now = elapsedNow();
+        events.add(new RunStopped(stop.reason(), now));
+        decide(state.apply(events.get(0)), now, events);
+        return Effect().persist(events).thenRun(s -> {
+            afterPersist(s);
+            stop.replyTo().tell(StatusReply.success(s.status()));
+        });
+    }
+
     private Effect<Event, State> onReportProgress(State state, ReportProgress progress) {
         IslandReport report = progress.report();
         IslandReport previous = state.islands().get(report.islandNo());
+        if (state.completion().isPresent() && report.finished()
+                && report.budgetRevision() == state.settings().orElseThrow().budgetRevision()) {
+            // an island that woke after its run completed (it missed its retirement): it may leave too
+            RunSettings settings = state.settings().get();
+            return Effect().none().thenRun(s -> islands.accept(settings.islandId(report.islandNo()),
+                    new Island.Retire(settings.budgetRevision())));
+        }
         if (state.settings().isEmpty() || state.completion().isPresent() || report.equals(previous)
                 || (previous != null && report.evaluated() < previous.evaluated())) {
             return Effect().none();
@@ -385,9 +449,18 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         }
     }
 
+    private Effect<Event, State> onPassivated(State state, Passivated passivated) {
+        return Effect().none().thenRun(s -> {
+            if (s.settings().isPresent() && s.completion().isEmpty()) {
+                host.wake(Tick.INSTANCE); // still going (a budget extension came first): start again at once
+            }
+        }).thenStop();
+    }
+
     private void afterPersist(State state) {
         if (state.completion().isPresent()) {
             timers.cancel(Tick.INSTANCE);
+            retire(state);
         } else if (state.stopReason().isPresent()) {
             stopIslands(state);
         } else {
@@ -422,6 +495,15 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
                 islands.accept(settings.islandId(n), new Island.ExtendQuota(settings));
             }
         }
+    }
+
+    /** The run has completed with its islands' final reports stored: the islands leave, then the run. */
+    private void retire(State state) {
+        RunSettings settings = state.settings().orElseThrow();
+        for (int n = 0; n < settings.islands(); n++) {
+            islands.accept(settings.islandId(n), new Island.Retire(settings.budgetRevision()));
+        }
+        host.passivate(self);
     }
 
     /** Tells every unfinished island to stop; repeated on each tick, since a message may be lost. */

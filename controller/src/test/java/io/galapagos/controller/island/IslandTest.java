@@ -1,6 +1,7 @@
 package io.galapagos.controller.island;
 
 import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.EntityHost;
 import io.galapagos.controller.Fixtures;
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.GeneratorHealth;
@@ -17,6 +18,7 @@ import io.galapagos.protocol.EvaluationStatus;
 import io.galapagos.protocol.WorkPulling;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -223,6 +225,49 @@ class IslandTest {
             last = ((Run.ReportProgress) run.receiveMessage()).report();
         }
         assertThat(last.evaluated()).isEqualTo(3);
+    }
+
+    @Test
+    void aFinishedIslandLeavesWhenItsRunRetiresItAndWakesWithoutAGenerator() {
+        TestProbe<Object> host = testKit.createTestProbe();
+        var retiring = EventSourcedBehaviorTestKit.<Island.Command, Island.Event, Island.State>create(testKit.system(),
+                Island.create("r1/0", PersistenceId.of("Island", "r1/0-retiring"), environment,
+                        RetentionCriteria.disabled(), new EntityHost<>() {
+                            @Override
+                            public void passivate(ActorRef<Island.Command> self) {
+                                host.getRef().tell("passivate");
+                            }
+
+                            @Override
+                            public void wake(Island.Command message) {
+                                host.getRef().tell(message);
+                            }
+                        }));
+        retiring.runCommand(new Island.Start(Fixtures.runSettings(1, 3, 4), 0));
+        retiring.runCommand(new Island.EvaluationArrived(ok(submitted.receiveMessage(), 1.0)));
+        List<EvaluationRequest> children = submitted.receiveSeveralMessages(2);
+        retiring.runCommand(new Island.EvaluationArrived(ok(children.get(0), 0.1)));
+
+        retiring.runCommand(new Island.Retire(0));
+        host.expectNoMessage(Duration.ofMillis(100)); // a child is still evaluated: it stays
+
+        retiring.runCommand(new Island.EvaluationArrived(ok(children.get(1), 0.2)));
+        IslandReport last = null;
+        while (last == null || !last.finished()) {
+            last = ((Run.ReportProgress) run.receiveMessage()).report();
+        }
+        retiring.runCommand(new Island.Retire(1));
+        host.expectNoMessage(Duration.ofMillis(100)); // not the budget it finished
+        retiring.runCommand(new Island.Retire(0));
+        assertThat(host.receiveMessage()).isEqualTo("passivate");
+
+        int generators = spentAtCreation.size();
+        retiring.restart();
+        IslandReport woken = ((Run.ReportProgress) run.receiveMessage()).report();
+        assertThat(woken.finished()).isTrue();
+        assertThat(woken.evaluated()).as("a woken finished island tells its run, which may retire it").isEqualTo(3);
+        assertThat(spentAtCreation).as("a finished island builds no generator").hasSize(generators);
+        retiring.clear();
     }
 
     @Test
@@ -457,10 +502,12 @@ class IslandTest {
                 : new Proposal.Code(child(request.parent().code(), request.sequence()), "model-b", "s",
                         new Usage(800, 100, 0.002)));
         startAndEvaluateSeed(Fixtures.runSettings(1, 10, 1), 1.0);
-        submitted.receiveMessage();
+        EvaluationRequest inFlight = submitted.receiveMessage();
         assertThat(spentAtCreation).containsExactly(Map.of());
 
         island.restart();
+        assertThat(spentAtCreation).as("nothing is due while the child is evaluated: no generator yet").hasSize(1);
+        island.runCommand(new Island.EvaluationArrived(ok(inFlight, 0.5)));
 
         await().until(() -> spentAtCreation.size() == 2);
         CostTracker.ModelTotals replayed = spentAtCreation.get(1).get("model-b");

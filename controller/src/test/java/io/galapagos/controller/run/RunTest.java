@@ -1,10 +1,12 @@
 package io.galapagos.controller.run;
 
 import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.EntityHost;
 import io.galapagos.controller.Fixtures;
 import io.galapagos.controller.island.Island;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +34,23 @@ class RunTest {
     private final TestProbe<Sent> islands = testKit.createTestProbe();
     private final TestProbe<StatusReply<RunStatus>> replies = testKit.createTestProbe();
 
+    /** What the run asked of its host: "passivate", or the message it sent to wake itself. */
+    private final TestProbe<Object> host = testKit.createTestProbe();
+
     private final EventSourcedBehaviorTestKit<Run.Command, Run.Event, Run.State> run =
             EventSourcedBehaviorTestKit.create(testKit.system(), Run.create(PersistenceId.of("Run", "r1"),
-                    (id, command) -> islands.getRef().tell(new Sent(id, command)), RetentionCriteria.disabled()));
+                    (id, command) -> islands.getRef().tell(new Sent(id, command)), RetentionCriteria.disabled(),
+                    new EntityHost<>() {
+                        @Override
+                        public void passivate(ActorRef<Run.Command> self) {
+                            host.getRef().tell("passivate");
+                        }
+
+                        @Override
+                        public void wake(Run.Command message) {
+                            host.getRef().tell(message);
+                        }
+                    }));
 
     @AfterEach
     void clear() {
@@ -85,6 +102,80 @@ class RunTest {
         assertThat(run.getState().status().phase()).isEqualTo(RunStatus.Phase.COMPLETED);
         assertThat(run.getState().status().evaluated()).isEqualTo(10);
         assertThat(run.getState().best().orElseThrow().score()).isEqualTo(2.0);
+        assertThat(islands.receiveSeveralMessages(2)).extracting(Sent::command)
+                .as("its islands' final reports are stored: they leave").containsExactly(new Island.Retire(0), new Island.Retire(0));
+        assertThat(host.receiveMessage()).as("then the run leaves").isEqualTo("passivate");
+    }
+
+    @Test
+    @Timeout(60)
+    void aCompletedRunLeavesAgainWhenWokenAndRetiresAnIslandThatMissedItsRetirement() {
+        start(s -> s);
+        run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, true)));
+        run.runCommand(new Run.ReportProgress(report(1, 5, 2.0, true)));
+        islands.receiveSeveralMessages(2);
+        host.receiveMessage();
+
+        run.restart();
+        assertThat(host.receiveMessage()).as("a completed run woken by a message leaves after it").isEqualTo("passivate");
+        islands.expectNoMessage(Duration.ofMillis(100)); // and wakes no island
+
+        var late = run.runCommand(new Run.ReportProgress(report(1, 5, 2.0, true)));
+        assertThat(late.events()).isEmpty();
+        assertThat(islands.receiveMessage()).isEqualTo(new Sent("r1/1", new Island.Retire(0)));
+    }
+
+    @Test
+    @Timeout(60)
+    void aPassivatedRunThatStillRunsAsksToBeStartedAgainAndStops() {
+        ActorRef<Run.Command> running = testKit.spawn(Run.create(PersistenceId.of("Run", "r2"),
+                (id, command) -> islands.getRef().tell(new Sent(id, command)), RetentionCriteria.disabled(),
+                new EntityHost<>() {
+                    @Override
+                    public void passivate(ActorRef<Run.Command> self) {
+                        host.getRef().tell("passivate");
+                    }
+
+                    @Override
+                    public void wake(Run.Command message) {
+                        host.getRef().tell(message);
+                    }
+                }));
+        running.tell(new Run.Start(Fixtures.runSettings(2, 10, 1), replies.getRef()));
+        assertThat(replies.receiveMessage().isSuccess()).isTrue();
+
+        running.tell(Run.Passivated.INSTANCE);
+
+        assertThat(host.receiveMessage()).isEqualTo(Run.Tick.INSTANCE);
+        host.expectTerminated(running);
+    }
+
+    @Test
+    @Timeout(60)
+    void anOperatorsStopStopsEveryIslandAndTheRunCompletesWithItsReasonOnceTheyFinish() {
+        start(s -> s);
+        run.runCommand(new Run.ReportProgress(report(0, 3, 1.0, false)));
+
+        var stopped = run.runCommand(new Run.Stop("stopped by the operator", replies.getRef()));
+
+        assertThat(stopped.events()).singleElement().isInstanceOf(Run.RunStopped.class);
+        assertThat(replies.receiveMessage().getValue().phase()).isEqualTo(RunStatus.Phase.STOPPING);
+        assertThat(islands.receiveSeveralMessages(2)).extracting(Sent::command)
+                .containsOnly(new Island.Stop("stopped by the operator"));
+        run.runCommand(new Run.Stop("again", replies.getRef()));
+        assertThat(replies.receiveMessage().getValue().reason()).contains("stopped by the operator");
+
+        run.runCommand(new Run.ReportProgress(report(0, 4, 1.0, true)));
+        var done = run.runCommand(new Run.ReportProgress(report(1, 2, 0.5, true)));
+        assertThat(done.events()).last().isEqualTo(new Run.RunCompleted("stopped by the operator",
+                done.events().get(done.events().size() - 1).elapsedMillis()));
+    }
+
+    @Test
+    @Timeout(60)
+    void stopOfARunThatNeverStartedIsAnError() {
+        run.runCommand(new Run.Stop("stopped by the operator", replies.getRef()));
+        assertThat(replies.receiveMessage().isError()).isTrue();
     }
 
     @Test
@@ -153,6 +244,7 @@ class RunTest {
         run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, true)));
         run.runCommand(new Run.ReportProgress(report(1, 5, 2.0, true)));
         assertThat(run.getState().status().phase()).isEqualTo(RunStatus.Phase.COMPLETED);
+        assertThat(islands.receiveSeveralMessages(2)).allMatch(s -> s.command() instanceof Island.Retire);
 
         var result = run.runCommand(new Run.ExtendBudget(Optional.of(16L), Optional.empty(), replies.getRef()));
 
