@@ -88,17 +88,27 @@ public final class ClusterOptions {
         if (value.isEmpty()) {
             return flags;
         }
-        Config parsed = ConfigFactory.empty().withValue("t", ConfigValueFactory.fromAnyRef(value.get().strip()));
+        duration(flag, value.get());
+        return flags.withValue("galapagos.client." + key, ConfigValueFactory.fromAnyRef(value.get().strip()));
+    }
+
+    /**
+     * A positive duration flag in HOCON's notation (30s, 2m).
+     *
+     * @throws IllegalArgumentException in one line naming {@code flag}
+     */
+    static Duration duration(String flag, String value) {
+        Config parsed = ConfigFactory.empty().withValue("t", ConfigValueFactory.fromAnyRef(value.strip()));
         Duration duration;
         try {
             duration = parsed.getDuration("t");
         } catch (ConfigException e) {
-            throw new IllegalArgumentException(flag + ": bad duration '" + value.get() + "' (e.g. 30s, 2m)");
+            throw new IllegalArgumentException(flag + ": bad duration '" + value + "' (e.g. 30s, 2m)");
         }
         if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(flag + " must be positive, not " + value.get());
+            throw new IllegalArgumentException(flag + " must be positive, not " + value);
         }
-        return flags.withValue("galapagos.client." + key, ConfigValueFactory.fromAnyRef(value.get().strip()));
+        return duration;
     }
 
     /** The id of the run to start: {@link RunSession#RUN_ID} on the embedded node, else {@link #runIdFor}. */

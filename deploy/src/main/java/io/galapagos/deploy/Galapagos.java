@@ -24,6 +24,7 @@ import java.util.Optional;
                 BestCommand.class,
                 RunsCommand.class,
                 ExportCommand.class,
+                StopCommand.class,
                 DeleteCommand.class,
                 DashboardCommand.class,
                 ReplayCommand.class,

@@ -11,13 +11,16 @@ import io.galapagos.controller.run.RunStatus;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.Durations;
+import io.galapagos.protocol.Printable;
 import io.galapagos.simulators.Baseline;
 import io.galapagos.worker.CandidateEvaluator;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +37,15 @@ public final class RunSession {
 
     /** The id of the one run an output directory holds. */
     public static final String RUN_ID = "run";
+
+    /**
+     * A file {@code galapagos stop --out} writes into the folder of a followed run, holding the reason: the
+     * follower asks the run to stop and deletes it, which tells {@code stop} the run has taken the request.
+     */
+    public static final String STOP_REQUEST = "stop-request";
+
+    /** The reason of a stop request that gives none. */
+    public static final String OPERATOR_STOP = "stopped by the operator";
 
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
 
@@ -103,6 +115,38 @@ public final class RunSession {
         return await(run().ask(Run.GetStatus::new, ASK_TIMEOUT));
     }
 
+    /** Stops the run gracefully: its islands propose nothing more, finish what is in flight, and it completes. */
+    public RunStatus stop(String reason) {
+        return await(run().askWithStatus(replyTo -> new Run.Stop(reason, replyTo), ASK_TIMEOUT));
+    }
+
+    /**
+     * Passes a stop request found in the folder to the run; the file goes once the run has taken it, and
+     * stays (to be tried again on the next tick) while the run does not answer.
+     */
+    private void takeStopRequest() {
+        Path request = out.resolve(STOP_REQUEST);
+        if (!Files.isRegularFile(request)) {
+            return;
+        }
+        String reason;
+        try {
+            reason = Printable.escape(Files.readString(request).strip());
+        } catch (IOException e) {
+            return; // being written: the next tick reads it
+        }
+        String why = reason.isEmpty() ? OPERATOR_STOP : reason;
+        run().<RunStatus>askWithStatus(replyTo -> new Run.Stop(why, replyTo), ASK_TIMEOUT).whenComplete((status, error) -> {
+            if (error == null) {
+                try {
+                    Files.deleteIfExists(request);
+                } catch (IOException e) {
+                    // a stop request that cannot be removed is taken again: Stop is idempotent
+                }
+            }
+        });
+    }
+
     /** Prints one progress line every {@code interval} until the run completes; returns the final status. */
     public RunStatus follow(Duration interval) throws InterruptedException {
         return follow(interval, Optional.empty());
@@ -138,6 +182,7 @@ public final class RunSession {
                     return;
                 }
             }
+            takeStopRequest();
             run().ask(Run.GetStatus::new, askTimeout).whenComplete((status, error) -> {
                     if (error != null) {
                         // a run whose controller just died answers again once it restarted on a survivor

@@ -135,6 +135,44 @@ class ClusterRunTest {
 
     @Test
     @org.junit.jupiter.api.Timeout(600)
+    void stopEndsAClusterRunGracefullyWithEveryCandidateInFlightEvaluated() throws Exception {
+        String cluster = "127.0.0.1:" + seedPort;
+        java.util.concurrent.CompletableFuture<Outcome> following = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                galapagos("run", "--cluster", cluster, "--db-url", url, "--db-user", "postgres", "--task", NoopTask.ID,
+                        "--iterations", "1000000", "--islands", "2", "--run-id", "noop-stopped",
+                        "--out", dir.resolve("stopped").toString()));
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (following.isDone()) {
+                throw new AssertionError("the run ended before it was stopped: " + following.join().err());
+            }
+            return storedHistory("noop-stopped").evaluated().size() >= 6;
+        });
+
+        Outcome stop = galapagos("stop", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
+                "--run-id", "noop-stopped", "--reason", "enough for today");
+
+        assertThat(stop.exitCode()).as(stop.err()).isZero();
+        assertThat(stop.out()).contains("run 'noop-stopped' is").contains("enough for today");
+        Outcome run = following.get(3, TimeUnit.MINUTES);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        RunHistory history = storedHistory("noop-stopped");
+        assertThat(history.completion()).contains("enough for today");
+        assertThat(history.inFlight()).as("what was in flight finished").isZero();
+        assertThat(history.evaluationsPerCandidate().values()).containsOnly(1);
+        assertThat(history.evaluated().size()).isLessThan(1000);
+
+        Outcome again = galapagos("stop", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
+                "--run-id", "noop-stopped");
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("has already completed (enough for today)");
+        Outcome unknown = galapagos("stop", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
+                "--run-id", "no-such-run");
+        assertThat(unknown.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(unknown.err().strip()).isEqualTo("galapagos stop: run not found: the cluster's database holds no run 'no-such-run'");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(600)
     void resumeWithIterationsExtendsAFinishedClusterRunToTheNewTotal() throws Exception {
         String cluster = "127.0.0.1:" + seedPort;
         Outcome run = galapagos("run", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
