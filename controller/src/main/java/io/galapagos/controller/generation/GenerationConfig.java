@@ -2,6 +2,7 @@ package io.galapagos.controller.generation;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
@@ -48,6 +49,24 @@ public final class GenerationConfig {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** {@code galapagos.generation} of the controller's {@code reference.conf}: the one source of the defaults. */
+    private static Config reference() {
+        return ConfigFactory.defaultReference().getConfig(KEY);
+    }
+
+    static PromptSettings defaultPrompt() {
+        Config g = reference();
+        return prompt(g.getConfig("prompt"), format(g.getString("format")));
+    }
+
+    static RetryPolicy defaultRetry() {
+        return retry(reference().getConfig("retry"));
+    }
+
+    static EndpointCircuit.Settings defaultCircuit() {
+        return circuit(reference().getConfig("circuit"));
     }
 
     /**
@@ -146,8 +165,7 @@ public final class GenerationConfig {
     private static PromptSettings prompt(Config p, AnswerFormat format) {
         return new PromptSettings(format, p.getBoolean("problem-statement"), p.getBoolean("candidate-api"),
                 p.getInt("max-parent-code-chars"), p.getBoolean("parent-metrics"), p.getInt("max-feedback-chars"),
-                p.getInt("top-programs"), p.getInt("inspirations"), p.getInt("max-program-chars"),
-                p.getInt("recent-failures"), p.getInt("max-failure-chars"));
+                p.getInt("max-program-chars"), p.getInt("max-failure-chars"));
     }
 
     private static RetryPolicy retry(Config r) {
