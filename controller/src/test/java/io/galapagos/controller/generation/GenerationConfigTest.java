@@ -51,6 +51,32 @@ class GenerationConfigTest {
     }
 
     @Test
+    void modelDefaultsAreReadForEveryModelAndReasoningModelsGetTheirOwnLimits() {
+        GenerationSettings g = load(String.join("\n",
+                "galapagos.generation {",
+                "  llm = openai, models = [gpt-4o-mini, o3-mini, { name = own, max-tokens = 100 }]",
+                "  model-defaults { temperature = 0.3, top-p = 0.8, max-tokens = 1000, request-timeout = 11s,",
+                "    max-concurrency = 2, reasoning-max-tokens = 5000, reasoning-request-timeout = 22s }",
+                "}"));
+
+        ModelSettings fast = g.models().get(0);
+        assertThat(fast.temperature()).isEqualTo(OptionalDouble.of(0.3));
+        assertThat(fast.topP()).isEqualTo(OptionalDouble.of(0.8));
+        assertThat(fast.maxTokens()).isEqualTo(1000);
+        assertThat(fast.requestTimeout()).isEqualTo(Duration.ofSeconds(11));
+        assertThat(fast.maxConcurrency()).isEqualTo(2);
+        ModelSettings reasoning = g.models().get(1);
+        assertThat(reasoning.reasoning()).isTrue();
+        assertThat(reasoning.temperature()).isEmpty();
+        assertThat(reasoning.maxTokens()).isEqualTo(5000);
+        assertThat(reasoning.requestTimeout()).isEqualTo(Duration.ofSeconds(22));
+        assertThat(g.models().get(2).maxTokens()).isEqualTo(100);
+        assertThat(g.models().get(2).requestTimeout()).isEqualTo(Duration.ofSeconds(11));
+        assertThat(ModelSettings.Defaults.reference()).isEqualTo(new ModelSettings.Defaults(0.7, 0.95, 8192,
+                Duration.ofSeconds(180), 4, 32768, Duration.ofSeconds(600)));
+    }
+
+    @Test
     void twoModelsWithoutWeightsSplitEightyTwentyAndTakeCatalogPrices() {
         GenerationSettings g = load("galapagos.generation { llm = openai, models = [gpt-4o-mini, o3-mini], budget-usd = 12.5,"
                 + " format = full-rewrite }");
