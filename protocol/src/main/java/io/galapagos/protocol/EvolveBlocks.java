@@ -13,7 +13,7 @@ import java.util.Optional;
  * <ol>
  *   <li><b>A marker line</b> holds a comment and nothing else before it: after leading whitespace, a comment
  *   opener ({@code //}, {@code /*}, {@code #}, {@code --}, {@code ;}, {@code %}, {@code <!--}, {@code (*},
- *   {@code {-}, its last character possibly repeated as in {@code ///} or {@code ##}), optional blanks, then
+ *   <code>{-</code>, its last character possibly repeated as in {@code ///} or {@code ##}), optional blanks, then
  *   {@code EVOLVE-BLOCK-START} or {@code EVOLVE-BLOCK-END} as a whole word; anything may follow
  *   (the end of a block comment, an explanation). Code before the marker ({@code x = 1  # EVOLVE-BLOCK-START}),
  *   a string ({@code "// EVOLVE-BLOCK-START"}) or a longer word ({@code EVOLVE-BLOCK-STARTED}) is no marker.

@@ -170,7 +170,7 @@ public final class DiffApplier {
     }
 
     /** The blocks of {@code code} by the shared rule; malformed markers reject the answer with the rule's reason. */
-    static EvolveBlocks blocks(String code, String whose) {
+    private static EvolveBlocks evolveBlocks(String code, String whose) {
         try {
             return EvolveBlocks.of(code, whose);
         } catch (EvolveBlocks.MalformedException e) {
@@ -179,12 +179,12 @@ public final class DiffApplier {
     }
 
     private static Outcome apply(String parent, List<EditBlock> blocks) {
-        EvolveBlocks original = blocks(parent, "the parent");
+        EvolveBlocks original = evolveBlocks(parent, "the parent");
         List<String> lines = new ArrayList<>(original.lines());
         int tolerant = 0;
         for (EditBlock block : blocks) {
             String where = blocks.size() == 1 ? "the block" : "block " + block.number() + " of " + blocks.size();
-            EvolveBlocks current = blocks(EvolveBlocks.join(lines), "the program after the blocks before " + where);
+            EvolveBlocks current = evolveBlocks(EvolveBlocks.join(lines), "the program after the blocks before " + where);
             Match match = locate(lines, block, where);
             if (!match.exact()) {
                 tolerant++;
@@ -196,7 +196,7 @@ public final class DiffApplier {
             lines = next;
         }
         String code = EvolveBlocks.join(lines);
-        checkOutsideUnchanged(original, blocks(code, "the child"));
+        checkOutsideUnchanged(original, evolveBlocks(code, "the child"));
         if (code.equals(EvolveBlocks.join(original.lines()))) {
             throw new EditRejected("the SEARCH/REPLACE blocks change nothing: each REPLACE equals its SEARCH");
         }
@@ -377,8 +377,8 @@ public final class DiffApplier {
     }
 
     private static Outcome rewrite(String parent, String program) {
-        EvolveBlocks old = blocks(parent, "the parent");
-        EvolveBlocks neu = blocks(program, "the rewritten program");
+        EvolveBlocks old = evolveBlocks(parent, "the parent");
+        EvolveBlocks neu = evolveBlocks(program, "the rewritten program");
         if (old.regions().size() != neu.regions().size()) {
             throw new EditRejected("the rewritten program has " + neu.regions().size()
                     + " EVOLVE-BLOCKs, the parent " + old.regions().size());
@@ -410,7 +410,7 @@ public final class DiffApplier {
         if (old.inside().equals(inside)) {
             throw new EditRejected("the rewritten program's EVOLVE-BLOCK is identical to the parent's");
         }
-        checkOutsideUnchanged(old, blocks(code, "the child"));
+        checkOutsideUnchanged(old, evolveBlocks(code, "the child"));
         return new Applied(code, "full rewrite");
     }
 
