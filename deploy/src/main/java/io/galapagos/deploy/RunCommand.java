@@ -405,8 +405,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 evaluator = Evaluators.forNode(config, TaskRegistry.load());
                 node = EmbeddedNode.start(config, evaluator, generators.orElseGet(() -> Evaluators.generators(config)));
-                RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr())
-                        .withPlainProgressEvery(config.getDuration("galapagos.console.progress-every"));
+                RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr());
                 if (dashboardSettings.isPresent()) {
                     dashboardTasks = new DashboardTasks(id -> task, Optional.of(evaluator), Optional.of(outDir));
                     Engine engine = node.engine();

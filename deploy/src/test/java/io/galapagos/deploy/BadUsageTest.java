@@ -54,6 +54,15 @@ class BadUsageTest {
     }
 
     @Test
+    void runWithARemovedTwinKeyNamesTheKeyThatReplacedItAndStartsNothing() throws Exception {
+        Path old = file("twin.conf", "galapagos.islands.count = 1\ngalapagos.generation.prompt { inspirations = 4 }\n");
+        Path out = dir.resolve("o");
+        assertOneLine(galapagos("run", "--task", "noop", "--config", old.toString(), "--out", out.toString()),
+                "run", "galapagos.generation.prompt.inspirations was replaced by galapagos.islands.inspirations", old + ": 2");
+        assertThat(out.resolve("journal")).doesNotExist();
+    }
+
+    @Test
     void runWhoseJobTimeoutIsShorterThanTheSandboxDeadlineNamesTheSettings() throws Exception {
         Path bad = file("deadlines.conf", "galapagos.dispatcher.job-timeout = 2m\ngalapagos.sandbox.evaluation-timeout = 3m\n");
         assertOneLine(galapagos("run", "--task", "noop", "--config", bad.toString(), "--out", dir.resolve("o").toString()),

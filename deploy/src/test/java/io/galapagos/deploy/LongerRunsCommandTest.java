@@ -138,8 +138,12 @@ class LongerRunsCommandTest {
         Path broken = Files.writeString(dir.resolve("Broken.java"), NOOP_INITIAL.replace("return 2.0;", "return y;"));
         assertUsage(run(dir, "--initial", broken.toString(), "--out", dir.resolve("c").toString()), "run",
                 "--initial " + broken + " does not compile: line 4, column 16: cannot find symbol");
-        Path unmarked = Files.writeString(dir.resolve("Unmarked.java"), NOOP_INITIAL.replace("// EVOLVE-BLOCK-END", ""));
+        Path unmarked = Files.writeString(dir.resolve("Unmarked.java"),
+                NOOP_INITIAL.replace("// EVOLVE-BLOCK-START", "").replace("// EVOLVE-BLOCK-END", ""));
         assertUsage(run(dir, "--initial", unmarked.toString(), "--out", dir.resolve("d").toString()), "run",
                 "must contain an EVOLVE-BLOCK-START line and an EVOLVE-BLOCK-END line");
+        Path unclosed = Files.writeString(dir.resolve("Unclosed.java"), NOOP_INITIAL.replace("// EVOLVE-BLOCK-END", ""));
+        assertUsage(run(dir, "--initial", unclosed.toString(), "--out", dir.resolve("e").toString()), "run",
+                "--initial " + unclosed + " never closes the EVOLVE-BLOCK-START at line");
     }
 }

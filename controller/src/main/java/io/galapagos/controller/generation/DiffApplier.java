@@ -1,5 +1,7 @@
 package io.galapagos.controller.generation;
 
+import io.galapagos.protocol.EvolveBlocks;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -164,17 +166,25 @@ public final class DiffApplier {
     }
 
     private static boolean isProgram(List<String> lines) {
-        return lines.stream().anyMatch(l -> l.contains(EvolveBlocks.START))
-                && lines.stream().noneMatch(l -> SEARCH_LINE.matcher(l).matches());
+        return EvolveBlocks.hasStart(lines) && lines.stream().noneMatch(l -> SEARCH_LINE.matcher(l).matches());
+    }
+
+    /** The blocks of {@code code} by the shared rule; malformed markers reject the answer with the rule's reason. */
+    private static EvolveBlocks evolveBlocks(String code, String whose) {
+        try {
+            return EvolveBlocks.of(code, whose);
+        } catch (EvolveBlocks.MalformedException e) {
+            throw new EditRejected(e.getMessage());
+        }
     }
 
     private static Outcome apply(String parent, List<EditBlock> blocks) {
-        EvolveBlocks original = EvolveBlocks.of(parent, "the parent");
+        EvolveBlocks original = evolveBlocks(parent, "the parent");
         List<String> lines = new ArrayList<>(original.lines());
         int tolerant = 0;
         for (EditBlock block : blocks) {
             String where = blocks.size() == 1 ? "the block" : "block " + block.number() + " of " + blocks.size();
-            EvolveBlocks current = EvolveBlocks.of(EvolveBlocks.join(lines), "the program after the blocks before " + where);
+            EvolveBlocks current = evolveBlocks(EvolveBlocks.join(lines), "the program after the blocks before " + where);
             Match match = locate(lines, block, where);
             if (!match.exact()) {
                 tolerant++;
@@ -186,7 +196,7 @@ public final class DiffApplier {
             lines = next;
         }
         String code = EvolveBlocks.join(lines);
-        checkOutsideUnchanged(original, EvolveBlocks.of(code, "the child"));
+        checkOutsideUnchanged(original, evolveBlocks(code, "the child"));
         if (code.equals(EvolveBlocks.join(original.lines()))) {
             throw new EditRejected("the SEARCH/REPLACE blocks change nothing: each REPLACE equals its SEARCH");
         }
@@ -359,23 +369,16 @@ public final class DiffApplier {
         return from;
     }
 
+    /** The shared rule's last word on a child: the same blocks, the same lines outside them. */
     private static void checkOutsideUnchanged(EvolveBlocks parent, EvolveBlocks child) {
-        if (parent.regions().size() != child.regions().size()) {
-            throw new EditRejected("the child has " + child.regions().size() + " EVOLVE-BLOCKs, the parent "
-                    + parent.regions().size());
-        }
-        List<List<String>> a = parent.outside();
-        List<List<String>> b = child.outside();
-        for (int part = 0; part < a.size(); part++) {
-            if (!a.get(part).equals(b.get(part))) {
-                throw new EditRejected("the edits change code outside " + parent.describeRegions());
-            }
-        }
+        parent.changeOutside(child).ifPresent(refusal -> {
+            throw new EditRejected(refusal.message());
+        });
     }
 
     private static Outcome rewrite(String parent, String program) {
-        EvolveBlocks old = EvolveBlocks.of(parent, "the parent");
-        EvolveBlocks neu = EvolveBlocks.of(program, "the rewritten program");
+        EvolveBlocks old = evolveBlocks(parent, "the parent");
+        EvolveBlocks neu = evolveBlocks(program, "the rewritten program");
         if (old.regions().size() != neu.regions().size()) {
             throw new EditRejected("the rewritten program has " + neu.regions().size()
                     + " EVOLVE-BLOCKs, the parent " + old.regions().size());
@@ -407,10 +410,14 @@ public final class DiffApplier {
         if (old.inside().equals(inside)) {
             throw new EditRejected("the rewritten program's EVOLVE-BLOCK is identical to the parent's");
         }
+        checkOutsideUnchanged(old, evolveBlocks(code, "the child"));
         return new Applied(code, "full rewrite");
     }
 
-    /** Non-blank lines without trailing spaces: how outside text is compared in a rewrite. */
+    /**
+     * Non-blank lines without trailing spaces: how a model's rewrite is read before the parent's outside
+     * text is put back, so a dropped blank line costs nothing (the child is then held to the shared rule).
+     */
     private static List<String> significant(List<String> lines) {
         return lines.stream().map(String::stripTrailing).filter(l -> !l.isEmpty()).toList();
     }

@@ -24,8 +24,9 @@ public final class EndpointCircuit {
             }
         }
 
+        /** The circuit of the controller's {@code reference.conf}, the one source of its defaults. */
         public static Settings defaults() {
-            return new Settings(3, Duration.ofSeconds(30), Duration.ofMinutes(10));
+            return GenerationConfig.defaultCircuit();
         }
     }
 

@@ -2,6 +2,7 @@ package io.galapagos.controller.generation;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
@@ -38,7 +39,8 @@ public final class GenerationConfig {
             }
             URI apiBase = uri(g.getString("api-base"), KEY + ".api-base");
             Optional<String> keyEnv = keyEnv(g.getString("api-key-env"));
-            List<ModelSettings> models = models(g.getList("models"), apiBase, keyEnv);
+            List<ModelSettings> models = models(g.getList("models"), apiBase, keyEnv,
+                    ModelSettings.Defaults.fromConfig(g.getConfig("model-defaults")));
             if (models.isEmpty()) {
                 throw new IllegalArgumentException("--llm openai needs at least one --model (or " + KEY + ".models)");
             }
@@ -48,6 +50,24 @@ public final class GenerationConfig {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** {@code galapagos.generation} of the controller's {@code reference.conf}: the one source of the defaults. */
+    private static Config reference() {
+        return ConfigFactory.defaultReference().getConfig(KEY);
+    }
+
+    static PromptSettings defaultPrompt() {
+        Config g = reference();
+        return prompt(g.getConfig("prompt"), format(g.getString("format")));
+    }
+
+    static RetryPolicy defaultRetry() {
+        return retry(reference().getConfig("retry"));
+    }
+
+    static EndpointCircuit.Settings defaultCircuit() {
+        return circuit(reference().getConfig("circuit"));
     }
 
     /**
@@ -78,17 +98,18 @@ public final class GenerationConfig {
     public record ModelChoice(String name, OptionalDouble weight) {
     }
 
-    private static List<ModelSettings> models(ConfigList list, URI apiBase, Optional<String> keyEnv) {
+    private static List<ModelSettings> models(ConfigList list, URI apiBase, Optional<String> keyEnv,
+                                              ModelSettings.Defaults defaults) {
         List<ModelSettings> models = new ArrayList<>();
         List<OptionalDouble> weights = new ArrayList<>();
         for (ConfigValue value : list) {
             if (value.valueType() == ConfigValueType.STRING) {
                 ModelChoice choice = parseModel((String) value.unwrapped());
-                models.add(ModelSettings.of(choice.name(), apiBase, keyEnv));
+                models.add(ModelSettings.of(choice.name(), apiBase, keyEnv, defaults));
                 weights.add(choice.weight());
             } else if (value.valueType() == ConfigValueType.OBJECT) {
                 Config m = ((ConfigObject) value).toConfig();
-                ModelSettings model = model(m, apiBase, keyEnv);
+                ModelSettings model = model(m, apiBase, keyEnv, defaults);
                 models.add(model);
                 weights.add(optionalDouble(m, "weight"));
             } else {
@@ -101,10 +122,10 @@ public final class GenerationConfig {
             throw new IllegalArgumentException("give every model a weight or none (none: "
                     + (models.size() == 2 ? "80/20 between the first and the second" : "equal shares") + ")");
         }
-        List<Double> defaults = ModelEnsemble.defaultWeights(models.size());
+        List<Double> shares = ModelEnsemble.defaultWeights(models.size());
         List<ModelSettings> weightedModels = new ArrayList<>();
         for (int i = 0; i < models.size(); i++) {
-            weightedModels.add(models.get(i).withWeight(weights.get(i).orElse(defaults.get(i))));
+            weightedModels.add(models.get(i).withWeight(weights.get(i).orElse(shares.get(i))));
         }
         long distinct = weightedModels.stream().map(ModelSettings::name).distinct().count();
         if (distinct != weightedModels.size()) {
@@ -113,14 +134,14 @@ public final class GenerationConfig {
         return weightedModels;
     }
 
-    private static ModelSettings model(Config m, URI apiBase, Optional<String> keyEnv) {
+    private static ModelSettings model(Config m, URI apiBase, Optional<String> keyEnv, ModelSettings.Defaults defaults) {
         if (!m.hasPath("name")) {
             throw new IllegalArgumentException(KEY + ".models: an entry has no name");
         }
         String name = m.getString("name");
         URI base = m.hasPath("api-base") ? uri(m.getString("api-base"), KEY + ".models." + name + ".api-base") : apiBase;
         Optional<String> env = m.hasPath("api-key-env") ? keyEnv(m.getString("api-key-env")) : keyEnv;
-        ModelSettings model = ModelSettings.of(name, base, env);
+        ModelSettings model = ModelSettings.of(name, base, env, defaults);
         if (m.hasPath("reasoning")) {
             boolean reasoning = m.getBoolean("reasoning");
             model = new ModelSettings(model.name(), model.weight(), model.baseUrl(), model.apiKeyEnv(),
@@ -146,8 +167,7 @@ public final class GenerationConfig {
     private static PromptSettings prompt(Config p, AnswerFormat format) {
         return new PromptSettings(format, p.getBoolean("problem-statement"), p.getBoolean("candidate-api"),
                 p.getInt("max-parent-code-chars"), p.getBoolean("parent-metrics"), p.getInt("max-feedback-chars"),
-                p.getInt("top-programs"), p.getInt("inspirations"), p.getInt("max-program-chars"),
-                p.getInt("recent-failures"), p.getInt("max-failure-chars"));
+                p.getInt("max-program-chars"), p.getInt("max-failure-chars"));
     }
 
     private static RetryPolicy retry(Config r) {

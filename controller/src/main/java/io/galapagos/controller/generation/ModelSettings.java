@@ -1,5 +1,8 @@
 package io.galapagos.controller.generation;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -42,17 +45,43 @@ public record ModelSettings(String name, double weight, URI baseUrl, Optional<St
     }
 
     /**
-     * A model with the shipped defaults: prices and the reasoning flag from {@link ModelCatalog} (zero
-     * prices for a model it does not know), temperature 0.7 and top-p 0.95 unless reasoning, 8192
-     * completion tokens (32768 for reasoning models), 180 s timeout (600 s), 4 calls in flight.
+     * {@code galapagos.generation.model-defaults}: what a model gets unless its entry says otherwise.
+     *
+     * @param reasoningMaxTokens      {@code maxTokens} of a reasoning model
+     * @param reasoningRequestTimeout {@code requestTimeout} of a reasoning model
      */
+    public record Defaults(double temperature, double topP, int maxTokens, Duration requestTimeout, int maxConcurrency,
+            int reasoningMaxTokens, Duration reasoningRequestTimeout) {
+
+        public static Defaults fromConfig(Config c) {
+            return new Defaults(c.getDouble("temperature"), c.getDouble("top-p"), c.getInt("max-tokens"),
+                    c.getDuration("request-timeout"), c.getInt("max-concurrency"), c.getInt("reasoning-max-tokens"),
+                    c.getDuration("reasoning-request-timeout"));
+        }
+
+        /** Those of the controller's {@code reference.conf}, the one source of the defaults. */
+        public static Defaults reference() {
+            return fromConfig(ConfigFactory.defaultReference().getConfig("galapagos.generation.model-defaults"));
+        }
+    }
+
+    /** A model with the defaults of the controller's {@code reference.conf}. */
     public static ModelSettings of(String name, URI baseUrl, Optional<String> apiKeyEnv) {
+        return of(name, baseUrl, apiKeyEnv, Defaults.reference());
+    }
+
+    /**
+     * A model with {@code defaults}, and the prices and reasoning flag of {@link ModelCatalog} (zero prices
+     * for a model it does not know).
+     */
+    public static ModelSettings of(String name, URI baseUrl, Optional<String> apiKeyEnv, Defaults defaults) {
         Optional<ModelCatalog.Entry> known = ModelCatalog.shipped().lookup(name);
         boolean reasoning = known.map(ModelCatalog.Entry::reasoning).orElse(false);
         return new ModelSettings(name, 1.0, baseUrl, apiKeyEnv,
-                reasoning ? OptionalDouble.empty() : OptionalDouble.of(0.7),
-                reasoning ? OptionalDouble.empty() : OptionalDouble.of(0.95),
-                reasoning ? 32768 : 8192, Duration.ofSeconds(reasoning ? 600 : 180), 4,
+                reasoning ? OptionalDouble.empty() : OptionalDouble.of(defaults.temperature()),
+                reasoning ? OptionalDouble.empty() : OptionalDouble.of(defaults.topP()),
+                reasoning ? defaults.reasoningMaxTokens() : defaults.maxTokens(),
+                reasoning ? defaults.reasoningRequestTimeout() : defaults.requestTimeout(), defaults.maxConcurrency(),
                 known.map(ModelCatalog.Entry::inputUsdPerMillion).orElse(0.0),
                 known.map(ModelCatalog.Entry::outputUsdPerMillion).orElse(0.0), reasoning);
     }

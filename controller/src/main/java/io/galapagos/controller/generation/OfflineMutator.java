@@ -26,6 +26,7 @@ import com.github.javaparser.ast.stmt.IfStmt;
 import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
 import com.github.javaparser.ast.stmt.SwitchEntry;
+import io.galapagos.protocol.EvolveBlocks;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 
@@ -120,7 +121,7 @@ public final class OfflineMutator implements SolutionGenerator {
         String parent = request.parent().code();
         try {
             EvolveBlocks.of(parent, "the parent");
-        } catch (EditRejected e) {
+        } catch (EvolveBlocks.MalformedException e) {
             return failed(e.getMessage());
         }
         Optional<CompilationUnit> parsed = parse(parent);

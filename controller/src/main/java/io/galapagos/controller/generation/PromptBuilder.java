@@ -56,10 +56,10 @@ public final class PromptBuilder {
                                 truncate(redact(parent.feedback()).strip(), settings.maxFeedbackChars()))) : "",
                 "code", redact(parent.code()).stripTrailing(),
                 "fence", language.fenceTag())));
+        // How many of each the island chose (galapagos.islands.*): the prompt shows them all.
         values.put("top", programs("section-top-programs.txt", request.topPrograms().stream()
-                .filter(p -> !p.candidateId().equals(parent.candidateId())).limit(settings.topPrograms()).toList()));
-        values.put("inspirations", programs("section-inspirations.txt",
-                request.inspirations().stream().limit(settings.inspirations()).toList()));
+                .filter(p -> !p.candidateId().equals(parent.candidateId())).toList()));
+        values.put("inspirations", programs("section-inspirations.txt", request.inspirations()));
         values.put("failures", failures(request.recentFailures()));
         values.put("format", render(settings.format() == AnswerFormat.DIFF ? "format-diff.txt" : "format-full-rewrite.txt",
                 Map.of("fence", language.fenceTag())));
@@ -91,12 +91,10 @@ public final class PromptBuilder {
     }
 
     private String failures(List<FailedAttempt> failures) {
-        if (failures.isEmpty() || settings.recentFailures() == 0) {
+        if (failures.isEmpty() || settings.maxFailureChars() == 0) {
             return "";
         }
-        List<FailedAttempt> recent = failures.subList(Math.max(0, failures.size() - settings.recentFailures()),
-                failures.size());
-        String listed = recent.stream().map(f -> "- " + f.candidateId() + ": "
+        String listed = failures.stream().map(f -> "- " + f.candidateId() + ": "
                 + truncate(redact(f.reason()).strip(), settings.maxFailureChars()).replace("\n", "\n  "))
                 .collect(Collectors.joining("\n"));
         return render("section-failures.txt", Map.of("failures", listed));

@@ -10,26 +10,25 @@ import java.util.Objects;
  *                           fails the proposal instead
  */
 public record PromptSettings(AnswerFormat format, boolean problemStatement, boolean candidateApi,
-        int maxParentCodeChars, boolean parentMetrics, int maxFeedbackChars, int topPrograms, int inspirations,
-        int maxProgramChars, int recentFailures, int maxFailureChars) {
+        int maxParentCodeChars, boolean parentMetrics, int maxFeedbackChars, int maxProgramChars, int maxFailureChars) {
 
     public PromptSettings {
         Objects.requireNonNull(format, "format");
         if (maxParentCodeChars < 1) {
             throw new IllegalArgumentException("maxParentCodeChars must be >= 1");
         }
-        if (maxFeedbackChars < 0 || topPrograms < 0 || inspirations < 0 || maxProgramChars < 0 || recentFailures < 0
-                || maxFailureChars < 0) {
+        if (maxFeedbackChars < 0 || maxProgramChars < 0 || maxFailureChars < 0) {
             throw new IllegalArgumentException("prompt section sizes must be >= 0");
         }
     }
 
+    /** The prompt of the controller's {@code reference.conf}, the one source of its defaults. */
     public static PromptSettings defaults() {
-        return new PromptSettings(AnswerFormat.DIFF, true, true, 40_000, true, 3_000, 3, 2, 8_000, 5, 600);
+        return GenerationConfig.defaultPrompt();
     }
 
     public PromptSettings withFormat(AnswerFormat format) {
         return new PromptSettings(format, problemStatement, candidateApi, maxParentCodeChars, parentMetrics,
-                maxFeedbackChars, topPrograms, inspirations, maxProgramChars, recentFailures, maxFailureChars);
+                maxFeedbackChars, maxProgramChars, maxFailureChars);
     }
 }

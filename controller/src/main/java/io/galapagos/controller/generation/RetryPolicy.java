@@ -25,8 +25,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         }
     }
 
+    /** The retries of the controller's {@code reference.conf}, the one source of their defaults. */
     public static RetryPolicy defaults() {
-        return new RetryPolicy(4, Duration.ofSeconds(2), Duration.ofSeconds(60), 0.25, Duration.ofMinutes(2));
+        return GenerationConfig.defaultRetry();
     }
 
     /** Delay before attempt {@code failedAttempts + 1}. */

@@ -3,6 +3,7 @@ package io.galapagos.controller.generation;
 import io.galapagos.controller.generation.LexedSource.Line;
 import io.galapagos.controller.generation.LexedSource.Token;
 import io.galapagos.controller.generation.LexedSource.Type;
+import io.galapagos.protocol.EvolveBlocks;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -138,7 +139,7 @@ public final class TextMutator implements SolutionGenerator {
         String parent = request.parent().code();
         try {
             EvolveBlocks.of(parent, "the parent");
-        } catch (EditRejected e) {
+        } catch (EvolveBlocks.MalformedException e) {
             return failed(e.getMessage());
         }
         SplittableRandom random = new SplittableRandom(request.seed());

@@ -143,21 +143,21 @@ class AccountingAndPromptTest {
     }
 
     @Test
-    void promptHoldsEverySectionWithTheMostRecentFailuresOnly() {
+    void promptHoldsEverySectionAndEveryFailureTheIslandKept() {
         Prompt prompt = new PromptBuilder(BRIEF, PromptSettings.defaults(), SecretRedactor.shapesOnly())
-                .build(request(8, "Worst scenarios: k80 dl=52"));
+                .build(request(4, "Worst scenarios: k80 dl=52"));
 
         assertThat(prompt.system()).contains("Only the code between the EVOLVE-BLOCK-START and EVOLVE-BLOCK-END");
         assertThat(prompt.user()).contains("# Task\n\nFinish before the deadline, cheaply.", "# Candidate API",
                 "# Current program (score -106.746)", "- avg_cost: 96.515", "Evaluator feedback:\nWorst scenarios: k80 dl=52",
                 "# Best programs found so far\n\n## c-3 (score -90)", "# Other programs for inspiration", "## c-u (score -100)",
-                "- c-7: reason 7", "- c-3: reason 3", "<<<<<<< SEARCH")
-                .doesNotContain("reason 2", "## c-9", "{{");
+                "- c-0: reason 0", "- c-3: reason 3", "<<<<<<< SEARCH")
+                .doesNotContain("reason 4", "## c-9", "{{");
     }
 
     @Test
     void sectionsCanBeSwitchedOffAndSized() {
-        PromptSettings lean = new PromptSettings(AnswerFormat.FULL_REWRITE, false, false, 40_000, false, 40, 0, 0, 0, 0, 0);
+        PromptSettings lean = new PromptSettings(AnswerFormat.FULL_REWRITE, false, false, 40_000, false, 40, 0, 0);
 
         Prompt prompt = new PromptBuilder(BRIEF, lean, SecretRedactor.shapesOnly()).build(request(3, "x".repeat(500)));
 
@@ -169,7 +169,7 @@ class AccountingAndPromptTest {
 
     @Test
     void parentLongerThanThePromptAllowsIsRefused() {
-        PromptSettings tiny = new PromptSettings(AnswerFormat.DIFF, true, true, 100, true, 100, 1, 1, 100, 1, 100);
+        PromptSettings tiny = new PromptSettings(AnswerFormat.DIFF, true, true, 100, true, 100, 100, 100);
 
         assertThatThrownBy(() -> new PromptBuilder(BRIEF, tiny, SecretRedactor.shapesOnly()).build(request(0, "")))
                 .hasMessageStartingWith("the parent has ").hasMessageEndingWith("more than the prompt allows (100)");

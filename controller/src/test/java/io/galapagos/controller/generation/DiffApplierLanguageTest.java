@@ -1,5 +1,6 @@
 package io.galapagos.controller.generation;
 
+import io.galapagos.protocol.EvolveBlocks;
 import io.galapagos.simulators.Resources;
 import org.junit.jupiter.api.Test;
 

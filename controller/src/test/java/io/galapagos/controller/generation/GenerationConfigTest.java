@@ -28,6 +28,55 @@ class GenerationConfigTest {
     }
 
     @Test
+    void everyPromptRetryAndCircuitKeyIsReadAndTheDefaultsAreThoseOfReferenceConf() {
+        LlmSettings llm = load(String.join("\n",
+                "galapagos.generation {",
+                "  llm = openai, models = [m], api-key-env = none",
+                "  prompt { problem-statement = off, candidate-api = off, max-parent-code-chars = 900, parent-metrics = off,",
+                "    max-feedback-chars = 7, max-program-chars = 8, max-failure-chars = 9 }",
+                "  retry { max-attempts = 2, initial-backoff = 1s, max-backoff = 3s, jitter = 0.5, max-retry-after = 4s }",
+                "  circuit { failure-threshold = 5, cooldown = 6s, max-cooldown = 7s }",
+                "}")).llm().orElseThrow();
+
+        assertThat(llm.prompt()).isEqualTo(new PromptSettings(AnswerFormat.DIFF, false, false, 900, false, 7, 8, 9));
+        assertThat(llm.retry()).isEqualTo(new RetryPolicy(2, Duration.ofSeconds(1), Duration.ofSeconds(3), 0.5,
+                Duration.ofSeconds(4)));
+        assertThat(llm.circuit()).isEqualTo(new EndpointCircuit.Settings(5, Duration.ofSeconds(6), Duration.ofSeconds(7)));
+        assertThat(PromptSettings.defaults())
+                .isEqualTo(new PromptSettings(AnswerFormat.DIFF, true, true, 40_000, true, 3_000, 8_000, 600));
+        assertThat(RetryPolicy.defaults()).isEqualTo(new RetryPolicy(4, Duration.ofSeconds(2), Duration.ofSeconds(60),
+                0.25, Duration.ofMinutes(2)));
+        assertThat(EndpointCircuit.Settings.defaults())
+                .isEqualTo(new EndpointCircuit.Settings(3, Duration.ofSeconds(30), Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void modelDefaultsAreReadForEveryModelAndReasoningModelsGetTheirOwnLimits() {
+        GenerationSettings g = load(String.join("\n",
+                "galapagos.generation {",
+                "  llm = openai, models = [gpt-4o-mini, o3-mini, { name = own, max-tokens = 100 }]",
+                "  model-defaults { temperature = 0.3, top-p = 0.8, max-tokens = 1000, request-timeout = 11s,",
+                "    max-concurrency = 2, reasoning-max-tokens = 5000, reasoning-request-timeout = 22s }",
+                "}"));
+
+        ModelSettings fast = g.models().get(0);
+        assertThat(fast.temperature()).isEqualTo(OptionalDouble.of(0.3));
+        assertThat(fast.topP()).isEqualTo(OptionalDouble.of(0.8));
+        assertThat(fast.maxTokens()).isEqualTo(1000);
+        assertThat(fast.requestTimeout()).isEqualTo(Duration.ofSeconds(11));
+        assertThat(fast.maxConcurrency()).isEqualTo(2);
+        ModelSettings reasoning = g.models().get(1);
+        assertThat(reasoning.reasoning()).isTrue();
+        assertThat(reasoning.temperature()).isEmpty();
+        assertThat(reasoning.maxTokens()).isEqualTo(5000);
+        assertThat(reasoning.requestTimeout()).isEqualTo(Duration.ofSeconds(22));
+        assertThat(g.models().get(2).maxTokens()).isEqualTo(100);
+        assertThat(g.models().get(2).requestTimeout()).isEqualTo(Duration.ofSeconds(11));
+        assertThat(ModelSettings.Defaults.reference()).isEqualTo(new ModelSettings.Defaults(0.7, 0.95, 8192,
+                Duration.ofSeconds(180), 4, 32768, Duration.ofSeconds(600)));
+    }
+
+    @Test
     void twoModelsWithoutWeightsSplitEightyTwentyAndTakeCatalogPrices() {
         GenerationSettings g = load("galapagos.generation { llm = openai, models = [gpt-4o-mini, o3-mini], budget-usd = 12.5,"
                 + " format = full-rewrite }");

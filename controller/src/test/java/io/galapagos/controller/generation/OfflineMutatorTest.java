@@ -1,6 +1,7 @@
 package io.galapagos.controller.generation;
 
 import io.galapagos.controller.generation.fixture.SpotStrategy;
+import io.galapagos.protocol.EvolveBlocks;
 import io.galapagos.simulators.compile.CandidateCompiler;
 import io.galapagos.simulators.compile.CompilationException;
 import org.junit.jupiter.api.Test;

@@ -12,6 +12,7 @@ import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.store.Schema;
 import io.galapagos.worker.CandidateEvaluator;
 import io.galapagos.worker.EvaluationWorker;
+import io.galapagos.worker.sandbox.SandboxSettings;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -222,11 +223,7 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Worker slots from {@code galapagos.worker.slots}; 0 means one per core. */
     public static int workerSlots(Config config) {
-        int slots = config.getInt("galapagos.worker.slots");
-        if (slots < 0) {
-            throw new IllegalArgumentException("galapagos.worker.slots must be 0 (one per core) or positive, not " + slots);
-        }
-        return slots == 0 ? Runtime.getRuntime().availableProcessors() : slots;
+        return SandboxSettings.workerSlots(config);
     }
 
     /**

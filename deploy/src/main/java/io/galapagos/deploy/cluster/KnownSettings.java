@@ -23,6 +23,16 @@ public final class KnownSettings {
     private static final String ROOT = "galapagos";
     private static final int MAX_SUGGESTION_DISTANCE = 3;
 
+    /**
+     * Keys that were twins of another and are gone: a file that still sets one is told which key now
+     * says it, rather than the nearest spelling.
+     */
+    static final Map<String, String> REPLACED = Map.of(
+            "galapagos.sandbox.slots", "galapagos.worker.slots",
+            "galapagos.generation.prompt.top-programs", "galapagos.islands.top-programs",
+            "galapagos.generation.prompt.inspirations", "galapagos.islands.inspirations",
+            "galapagos.generation.prompt.recent-failures", "galapagos.islands.recent-failures");
+
     private KnownSettings() {
     }
 
@@ -45,6 +55,9 @@ public final class KnownSettings {
             String path = ConfigUtil.joinPath(keys);
             if (entry.getValue() instanceof ConfigObject inner && defaults.hasPathOrNull(path)) {
                 check(inner, keys, defaults);
+            } else if (REPLACED.containsKey(path)) {
+                throw new IllegalArgumentException(path + " was replaced by " + REPLACED.get(path)
+                        + where(entry.getValue()) + ": set that key instead");
             } else if (!defaults.hasPathOrNull(path)) {
                 throw new IllegalArgumentException("unknown setting " + path + where(entry.getValue())
                         + suggestion(keys, defaults).map(s -> ": did you mean " + s + "?").orElse("")

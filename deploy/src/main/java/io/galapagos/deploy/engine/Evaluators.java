@@ -3,7 +3,6 @@ package io.galapagos.deploy.engine;
 import com.typesafe.config.Config;
 import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.generation.LlmCallLog;
-import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
 import io.galapagos.worker.SandboxEvaluator;
@@ -28,7 +27,7 @@ public final class Evaluators {
 
     /** The same, with the worker name that its results carry (a cluster node uses its address). */
     public static CandidateEvaluator forNode(Config config, TaskRegistry tasks, String workerName) {
-        SandboxSettings sandbox = SandboxSettings.fromConfig(config).withSlots(ClusterNode.workerSlots(config));
+        SandboxSettings sandbox = SandboxSettings.fromConfig(config);
         return new NodeEvaluator(SandboxEvaluator.start(sandbox, workerName), config, workerName);
     }
 

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.protocol.EvolveBlocks;
 import io.galapagos.simulators.CandidateFailures;
 import io.galapagos.simulators.Split;
 import io.galapagos.worker.CandidateEvaluator;
@@ -54,6 +55,15 @@ public final class NodeEvaluator implements CandidateEvaluator {
         Optional<String> hash = BundledTask.bundleHash(request.taskId());
         if (hash.isEmpty()) {
             return builtIn.evaluate(request);
+        }
+        // The folder's evaluator runs the whole file: its candidates meet the EVOLVE-BLOCK rule of the sandbox's check.
+        Optional<EvolveBlocks.Refusal> refusal = request.parentSource()
+                .flatMap(parent -> EvolveBlocks.check(parent, request.source()));
+        if (refusal.isPresent()) {
+            EvolveBlocks.Refusal r = refusal.get();
+            return CompletableFuture.completedFuture(EvaluationResult.failure(request, EvaluationStatus.REJECTED,
+                    "The candidate was rejected before it ran:\n- " + (r.line() > 0 ? "line " + r.line() + ": " : "")
+                            + r.message(), 0, name));
         }
         long start = System.nanoTime();
         List<Split> cascade = request.cascade().stream().map(Split::parse).toList();

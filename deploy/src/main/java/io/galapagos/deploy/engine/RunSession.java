@@ -63,10 +63,14 @@ public final class RunSession {
         this(node.system(), node.engine(), RUN_ID, out, console, progress);
     }
 
-    /** A session on any cluster member (a client member reaches the run through the sharding proxy). */
+    /**
+     * A session on any cluster member (a client member reaches the run through the sharding proxy); a plain
+     * progress line comes every {@code galapagos.console.progress-every} when the output is not a terminal.
+     */
     public RunSession(ActorSystem<?> system, Engine engine, String runId, Path out, PrintWriter console,
                       PrintWriter progress) {
-        this(system, engine, runId, out, console, progress, System.console() != null, DEFAULT_PLAIN_EVERY);
+        this(system, engine, runId, out, console, progress, System.console() != null,
+                system.settings().config().getDuration("galapagos.console.progress-every"));
     }
 
     private RunSession(ActorSystem<?> system, Engine engine, String runId, Path out, PrintWriter console,
@@ -79,14 +83,6 @@ public final class RunSession {
         this.progress = progress;
         this.terminal = terminal;
         this.plainEvery = plainEvery;
-    }
-
-    /** How often a plain progress line is printed when the output is not a terminal. */
-    public static final Duration DEFAULT_PLAIN_EVERY = Duration.ofSeconds(10);
-
-    /** This session printing a plain progress line every {@code every} when the output is not a terminal. */
-    public RunSession withPlainProgressEvery(Duration every) {
-        return new RunSession(system, engine, runId, out, console, progress, terminal, every);
     }
 
     public EntityRef<Run.Command> run() {

@@ -3,6 +3,7 @@ package io.galapagos.deploy.engine;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.simulators.compile.CandidateCompiler;
 import io.galapagos.simulators.compile.CompilationException;
+import io.galapagos.worker.external.TaskDirectory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,10 +51,10 @@ public final class StartingPrograms {
             throw new IllegalArgumentException("--initial " + file + " cannot be read as UTF-8 text ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
-        if (needsBlock && (code.lines().noneMatch(l -> l.contains("EVOLVE-BLOCK-START"))
-                || code.lines().noneMatch(l -> l.contains("EVOLVE-BLOCK-END")))) {
-            throw new IllegalArgumentException("--initial " + file + " must contain an EVOLVE-BLOCK-START line and an "
-                    + "EVOLVE-BLOCK-END line: only the lines between them evolve");
+        if (needsBlock) {
+            TaskDirectory.blocksOrRefuse(code, "--initial " + file).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
         }
         if (candidateType.isPresent()) {
             try {

@@ -45,6 +45,25 @@ class KnownSettingsTest {
     }
 
     @Test
+    void aRemovedTwinKeyNamesTheKeyThatReplacedIt() {
+        Config defaults = ConfigFactory.parseString("""
+                galapagos { sandbox.heap = 512m, worker.slots = 0, islands.top-programs = 3
+                            generation.prompt.max-program-chars = 8000 }
+                """);
+
+        assertThatThrownBy(() -> KnownSettings.check(ConfigFactory.parseString("galapagos.sandbox { slots = 2 }"), defaults))
+                .hasMessageStartingWith("galapagos.sandbox.slots was replaced by galapagos.worker.slots (String: 1)")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> KnownSettings.check(
+                ConfigFactory.parseString("galapagos.generation.prompt.top-programs = 5"), defaults))
+                .hasMessageStartingWith("galapagos.generation.prompt.top-programs was replaced by galapagos.islands.top-programs");
+        assertThat(KnownSettings.REPLACED.values()).allSatisfy(key -> assertThat(ConfigFactory.load().hasPath(key))
+                .as(key + " is a key of some reference.conf").isTrue());
+        assertThat(KnownSettings.REPLACED.keySet()).allSatisfy(key -> assertThat(ConfigFactory.load().hasPath(key))
+                .as(key + " is gone from every reference.conf").isFalse());
+    }
+
+    @Test
     void unresolvedSubstitutionsInTheUsersFileAreNoObstacle() {
         Config user = ConfigFactory.parseString("galapagos.islands.count = ${?ISLANDS}\ngalapagos.worker.slots = ${n}\nn = 2");
 

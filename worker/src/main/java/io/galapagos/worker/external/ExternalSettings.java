@@ -3,6 +3,7 @@ package io.galapagos.worker.external;
 import com.typesafe.config.Config;
 import io.galapagos.worker.sandbox.JailSettings;
 import io.galapagos.worker.sandbox.JailSpec;
+import io.galapagos.worker.sandbox.SandboxSettings;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -52,9 +53,7 @@ public record ExternalSettings(
         Config c = sandbox.getConfig("external");
         int slots = c.getInt("slots");
         String workDirectory = sandbox.getString("work-directory");
-        int workerSlots = config.hasPath("galapagos.worker.slots") ? config.getInt("galapagos.worker.slots") : 0;
-        int fallback = workerSlots > 0 ? workerSlots : Runtime.getRuntime().availableProcessors();
-        return new ExternalSettings(slots > 0 ? slots : fallback,
+        return new ExternalSettings(slots > 0 ? slots : SandboxSettings.workerSlots(config),
                 c.getBytes("address-space"), c.getBytes("work-directory-size"), intBytes(c, "output-cap"),
                 intBytes(c, "max-result-line"), c.getBytes("max-output"), intBytes(c, "max-source"),
                 c.getInt("max-evaluations-per-process"), JailSettings.fromConfig(sandbox),

@@ -1,5 +1,7 @@
 package io.galapagos.worker.external;
 
+import io.galapagos.protocol.EvolveBlocks;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +69,6 @@ public record TaskDirectory(
     public static final String CONF_FILE = "galapagos-task.conf";
     /** What {@code evaluatorCommand} elements may say instead of the interpreter's path. */
     public static final String INTERPRETER_PLACEHOLDER = "{interpreter}";
-    static final String BLOCK_START = "EVOLVE-BLOCK-START";
-    static final String BLOCK_END = "EVOLVE-BLOCK-END";
     /** Initial programs and baselines larger than this are refused: they go into every prompt. */
     static final long MAX_PROGRAM_BYTES = 1024 * 1024;
 
@@ -187,9 +187,10 @@ public record TaskDirectory(
         } catch (IOException e) {
             throw TaskDirectoryException.of(file, key, "'" + relative + "' cannot be read as UTF-8 text: " + e.getMessage());
         }
-        if (needsBlock && (!hasLine(text, BLOCK_START) || !hasLine(text, BLOCK_END))) {
-            throw TaskDirectoryException.of(file, key, "'" + relative + "' must contain a " + BLOCK_START + " line and an "
-                    + BLOCK_END + " line");
+        if (needsBlock) {
+            blocksOrRefuse(text, "'" + relative + "'").ifPresent(problem -> {
+                throw TaskDirectoryException.of(file, key, problem);
+            });
         }
         return text;
     }
@@ -203,7 +204,20 @@ public record TaskDirectory(
         return path;
     }
 
-    private static boolean hasLine(String text, String marker) {
-        return text.lines().anyMatch(line -> line.contains(marker));
+    /**
+     * What keeps {@code text} from being an initial program by the shared EVOLVE-BLOCK rule, if anything.
+     *
+     * @param whose names the program in the reason, e.g. {@code 'program.py'} or {@code --initial x.py}
+     */
+    public static Optional<String> blocksOrRefuse(String text, String whose) {
+        try {
+            EvolveBlocks.of(text, whose);
+            return Optional.empty();
+        } catch (EvolveBlocks.MalformedException e) {
+            return Optional.of(e.malformed().problem() == EvolveBlocks.Problem.NO_BLOCK
+                    ? whose + " must contain an " + EvolveBlocks.START + " line and an " + EvolveBlocks.END
+                            + " line: only the lines between them evolve"
+                    : e.getMessage());
+        }
     }
 }

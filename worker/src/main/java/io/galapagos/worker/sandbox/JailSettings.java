@@ -1,6 +1,7 @@
 package io.galapagos.worker.sandbox;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigException;
 
 import java.nio.file.Path;
@@ -75,10 +76,9 @@ public record JailSettings(Isolation isolation, Path bwrap, Path prlimit, Limits
         }
     }
 
-    /** bubblewrap and prlimit from the {@code PATH}, with the limits of the worker's {@code reference.conf}. */
+    /** The jail of the worker's {@code reference.conf}, the one source of its defaults (for tests and benches). */
     public static JailSettings defaults() {
-        return new JailSettings(Isolation.BWRAP, Path.of("bwrap"), Path.of("prlimit"),
-                new Limits(1024L * 1024 * 1024, Duration.ofHours(1), 1024, 256, 64L * 1024 * 1024, 64L * 1024 * 1024));
+        return fromConfig(ConfigFactory.defaultReference().getConfig("galapagos.sandbox"));
     }
 
     /** Reads {@code isolation}, {@code bwrap}, {@code prlimit} and {@code limits} of {@code galapagos.sandbox}. */

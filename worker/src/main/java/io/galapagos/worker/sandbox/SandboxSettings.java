@@ -1,6 +1,7 @@
 package io.galapagos.worker.sandbox;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,23 +74,20 @@ public record SandboxSettings(
         extraJvmOptions = List.copyOf(extraJvmOptions);
     }
 
-    /** One slot per core, 512 MB heaps, five minutes per evaluation, children jailed by bubblewrap. */
+    /** The settings of the worker's {@code reference.conf}, the one source of their defaults (for tests and benches). */
     public static SandboxSettings defaults() {
-        return new SandboxSettings(Runtime.getRuntime().availableProcessors(), 512, Duration.ofMinutes(5), 200,
-                8 * 1024, 64 * 1024, Duration.ofSeconds(60), JailSettings.defaults(), List.of(), Optional.empty(),
-                new Deadlines(true, 20, Duration.ofSeconds(5), Duration.ofSeconds(30)));
+        return fromConfig(ConfigFactory.defaultReference());
     }
 
     /**
-     * Reads {@code galapagos.sandbox} ({@code slots = 0} means one per core); the keys and their
-     * defaults are in the worker's {@code reference.conf}.
+     * Reads {@code galapagos.sandbox}, with one child per slot of {@code galapagos.worker.slots}; the keys
+     * and their defaults are in the worker's {@code reference.conf}.
      */
     public static SandboxSettings fromConfig(Config root) {
         Config c = root.getConfig("galapagos.sandbox");
-        int slots = c.getInt("slots");
         String work = c.getString("work-directory");
         return new SandboxSettings(
-                slots == 0 ? Runtime.getRuntime().availableProcessors() : slots,
+                workerSlots(root),
                 (int) (c.getBytes("heap").longValue() / (1024 * 1024)),
                 c.getDuration("evaluation-timeout"),
                 c.getInt("max-evaluations-per-child"),
@@ -100,6 +98,19 @@ public record SandboxSettings(
                 c.getStringList("extra-jvm-options"),
                 work.isBlank() ? Optional.empty() : Optional.of(Path.of(work)),
                 Deadlines.fromConfig(c.getConfig("deadlines")));
+    }
+
+    /**
+     * The evaluations a worker runs at once, {@code galapagos.worker.slots}; 0 means one per core.
+     *
+     * @throws IllegalArgumentException naming the key when it is negative
+     */
+    public static int workerSlots(Config root) {
+        int slots = root.getInt("galapagos.worker.slots");
+        if (slots < 0) {
+            throw new IllegalArgumentException("galapagos.worker.slots must be 0 (one per core) or positive, not " + slots);
+        }
+        return slots == 0 ? Runtime.getRuntime().availableProcessors() : slots;
     }
 
     public SandboxSettings withSlots(int value) {

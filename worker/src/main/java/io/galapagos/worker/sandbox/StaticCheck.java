@@ -18,6 +18,7 @@ import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.MethodReferenceExpr;
 import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
+import io.galapagos.protocol.EvolveBlocks;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -98,9 +99,6 @@ public final class StaticCheck {
                     + violations.stream().map(v -> "- " + v).collect(Collectors.joining("\n"));
         }
     }
-
-    public static final String BLOCK_START = "EVOLVE-BLOCK-START";
-    public static final String BLOCK_END = "EVOLVE-BLOCK-END";
 
     private static final int MAX_REPORTED = 10;
 
@@ -385,85 +383,8 @@ public final class StaticCheck {
         return node.getBegin().map(p -> p.line).orElse(0);
     }
 
-    /**
-     * The candidate must keep every line outside its EVOLVE-BLOCKs as the parent has it (trailing
-     * blanks aside). A parent without markers leaves the whole source open to change.
-     */
+    /** The shared EVOLVE-BLOCK rule ({@link EvolveBlocks}): the candidate may change only its parent's blocks. */
     static Optional<Violation> evolveBlockViolation(String parent, String candidate) {
-        List<List<String>> parentOutside = outsideBlocks(parent);
-        if (parentOutside.size() == 1) {
-            return Optional.empty();
-        }
-        List<List<String>> candidateOutside = outsideBlocks(candidate);
-        if (candidateOutside.size() != parentOutside.size()) {
-            return Optional.of(new Violation(0, Rule.EVOLVE_BLOCK, "the parent has " + (parentOutside.size() - 1)
-                    + " EVOLVE-BLOCK(s), the candidate " + (candidateOutside.size() - 1)
-                    + "; keep the // " + BLOCK_START + " and // " + BLOCK_END + " lines"));
-        }
-        String[] candidateLines = lines(candidate);
-        int candidateLine = 0;
-        for (int segment = 0; segment < parentOutside.size(); segment++) {
-            List<String> expected = parentOutside.get(segment);
-            List<String> actual = candidateOutside.get(segment);
-            int firstLine = segmentStart(candidateLines, segment);
-            for (int i = 0; i < Math.max(expected.size(), actual.size()); i++) {
-                String want = i < expected.size() ? expected.get(i) : null;
-                String got = i < actual.size() ? actual.get(i) : null;
-                if (want == null || !want.equals(got)) {
-                    candidateLine = firstLine + Math.min(i, actual.size());
-                    String detail = want == null ? "added `" + got.strip() + "`"
-                            : got == null ? "removed `" + want.strip() + "`"
-                            : "expected `" + want.strip() + "`, found `" + got.strip() + "`";
-                    return Optional.of(new Violation(candidateLine, Rule.EVOLVE_BLOCK,
-                            "code outside the EVOLVE-BLOCK changed: " + detail));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The runs of lines outside the blocks; a source with n blocks has n + 1 of them (markers excluded). */
-    private static List<List<String>> outsideBlocks(String source) {
-        List<List<String>> segments = new ArrayList<>();
-        List<String> current = new ArrayList<>();
-        boolean inside = false;
-        for (String line : lines(source)) {
-            if (isMarker(line, BLOCK_START) && !inside) {
-                segments.add(current);
-                inside = true;
-            } else if (isMarker(line, BLOCK_END) && inside) {
-                current = new ArrayList<>();
-                inside = false;
-            } else if (!inside) {
-                current.add(line.stripTrailing());
-            }
-        }
-        if (!inside) {
-            segments.add(current);
-        }
-        return segments;
-    }
-
-    /** 1-based line number where outside-segment {@code segment} begins in the source. */
-    private static int segmentStart(String[] lines, int segment) {
-        if (segment == 0) {
-            return 1;
-        }
-        int ends = 0;
-        for (int i = 0; i < lines.length; i++) {
-            if (isMarker(lines[i], BLOCK_END) && ++ends == segment) {
-                return i + 2;
-            }
-        }
-        return lines.length;
-    }
-
-    private static boolean isMarker(String line, String marker) {
-        String stripped = line.strip();
-        return stripped.startsWith("//") && stripped.substring(2).strip().startsWith(marker);
-    }
-
-    private static String[] lines(String source) {
-        return source.replace("\r\n", "\n").split("\n", -1);
+        return EvolveBlocks.check(parent, candidate).map(r -> new Violation(r.line(), Rule.EVOLVE_BLOCK, r.message()));
     }
 }

@@ -90,7 +90,7 @@ class ExternalTaskDirectoryTest {
         write("program.py", "def solve(x):\n    return x\n");
         write("galapagos-task.conf", valid + "evaluator.command = [x]\n");
         assertThatThrownBy(() -> TaskDirectory.load(dir)).hasMessageStartingWith(
-                "galapagos-task.conf: initial-program: 'program.py' must contain a EVOLVE-BLOCK-START line");
+                "galapagos-task.conf: initial-program: 'program.py' must contain an EVOLVE-BLOCK-START line");
         assertThat(dir.resolve("galapagos-task.conf")).exists();
     }
 

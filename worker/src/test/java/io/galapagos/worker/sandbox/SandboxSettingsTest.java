@@ -18,14 +18,28 @@ class SandboxSettingsTest {
     void referenceConfigGivesTheDefaults() {
         SandboxSettings settings = SandboxSettings.fromConfig(ConfigFactory.load());
 
-        assertThat(settings).isEqualTo(SandboxSettings.defaults());
+        assertThat(settings).isEqualTo(SandboxSettings.defaults()).isEqualTo(new SandboxSettings(
+                Runtime.getRuntime().availableProcessors(), 512, Duration.ofMinutes(5), 200, 8 * 1024, 64 * 1024,
+                Duration.ofSeconds(60), new JailSettings(JailSettings.Isolation.BWRAP, Path.of("bwrap"), Path.of("prlimit"),
+                new JailSettings.Limits(1L << 30, Duration.ofHours(1), 1024, 256, 64L << 20, 64L << 20)), List.of(),
+                Optional.empty(), new SandboxSettings.Deadlines(true, 20, Duration.ofSeconds(5), Duration.ofSeconds(30))));
+    }
+
+    @Test
+    void theSandboxHasOneChildPerWorkerSlot() {
+        assertThat(SandboxSettings.fromConfig(ConfigFactory.parseString("galapagos.worker.slots = 3")
+                .withFallback(ConfigFactory.load())).slots()).isEqualTo(3);
+        assertThatThrownBy(() -> SandboxSettings.fromConfig(ConfigFactory.parseString("galapagos.worker.slots = -1")
+                .withFallback(ConfigFactory.load())))
+                .hasMessage("galapagos.worker.slots must be 0 (one per core) or positive, not -1");
     }
 
     @Test
     void everyKeyIsRead() {
         SandboxSettings settings = SandboxSettings.fromConfig(ConfigFactory.parseString("""
+                galapagos.worker.slots = 3
                 galapagos.sandbox {
-                  slots = 3, heap = 256m, evaluation-timeout = 90s, max-evaluations-per-child = 7
+                  heap = 256m, evaluation-timeout = 90s, max-evaluations-per-child = 7
                   output-cap = 1k, max-source = 32k, start-timeout = 20s, isolation = none
                   bwrap = /opt/bin/bwrap, prlimit = /opt/bin/prlimit
                   limits { address-space-beyond-heap = 768m, cpu-time = 10m, processes = 64, open-files = 100

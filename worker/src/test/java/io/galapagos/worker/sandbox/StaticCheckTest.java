@@ -171,10 +171,23 @@ class StaticCheckTest {
     }
 
     @Test
-    void parentWithoutMarkersLeavesEverythingOpen() {
+    void parentWithoutMarkersLetsNothingChange() {
         String parent = TickerTask.INITIAL.replace("    // EVOLVE-BLOCK-START\n", "").replace("    // EVOLVE-BLOCK-END\n", "");
         String child = parent.replace("public class Steady", "public final class Steady");
 
-        assertThat(check.check(child, Optional.of(parent)).passed()).isTrue();
+        Verdict verdict = check.check(child, Optional.of(parent));
+
+        assertThat(verdict.violations()).extracting(Violation::rule).containsExactly(Rule.EVOLVE_BLOCK);
+        assertThat(verdict.message()).contains("the parent has no EVOLVE-BLOCK-START / EVOLVE-BLOCK-END comment lines");
+    }
+
+    @Test
+    void aSecondStartInsideTheBlockIsRejectedNotReadAsContent() {
+        String child = TickerTask.INITIAL.replace("return 5;", "// EVOLVE-BLOCK-START\n        return 5;");
+
+        Verdict verdict = check.check(child, Optional.of(TickerTask.INITIAL));
+
+        assertThat(verdict.violations()).extracting(Violation::rule).containsExactly(Rule.EVOLVE_BLOCK);
+        assertThat(verdict.message()).contains("the child opens a second EVOLVE-BLOCK-START");
     }
 }
