@@ -61,7 +61,7 @@ final class Samples {
                 Optional.of("GALAPAGOS_MODEL_KEY"), OptionalDouble.of(0.7), OptionalDouble.of(0.95), 4096,
                 Duration.ofSeconds(90), 4, 0.15, 0.6, false);
         LlmSettings llm = new LlmSettings(List.of(model), new PromptSettings(AnswerFormat.DIFF, true, true, 20_000, true,
-                2000, 3, 2, 8000, 3, 600), new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(30), 0.2,
+                2000, 8000, 600), new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(30), 0.2,
                 Duration.ofMinutes(2)), new EndpointCircuit.Settings(5, Duration.ofSeconds(10), Duration.ofMinutes(5)));
         GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(llm),
                 OptionalDouble.of(12.5));

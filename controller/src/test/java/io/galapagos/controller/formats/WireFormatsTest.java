@@ -48,7 +48,7 @@ class WireFormatsTest {
 
     private static final String RESOURCES = "io/galapagos/controller/formats/";
     /** The versions, oldest first; the last is the format the current code writes. */
-    static final List<String> VERSIONS = List.of("v1");
+    static final List<String> VERSIONS = List.of("v1", "v2");
 
     private static final ActorTestKit testKit = ActorTestKit.create("galapagos-formats", ConfigFactory.load());
     private static final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
@@ -87,10 +87,16 @@ class WireFormatsTest {
     void everyPublicClassThatEntersTheJournalOrCrossesNodesHasASample() throws Exception {
         Set<String> serializable = new TreeSet<>();
         for (Class<?> anchor : List.of(CborSerializable.class, Run.class)) {
-            Path root = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
-            try (Stream<Path> files = Files.walk(root)) {
+            Path location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // a module's classes: a directory in the reactor, a jar when built alone
+            java.nio.file.FileSystem jar = Files.isDirectory(location) ? null : java.nio.file.FileSystems.newFileSystem(location);
+            Path root = jar == null ? location : jar.getPath("/");
+            try (jar; Stream<Path> files = Files.walk(root)) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
                     String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+                    if (name.endsWith("module-info") || name.startsWith("META-INF")) {
+                        continue;
+                    }
                     Class<?> type = Class.forName(name, false, getClass().getClassLoader());
                     if (CborSerializable.class.isAssignableFrom(type) && !type.isInterface()
                             && !Modifier.isAbstract(type.getModifiers()) && isPublic(type)) {
@@ -152,6 +158,22 @@ class WireFormatsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aRunOfFormat1KeepsTheSmallerOfItsIslandAndPromptCountsAsItsIslandsCounts() throws IOException {
+        Entry started = entries("v1").stream().filter(e -> e.className().equals(Run.RunStarted.class.getName()))
+                .findFirst().orElseThrow();
+        JsonNode prompt = cbor.readTree(started.bytes()).path("settings").path("generation").path("llm").path("prompt");
+        assertThat(prompt.path("recentFailures").asInt()).as("format 1 had the prompt's own count").isEqualTo(3);
+
+        Run.RunStarted read = (Run.RunStarted) serialization.deserialize(started.bytes(), started.serializerId(),
+                started.manifest()).get();
+
+        assertThat(read.settings().island().recentFailures()).as("min(island 5, prompt 3)").isEqualTo(3);
+        assertThat(read.settings().island().topPrograms()).as("min(island 3, prompt 3)").isEqualTo(3);
+        assertThat(read.settings().island().inspirations()).as("min(island 2, prompt 2)").isEqualTo(2);
+        assertThat(read.settings().generation().llm().orElseThrow().prompt().maxFailureChars()).isEqualTo(600);
     }
 
     /** The committed samples of {@code version}, read from the test class path. */
