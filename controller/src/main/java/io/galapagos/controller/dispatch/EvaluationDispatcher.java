@@ -179,7 +179,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
             slots = new WorkerSlots();
             workers.put(ready.worker(), slots);
             getContext().watchWith(ready.worker(), new WorkerTerminated(ready.worker()));
-            LifecycleLog.info(where, "worker joined", "worker", ready.worker().path(), "free-slots", ready.freeSlots(),
+            LifecycleLog.info(where, "worker joined", "worker", address(ready.worker()), "free-slots", ready.freeSlots(),
                     "workers", workers.size());
         }
         Set<Long> onTheirWay = new HashSet<>(slots.assigned);
@@ -228,7 +228,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         if (job != null) {
             LifecycleLog.info(where.island(job.request().islandId()), "job requeued", "job", rejected.jobId(),
                     "candidate", job.request().candidateId(), "reason", "the worker had no free slot",
-                    "worker", rejected.worker().path());
+                    "worker", address(rejected.worker()));
             finish(rejected.jobId(), job);
             queue.put(job.request().evaluationId(), new Queued(job.request(), job.attempts(), ""));
             dispatch();
@@ -247,7 +247,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
                         && !slots.quarantined(System.nanoTime())) {
                     slots.everQuarantined = true;
                     slots.quarantinedUntilNanos = System.nanoTime() + settings.workerQuarantine().toNanos();
-                    LifecycleLog.warn(where, "worker quarantined", "worker", job.worker().path(),
+                    LifecycleLog.warn(where, "worker quarantined", "worker", address(job.worker()),
                             "for", settings.workerQuarantine().toSeconds() + "s",
                             "reason", "missed " + slots.missedInARow + " job deadlines in a row");
                 }
@@ -268,7 +268,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private Behavior<ToDispatcher> onWorkerTerminated(WorkerTerminated terminated) {
         WorkerSlots slots = workers.remove(terminated.worker());
         if (slots != null) {
-            LifecycleLog.warn(where, "worker left", "worker", terminated.worker().path(),
+            LifecycleLog.warn(where, "worker left", "worker", address(terminated.worker()),
                     "running-jobs", slots.assigned.size(), "workers", workers.size());
             for (Long jobId : new ArrayList<>(slots.assigned)) {
                 Running job = running.get(jobId);
@@ -294,7 +294,12 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         return this;
     }
 
-    private void finish(long jobId, Running job) {
+    /** A worker as the lifecycle lines name it: with its node's address, also when it runs on this node. */
+    private String address(ActorRef<ToWorker> worker) {
+        return ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(worker);
+    }
+
+        private void finish(long jobId, Running job) {
         timers.cancel(jobId);
         running.remove(jobId);
         runningByEvaluation.remove(job.request().evaluationId());
@@ -315,7 +320,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
             deliver.accept(crash);
         } else {
             LifecycleLog.warn(island, "job requeued", "job", jobId, "candidate", request.candidateId(),
-                    "attempt", attempts, "reason", why, "worker", job.worker().path());
+                    "attempt", attempts, "reason", why, "worker", address(job.worker()));
             requeued++;
             queue.put(request.evaluationId(), new Queued(request, attempts, why));
         }

@@ -139,6 +139,7 @@ public final class ConsoleLog {
         encoder.setWithArguments(false);
         // the formatted message only: the raw one repeats it with {} in place of the values
         encoder.setWithMessage(false);
+        encoder.setWithFormattedMessage(true);
         encoder.start();
         return encoder;
     }
