@@ -105,9 +105,6 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
             heap.ifPresent(NodeCommand::checkHeap);
             dashboardSettings = dashboardSettings(config);
             format = ConsoleLog.Format.of(config);
-            if (healthHost.isPresent() && healthPort.isEmpty()) {
-                throw new IllegalArgumentException("--health-host needs --health-port: a node serves its health only when given a port");
-            }
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -233,6 +230,9 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
         }
         if (slots.isPresent()) {
             flags = flags.withValue("galapagos.worker.slots", ConfigValueFactory.fromAnyRef(slots.get()));
+        }
+        if (healthHost.isPresent() && healthPort.isEmpty()) {
+            throw new IllegalArgumentException("--health-host needs --health-port: a node serves its health only when given a port");
         }
         if (healthPort.isPresent() && (healthPort.get() < 0 || healthPort.get() > 65535)) {
             throw new IllegalArgumentException("--health-port must be between 0 and 65535, not " + healthPort.get());
