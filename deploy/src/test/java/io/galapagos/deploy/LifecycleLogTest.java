@@ -104,6 +104,16 @@ class LifecycleLogTest {
                 .hasMessage("galapagos.log.format: unknown log format 'xml' (text or json)");
     }
 
+    @Test
+    void aRunWhoseConfigNamesAnUnknownLogFormatIsOneLineAndExitTwo(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("xml.conf"), "galapagos.log.format = xml\n");
+        CliRun.Outcome outcome = CliRun.galapagos("run", "--task", NoopTask.ID, "--iterations", "4", "--no-http",
+                "--out", dir.resolve("out").toString(), "--config", conf.toString());
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip())
+                .isEqualTo("galapagos run: galapagos.log.format: unknown log format 'xml' (text or json)");
+    }
+
     private static List<JsonNode> event(List<JsonNode> lines, String event) {
         return lines.stream().filter(line -> {
             String message = line.path("formattedMessage").asText();
