@@ -4,11 +4,14 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.deploy.cluster.MemberHeartbeat;
+import io.galapagos.deploy.cluster.NodeReadiness;
+import io.galapagos.deploy.engine.ConsoleLog;
 import io.galapagos.deploy.engine.DashboardTasks;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.deploy.engine.RunTask;
 import io.galapagos.deploy.web.Dashboard;
 import io.galapagos.deploy.web.DashboardSettings;
+import io.galapagos.deploy.web.HealthEndpoint;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.CandidateEvaluator;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -72,6 +75,18 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
                     + DashboardSettings.TOKEN_VARIABLE + ")")
     Optional<String> httpHost = Optional.empty();
 
+    @Option(names = "--health-port", paramLabel = "PORT",
+            description = "serve GET /health/live and /health/ready on this port, any role, no token (default: none)")
+    Optional<Integer> healthPort = Optional.empty();
+
+    @Option(names = "--health-host", paramLabel = "HOST",
+            description = "the health endpoint's address (default: galapagos.health.host, 127.0.0.1)")
+    Optional<String> healthHost = Optional.empty();
+
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text, or json: one JSON object per line on stderr (default: galapagos.log.format, text)")
+    Optional<String> logFormat = Optional.empty();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -79,6 +94,7 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
     public Integer call() throws Exception {
         Config config;
         Optional<DashboardSettings> dashboardSettings;
+        ConsoleLog.Format format;
         try {
             config = ClusterNode.config(flags(), configFile, System::getenv);
             ClusterNode.workerSlots(config);
@@ -88,9 +104,11 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
             }
             heap.ifPresent(NodeCommand::checkHeap);
             dashboardSettings = dashboardSettings(config);
+            format = ConsoleLog.Format.of(config);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
+        ConsoleLog.forNode(format);
         boolean worker = ClusterNode.roles(config).contains(ClusterNode.WORKER_ROLE);
         Optional<CandidateEvaluator> evaluator = Optional.empty();
         ClusterNode node;
@@ -126,6 +144,23 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
                 tasks.close();
             });
         }
+        if (healthPort.isPresent()) {
+            NodeReadiness readiness = new NodeReadiness(node, config.getDuration("galapagos.health.database-timeout"));
+            HealthEndpoint health;
+            try {
+                health = HealthEndpoint.start(node.system(), healthHost.orElse(config.getString("galapagos.health.host")),
+                        healthPort.get(), readiness);
+            } catch (IllegalArgumentException e) {
+                readiness.close();
+                node.close();
+                return usage(e.getMessage());
+            }
+            System.out.println(health.announcement());
+            CoordinatedShutdown.get(node.system()).addJvmShutdownHook(() -> {
+                health.close();
+                readiness.close();
+            });
+        }
         AtomicBoolean asked = new AtomicBoolean();
         Runnable leave = () -> {
             asked.set(true);
@@ -135,7 +170,7 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
         Signal.handle(new Signal("TERM"), signal -> leave.run());
         Signal.handle(new Signal("INT"), signal -> leave.run());
         // every log line of this process names the node (the logback pattern's %property{node})
-        ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).putProperty("node", node.address());
+        ConsoleLog.nameNode(node.address());
         MemberHeartbeat.start(node, config.getDuration("galapagos.members.heartbeat-interval"));
         node.up().thenRun(() -> {
             System.out.println("galapagos node: up at " + node.address() + " roles " + node.roles()
@@ -195,6 +230,16 @@ public final class NodeCommand implements java.util.concurrent.Callable<Integer>
         }
         if (slots.isPresent()) {
             flags = flags.withValue("galapagos.worker.slots", ConfigValueFactory.fromAnyRef(slots.get()));
+        }
+        if (healthHost.isPresent() && healthPort.isEmpty()) {
+            throw new IllegalArgumentException("--health-host needs --health-port: a node serves its health only when given a port");
+        }
+        if (healthPort.isPresent() && (healthPort.get() < 0 || healthPort.get() > 65535)) {
+            throw new IllegalArgumentException("--health-port must be between 0 and 65535, not " + healthPort.get());
+        }
+        if (logFormat.isPresent()) {
+            flags = flags.withValue("galapagos.log.format",
+                    ConfigValueFactory.fromAnyRef(ConsoleLog.Format.of(logFormat.get(), "--log-format").name().toLowerCase(java.util.Locale.ROOT)));
         }
         return flags;
     }

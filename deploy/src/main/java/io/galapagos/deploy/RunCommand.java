@@ -395,7 +395,14 @@ public final class RunCommand implements Callable<Integer> {
                        CommandLine cli) throws Exception {
         String command = cli.getCommandSpec().qualifiedName();
         String resumeHint = "continue with: galapagos resume --out " + outDir;
-        try (ConsoleLog.RunLog runLog = ConsoleLog.toRunFolder(outDir);
+        ConsoleLog.Format format;
+        try {
+            format = ConsoleLog.Format.of(config);
+        } catch (IllegalArgumentException e) {
+            cli.getErr().println(command + ": " + e.getMessage());
+            return Galapagos.EXIT_USAGE;
+        }
+        try (ConsoleLog.RunLog runLog = ConsoleLog.toRunFolder(outDir, format);
              StopSignals signals = StopSignals.install(command + ": stopped at once; " + resumeHint, STOP_GRACE)) {
             Path log = runLog.file();
             CandidateEvaluator evaluator = null;
@@ -405,6 +412,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 evaluator = Evaluators.forNode(config, TaskRegistry.load());
                 node = EmbeddedNode.start(config, evaluator, generators.orElseGet(() -> Evaluators.generators(config)));
+                ConsoleLog.nameNode(node.member().address());
                 RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr());
                 if (dashboardSettings.isPresent()) {
                     dashboardTasks = new DashboardTasks(id -> task, Optional.of(evaluator), Optional.of(outDir));

@@ -1,5 +1,6 @@
 package io.galapagos.controller.dispatch;
 
+import io.galapagos.controller.lifecycle.LifecycleLog;
 import io.galapagos.protocol.CborSerializable;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
@@ -14,6 +15,7 @@ import io.galapagos.protocol.WorkPulling.WorkerReady;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -122,6 +124,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private long requeued;
     private long quarantined;
     private final long startedAtMillis = System.currentTimeMillis();
+    private final LifecycleLog.Where where;
 
     public static Behavior<ToDispatcher> create(DispatcherSettings settings, Consumer<EvaluationResult> deliver) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
@@ -136,6 +139,9 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         this.settings = settings;
         this.deliver = deliver;
         this.timers = timers;
+        this.where = LifecycleLog.Where.node(context.getSystem());
+        // a singleton: this line on a new node means the dispatcher moved (its queue refills from the islands)
+        LifecycleLog.info(where, "dispatcher started");
     }
 
     @Override
@@ -148,6 +154,10 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
                 .onMessage(JobOverdue.class, this::onJobOverdue)
                 .onMessage(WorkerTerminated.class, this::onWorkerTerminated)
                 .onMessage(GetStats.class, this::onGetStats)
+                .onSignal(PostStop.class, signal -> {
+                    LifecycleLog.info(where, "dispatcher stopped", "queued", queue.size(), "running", running.size());
+                    return this;
+                })
                 .build();
     }
 
@@ -169,6 +179,8 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
             slots = new WorkerSlots();
             workers.put(ready.worker(), slots);
             getContext().watchWith(ready.worker(), new WorkerTerminated(ready.worker()));
+            LifecycleLog.info(where, "worker joined", "worker", address(ready.worker()), "free-slots", ready.freeSlots(),
+                    "workers", workers.size());
         }
         Set<Long> onTheirWay = new HashSet<>(slots.assigned);
         onTheirWay.removeAll(ready.runningJobs());
@@ -214,6 +226,9 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         }
         Running job = running.get(rejected.jobId());
         if (job != null) {
+            LifecycleLog.info(where.island(job.request().islandId()), "job requeued", "job", rejected.jobId(),
+                    "candidate", job.request().candidateId(), "reason", "the worker had no free slot",
+                    "worker", address(rejected.worker()));
             finish(rejected.jobId(), job);
             queue.put(job.request().evaluationId(), new Queued(job.request(), job.attempts(), ""));
             dispatch();
@@ -232,12 +247,11 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
                         && !slots.quarantined(System.nanoTime())) {
                     slots.everQuarantined = true;
                     slots.quarantinedUntilNanos = System.nanoTime() + settings.workerQuarantine().toNanos();
-                    getContext().getLog().warn("worker {} quarantined for {} s: it missed {} job deadlines in a row",
-                            job.worker().path(), settings.workerQuarantine().toSeconds(), slots.missedInARow);
+                    LifecycleLog.warn(where, "worker quarantined", "worker", address(job.worker()),
+                            "for", settings.workerQuarantine().toSeconds() + "s",
+                            "reason", "missed " + slots.missedInARow + " job deadlines in a row");
                 }
             }
-            getContext().getLog().warn("job {} ({}) of worker {} missed its deadline of {} s; it goes back to the queue",
-                    overdue.jobId(), job.request().evaluationId(), job.worker().path(), settings.jobTimeout().toSeconds());
             overdueJobs.put(overdue.jobId(), job.request().evaluationId());
             Iterator<Long> oldest = overdueJobs.keySet().iterator();
             while (overdueJobs.size() > settings.rememberedResults() && oldest.hasNext()) {
@@ -245,7 +259,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
                 oldest.remove();
             }
             finish(overdue.jobId(), job);
-            failed(job, "no result within " + settings.jobTimeout().toSeconds() + " s");
+            failed(overdue.jobId(), job, "no result within " + settings.jobTimeout().toSeconds() + " s");
             dispatch();
         }
         return this;
@@ -254,13 +268,13 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private Behavior<ToDispatcher> onWorkerTerminated(WorkerTerminated terminated) {
         WorkerSlots slots = workers.remove(terminated.worker());
         if (slots != null) {
-            getContext().getLog().warn("worker {} is gone; its {} running jobs go back to the queue",
-                    terminated.worker().path(), slots.assigned.size());
+            LifecycleLog.warn(where, "worker left", "worker", address(terminated.worker()),
+                    "running-jobs", slots.assigned.size(), "workers", workers.size());
             for (Long jobId : new ArrayList<>(slots.assigned)) {
                 Running job = running.get(jobId);
                 if (job != null) {
                     finish(jobId, job);
-                    failed(job, "the worker " + terminated.worker().path().name() + " died");
+                    failed(jobId, job, "the worker " + terminated.worker().path().name() + " died");
                 }
             }
             dispatch();
@@ -280,23 +294,33 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         return this;
     }
 
-    private void finish(long jobId, Running job) {
+    /** A worker as the lifecycle lines name it: with its node's address, also when it runs on this node. */
+    private String address(ActorRef<ToWorker> worker) {
+        return ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(worker);
+    }
+
+        private void finish(long jobId, Running job) {
         timers.cancel(jobId);
         running.remove(jobId);
         runningByEvaluation.remove(job.request().evaluationId());
     }
 
     /** A job that failed its worker: queued again, or quarantined after too many attempts. */
-    private void failed(Running job, String why) {
+    private void failed(long jobId, Running job, String why) {
         int attempts = job.attempts() + 1;
         EvaluationRequest request = job.request();
+        LifecycleLog.Where island = where.island(request.islandId());
         if (attempts >= settings.maxAttempts()) {
+            LifecycleLog.warn(island, "candidate quarantined", "job", jobId, "candidate", request.candidateId(),
+                    "attempts", attempts, "reason", why);
             quarantined++;
             EvaluationResult crash = EvaluationResult.failure(request, EvaluationStatus.SANDBOX_CRASH,
                     "quarantined: the evaluation failed " + attempts + " workers (last: " + why + ")", 0, "dispatcher");
             remember(crash);
             deliver.accept(crash);
         } else {
+            LifecycleLog.warn(island, "job requeued", "job", jobId, "candidate", request.candidateId(),
+                    "attempt", attempts, "reason", why, "worker", address(job.worker()));
             requeued++;
             queue.put(request.evaluationId(), new Queued(request, attempts, why));
         }

@@ -11,6 +11,7 @@ import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
 import io.galapagos.controller.generation.SolutionGenerator;
 import io.galapagos.controller.generation.Usage;
+import io.galapagos.controller.lifecycle.LifecycleLog;
 import io.galapagos.controller.run.BestSummary;
 import io.galapagos.controller.run.IslandReport;
 import io.galapagos.controller.run.Run;
@@ -25,6 +26,7 @@ import io.galapagos.protocol.WorkPulling;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -724,6 +726,11 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     /** Why the generator cannot propose now (paused endpoint, budget); empty while it can. */
     private String generatorStatus = "";
     private boolean budgetStopSent;
+    private final LifecycleLog.Where where;
+    /** The generator's last state as the lifecycle lines told it: a pause and its end are one line each. */
+    private GeneratorHealth.Status loggedGenerator = GeneratorHealth.Status.READY;
+    /** Whether the island's "finished" line was written (or, after a recovery, was due before it). */
+    private boolean finishedLogged;
 
     private Island(String islandId, PersistenceId persistenceId, IslandEnvironment environment,
                    RetentionCriteria retention, ActorContext<Command> context, TimerScheduler<Command> timers,
@@ -735,6 +742,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         this.retention = retention;
         this.context = context;
         this.timers = timers;
+        this.where = LifecycleLog.Where.node(context.getSystem()).island(islandId);
     }
 
     @Override
@@ -749,7 +757,11 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     @Override
     public SignalHandler<State> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecoveryCompleted).build();
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecoveryCompleted)
+                // passivated, handed over to another node, or its node leaves: it starts again where messaged
+                .onSignal(PostStop.instance(), state -> LifecycleLog.info(where, "island entity stopped",
+                        "pending", state.pending().size()))
+                .build();
     }
 
     @Override
@@ -780,6 +792,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         if (state.settings().isEmpty()) {
             return;
         }
+        finishedLogged = state.report(0, "").finished();
+        LifecycleLog.info(where, "island recovered", "proposed", state.proposed(), "evaluated", state.evaluated(),
+                "pending", state.pending().size(), "stopped", state.stopped().isPresent());
         state.pending().keySet().forEach(id -> submitSelection(state, id));
         state.pendingTests().keySet().forEach(id -> submitTest(state, id));
         afterChange(state, true);
@@ -806,6 +821,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
         return Effect().persist(events)
                 .thenRun(s -> {
+                    LifecycleLog.info(where, "island started", "seeds", seeds.size(),
+                            "quota", s.settings().orElseThrow().quota(s.islandNo()));
                     s.pending().keySet().forEach(id -> submitSelection(s, id));
                     afterChange(s, true);
                 });
@@ -818,6 +835,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 afterChange(s, true);
             });
         }
+        LifecycleLog.info(where, "island stopping", "reason", stop.reason(), "pending", state.pending().size());
         return persistInOrder(state, List.of(new IslandStopped(stop.reason())));
     }
 
@@ -1059,6 +1077,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         askedEpoch = awaited;
         IslandReport report = state.report(generating.size(), generatorStatus);
         keepTimers(state.settings().get(), report.finished());
+        if (report.finished() && !finishedLogged) {
+            finishedLogged = true;
+            LifecycleLog.info(where, "island finished", "proposed", report.proposed(), "evaluated", report.evaluated(),
+                    "best", report.best().map(BestSummary::score).map(String::valueOf).orElse("none"));
+        } else if (!report.finished()) {
+            finishedLogged = false; // an extended budget: the island will finish again
+        }
         boolean changed = lastReport.map(r -> !r.equals(report)).orElse(true);
         if (changed && (urgent || report.finished() || lastReport.isEmpty())) {
             lastReport = Optional.of(report);
@@ -1108,8 +1133,17 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         generatorStatus = health.isReady() ? ""
                 : (health.status() == GeneratorHealth.Status.BUDGET_EXHAUSTED ? IslandReport.BUDGET_EXHAUSTED : "paused")
                 + ": " + health.reason();
+        if (health.status() != loggedGenerator) {
+            if (health.status() == GeneratorHealth.Status.PAUSED) {
+                LifecycleLog.warn(where, "generator paused", "reason", health.reason());
+            } else if (health.isReady()) {
+                LifecycleLog.info(where, "generator resumed");
+            }
+            loggedGenerator = health.status();
+        }
         if (health.status() == GeneratorHealth.Status.BUDGET_EXHAUSTED && !budgetStopSent
                 && state.stopped().isEmpty()) {
+            LifecycleLog.info(where, "budget spent", "budget", "usd", "reason", health.reason());
             budgetStopSent = true;
             context.getSelf().tell(new Stop(health.reason()));
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.galapagos.controller.EntityHost;
 import io.galapagos.controller.island.Island;
+import io.galapagos.controller.lifecycle.LifecycleLog;
 import io.galapagos.protocol.CborSerializable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -70,8 +71,8 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
 
     public static Behavior<Command> create(PersistenceId persistenceId, BiConsumer<String, Island.Command> islands,
                                            RetentionCriteria retention, EntityHost<Command> host) {
-        return Behaviors.withTimers(timers -> Behaviors.setup(
-                context -> new Run(persistenceId, islands, retention, timers, host, context.getSelf())));
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Run(persistenceId, islands, retention,
+                timers, host, context.getSelf(), LifecycleLog.Where.node(context.getSystem()).run(persistenceId.entityId()))));
     }
 
     // ---- commands ------------------------------------------------------------------------------
@@ -243,18 +244,21 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
     private final TimerScheduler<Command> timers;
     private final EntityHost<Command> host;
     private final ActorRef<Command> self;
+    private final LifecycleLog.Where where;
     /** Run time of earlier sessions, and when this session began (the clock of a resumed run goes on). */
     private long elapsedBeforeSession = 0;
     private long sessionStartNanos = System.nanoTime();
 
     private Run(PersistenceId persistenceId, BiConsumer<String, Island.Command> islands, RetentionCriteria retention,
-                TimerScheduler<Command> timers, EntityHost<Command> host, ActorRef<Command> self) {
+                TimerScheduler<Command> timers, EntityHost<Command> host, ActorRef<Command> self,
+                LifecycleLog.Where where) {
         super(persistenceId);
         this.islands = islands;
         this.retention = retention;
         this.timers = timers;
         this.host = host;
         this.self = self;
+        this.where = where;
     }
 
     @Override
@@ -272,6 +276,10 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
             elapsedBeforeSession = state.elapsedMillis();
             sessionStartNanos = System.nanoTime();
+            if (state.settings().isPresent()) {
+                LifecycleLog.info(where, "run recovered", "phase", state.status().phase(), "evaluated", state.evaluated(),
+                        "elapsed", io.galapagos.protocol.Durations.format(Duration.ofMillis(state.elapsedMillis())));
+            }
             if (state.settings().isPresent() && state.completion().isEmpty()) {
                 timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
                 wakeIslands(state);
@@ -318,6 +326,9 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
             });
         }
         return Effect().persist(new RunStarted(start.settings(), System.currentTimeMillis(), 0)).thenRun(s -> {
+            RunSettings settings = start.settings();
+            LifecycleLog.info(where, "run started", "task", settings.taskId(), "islands", settings.islands(),
+                    "iterations", settings.iterations());
             elapsedBeforeSession = 0;
             sessionStartNanos = System.nanoTime();
             timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
@@ -361,6 +372,10 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         }
         return Effect().persist(new BudgetExtended(iterations, extend.wallClockMillis().orElse(settings.wallClockMillis()),
                 elapsedNow())).thenRun(s -> {
+            RunSettings extended = s.settings().orElseThrow();
+            LifecycleLog.info(where, "run budget extended", "iterations", extended.iterations(),
+                    "wall-clock", extended.wallClockMillis() == 0 ? "none"
+                            : io.galapagos.protocol.Durations.format(Duration.ofMillis(extended.wallClockMillis())));
             timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
             wakeIslands(s);
             extend.replyTo().tell(StatusReply.success(s.status()));
@@ -377,8 +392,9 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         List<Event> events = new ArrayList<>();
         long now = elapsedNow();
         events.add(new RunStopped(stop.reason(), now));
-        decide(state.apply(events.get(0)), now, events);
+        Optional<Budget> spent = decide(state.apply(events.get(0)), now, events);
         return Effect().persist(events).thenRun(s -> {
+            logEnds(s, events, spent);
             afterPersist(s);
             stop.replyTo().tell(StatusReply.success(s.status()));
         });
@@ -401,8 +417,11 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         List<Event> events = new ArrayList<>();
         long now = elapsedNow();
         events.add(new ProgressRecorded(report, now));
-        decide(state.apply(events.get(0)), now, events);
-        return Effect().persist(events).thenRun(this::afterPersist);
+        Optional<Budget> spent = decide(state.apply(events.get(0)), now, events);
+        return Effect().persist(events).thenRun(s -> {
+            logEnds(s, events, spent);
+            afterPersist(s);
+        });
     }
 
     private Effect<Event, State> onTick(State state, Tick tick) {
@@ -411,20 +430,54 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         }
         long now = elapsedNow();
         List<Event> events = new ArrayList<>();
-        decide(state, now, events);
+        Optional<Budget> spent = decide(state, now, events);
         if (events.isEmpty() && now - state.elapsedMillis() >= CLOCK_PERSIST_MILLIS) {
             events.add(new ClockAdvanced(now));
         }
         if (events.isEmpty()) {
             return Effect().none().thenRun(this::afterPersist);
         }
-        return Effect().persist(events).thenRun(this::afterPersist);
+        return Effect().persist(events).thenRun(s -> {
+            logEnds(s, events, spent);
+            afterPersist(s);
+        });
+    }
+
+    /** The run-wide budgets, as the lifecycle lines name them. */
+    enum Budget {
+        ITERATIONS("iterations"), USD("usd"), WALL_CLOCK("wall-clock");
+
+        final String label;
+
+        Budget(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One line per stop and completion just persisted, and one for the budget that caused it. */
+    private void logEnds(State state, List<Event> persisted, Optional<Budget> spent) {
+        RunSettings settings = state.settings().orElseThrow();
+        spent.ifPresent(budget -> LifecycleLog.info(where, "budget spent", "budget", budget.label,
+                "limit", switch (budget) {
+                    case ITERATIONS -> String.valueOf(settings.iterations());
+                    case USD -> "$" + settings.generation().budgetUsd().orElse(0);
+                    case WALL_CLOCK -> io.galapagos.protocol.Durations.format(Duration.ofMillis(settings.wallClockMillis()));
+                }, "evaluated", state.evaluated()));
+        for (Event event : persisted) {
+            if (event instanceof RunStopped stopped) {
+                LifecycleLog.info(where, "run stopped", "reason", stopped.reason(), "evaluated", state.evaluated());
+            } else if (event instanceof RunCompleted completed) {
+                LifecycleLog.info(where, "run completed", "reason", completed.reason(), "evaluated", state.evaluated(),
+                        "best", state.best().map(BestSummary::score).map(String::valueOf).orElse("none"));
+            }
+        }
     }
 
     /** Adds a stop when a budget is spent, and the completion once every island has finished. */
-    private static void decide(State state, long now, List<Event> events) {
+    private static Optional<Budget> decide(State state, long now, List<Event> events) {
         RunSettings settings = state.settings().orElseThrow();
         Optional<String> stopped = state.stopReason();
+        Optional<Budget> spent = Optional.empty();
         if (stopped.isEmpty()) {
             Optional<String> reason = Optional.empty();
             if (state.best().isPresent() && settings.targetScore().isPresent()
@@ -436,6 +489,7 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
             } else if (settings.wallClockMillis() > 0 && now >= settings.wallClockMillis()) {
                 reason = Optional.of("wall-clock budget of " + io.galapagos.protocol.Durations.format(Duration.ofMillis(settings.wallClockMillis()))
                         + " spent");
+                spent = Optional.of(Budget.WALL_CLOCK);
             }
             if (reason.isPresent()) {
                 events.add(new RunStopped(reason.get(), now));
@@ -444,9 +498,13 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         }
         if (state.allIslandsFinished()) {
             boolean budgetSpent = state.islands().values().stream().anyMatch(IslandReport::budgetSpent);
+            if (stopped.isEmpty()) {
+                spent = Optional.of(budgetSpent ? Budget.USD : Budget.ITERATIONS);
+            }
             events.add(new RunCompleted(stopped.orElse(budgetSpent ? "USD budget of $"
                     + settings.generation().budgetUsd().orElse(0) + " spent" : "iteration budget spent"), now));
         }
+        return spent;
     }
 
     private Effect<Event, State> onPassivated(State state, Passivated passivated) {

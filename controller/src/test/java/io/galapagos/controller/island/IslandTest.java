@@ -9,6 +9,8 @@ import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
 import io.galapagos.controller.generation.SolutionGenerator;
 import io.galapagos.controller.generation.Usage;
+import io.galapagos.controller.lifecycle.LifecycleLines;
+import io.galapagos.controller.lifecycle.LifecycleLog;
 import io.galapagos.controller.run.IslandReport;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
@@ -207,6 +209,66 @@ class IslandTest {
         assertThat(resubmitted).containsExactlyInAnyOrderElementsOf(pending);
         assertThat(island.getState().pending().keySet()).containsExactlyInAnyOrderElementsOf(pending);
         assertThat(island.getState().evaluated()).isEqualTo(1);
+    }
+
+    @Test
+    void lifecycleLinesNameTheRunTheIslandAndTheNodeAndARecoveryDoesNotRepeatThem() {
+        try (LifecycleLines lines = new LifecycleLines()) {
+            startAndEvaluateSeed(Fixtures.runSettings(1, 10, 2), 1.0);
+            submitted.receiveSeveralMessages(2);
+            island.restart();
+            submitted.receiveSeveralMessages(2);
+            island.runCommand(new Island.Stop("target score 1.0 reached"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines.of("island stopping").size() == 1);
+            assertThat(lines.of("island started")).hasSize(1);
+            assertThat(lines.of("island recovered")).singleElement()
+                    .satisfies(line -> assertThat(line.getFormattedMessage())
+                            .isEqualTo("island recovered proposed=3 evaluated=1 pending=2 stopped=false"));
+            assertThat(lines.of("island stopping").get(0).getFormattedMessage())
+                    .isEqualTo("island stopping reason=\"target score 1.0 reached\" pending=2");
+            assertThat(lines.all()).isNotEmpty().allSatisfy(line -> {
+                assertThat(line.getLoggerName()).isEqualTo(LifecycleLog.LOGGER);
+                assertThat(line.getMDCPropertyMap()).containsEntry(LifecycleLog.RUN, "r1")
+                        .containsEntry(LifecycleLog.ISLAND, "r1/0")
+                        .hasEntrySatisfying(LifecycleLog.NODE, node -> assertThat(node).startsWith("pekko://"));
+            });
+        }
+    }
+
+    @Test
+    void aPausedGeneratorIsOneLineAndItsRecoveryAnother() {
+        AtomicInteger healthChecks = new AtomicInteger();
+        SolutionGenerator proposing = generator;
+        generator = new SolutionGenerator() {
+            @Override
+            public CompletionStage<Proposal> propose(ProposalRequest request) {
+                return proposing.propose(request);
+            }
+
+            @Override
+            public GeneratorHealth health() {
+                // paused for the first few questions (an endpoint's circuit is open), then ready for good
+                return healthChecks.incrementAndGet() <= 3
+                        ? GeneratorHealth.paused(Optional.empty(), "every endpoint failed; next try in 5 s")
+                        : GeneratorHealth.ready();
+            }
+        };
+        try (LifecycleLines lines = new LifecycleLines()) {
+            startAndEvaluateSeed(Fixtures.runSettings(1, 10, 1), 1.0);
+            // the report timer asks the generator again; here each tick is sent by hand
+            for (int tick = 0; tick < 4; tick++) {
+                island.runCommand(Island.ReportTick.INSTANCE);
+            }
+            assertThat(healthChecks.get()).isGreaterThan(3);
+            assertThat(lines.of("generator resumed")).hasSize(1);
+            assertThat(lines.of("generator paused")).singleElement().satisfies(line -> {
+                assertThat(line.getFormattedMessage())
+                        .isEqualTo("generator paused reason=\"every endpoint failed; next try in 5 s\"");
+                assertThat(line.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+                assertThat(line.getMDCPropertyMap()).containsEntry(LifecycleLog.ISLAND, "r1/0");
+            });
+        }
     }
 
     @Test

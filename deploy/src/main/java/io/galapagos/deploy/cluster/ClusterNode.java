@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueFactory;
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
+import io.galapagos.controller.lifecycle.LifecycleLog;
 import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.store.Schema;
 import io.galapagos.worker.CandidateEvaluator;
@@ -273,6 +274,8 @@ public final class ClusterNode implements AutoCloseable {
             }
             if (roles.contains(WORKER_ROLE)) {
                 system.systemActorOf(EvaluationWorker.create(evaluator.get(), announce), "evaluation-worker", Props.empty());
+                LifecycleLog.info(LifecycleLog.Where.node(system), "worker started", "slots", evaluator.get().slots(),
+                        "isolation", evaluator.get().isolation());
             }
             Optional<ClusterGuard> started = guard;
             system.getWhenTerminated().thenRun(() -> started.ifPresent(ClusterGuard::close));

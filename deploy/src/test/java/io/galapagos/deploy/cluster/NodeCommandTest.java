@@ -42,11 +42,13 @@ class NodeCommandTest {
         int seedPort = NodeProcess.freePort();
         int workerPort = NodeProcess.freePort();
         int httpPort = NodeProcess.freePort();
+        int healthPort = NodeProcess.freePort();
         NodeProcess controller = node("controller", "node", "--roles", "controller", "--host", "127.0.0.1",
                 "--port", String.valueOf(seedPort), "--seed", "127.0.0.1:" + seedPort, "--bootstrap", "--db-url", url,
                 "--http-port", String.valueOf(httpPort));
         NodeProcess worker = node("worker", "node", "--roles", "worker", "--host", "127.0.0.1",
-                "--port", String.valueOf(workerPort), "--seed", "127.0.0.1:" + seedPort, "--db-url", url, "--slots", "1");
+                "--port", String.valueOf(workerPort), "--seed", "127.0.0.1:" + seedPort, "--db-url", url, "--slots", "1",
+                "--health-port", String.valueOf(healthPort), "--log-format", "json");
 
         assertThat(controller.awaitUp(Duration.ofSeconds(90)))
                 .matches("galapagos node: up at pekko://galapagos@127\\.0\\.0\\.1:" + seedPort
@@ -67,12 +69,49 @@ class NodeCommandTest {
                 .contains("galapagos_dispatcher_workers 1\n").doesNotContain("galapagos_sandbox_slots");
         assertThat(dashboard.json("api/runs").path("runs")).isEmpty();
 
+        // the worker's health: Up, a dispatcher to pull from, the database answers
+        assertThat(worker.stdout()).contains("health: http://127.0.0.1:" + healthPort + "/health/ready");
+        DashboardClient health = new DashboardClient("http://127.0.0.1:" + healthPort + "/");
+        await().atMost(Duration.ofSeconds(30)).until(() -> health.get("health/ready", java.util.Map.of()).statusCode() == 200);
+        assertThat(health.json("health/ready").path("checks")).extracting(c -> c.path("name").asText() + " " + c.path("ok").asBoolean())
+                .containsExactly("member true", "worker true", "database true");
+        // the controller's lifecycle lines (text): its dispatcher started, and the worker joined it
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.readString(dir.resolve("controller.log"))
+                .contains("worker joined worker=pekko://galapagos@127.0.0.1:" + workerPort + "/"));
+        assertThat(java.nio.file.Files.readString(dir.resolve("controller.log"))).contains("galapagos.lifecycle - dispatcher started");
+
         assertThat(worker.terminate(Duration.ofSeconds(60))).isZero();
         assertThat(controller.terminate(Duration.ofSeconds(60))).isZero();
         // one up line each; besides it only the formation and membership lines of the cluster guard
         assertThat(controller.stdout()).filteredOn(l -> l.startsWith("galapagos node: up at")).hasSize(1);
         assertThat(controller.stdout()).filteredOn(l -> l.contains("forming cluster incarnation")).hasSize(1);
         assertThat(worker.stdout()).filteredOn(l -> l.startsWith("galapagos node: up at")).hasSize(1);
+        // --log-format json: every line the worker logged is one JSON object naming the node
+        List<String> workerLog = java.nio.file.Files.readAllLines(dir.resolve("worker.log"));
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> parsed = new ArrayList<>();
+        for (String line : workerLog) {
+            parsed.add(mapper.readTree(line));
+        }
+        assertThat(parsed).filteredOn(l -> l.path("formattedMessage").asText().startsWith("worker started slots=1"))
+                .singleElement().satisfies(l -> {
+                    assertThat(l.path("loggerName").asText()).isEqualTo("galapagos.lifecycle");
+                    assertThat(l.path("mdc").path("node").asText()).isEqualTo("pekko://galapagos@127.0.0.1:" + workerPort);
+                });
+    }
+
+    @Test
+    void unknownLogFormatIsOneLineAndExitTwo() {
+        Outcome outcome = galapagos("node", "--log-format", "xml");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos node: --log-format: unknown log format 'xml' (text or json)");
+    }
+
+    @Test
+    void healthHostWithoutAPortIsOneLineAndExitTwo() {
+        Outcome outcome = galapagos("node", "--roles", "worker", "--health-host", "0.0.0.0");
+        assertThat(outcome.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(outcome.err().strip()).isEqualTo("galapagos node: --health-host needs --health-port: a node serves its health only when given a port");
     }
 
 
