@@ -1,6 +1,7 @@
 package io.galapagos.deploy;
 
 import io.galapagos.deploy.CliRun.Outcome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,6 +166,8 @@ class BadUsageTest {
     }
 
     @Test
+    // integration lane: runs a search with sandbox child JVMs
+    @Tag("integration")
     void aDashboardPortThatIsTakenIsOneLineWhenChosenAndGivesWayWhenItIsTheDefault() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Path out = dir.resolve("o");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.worker.sandbox.testtask.TickerTask;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The commands run in this JVM through {@link Galapagos#commandLine(String[])}, against the sandbox's test tasks. */
+// integration lane: evaluations in sandbox child JVMs and the command in a child JVM
+@Tag("integration")
 class CommandsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -15,6 +15,7 @@ import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.simulators.noop.NoopTask;
 import io.galapagos.worker.CandidateEvaluator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,8 @@ import static org.awaitility.Awaitility.await;
  * graceful stop of the entities), starts a new one on the same H2 journal, resumes, and checks in the
  * stored history that every proposed candidate was evaluated exactly once and the budget held.
  */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 class CrashRecoveryTest {
 
     /** The no-op evaluation, answered a little later so that candidates are in flight at the crash. */

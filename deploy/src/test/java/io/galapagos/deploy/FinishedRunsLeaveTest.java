@@ -24,6 +24,7 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,8 @@ import static org.awaitility.Awaitility.await;
  * stored their final reports, so a restart of the node wakes only the run that is still going; the
  * completed run's history stays readable and its status can still be asked.
  */
+// integration lane: searches on the embedded node, restarted
+@Tag("integration")
 class FinishedRunsLeaveTest {
 
     private static final Duration ASK = Duration.ofSeconds(30);

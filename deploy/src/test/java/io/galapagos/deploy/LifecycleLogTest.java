@@ -15,6 +15,7 @@ import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.simulators.noop.NoopTask;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The lifecycle lines of an embedded run, written as JSON to its galapagos.log. */
+// integration lane: a search on the embedded node
+@Tag("integration")
 class LifecycleLogTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -9,6 +9,7 @@ import io.galapagos.controller.generation.LlmCallLog;
 import io.galapagos.controller.generation.SecretRedactor;
 import io.galapagos.deploy.CliRun.Outcome;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,8 @@ import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A model run against a fake OpenAI-compatible server leaves every prompt and answer in llm-log.jsonl, redacted. */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LlmCallLogRunTest {
 

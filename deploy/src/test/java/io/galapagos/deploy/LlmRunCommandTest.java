@@ -9,6 +9,7 @@ import io.galapagos.controller.generation.FakeOpenAiServer.Reply;
 import io.galapagos.controller.island.Island;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,8 @@ import static org.assertj.core.api.Assertions.within;
  * {@code galapagos run --llm openai} end to end against a fake OpenAI-compatible server on loopback:
  * real prompts, real diffs, the sandbox, the H2 journal and the output files.
  */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 class LlmRunCommandTest {
 
     /** Set by the build (surefire) in the test JVM's environment, as a user's key would be. */

@@ -4,6 +4,7 @@ import io.galapagos.controller.report.RunHistory;
 import io.galapagos.deploy.CliRun.Outcome;
 import io.galapagos.deploy.engine.StartingPrograms;
 import io.galapagos.simulators.TaskRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,8 @@ import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Your own program, longer runs and branches, on the embedded node: run --initial/--from/--wall-clock, resume --iterations. */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 class LongerRunsCommandTest {
 
     private static final String NOOP_INITIAL = TaskRegistry.load().require("noop").initialProgram().source();

@@ -4,6 +4,7 @@ import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Split;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SMOKE split as the sandbox would: at most a fifth may fail. The sample and every choice come from the
  * seed, so the rate is the same on every machine.
  */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 class MutationFailureRateTest {
 
     private static final int CHILDREN = 40;

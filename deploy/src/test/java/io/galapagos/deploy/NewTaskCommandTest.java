@@ -10,8 +10,9 @@ import io.galapagos.worker.sandbox.Jail;
 import io.galapagos.worker.sandbox.JailSettings;
 import io.galapagos.worker.sandbox.SandboxOutcome;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code galapagos new-task}: the folder it writes evaluates in the real jail; bad usage is one line, exit 2. */
+// integration lane: new task folders' evaluators in bwrap and python3
+@Tag("integration")
 @Timeout(600)
 class NewTaskCommandTest {
 

@@ -9,6 +9,7 @@ import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.deploy.web.HealthEndpoint;
 import org.h2.tools.Server;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A node's health endpoint: ready while its checks pass, 503 naming the database once that is gone. */
+// integration lane: a cluster member and an H2 server
+@Tag("integration")
 class NodeHealthTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

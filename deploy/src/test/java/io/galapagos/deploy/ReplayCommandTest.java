@@ -6,6 +6,7 @@ import io.galapagos.controller.generation.FakeOpenAiServer.Reply;
 import io.galapagos.controller.island.Island;
 import io.galapagos.deploy.CliRun.Outcome;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,8 @@ import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code galapagos replay}: a model run replayed from its journal, with no model call, reproduces itself. */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 @Timeout(300)
 class ReplayCommandTest {
 

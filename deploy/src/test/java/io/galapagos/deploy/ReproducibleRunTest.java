@@ -12,6 +12,7 @@ import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Same seed, same run: one seeded run on the embedded node, twice, with one sandbox slot and with three
  * (so results come back in other orders), gives the same history byte for byte.
  */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 @Timeout(600)
 class ReproducibleRunTest {
 

@@ -20,6 +20,7 @@ import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.simulators.noop.NoopTask;
 import io.galapagos.worker.CandidateEvaluator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A run that crashed after its outputs were refreshed, then resumed: candidates.jsonl holds each outcome once. */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ResumedOutputFilesTest {
 

@@ -3,6 +3,7 @@ package io.galapagos.deploy;
 import io.galapagos.deploy.CliRun.Outcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,8 @@ import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line end to end: a real run on the embedded node with its H2 journal, then the read side. */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 class RunCommandTest {
 
 

@@ -6,6 +6,7 @@ import io.galapagos.controller.report.CandidateLog;
 import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.deploy.CliRun.Outcome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Every candidate of an embedded run on disk while it runs, matching the journal, and the summary beside it. */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RunOutputFilesTest {
 

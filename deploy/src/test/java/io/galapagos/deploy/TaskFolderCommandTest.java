@@ -3,6 +3,7 @@ package io.galapagos.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.galapagos.deploy.CliRun.Outcome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,8 @@ import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code run}, {@code resume}, {@code evaluate} and {@code tasks} on task folders, on the embedded node. */
+// integration lane: task folders' evaluators in bwrap and searches with them
+@Tag("integration")
 public class TaskFolderCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

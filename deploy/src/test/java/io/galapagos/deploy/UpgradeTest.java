@@ -8,6 +8,7 @@ import io.galapagos.deploy.CliRun.Outcome;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.StoredRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Run folders written by earlier releases, committed as they were written (the H2 journal, gzipped, and
  * the folder's settings), are read and resumed by the current code: an upgrade keeps every run.
  */
+// integration lane: a resumed search with sandbox child JVMs
+@Tag("integration")
 @Timeout(300)
 class UpgradeTest {
 

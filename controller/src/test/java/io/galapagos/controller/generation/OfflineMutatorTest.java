@@ -4,6 +4,7 @@ import io.galapagos.controller.generation.fixture.SpotStrategy;
 import io.galapagos.protocol.EvolveBlocks;
 import io.galapagos.simulators.compile.CandidateCompiler;
 import io.galapagos.simulators.compile.CompilationException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -16,6 +17,8 @@ import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+// integration lane: slow, mutates and compiles many programs
+@Tag("integration")
 class OfflineMutatorTest {
 
     private static final String ENUM_API = "public enum ClusterType { NONE, SPOT, ON_DEMAND }";

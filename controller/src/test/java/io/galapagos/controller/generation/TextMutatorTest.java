@@ -2,6 +2,7 @@ package io.galapagos.controller.generation;
 
 import io.galapagos.protocol.EvolveBlocks;
 import io.galapagos.simulators.Resources;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -273,12 +274,16 @@ class TextMutatorTest {
     }
 
     @Test
+    // integration lane: python3 parses the mutants
+    @Tag("integration")
     void pythonSyntaxCheckCatchesABrokenProgram() throws Exception {
         assertThat(pythonSyntaxErrors(List.of("x = 1\n", "if x:\ny = 2\n"))).hasSize(1).allMatch(e -> e.startsWith("1 "));
     }
 
     @ParameterizedTest
     @EnumSource(value = TextMutator.Kind.class, names = {"STATEMENTS_SWAPPED"}, mode = EnumSource.Mode.INCLUDE)
+    // integration lane: python3 parses the mutants
+    @Tag("integration")
     void pythonStatementSwapsKeepEveryLinesIndentationAndTheProgramParses(TextMutator.Kind kind) throws Exception {
         String parent = Resources.text(TextMutatorTest.class, "text/scheduler.py.txt");
         TextMutator swap = mutator(SourceLanguage.PYTHON, new TextMutator.Settings(Map.of(kind, 1.0), 3));
@@ -293,6 +298,8 @@ class TextMutatorTest {
     }
 
     @Test
+    // integration lane: python3 parses the mutants
+    @Tag("integration")
     void twoHundredDefaultPythonMutantsAllParse() throws Exception {
         String parent = Resources.text(TextMutatorTest.class, "text/scheduler.py.txt");
         TextMutator offline = mutator(SourceLanguage.PYTHON, new TextMutator.Settings(

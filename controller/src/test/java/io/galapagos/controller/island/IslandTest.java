@@ -27,6 +27,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -413,6 +414,8 @@ class IslandTest {
      */
     @Test
     @Timeout(120)
+    // integration lane: slow, two whole runs compared
+    @Tag("integration")
     void resultsOutOfOrderGiveTheSameRunAsResultsInOrder() {
         generator = request -> CompletableFuture.completedFuture(request.sequence() % 7 == 3
                 ? new Proposal.Failed("no site to mutate", "test", Usage.NONE)

@@ -2,6 +2,7 @@ package io.galapagos.deploy.bundle;
 
 import io.galapagos.deploy.faults.PostgresServer;
 import io.galapagos.worker.external.TaskBundle;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** {@link BundleStore} on a cluster's database: a real PostgreSQL server. */
+// integration lane: a PostgreSQL server
+@Tag("integration")
 class BundleStorePostgresTest extends BundleStoreContract {
 
     @RegisterExtension

@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two {@code galapagos node} processes on loopback share an embedded PostgreSQL journal; a run is
  * submitted to them with {@code galapagos run --cluster}, followed to the end and its outputs written.
  */
+// integration lane: node processes in a cluster
+@Tag("integration")
 class ClusterRunTest {
 
     private static final long ITERATIONS = 40;

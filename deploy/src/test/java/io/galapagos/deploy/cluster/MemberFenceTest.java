@@ -6,6 +6,7 @@ import io.galapagos.controller.store.Schema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -19,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The database refuses the writes of a fenced member, whenever its transaction began. */
+// integration lane: a PostgreSQL server
+@Tag("integration")
 class MemberFenceTest {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();

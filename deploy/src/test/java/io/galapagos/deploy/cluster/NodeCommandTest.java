@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.galapagos.deploy.Galapagos;
 import io.galapagos.deploy.web.DashboardClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** {@code galapagos node} in child JVMs on loopback, and its refusal of bad flags. */
+// integration lane: node processes in a cluster
+@Tag("integration")
 class NodeCommandTest {
 
     private final List<NodeProcess> nodes = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.galapagos.deploy.data;
 import io.galapagos.deploy.CliRun.Outcome;
 import io.galapagos.deploy.data.AdrsManifest.Entry;
 import io.galapagos.simulators.AdrsData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the published data (each file at its public-repository path), and {@code galapagos data verify}. Without the
  * published data these tests skip locally and fail under CI.
  */
+// integration lane: slow, imports and verifies the published data
+@Tag("integration")
 @Timeout(300)
 class DataCommandTest {
 

@@ -11,6 +11,7 @@ import io.galapagos.deploy.CliRun.Outcome;
 import org.apache.pekko.actor.ReflectiveDynamicAccess;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperFactory;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link StoredRun} reads the journal without Pekko; what it reads must be what Pekko's own
  * {@code jackson-cbor} binding, configured as a node is, reads from the same rows.
  */
+// integration lane: searches with sandbox child JVMs
+@Tag("integration")
 @Timeout(180)
 class StoredRunTest {
 

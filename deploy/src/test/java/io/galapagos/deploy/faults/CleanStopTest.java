@@ -10,6 +10,7 @@ import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.RunFolderLock;
 import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.StoredRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,6 +33,8 @@ import static org.awaitility.Awaitility.await;
  * stack trace, leaves its outputs and a free folder, and {@code resume} completes the run with every
  * candidate evaluated once. A second Ctrl-C ends it at once.
  */
+// integration lane: node processes killed and restarted
+@Tag("integration")
 @Timeout(400)
 class CleanStopTest {
 

@@ -1,6 +1,7 @@
 package io.galapagos.deploy.faults;
 
 import io.galapagos.controller.report.RunHistory;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +23,8 @@ import static org.awaitility.Awaitility.await;
  * answers from the database alone (members, roles, the dispatcher's host, stale members), and a worker
  * killed while its candidate hangs leaves no sandbox process behind.
  */
+// integration lane: node processes killed and restarted
+@Tag("integration")
 @Timeout(300)
 class ClientFaultsTest {
 
@@ -82,7 +85,9 @@ class ClientFaultsTest {
     @Test
     void runClientRemovedByTheClusterJoinsAgainAndFollowsTheRunToItsEnd() {
         FaultCluster cluster = new FaultCluster(processes, postgres.newDatabase(), "");
-        NodeProcesses.Child controller = cluster.start("controller", "controller", 1, "");
+        int httpPort = NodeProcesses.freePort();
+        NodeProcesses.Child controller = cluster.start("controller", "controller", 1, "",
+                FaultCluster.dashboardArgs(httpPort).toArray(String[]::new));
         NodeProcesses.Child worker = cluster.start("worker", "worker", 3, "");
         FaultCluster.awaitUp(controller, worker);
         long iterations = 120;
@@ -90,10 +95,12 @@ class ClientFaultsTest {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> StoredHistory.events(cluster.database(), "CandidateEvaluated") >= 3);
 
+        // the controller, the worker and the client that joined to submit the run
+        assertThat(FaultCluster.clusterView(httpPort).path("members")).as("members the controller sees").hasSize(3);
         // frozen past the failure detector and the resolver: the cluster downs and removes the client
         client.signal("STOP");
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
-                .until(() -> controller.stdout().lines().anyMatch(l -> l.contains("galapagos node: member ") && l.endsWith(" removed")));
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> FaultCluster.clusterView(httpPort).path("members").size() == 2);
         long evaluatedWhileAway = StoredHistory.events(cluster.database(), "CandidateEvaluated");
         client.signal("CONT");
 

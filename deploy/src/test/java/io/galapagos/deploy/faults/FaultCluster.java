@@ -1,5 +1,8 @@
 package io.galapagos.deploy.faults;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.galapagos.deploy.web.DashboardClient;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -129,6 +132,19 @@ final class FaultCluster {
                 "--db-url", database.url(), "--db-user", database.user(), "--run-id", runId,
                 "--out", processes.directory().resolve(name + "-out").toAbsolutePath().toString(),
                 "--config", configFile(name, clientConfig).toString()), Map.of());
+    }
+
+    /**
+     * The arguments that give a controller a dashboard on a free port: fault tests read the dispatcher's
+     * counters and the members it sees there ({@link #clusterView}), not in its log.
+     */
+    static List<String> dashboardArgs(int httpPort) {
+        return List.of("--http-port", String.valueOf(httpPort));
+    }
+
+    /** {@code /api/cluster} of the controller whose dashboard listens on {@code httpPort}. */
+    static JsonNode clusterView(int httpPort) {
+        return new DashboardClient("http://127.0.0.1:" + httpPort + "/").json("api/cluster");
     }
 
     /** Waits for the members' up lines. */

@@ -3,6 +3,7 @@ package io.galapagos.deploy.faults;
 import io.galapagos.deploy.CliRun;
 import io.galapagos.deploy.CliRun.Outcome;
 import io.galapagos.deploy.Galapagos;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A run folder belongs to one live process; the lock of a killed one is taken over. */
+// integration lane: node processes killed and restarted
+@Tag("integration")
 @Timeout(300)
 class OneRunPerFolderTest {
 

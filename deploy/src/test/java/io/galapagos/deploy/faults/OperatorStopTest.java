@@ -10,6 +10,7 @@ import io.galapagos.deploy.Galapagos;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.StoredRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,6 +33,8 @@ import static org.awaitility.Awaitility.await;
  * in flight, the run completes with the operator's reason and its process ends normally with every
  * proposed candidate evaluated once; a folder no process runs is one line.
  */
+// integration lane: a run in a child process
+@Tag("integration")
 @Timeout(400)
 class OperatorStopTest {
 

@@ -77,6 +77,12 @@ public final class StoredHistory {
                 ? Optional.of(rows.getString(1)) : Optional.<String>empty());
     }
 
+    /** The address of the member that formed or last renewed the cluster lease, if a cluster ever formed. */
+    public static Optional<String> leaseHolder(PostgresServer.Database database) {
+        return query(database, "SELECT holder FROM galapagos_cluster WHERE id = 1", rows -> rows.next()
+                ? Optional.of(rows.getString(1)) : Optional.<String>empty());
+    }
+
     /** The highest {@code ordering} in the journal so far (0 when empty). */
     public static long lastOrdering(PostgresServer.Database database) {
         return query(database, "SELECT coalesce(max(ordering), 0) FROM event_journal", rows -> {

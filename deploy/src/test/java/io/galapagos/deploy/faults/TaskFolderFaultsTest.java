@@ -2,6 +2,7 @@ package io.galapagos.deploy.faults;
 
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.deploy.TaskFolderCommandTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +23,8 @@ import static org.awaitility.Awaitility.await;
  * Task folders in real processes: a folder that only the client has reaches a worker process through the
  * run's database, and an embedded run of a folder killed with SIGKILL resumes without evaluating twice.
  */
+// integration lane: node processes killed and restarted
+@Tag("integration")
 @Timeout(300)
 class TaskFolderFaultsTest {
 

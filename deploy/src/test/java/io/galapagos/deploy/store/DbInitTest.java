@@ -7,6 +7,7 @@ import io.galapagos.deploy.cluster.NodeProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,8 @@ import static io.galapagos.deploy.CliRun.galapagos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code galapagos db init} on a real PostgreSQL server and on H2. */
+// integration lane: a PostgreSQL server and node processes
+@Tag("integration")
 class DbInitTest {
 
     private static EmbeddedPostgres postgres;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.galapagos.deploy.Galapagos;
 import io.galapagos.deploy.faults.NodeProcesses;
 import io.galapagos.deploy.faults.PausingTask;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,6 +29,8 @@ import static org.awaitility.Awaitility.await;
  * The dashboard's API over real HTTP: a run in its own process serves it while it goes, and
  * {@code galapagos dashboard} serves the finished folder afterwards.
  */
+// integration lane: a node process serving the dashboard
+@Tag("integration")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DashboardApiTest {
 

@@ -8,6 +8,7 @@ import io.galapagos.simulators.AdrsData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,6 +40,8 @@ import static org.awaitility.Awaitility.await;
  * grows without reloading, a candidate opens with its coloured code and its diff, and a finished run's
  * lineage tree has a node for every candidate the API lists. Screenshots go to {@code target/screenshots}.
  */
+// integration lane: Chromium driving the dashboard of a node process
+@Tag("integration")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class DashboardBrowserTest {
 

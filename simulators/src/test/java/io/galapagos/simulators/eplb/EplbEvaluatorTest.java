@@ -7,6 +7,7 @@ import io.galapagos.simulators.Split;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.simulators.WorkloadException;
 import io.galapagos.simulators.compile.CandidateCompiler;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,8 @@ import java.util.function.UnaryOperator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+// integration lane: slow, simulates every workload
+@Tag("integration")
 class EplbEvaluatorTest {
 
     private static final EplbEvaluator SYNTHETIC = EplbEvaluator.load(DataSource.synthetic());

@@ -6,6 +6,7 @@ import io.galapagos.simulators.EvaluationReport;
 import io.galapagos.simulators.Split;
 import io.galapagos.simulators.compile.CandidateCompiler;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** beer.csv golden numbers of llm-sql.md L4.1, L5.6 and L6, measured on the original evaluator. */
+// integration lane: slow, replays the published tables
+@Tag("integration")
 class LlmSqlFidelityTest {
 
     private static final LlmSqlTask TASK = new LlmSqlTask();

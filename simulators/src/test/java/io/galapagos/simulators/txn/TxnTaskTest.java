@@ -9,12 +9,15 @@ import io.galapagos.simulators.Evaluator;
 import io.galapagos.simulators.Split;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+// integration lane: slow, simulates every workload
+@Tag("integration")
 class TxnTaskTest {
 
     private static final Evaluator<OfflineScheduler> OFFLINE = new TxnOfflineTask().evaluator(DataSource.synthetic());

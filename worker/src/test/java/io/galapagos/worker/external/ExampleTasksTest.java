@@ -11,6 +11,7 @@ import io.galapagos.simulators.AdrsData;
 import io.galapagos.worker.sandbox.Jail;
 import io.galapagos.worker.sandbox.SandboxOutcome;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,6 +30,8 @@ import static org.assertj.core.api.Assertions.within;
  * evaluator. Needs python3, gcc and bubblewrap (without them the tests fail) and the published data (without it
  * they skip locally and fail under CI).
  */
+// integration lane: evaluator processes in bwrap
+@Tag("integration")
 @Timeout(600)
 class ExampleTasksTest {
 

@@ -4,6 +4,7 @@ import io.galapagos.protocol.EvaluationStatus;
 import io.galapagos.simulators.Split;
 import io.galapagos.worker.sandbox.Jail;
 import io.galapagos.worker.sandbox.SandboxOutcome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Prints evaluations per second of the python-scheduling and c-packing examples in once and warm mode (each
  * evaluation SMOKE then TRAIN, the tasks' cascade); asserts no timing.
  */
+// integration lane: evaluator processes in bwrap
+@Tag("integration")
 @Timeout(900)
 class ExampleThroughputTest {
 

@@ -5,6 +5,7 @@ import io.galapagos.simulators.Split;
 import io.galapagos.worker.sandbox.Jail;
 import io.galapagos.worker.sandbox.SandboxOutcome;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A data directory reaches the jailed evaluator read-only, named by GALAPAGOS_DATA_DIR (and "data_dir" when warm). */
+// integration lane: evaluator processes in bwrap
+@Tag("integration")
 @Timeout(300)
 class ExternalDataDirectoryTest {
 

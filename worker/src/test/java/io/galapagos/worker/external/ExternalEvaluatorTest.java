@@ -5,6 +5,7 @@ import io.galapagos.simulators.Split;
 import io.galapagos.worker.sandbox.Jail;
 import io.galapagos.worker.sandbox.SandboxOutcome;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** A Python evaluator in the real jail: the protocol in both modes, OpenEvolve's cascade, and failures as statuses. */
+// integration lane: evaluator processes in bwrap
+@Tag("integration")
 @Timeout(300)
 class ExternalEvaluatorTest {
 

@@ -7,6 +7,7 @@ import io.galapagos.worker.sandbox.JailSettings;
 import io.galapagos.worker.sandbox.SandboxOutcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,8 @@ import static org.awaitility.Awaitility.await;
  * status, and the same pool then scores an honest candidate correctly. A candidate reports an escape as
  * the score 666.
  */
+// integration lane: evaluator processes in bwrap
+@Tag("integration")
 @Timeout(600)
 class ExternalHostileTest {
 

@@ -4,6 +4,7 @@ import io.galapagos.protocol.EvaluationStatus;
 import io.galapagos.simulators.Split;
 import io.galapagos.worker.sandbox.Jail;
 import io.galapagos.worker.sandbox.SandboxOutcome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,8 @@ import static io.galapagos.worker.external.ExternalTasks.HONEST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Prints evaluations per second of a trivial Python evaluator in once and warm mode; asserts no timing. */
+// integration lane: evaluator processes in bwrap
+@Tag("integration")
 @Timeout(600)
 class ExternalThroughputTest {
 

@@ -8,6 +8,7 @@ import io.galapagos.simulators.compile.CompilationException;
 import io.galapagos.simulators.noop.NoopCandidate;
 import io.galapagos.worker.sandbox.BytecodeCheck.Verdict;
 import io.galapagos.worker.sandbox.BytecodeCheck.Violation;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,6 +35,8 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+// integration lane: slow, compiles and checks some eighty candidates
+@Tag("integration")
 class BytecodeCheckTest {
 
     private static final CandidateCompiler COMPILER = new CandidateCompiler();

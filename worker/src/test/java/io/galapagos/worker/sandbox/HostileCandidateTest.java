@@ -6,6 +6,7 @@ import io.galapagos.simulators.Split;
 import io.galapagos.worker.sandbox.testtask.TickerTask;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * candidate exactly as before. The parent's own layer is attacked from inside the child in
  * {@link HostileChildTest}.
  */
+// integration lane: sandbox child JVMs
+@Tag("integration")
 class HostileCandidateTest {
 
     private static SandboxPool pool;

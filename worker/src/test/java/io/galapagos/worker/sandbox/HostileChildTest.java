@@ -7,6 +7,7 @@ import io.galapagos.worker.sandbox.testtask.RogueTask;
 import io.galapagos.worker.sandbox.testtask.RogueTask.Attack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +23,8 @@ import static org.awaitility.Awaitility.await;
  * child writes is bounded, checked and believed only with the request's secret, and the slot goes on
  * scoring honest candidates correctly.
  */
+// integration lane: sandbox child JVMs
+@Tag("integration")
 class HostileChildTest {
 
     private static SandboxPool pool;

@@ -1,6 +1,7 @@
 package io.galapagos.worker.sandbox;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Real processes in the real jail: what a jailed program can see, reach and write, and how it dies. */
+// integration lane: JVMs in bwrap
+@Tag("integration")
 class JailTest {
 
     private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(60);
