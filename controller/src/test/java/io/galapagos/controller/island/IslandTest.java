@@ -294,7 +294,7 @@ class IslandTest {
         TestProbe<Object> host = testKit.createTestProbe();
         var retiring = EventSourcedBehaviorTestKit.<Island.Command, Island.Event, Island.State>create(testKit.system(),
                 Island.create("r1/0", PersistenceId.of("Island", "r1/0-retiring"), environment,
-                        RetentionCriteria.disabled(), new EntityHost<>() {
+                        RetentionCriteria.disabled(), java.util.Optional.empty(), new EntityHost<>() {
                             @Override
                             public void passivate(ActorRef<Island.Command> self) {
                                 host.getRef().tell("passivate");
