@@ -17,8 +17,12 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code galapagos stop}: a graceful stop of a run that goes on. Its islands propose nothing more and
@@ -81,16 +85,25 @@ public final class StopCommand implements Callable<Integer> {
         }
         Path request = outDir.resolve(RunSession.STOP_REQUEST);
         Path partial = outDir.resolve(RunSession.STOP_REQUEST + ".partial");
-        Files.writeString(partial, why + "\n");
-        Files.move(partial, request, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         long deadline = System.nanoTime() + patience.toNanos();
-        while (Files.exists(request)) {
-            if (System.nanoTime() > deadline) {
-                Files.deleteIfExists(request);
-                throw new IllegalStateException("the process running " + outDir + " did not take the stop request within "
-                        + io.galapagos.protocol.Durations.format(patience) + "; nothing was stopped");
+        try (WatchService watch = outDir.getFileSystem().newWatchService()) {
+            // watched before the request exists, so that its removal cannot come unseen
+            outDir.register(watch, StandardWatchEventKinds.ENTRY_DELETE);
+            Files.writeString(partial, why + "\n");
+            Files.move(partial, request, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            while (Files.exists(request)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    Files.deleteIfExists(request);
+                    throw new IllegalStateException("the process running " + outDir + " did not take the stop request "
+                            + "within " + io.galapagos.protocol.Durations.format(patience) + "; nothing was stopped");
+                }
+                WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
             }
-            Thread.sleep(100); // a CLI polling a file another process removes; no test waits on this
         }
         spec.commandLine().getOut().println("galapagos stop: the run in " + outDir + " is stopping (" + why
                 + "): its islands finish what is in flight, then it completes");

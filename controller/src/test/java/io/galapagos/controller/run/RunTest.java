@@ -40,17 +40,22 @@ class RunTest {
     private final EventSourcedBehaviorTestKit<Run.Command, Run.Event, Run.State> run =
             EventSourcedBehaviorTestKit.create(testKit.system(), Run.create(PersistenceId.of("Run", "r1"),
                     (id, command) -> islands.getRef().tell(new Sent(id, command)), RetentionCriteria.disabled(),
-                    new EntityHost<>() {
-                        @Override
-                        public void passivate(ActorRef<Run.Command> self) {
-                            host.getRef().tell("passivate");
-                        }
+                    recordingHost(host)));
 
-                        @Override
-                        public void wake(Run.Command message) {
-                            host.getRef().tell(message);
-                        }
-                    }));
+    /** A host that tells {@code calls} "passivate", or the message the run sent to wake itself. */
+    private static EntityHost<Run.Command> recordingHost(TestProbe<Object> calls) {
+        return new EntityHost<>() {
+            @Override
+            public void passivate(ActorRef<Run.Command> self) {
+                calls.getRef().tell("passivate");
+            }
+
+            @Override
+            public void wake(Run.Command message) {
+                calls.getRef().tell(message);
+            }
+        };
+    }
 
     @AfterEach
     void clear() {
@@ -130,17 +135,7 @@ class RunTest {
     void aPassivatedRunThatStillRunsAsksToBeStartedAgainAndStops() {
         ActorRef<Run.Command> running = testKit.spawn(Run.create(PersistenceId.of("Run", "r2"),
                 (id, command) -> islands.getRef().tell(new Sent(id, command)), RetentionCriteria.disabled(),
-                new EntityHost<>() {
-                    @Override
-                    public void passivate(ActorRef<Run.Command> self) {
-                        host.getRef().tell("passivate");
-                    }
-
-                    @Override
-                    public void wake(Run.Command message) {
-                        host.getRef().tell(message);
-                    }
-                }));
+                recordingHost(host)));
         running.tell(new Run.Start(Fixtures.runSettings(2, 10, 1), replies.getRef()));
         assertThat(replies.receiveMessage().isSuccess()).isTrue();
 
