@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +40,6 @@ class CleanStopTest {
     private static final long ITERATIONS = 24;
     /** Generous for a process test on a busy machine; the measured time is printed. */
     private static final Duration EXIT_BOUND = Duration.ofSeconds(20);
-    private static final Pattern PROGRESS = Pattern.compile("running (\\d+)/");
 
     @RegisterExtension
     final NodeProcesses processes = new NodeProcesses();
@@ -101,17 +99,7 @@ class CleanStopTest {
                 + "galapagos.console.progress-every = 200ms\n");
         NodeProcesses.Child run = processes.start("run", List.of("run", "--task", PausingTask.ID, "--iterations",
                 String.valueOf(ITERATIONS), "--islands", "2", "--out", out.toString(), "--config", config.toString()), Map.of());
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Matcher progress = PROGRESS.matcher(run.stderr());
-            long evaluated = 0;
-            while (progress.find()) {
-                evaluated = Long.parseLong(progress.group(1));
-            }
-            if (!run.process().isAlive()) {
-                throw new AssertionError("the run ended before it was stopped:\n" + run.stderr());
-            }
-            return evaluated >= 3;
-        });
+        run.awaitEvaluated(3, Duration.ofMinutes(3));
         return run;
     }
 

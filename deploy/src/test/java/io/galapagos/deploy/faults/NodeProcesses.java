@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +30,9 @@ import static org.awaitility.Awaitility.await;
 public final class NodeProcesses implements BeforeEachCallback, AfterEachCallback, TestWatcher {
 
     /** One child JVM. */
+    /** A run's progress line: how many candidates it has evaluated. */
+    private static final Pattern PROGRESS = Pattern.compile("running (\\d+)/");
+
     public static final class Child {
         private final String name;
         private final Process process;
@@ -82,6 +87,24 @@ public final class NodeProcesses implements BeforeEachCallback, AfterEachCallbac
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+
+        /**
+         * Waits until the run this child follows shows at least {@code evaluated} evaluations on its progress
+         * line; fails at once when the child ends first.
+         */
+        public void awaitEvaluated(long evaluated, Duration timeout) {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+                Matcher progress = PROGRESS.matcher(stderr());
+                long last = 0;
+                while (progress.find()) {
+                    last = Long.parseLong(progress.group(1));
+                }
+                if (!process.isAlive()) {
+                    throw new AssertionError("the run ended before it was stopped:\n" + stderr());
+                }
+                return last >= evaluated;
+            });
         }
 
         /** Waits for the process to end by itself and returns its exit code. */

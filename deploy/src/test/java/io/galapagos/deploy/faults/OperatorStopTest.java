@@ -22,8 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +36,6 @@ import static org.awaitility.Awaitility.await;
 @Timeout(400)
 class OperatorStopTest {
 
-    private static final Pattern PROGRESS = Pattern.compile("running (\\d+)/");
 
     @RegisterExtension
     final NodeProcesses processes = new NodeProcesses();
@@ -52,17 +49,7 @@ class OperatorStopTest {
                 + "galapagos.console.progress-every = 200ms\n");
         NodeProcesses.Child run = processes.start("run", List.of("run", "--task", PausingTask.ID, "--iterations",
                 "100000", "--islands", "2", "--out", out.toString(), "--config", config.toString(), "--no-http"), Map.of());
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Matcher progress = PROGRESS.matcher(run.stderr());
-            long evaluated = 0;
-            while (progress.find()) {
-                evaluated = Long.parseLong(progress.group(1));
-            }
-            if (!run.process().isAlive()) {
-                throw new AssertionError("the run ended before it was stopped:\n" + run.stderr());
-            }
-            return evaluated >= 3;
-        });
+        run.awaitEvaluated(3, Duration.ofMinutes(3));
 
         Outcome stop = CliRun.galapagos("stop", "--out", out.toString(), "--reason", "enough for today");
 
