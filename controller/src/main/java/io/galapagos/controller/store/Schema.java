@@ -72,6 +72,19 @@ public final class Schema {
         return present;
     }
 
+    /**
+     * The URL of an H2 database in a file of this process, with commits written to the file before they
+     * return ({@code WRITE_DELAY=0}). H2's default writes them up to half a second late: a node killed in
+     * that window loses events it had acknowledged, and its islands evaluate those candidates again.
+     * Other URLs, and an explicit {@code WRITE_DELAY}, are kept as they are.
+     */
+    public static String durable(String url) {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        boolean inThisProcess = lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:mem:")
+                && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:");
+        return inThisProcess && !lower.contains(";write_delay=") ? url + ";WRITE_DELAY=0" : url;
+    }
+
     static String dialect(String url) {
         if (url.startsWith("jdbc:h2:")) {
             return "h2";

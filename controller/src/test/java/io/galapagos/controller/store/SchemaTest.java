@@ -1,17 +1,21 @@
 package io.galapagos.controller.store;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class SchemaTest {
 
@@ -27,6 +31,45 @@ class SchemaTest {
                 names.add(tables.getString("TABLE_NAME"));
             }
             assertThat(names).contains("event_journal", "event_tag", "snapshot", "durable_state");
+        }
+    }
+
+    // integration lane: starts a JVM and kills it mid-write
+    @Test
+    @Tag("integration")
+    void anH2JournalKeepsEveryAcknowledgedCommitOfAProcessKilledMidWrite(@TempDir Path dir) throws Exception {
+        String url = Schema.durable("jdbc:h2:file:" + dir.resolve("journal") + ";DATABASE_TO_UPPER=false");
+        Path out = dir.resolve("acknowledged.txt");
+        Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), KilledWriter.class.getName(), url)
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            await().atMost(Duration.ofMinutes(1)).until(() -> acknowledged(out) >= 3000 || !writer.isAlive());
+        } finally {
+            writer.destroyForcibly().waitFor();
+        }
+        int acknowledged = acknowledged(out);
+        assertThat(acknowledged).as("rows the writer committed before it was killed").isGreaterThanOrEqualTo(3000);
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             ResultSet rows = c.createStatement().executeQuery("SELECT COUNT(*) FROM acknowledged")) {
+            rows.next();
+            assertThat(rows.getInt(1)).isGreaterThanOrEqualTo(acknowledged);
+        }
+    }
+
+    private static int acknowledged(Path out) throws Exception {
+        return Files.exists(out) ? (int) Files.readAllLines(out).stream().filter(l -> !l.isBlank()).count() : 0;
+    }
+
+    @Test
+    void onlyH2FilesOfThisProcessAreMadeToWriteAtEachCommit() {
+        assertThat(Schema.durable("jdbc:h2:file:/runs/a/journal/galapagos;AUTO_SERVER=TRUE"))
+                .isEqualTo("jdbc:h2:file:/runs/a/journal/galapagos;AUTO_SERVER=TRUE;WRITE_DELAY=0");
+        assertThat(Schema.durable("jdbc:h2:./journal")).isEqualTo("jdbc:h2:./journal;WRITE_DELAY=0");
+        assertThat(Schema.durable("jdbc:h2:file:/j;write_delay=100")).isEqualTo("jdbc:h2:file:/j;write_delay=100");
+        for (String kept : List.of("jdbc:h2:mem:galapagos;DB_CLOSE_DELAY=-1", "jdbc:h2:tcp://127.0.0.1:9092/galapagos",
+                "jdbc:postgresql://db/galapagos")) {
+            assertThat(Schema.durable(kept)).isEqualTo(kept);
         }
     }
 

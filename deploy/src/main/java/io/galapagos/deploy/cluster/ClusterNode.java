@@ -71,7 +71,8 @@ public final class ClusterNode implements AutoCloseable {
     /**
      * The configuration of a cluster member: {@code flags} (as {@code galapagos.*} keys), then the
      * user's file, then what follows from them (seed addresses, the store's Slick profile and driver,
-     * the password from its environment variable, artery TLS), then the cluster and node defaults.
+     * the password from its environment variable, artery TLS, an H2 file written at each commit), then
+     * the cluster and node defaults.
      *
      * @throws IllegalArgumentException with the key at fault
      */
@@ -86,7 +87,8 @@ public final class ClusterNode implements AutoCloseable {
             Config first = upper.withFallback(base).resolve();
             Config seeds = seedNodes(first);
             Config secrets = storePassword(first, env).withFallback(ClusterTls.artery(first.getConfig("galapagos.cluster.tls"), env));
-            Config config = secrets.withFallback(seeds).withFallback(upper).withFallback(storeDriver(first))
+            Config config = secrets.withFallback(durableStore(first)).withFallback(seeds).withFallback(upper)
+                    .withFallback(storeDriver(first))
                     .withFallback(base).resolve();
             if (roles(config).containsAll(Set.of("controller", "worker"))) {
                 // a member of one role cannot know the other role's settings on other machines
@@ -195,6 +197,14 @@ public final class ClusterNode implements AutoCloseable {
                     + "' (expected jdbc:postgresql: or jdbc:h2:)");
         }
         return ConfigFactory.parseMap(Map.of("galapagos.store.profile", profile, "galapagos.store.driver", driver));
+    }
+
+    /** The store URL with commits that survive a killed node ({@link Schema#durable}). */
+    private static Config durableStore(Config config) {
+        String url = config.getString("galapagos.store.url");
+        String durable = Schema.durable(url);
+        return durable.equals(url) ? ConfigFactory.empty()
+                : ConfigFactory.parseMap(Map.of("galapagos.store.url", durable));
     }
 
     private static Config storePassword(Config config, UnaryOperator<String> env) {
