@@ -76,8 +76,8 @@ public final class Engine {
             public void journalled(long nanos) {
                 journalWrites.record(nanos);
             }
-        }, config.retention(), ROLE);
-        Run.init(system, config.retention(), ROLE);
+        }, config.retention(), config.restartBackoff(), ROLE);
+        Run.init(system, config.retention(), config.restartBackoff(), ROLE);
         return new Engine(system, dispatcher, journalWrites);
     }
 

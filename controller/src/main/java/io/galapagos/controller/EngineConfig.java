@@ -17,7 +17,8 @@ import java.util.Optional;
  * one clear message at start and not a failure in the middle of a run.
  */
 public record EngineConfig(RunDefaults run, IslandSettings islands, int islandCount, DispatcherSettings dispatcher,
-                           int snapshotEvery, int keepSnapshots, Store store) {
+                           int snapshotEvery, int keepSnapshots, RestartBackoff restartBackoff,
+                           Store store) {
 
     /**
      * The {@code galapagos.run} section: defaults that flags may override.
@@ -40,6 +41,7 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, int islandCo
             Config i = g.getConfig("islands");
             Config d = g.getConfig("dispatcher");
             Config s = g.getConfig("store");
+            Config b = g.getConfig("persistence.restart-backoff");
             List<String> cascade = r.getStringList("cascade").stream().map(v -> v.trim().toUpperCase(Locale.ROOT)).toList();
             for (String split : cascade) {
                 if (!List.of("SMOKE", "TRAIN", "TEST").contains(split)) {
@@ -68,7 +70,8 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, int islandCo
             if (snapshotEvery < 1 || keepSnapshots < 1) {
                 throw new IllegalArgumentException("galapagos.islands.snapshot-every and keep-snapshots must be positive");
             }
-            return new EngineConfig(run, islands, count, dispatcher, snapshotEvery, keepSnapshots, store);
+            RestartBackoff backoff = new RestartBackoff(b.getDuration("min"), b.getDuration("max"), b.getDouble("random-factor"));
+            return new EngineConfig(run, islands, count, dispatcher, snapshotEvery, keepSnapshots, backoff, store);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -28,6 +28,7 @@ class EngineConfigTest {
                 "  resubmit-interval = 7s, snapshot-every = 50, keep-snapshots = 3 }",
                 "galapagos.dispatcher { job-timeout = 40s, max-attempts = 5, remembered-results = 99,",
                 "  worker-quarantine-after = 4, worker-quarantine = 90s }",
+                "galapagos.persistence.restart-backoff { min = 2s, max = 45s, random-factor = 0.1 }",
                 "galapagos.store { url = \"jdbc:postgresql://db/g\", user = u, password = p,",
                 "  profile = \"slick.jdbc.PostgresProfile$\", driver = org.postgresql.Driver, max-connections = 7 }"));
         assertThat(c.run()).isEqualTo(new EngineConfig.RunDefaults(77, 5, Optional.of(Duration.ofMinutes(2)), 9, Optional.of(0.5),
@@ -39,8 +40,17 @@ class EngineConfigTest {
         assertThat(c.keepSnapshots()).isEqualTo(3);
         assertThat(c.dispatcher()).isEqualTo(new io.galapagos.controller.dispatch.DispatcherSettings(
                 Duration.ofSeconds(40), 5, 99, 4, Duration.ofSeconds(90)));
+        assertThat(c.restartBackoff()).isEqualTo(new RestartBackoff(Duration.ofSeconds(2), Duration.ofSeconds(45), 0.1));
         assertThat(c.store()).isEqualTo(new EngineConfig.Store("jdbc:postgresql://db/g", "u", "p",
                 "slick.jdbc.PostgresProfile$", "org.postgresql.Driver", 7));
+    }
+
+    @Test
+    void aRestartBackoffWhoseMaxIsBelowItsMinNamesTheKey() {
+        assertThatThrownBy(() -> load("galapagos.persistence.restart-backoff { min = 10s, max = 1s }"))
+                .hasMessageStartingWith("galapagos.persistence.restart-backoff: min must be positive and max at least min");
+        assertThatThrownBy(() -> load("galapagos.persistence.restart-backoff.random-factor = 2"))
+                .hasMessage("galapagos.persistence.restart-backoff.random-factor must be between 0 and 1, not 2.0");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.galapagos.controller.island;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.galapagos.controller.EntityHost;
+import io.galapagos.controller.RestartBackoff;
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.FailedAttempt;
 import io.galapagos.controller.generation.GeneratorHealth;
@@ -85,28 +86,30 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     static final int MAX_FEEDBACK = 4000;
 
     public static void init(ActorSystem<?> system, IslandEnvironment environment, RetentionCriteria retention,
-                            String role) {
+                            RestartBackoff backoff, String role) {
         ClusterSharding sharding = ClusterSharding.get(system);
         sharding.init(Entity.of(TYPE_KEY, entity -> create(entity.getEntityId(),
                         PersistenceId.of(entity.getEntityTypeKey().name(), entity.getEntityId()), environment, retention,
-                        EntityHost.sharded(sharding, entity)))
+                        Optional.of(backoff), EntityHost.sharded(sharding, entity)))
                 .withStopMessage(Passivated.INSTANCE)
                 .withRole(role));
     }
 
-    /** An island without sharding (tests). */
+    /** An island without sharding (tests): it stops on a journal failure. */
     public static Behavior<Command> create(String islandId, PersistenceId persistenceId, IslandEnvironment environment,
                                            RetentionCriteria retention) {
-        return create(islandId, persistenceId, environment, retention, EntityHost.unsharded());
+        return create(islandId, persistenceId, environment, retention, Optional.empty(), EntityHost.unsharded());
     }
 
+    /** @param backoff how the island restarts after a journal failure; empty: it stops (Pekko's default) */
     public static Behavior<Command> create(String islandId, PersistenceId persistenceId, IslandEnvironment environment,
-                                           RetentionCriteria retention, EntityHost<Command> host) {
+                                           RetentionCriteria retention, Optional<RestartBackoff> backoff,
+                                           EntityHost<Command> host) {
         return Behaviors.withTimers(timers -> Behaviors.setup(context -> {
             ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
                     listing -> new DispatchersChanged(listing.getServiceInstances(WorkPulling.DISPATCHER)));
             context.getSystem().receptionist().tell(Receptionist.subscribe(WorkPulling.DISPATCHER, listings));
-            return new Island(islandId, persistenceId, environment, retention, context, timers, host);
+            return new Island(islandId, persistenceId, environment, retention, backoff, context, timers, host);
         }));
     }
 
@@ -733,9 +736,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private boolean finishedLogged;
 
     private Island(String islandId, PersistenceId persistenceId, IslandEnvironment environment,
-                   RetentionCriteria retention, ActorContext<Command> context, TimerScheduler<Command> timers,
-                   EntityHost<Command> host) {
-        super(persistenceId);
+                   RetentionCriteria retention, Optional<RestartBackoff> backoff, ActorContext<Command> context,
+                   TimerScheduler<Command> timers, EntityHost<Command> host) {
+        super(persistenceId, backoff.map(RestartBackoff::strategy));
         this.host = host;
         this.islandId = islandId;
         this.environment = environment;
@@ -789,6 +792,11 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     private void onRecoveryCompleted(State state) {
+        // after a journal failure the entity restarts in this same object: what it asked and told is
+        // forgotten, so that due proposals are asked again (a lost answer would stall them) and the run hears all
+        generating.clear();
+        lastReport = Optional.empty();
+        askedEpoch = Optional.empty();
         if (state.settings().isEmpty()) {
             return;
         }

@@ -3,6 +3,7 @@ package io.galapagos.controller.run;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.galapagos.controller.EntityHost;
+import io.galapagos.controller.RestartBackoff;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.lifecycle.LifecycleLog;
 import io.galapagos.protocol.CborSerializable;
@@ -52,27 +53,30 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
     /** How often, at most, the run persists the time it has run when nothing else happens. */
     static final long CLOCK_PERSIST_MILLIS = 5_000;
 
-    public static void init(ActorSystem<?> system, RetentionCriteria retention, String role) {
+    public static void init(ActorSystem<?> system, RetentionCriteria retention, RestartBackoff backoff, String role) {
         ClusterSharding sharding = ClusterSharding.get(system);
         BiConsumer<String, Island.Command> islands =
                 (islandId, command) -> sharding.entityRefFor(Island.TYPE_KEY, islandId).tell(command);
         sharding.init(Entity.of(TYPE_KEY, entity -> create(
                 PersistenceId.of(entity.getEntityTypeKey().name(), entity.getEntityId()), islands, retention,
-                EntityHost.sharded(sharding, entity)))
+                Optional.of(backoff), EntityHost.sharded(sharding, entity)))
                 .withStopMessage(Passivated.INSTANCE)
                 .withRole(role));
     }
 
-    /** A run without sharding (tests). */
+    /** A run without sharding (tests): it stops on a journal failure. */
     public static Behavior<Command> create(PersistenceId persistenceId, BiConsumer<String, Island.Command> islands,
                                            RetentionCriteria retention) {
-        return create(persistenceId, islands, retention, EntityHost.unsharded());
+        return create(persistenceId, islands, retention, Optional.empty(), EntityHost.unsharded());
     }
 
+    /** @param backoff how the run restarts after a journal failure; empty: it stops (Pekko's default) */
     public static Behavior<Command> create(PersistenceId persistenceId, BiConsumer<String, Island.Command> islands,
-                                           RetentionCriteria retention, EntityHost<Command> host) {
+                                           RetentionCriteria retention, Optional<RestartBackoff> backoff,
+                                           EntityHost<Command> host) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Run(persistenceId, islands, retention,
-                timers, host, context.getSelf(), LifecycleLog.Where.node(context.getSystem()).run(persistenceId.entityId()))));
+                backoff, timers, host, context.getSelf(),
+                LifecycleLog.Where.node(context.getSystem()).run(persistenceId.entityId()))));
     }
 
     // ---- commands ------------------------------------------------------------------------------
@@ -250,9 +254,9 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
     private long sessionStartNanos = System.nanoTime();
 
     private Run(PersistenceId persistenceId, BiConsumer<String, Island.Command> islands, RetentionCriteria retention,
-                TimerScheduler<Command> timers, EntityHost<Command> host, ActorRef<Command> self,
-                LifecycleLog.Where where) {
-        super(persistenceId);
+                Optional<RestartBackoff> backoff, TimerScheduler<Command> timers, EntityHost<Command> host,
+                ActorRef<Command> self, LifecycleLog.Where where) {
+        super(persistenceId, backoff.map(RestartBackoff::strategy));
         this.islands = islands;
         this.retention = retention;
         this.timers = timers;

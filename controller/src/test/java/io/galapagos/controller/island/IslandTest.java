@@ -3,6 +3,7 @@ package io.galapagos.controller.island;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.EntityHost;
 import io.galapagos.controller.Fixtures;
+import io.galapagos.controller.RestartBackoff;
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.GeneratorHealth;
 import io.galapagos.controller.generation.Proposal;
@@ -23,6 +24,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.junit.jupiter.api.AfterAll;
@@ -125,6 +127,38 @@ class IslandTest {
         EvaluationRequest seed = submitted.receiveMessage();
         island.runCommand(new Island.EvaluationArrived(ok(seed, seedScore)));
         return seed;
+    }
+
+    @Test
+    @Timeout(60)
+    void anIslandRestartedAfterAJournalFailureResubmitsItsCandidatesAndAsksAgainForTheProposalItWaitedFor() {
+        PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+        AtomicInteger asks = new AtomicInteger();
+        // the first answer never comes: it was for the incarnation that failed
+        generator = request -> asks.incrementAndGet() == 1 ? new CompletableFuture<>()
+                : CompletableFuture.completedFuture(new Proposal.Code(child(request.parent().code(), request.sequence()),
+                "test", "a class", Usage.NONE));
+        ActorRef<Island.Command> restarting = testKit.spawn(Island.create("r1/0", PersistenceId.of("Island", "r1/0-restarting"),
+                environment, RetentionCriteria.disabled(),
+                Optional.of(new RestartBackoff(Duration.ofMillis(100), Duration.ofMillis(200), 0)), EntityHost.unsharded()));
+        restarting.tell(new Island.Start(Fixtures.runSettings(1, 10, 2), 0));
+        EvaluationRequest seed = submitted.receiveMessage();
+        restarting.tell(new Island.EvaluationArrived(ok(seed, 1.0)));
+        EvaluationRequest second = submitted.receiveMessage();
+        assertThat(second.candidateId()).as("proposal 2, while the answer for 1 hangs").isEqualTo(seed.islandId() + "/2");
+
+        journal.failNextPersisted();
+        restarting.tell(new Island.EvaluationArrived(ok(second, 2.0)));
+
+        List<String> submittedIds = new ArrayList<>();
+        String first = seed.islandId() + "/1";
+        while (!submittedIds.contains(first)) {
+            submittedIds.add(submitted.receiveMessage(Duration.ofSeconds(10)).candidateId());
+        }
+        assertThat(submittedIds).as("candidates submitted after the restart").contains(second.candidateId());
+        assertThat(journal.persistedInStorage("Island|r1/0-restarting")).as("the failed write")
+                .noneMatch(e -> e instanceof Island.CandidateEvaluated evaluated
+                        && evaluated.candidateId().equals(second.candidateId()));
     }
 
     @Test
@@ -295,7 +329,7 @@ class IslandTest {
         TestProbe<Object> host = testKit.createTestProbe();
         var retiring = EventSourcedBehaviorTestKit.<Island.Command, Island.Event, Island.State>create(testKit.system(),
                 Island.create("r1/0", PersistenceId.of("Island", "r1/0-retiring"), environment,
-                        RetentionCriteria.disabled(), new EntityHost<>() {
+                        RetentionCriteria.disabled(), java.util.Optional.empty(), new EntityHost<>() {
                             @Override
                             public void passivate(ActorRef<Island.Command> self) {
                                 host.getRef().tell("passivate");

@@ -3,12 +3,14 @@ package io.galapagos.controller.run;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.EntityHost;
 import io.galapagos.controller.Fixtures;
+import io.galapagos.controller.RestartBackoff;
 import io.galapagos.controller.island.Island;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +42,7 @@ class RunTest {
     private final EventSourcedBehaviorTestKit<Run.Command, Run.Event, Run.State> run =
             EventSourcedBehaviorTestKit.create(testKit.system(), Run.create(PersistenceId.of("Run", "r1"),
                     (id, command) -> islands.getRef().tell(new Sent(id, command)), RetentionCriteria.disabled(),
-                    recordingHost(host)));
+                    Optional.empty(), recordingHost(host)));
 
     /** A host that tells {@code calls} "passivate", or the message the run sent to wake itself. */
     private static EntityHost<Run.Command> recordingHost(TestProbe<Object> calls) {
@@ -132,9 +134,29 @@ class RunTest {
 
     @Test
     @Timeout(60)
+    void aRunWhoseJournalWriteFailedRestartsAfterItsBackoffAndAnswersTheNextStart() {
+        PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+        ActorRef<Run.Command> running = testKit.spawn(Run.create(PersistenceId.of("Run", "r-backoff"),
+                (id, command) -> islands.getRef().tell(new Sent(id, command)), RetentionCriteria.disabled(),
+                Optional.of(new RestartBackoff(Duration.ofMillis(100), Duration.ofMillis(200), 0)), EntityHost.unsharded()));
+        journal.failNextPersisted();
+
+        running.tell(new Run.Start(Fixtures.runSettings(2, 10, 1), replies.getRef()));
+        // sent during the failure or the backoff: kept for the restarted run, which stores the start this time
+        running.tell(new Run.Start(Fixtures.runSettings(2, 10, 1), replies.getRef()));
+
+        StatusReply<RunStatus> started = replies.receiveMessage(Duration.ofSeconds(10));
+        assertThat(started.isSuccess()).isTrue();
+        assertThat(started.getValue().phase()).isEqualTo(RunStatus.Phase.RUNNING);
+        assertThat(journal.persistedInStorage("Run|r-backoff")).hasSize(1);
+        assertThat(islands.receiveSeveralMessages(2)).extracting(Sent::islandId).containsExactly("r1/0", "r1/1");
+    }
+
+    @Test
+    @Timeout(60)
     void aPassivatedRunThatStillRunsAsksToBeStartedAgainAndStops() {
         ActorRef<Run.Command> running = testKit.spawn(Run.create(PersistenceId.of("Run", "r2"),
-                (id, command) -> islands.getRef().tell(new Sent(id, command)), RetentionCriteria.disabled(),
+                (id, command) -> islands.getRef().tell(new Sent(id, command)), RetentionCriteria.disabled(), Optional.empty(),
                 recordingHost(host)));
         running.tell(new Run.Start(Fixtures.runSettings(2, 10, 1), replies.getRef()));
         assertThat(replies.receiveMessage().isSuccess()).isTrue();

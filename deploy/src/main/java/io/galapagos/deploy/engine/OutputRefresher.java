@@ -65,8 +65,10 @@ public final class OutputRefresher implements AutoCloseable {
 
     private void tick() {
         long start = System.nanoTime();
+        boolean read = false;
         try {
             RunHistory history = reader.read(Duration.ofMinutes(1));
+            read = true;
             log.append(history);
             if (System.nanoTime() - lastOutputsNanos >= outputsEvery.toNanos()) {
                 task.writeOutputs(out, history);
@@ -77,7 +79,9 @@ public final class OutputRefresher implements AutoCloseable {
             LOG.debug("refreshing the outputs in {} failed: {}", out, e.toString());
         }
         lastRefreshMillis = (System.nanoTime() - start) / 1_000_000;
-        long next = Math.max(candidatesEvery.toMillis(), PAUSE_PER_WORK * lastRefreshMillis);
+        // a read that waited for an unreachable database did no work: try again soon, not ten waits later
+        long next = read ? Math.max(candidatesEvery.toMillis(), PAUSE_PER_WORK * lastRefreshMillis)
+                : candidatesEvery.toMillis();
         try {
             executor.schedule(this::tick, next, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
