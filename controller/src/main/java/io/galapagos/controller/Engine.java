@@ -44,7 +44,7 @@ public final class Engine {
                                GeneratorFactory generators) {
         ClusterSharding sharding = ClusterSharding.get(system);
         ActorRef<ToDispatcher> dispatcher = ClusterSingleton.get(system).init(SingletonActor.of(
-                        Behaviors.supervise(EvaluationDispatcher.create(config.dispatcher(), result ->
+                        Behaviors.supervise(EvaluationDispatcher.clustered(config.dispatcher(), result ->
                                 sharding.entityRefFor(Island.TYPE_KEY, result.islandId())
                                         .tell(new Island.EvaluationArrived(result))))
                                 .onFailure(SupervisorStrategy.restart()), "evaluation-dispatcher")

@@ -12,6 +12,7 @@ import io.galapagos.protocol.WorkPulling.JobRejected;
 import io.galapagos.protocol.WorkPulling.ToDispatcher;
 import io.galapagos.protocol.WorkPulling.ToWorker;
 import io.galapagos.protocol.WorkPulling.WorkerReady;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -22,6 +23,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +43,9 @@ import java.util.function.Consumer;
  * keeps a deadline per job: the job of a worker that dies or stays silent goes back to the queue, and
  * an evaluation that failed {@code maxAttempts} workers is quarantined with {@code SANDBOX_CRASH}. A
  * worker that misses {@code workerQuarantineAfter} deadlines in a row (alive, but its sandbox hangs)
- * gets no jobs for {@code workerQuarantine}.
+ * gets no jobs for {@code workerQuarantine}. The jobs of a worker whose node the failure detector marks
+ * unreachable go back to the queue at once, without waiting for the node's removal; a result it sends
+ * after all counts once, by evaluation id.
  * Submissions are idempotent by evaluation id; results go to {@code deliver} (the islands, through
  * sharding). Its queue is not persistent: islands submit their unevaluated candidates again after a
  * recovery and on a timer.
@@ -87,6 +93,14 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     record WorkerTerminated(ActorRef<ToWorker> worker) implements ToDispatcher {
     }
 
+    /** The failure detector lost the node at {@code address} (from the cluster; tests send it). */
+    record NodeUnreachable(Address address) implements ToDispatcher {
+    }
+
+    /** The node at {@code address} answers heartbeats again. */
+    record NodeReachable(Address address) implements ToDispatcher {
+    }
+
     private record Queued(EvaluationRequest request, int attempts, String lastFailure) {
     }
 
@@ -101,6 +115,8 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         boolean everQuarantined;
         long quarantinedUntilNanos;
         long completed;
+        /** On a node the failure detector lost: its jobs went back to the queue, it gets no new ones. */
+        boolean unreachable;
 
         boolean quarantined(long nowNanos) {
             return everQuarantined && nowNanos - quarantinedUntilNanos < 0;
@@ -114,6 +130,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private final Map<Long, Running> running = new HashMap<>();
     private final Map<String, Long> runningByEvaluation = new HashMap<>();
     private final LinkedHashMap<ActorRef<ToWorker>, WorkerSlots> workers = new LinkedHashMap<>();
+    private final Set<Address> unreachableNodes = new HashSet<>();
     /** Results of recent evaluations: a resubmission (an island that crashed before it stored one) gets it again. */
     private final LinkedHashMap<String, EvaluationResult> completedRecently = new LinkedHashMap<>();
     /** Jobs given up at their deadline: a late failure of one of them is the worker's, not the candidate's. */
@@ -126,9 +143,28 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private final long startedAtMillis = System.currentTimeMillis();
     private final LifecycleLog.Where where;
 
+    /** A dispatcher that learns of lost nodes only through {@link NodeUnreachable} messages sent to it. */
     public static Behavior<ToDispatcher> create(DispatcherSettings settings, Consumer<EvaluationResult> deliver) {
+        return create(settings, deliver, false);
+    }
+
+    /** A dispatcher in a cluster: it follows the failure detector's view of every node. */
+    public static Behavior<ToDispatcher> clustered(DispatcherSettings settings, Consumer<EvaluationResult> deliver) {
+        return create(settings, deliver, true);
+    }
+
+    private static Behavior<ToDispatcher> create(DispatcherSettings settings, Consumer<EvaluationResult> deliver,
+                                                 boolean followReachability) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             context.getSystem().receptionist().tell(Receptionist.register(WorkPulling.DISPATCHER, context.getSelf()));
+            if (followReachability) {
+                ActorRef<ClusterEvent.ReachabilityEvent> reachability = context.messageAdapter(
+                        ClusterEvent.ReachabilityEvent.class, event -> event instanceof ClusterEvent.UnreachableMember
+                                ? new NodeUnreachable(event.member().address())
+                                : new NodeReachable(event.member().address()));
+                Cluster.get(context.getSystem()).subscriptions()
+                        .tell(Subscribe.create(reachability, ClusterEvent.ReachabilityEvent.class));
+            }
             return new EvaluationDispatcher(context, settings, deliver, timers);
         }));
     }
@@ -153,6 +189,8 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
                 .onMessage(JobRejected.class, this::onJobRejected)
                 .onMessage(JobOverdue.class, this::onJobOverdue)
                 .onMessage(WorkerTerminated.class, this::onWorkerTerminated)
+                .onMessage(NodeUnreachable.class, this::onNodeUnreachable)
+                .onMessage(NodeReachable.class, this::onNodeReachable)
                 .onMessage(GetStats.class, this::onGetStats)
                 .onSignal(PostStop.class, signal -> {
                     LifecycleLog.info(where, "dispatcher stopped", "queued", queue.size(), "running", running.size());
@@ -177,6 +215,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         WorkerSlots slots = workers.get(ready.worker());
         if (slots == null) {
             slots = new WorkerSlots();
+            slots.unreachable = unreachableNodes.contains(ready.worker().path().address());
             workers.put(ready.worker(), slots);
             getContext().watchWith(ready.worker(), new WorkerTerminated(ready.worker()));
             LifecycleLog.info(where, "worker joined", "worker", address(ready.worker()), "free-slots", ready.freeSlots(),
@@ -209,8 +248,18 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
             // the sandbox of a worker that missed its deadline gave up too; the requeued attempt decides
             return this;
         } else {
-            // a job this dispatcher did not hand out (it took over) or already requeued: the result counts
+            // a job this dispatcher did not hand out (it took over) or already requeued: the result counts,
+            // and the attempt that may run again elsewhere is no longer awaited (its result will be ignored)
             queue.remove(result.evaluationId());
+            Long again = runningByEvaluation.get(result.evaluationId());
+            if (again != null) {
+                Running duplicate = running.get(again);
+                finish(again, duplicate);
+                WorkerSlots other = workers.get(duplicate.worker());
+                if (other != null) {
+                    other.assigned.remove(again);
+                }
+            }
         }
         remember(result);
         completed++;
@@ -282,6 +331,40 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         return this;
     }
 
+    private Behavior<ToDispatcher> onNodeUnreachable(NodeUnreachable lost) {
+        unreachableNodes.add(lost.address());
+        workers.forEach((worker, slots) -> {
+            if (!slots.unreachable && worker.path().address().equals(lost.address())) {
+                slots.unreachable = true;
+                LifecycleLog.warn(where, "worker unreachable", "worker", address(worker),
+                        "running-jobs", slots.assigned.size());
+                for (Long jobId : new ArrayList<>(slots.assigned)) {
+                    Running job = running.get(jobId);
+                    if (job != null) {
+                        finish(jobId, job);
+                        failed(jobId, job, "the worker's node " + lost.address() + " is unreachable");
+                    }
+                }
+                slots.assigned.clear();
+                // what it has free is unknown until it says so again
+                slots.free = 0;
+            }
+        });
+        dispatch();
+        return this;
+    }
+
+    private Behavior<ToDispatcher> onNodeReachable(NodeReachable back) {
+        unreachableNodes.remove(back.address());
+        workers.forEach((worker, slots) -> {
+            if (slots.unreachable && worker.path().address().equals(back.address())) {
+                slots.unreachable = false;
+                LifecycleLog.info(where, "worker reachable again", "worker", address(worker));
+            }
+        });
+        return this;
+    }
+
     private Behavior<ToDispatcher> onGetStats(GetStats get) {
         long now = System.nanoTime();
         int quarantinedWorkers = (int) workers.values().stream().filter(w -> w.quarantined(now)).count();
@@ -299,7 +382,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         return ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(worker);
     }
 
-        private void finish(long jobId, Running job) {
+    private void finish(long jobId, Running job) {
         timers.cancel(jobId);
         running.remove(jobId);
         runningByEvaluation.remove(job.request().evaluationId());
@@ -342,7 +425,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         long now = System.nanoTime();
         List<ActorRef<ToWorker>> ready = new ArrayList<>();
         workers.forEach((worker, slots) -> {
-            if (!slots.quarantined(now)) {
+            if (!slots.quarantined(now) && !slots.unreachable) {
                 ready.add(worker);
             }
         });

@@ -73,6 +73,47 @@ class EvaluationDispatcherTest {
     }
 
     @Test
+    void jobsOfAnUnreachableWorkerAreRequeuedAtOnceAndItsLateResultCountsOnce() {
+        var dispatcher = dispatcher(Duration.ofMinutes(5), 3);
+        TestProbe<WorkPulling.ToWorker> lost = testKit.createTestProbe();
+        var stats = testKit.<EvaluationDispatcher.Stats>createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(lost.getRef(), 2, List.of()));
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c2")));
+        WorkPulling.Job first = lost.expectMessageClass(WorkPulling.Job.class);
+        lost.expectMessageClass(WorkPulling.Job.class);
+
+        // the failure detector lost the worker's node: long before its job deadline, nothing runs there
+        dispatcher.tell(new EvaluationDispatcher.NodeUnreachable(lost.getRef().path().address()));
+        dispatcher.tell(new WorkPulling.WorkerReady(lost.getRef(), 2, List.of()));
+        dispatcher.tell(new EvaluationDispatcher.GetStats(stats.getRef()));
+        EvaluationDispatcher.Stats requeued = stats.receiveMessage();
+        assertThat(requeued.queued()).isEqualTo(2);
+        assertThat(requeued.running()).isZero();
+        assertThat(requeued.requeued()).isEqualTo(2);
+        lost.expectNoMessage(Duration.ofMillis(100));
+
+        // it comes back: it gets the jobs again, and the first attempt's result counts for both attempts
+        dispatcher.tell(new EvaluationDispatcher.NodeReachable(lost.getRef().path().address()));
+        dispatcher.tell(new WorkPulling.WorkerReady(lost.getRef(), 2, List.of()));
+        WorkPulling.Job one = lost.expectMessageClass(WorkPulling.Job.class);
+        WorkPulling.Job two = lost.expectMessageClass(WorkPulling.Job.class);
+        WorkPulling.Job repeat = one.request().equals(first.request()) ? one : two;
+        WorkPulling.Job other = repeat == one ? two : one;
+        assertThat(repeat.jobId()).isNotEqualTo(first.jobId());
+        dispatcher.tell(new WorkPulling.JobCompleted(lost.getRef(), first.jobId(), ok(first.request())));
+        assertThat(delivered.receiveMessage().candidateId()).isEqualTo(first.request().candidateId());
+        dispatcher.tell(new WorkPulling.JobCompleted(lost.getRef(), repeat.jobId(), ok(repeat.request())));
+        dispatcher.tell(new WorkPulling.JobCompleted(lost.getRef(), other.jobId(), ok(other.request())));
+        assertThat(delivered.receiveMessage().candidateId()).isEqualTo(other.request().candidateId());
+        delivered.expectNoMessage(Duration.ofMillis(100));
+        dispatcher.tell(new EvaluationDispatcher.GetStats(stats.getRef()));
+        EvaluationDispatcher.Stats after = stats.receiveMessage();
+        assertThat(after.running()).isZero();
+        assertThat(after.completed()).isEqualTo(2);
+    }
+
+    @Test
     void jobOfAHungWorkerIsRequeuedAfterItsDeadlineAndItsLateResultIsIgnored() {
         var dispatcher = dispatcher(Duration.ofMillis(300), 3);
         TestProbe<WorkPulling.ToWorker> hung = testKit.createTestProbe();
