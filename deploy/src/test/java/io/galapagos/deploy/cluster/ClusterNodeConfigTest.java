@@ -110,6 +110,9 @@ class ClusterNodeConfigTest {
         // the journal a killed node leaves behind holds every event it acknowledged
         assertThat(localH2.getString("pekko-persistence-jdbc.shared-databases.slick.db.url")).endsWith(";WRITE_DELAY=0");
         assertThat(localH2.getStringList("galapagos.node.seeds")).containsExactly("127.0.0.1:25520");
+        // no fencing on H2: a downed member's entities must have stopped before they start elsewhere
+        assertThat(localH2.getDuration("pekko.cluster.down-removal-margin"))
+                .isGreaterThanOrEqualTo(localH2.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
         assertThat(EngineConfig.from(localH2).store().profile()).isEqualTo("slick.jdbc.H2Profile$");
 
         Config postgres = ClusterNode.config(ConfigFactory.empty(), Optional.of(Path.of("conf", "postgres.conf")),
