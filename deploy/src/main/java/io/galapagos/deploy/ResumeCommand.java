@@ -100,7 +100,7 @@ public final class ResumeCommand implements Callable<Integer> {
             }
             task = RunTask.stored(config, history.settings().get().taskId());
             budget.check(history);
-            RunCommand.preflight(history.settings().get().generation());
+            RunCommand.preflight(history.settings().get().generation(), config);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
             return Galapagos.EXIT_USAGE;
@@ -142,7 +142,7 @@ public final class ResumeCommand implements Callable<Integer> {
                         + " the run has already run: give the new total over all sessions, or off");
             }
             try {
-                settings.extended(iterations, wallClockMillis);
+                settings.extended(iterations, wallClockMillis).checkBudget();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--iterations: " + e.getMessage());
             }
