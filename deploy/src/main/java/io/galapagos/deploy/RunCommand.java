@@ -220,6 +220,7 @@ public final class RunCommand implements Callable<Integer> {
             settings.check();
             preflight(settings.generation(), config);
             Evaluators.callLog(config); // a bad galapagos.generation.llm-log is one line, before anything starts
+            GenerationConfig.calls(config); // so is a bad timeout, concurrency, retry or circuit of this node
             dashboardSettings = dashboard.settings(config, cluster.active());
         } catch (IllegalArgumentException | WorkloadException | TaskDirectoryException e) {
             return usage(e.getMessage());
