@@ -6,6 +6,7 @@ import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.generation.SolutionGenerator;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.island.IslandEnvironment;
+import io.galapagos.controller.island.IslandTimers;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.protocol.EvaluationRequest;
@@ -70,6 +71,11 @@ public final class Engine {
             public SolutionGenerator generator(RunSettings settings, int islandNo,
                                                Map<String, CostTracker.ModelTotals> spent) {
                 return generators.create(settings, islandNo, spent);
+            }
+
+            @Override
+            public IslandTimers timers() {
+                return config.islandTimers();
             }
 
             @Override

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.galapagos.controller.dispatch.DispatcherSettings;
 import io.galapagos.controller.island.IslandSettings;
+import io.galapagos.controller.island.IslandTimers;
 import io.galapagos.controller.run.DurationText;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
@@ -16,9 +17,9 @@ import java.util.Optional;
  * The {@code galapagos} configuration of the engine, read and checked at once, so that a bad key is
  * one clear message at start and not a failure in the middle of a run.
  */
-public record EngineConfig(RunDefaults run, IslandSettings islands, int islandCount, DispatcherSettings dispatcher,
-                           int snapshotEvery, int keepSnapshots, RestartBackoff restartBackoff,
-                           Store store) {
+public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers islandTimers, int islandCount,
+                           DispatcherSettings dispatcher, int snapshotEvery, int keepSnapshots,
+                           RestartBackoff restartBackoff, Store store) {
 
     /**
      * The {@code galapagos.run} section: defaults that flags may override.
@@ -55,8 +56,8 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, int islandCo
                     i.getInt("archive-size"), i.getDouble("exploration-ratio"), i.getDouble("exploitation-ratio"),
                     i.getDouble("elite-ratio"), i.getInt("inspirations"), i.getInt("top-programs"),
                     i.getInt("migration-interval"), i.getInt("migration-rate"), i.getInt("recent-failures"),
-                    i.getInt("max-failed-proposals-in-a-row"), i.getDuration("progress-interval").toMillis(),
-                    i.getDuration("resubmit-interval").toMillis());
+                    i.getInt("max-failed-proposals-in-a-row")).check();
+            IslandTimers timers = new IslandTimers(i.getDuration("progress-interval"), i.getDuration("resubmit-interval"));
             DispatcherSettings dispatcher = new DispatcherSettings(d.getDuration("job-timeout"), d.getInt("max-attempts"),
                     d.getInt("remembered-results"), d.getInt("worker-quarantine-after"), d.getDuration("worker-quarantine"));
             Store store = new Store(s.getString("url"), s.getString("user"), s.getString("password"),
@@ -71,7 +72,8 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, int islandCo
                 throw new IllegalArgumentException("galapagos.islands.snapshot-every and keep-snapshots must be positive");
             }
             RestartBackoff backoff = new RestartBackoff(b.getDuration("min"), b.getDuration("max"), b.getDouble("random-factor"));
-            return new EngineConfig(run, islands, count, dispatcher, snapshotEvery, keepSnapshots, backoff, store);
+            return new EngineConfig(run, islands, timers, count, dispatcher, snapshotEvery, keepSnapshots, backoff,
+                    store);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

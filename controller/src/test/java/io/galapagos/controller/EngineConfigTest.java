@@ -35,7 +35,9 @@ class EngineConfigTest {
                 List.of("SMOKE", "TRAIN", "TEST"), false, 11));
         assertThat(c.islandCount()).isEqualTo(3);
         assertThat(c.islands()).isEqualTo(new io.galapagos.controller.island.IslandSettings(4, 5, 6, 0.3, 0.6, 0.2, 1, 2,
-                7, 3, 8, 9, 250, 7000));
+                7, 3, 8, 9));
+        assertThat(c.islandTimers()).isEqualTo(new io.galapagos.controller.island.IslandTimers(Duration.ofMillis(250),
+                Duration.ofSeconds(7)));
         assertThat(c.snapshotEvery()).isEqualTo(50);
         assertThat(c.keepSnapshots()).isEqualTo(3);
         assertThat(c.dispatcher()).isEqualTo(new io.galapagos.controller.dispatch.DispatcherSettings(

@@ -1,6 +1,7 @@
 package io.galapagos.controller;
 
 import io.galapagos.controller.island.IslandSettings;
+import io.galapagos.controller.island.IslandTimers;
 import io.galapagos.controller.run.RunSettings;
 
 import java.util.List;
@@ -20,7 +21,12 @@ public final class Fixtures {
     }
 
     public static IslandSettings islandSettings(int inFlight) {
-        return new IslandSettings(inFlight, 4, 4, 0.2, 0.7, 0.1, 2, 2, 3, 1, 3, 5, 3_600_000, 3_600_000);
+        return new IslandSettings(inFlight, 4, 4, 0.2, 0.7, 0.1, 2, 2, 3, 1, 3, 5);
+    }
+
+    /** Intervals no test waits for: a test that wants a report or a resubmission asks for it. */
+    public static IslandTimers islandTimers() {
+        return new IslandTimers(java.time.Duration.ofHours(1), java.time.Duration.ofHours(1));
     }
 
     public static RunSettings runSettings(int islands, long iterations, int inFlight) {

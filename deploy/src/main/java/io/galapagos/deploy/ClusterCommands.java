@@ -73,7 +73,7 @@ final class ClusterCommands {
             settings = ClusterClient.startedSettings(history, runId);
             budget.check(history);
             task = RunTask.stored(config, settings.taskId());
-            RunCommand.preflight(settings.generation());
+            RunCommand.preflight(settings.generation(), config);
         } catch (IllegalArgumentException e) {
             return usage(cli, "resume", e.getMessage());
         } catch (IllegalStateException e) {

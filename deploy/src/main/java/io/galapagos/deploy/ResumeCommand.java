@@ -3,6 +3,7 @@ package io.galapagos.deploy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.EngineConfig;
+import io.galapagos.controller.generation.GenerationConfig;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.DurationText;
 import io.galapagos.controller.run.RunSettings;
@@ -100,7 +101,8 @@ public final class ResumeCommand implements Callable<Integer> {
             }
             task = RunTask.stored(config, history.settings().get().taskId());
             budget.check(history);
-            RunCommand.preflight(history.settings().get().generation());
+            RunCommand.preflight(history.settings().get().generation(), config);
+            GenerationConfig.calls(config); // this node's call settings, which the resumed run takes: one line if bad
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
             return Galapagos.EXIT_USAGE;
@@ -142,7 +144,7 @@ public final class ResumeCommand implements Callable<Integer> {
                         + " the run has already run: give the new total over all sessions, or off");
             }
             try {
-                settings.extended(iterations, wallClockMillis);
+                settings.extended(iterations, wallClockMillis).checkBudget();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--iterations: " + e.getMessage());
             }

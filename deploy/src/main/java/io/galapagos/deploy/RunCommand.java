@@ -7,6 +7,7 @@ import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.generation.GenerationConfig;
 import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.generation.GenerationSettings;
+import io.galapagos.controller.generation.LlmSettings;
 import io.galapagos.controller.generation.ModelSettings;
 import io.galapagos.controller.generation.OpenAiChatClient;
 import io.galapagos.controller.report.RunHistory;
@@ -207,7 +208,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             settings = settings(chosen, folder, EngineConfig.from(config), wallClockFlag)
-                    .withGeneration(GenerationConfig.from(config));
+                    .withGeneration(GenerationConfig.from(config)).check();
             if (branchedFrom.isPresent()) {
                 String earlierTask = branchedFrom.get().settings().orElseThrow().taskId();
                 if (!earlierTask.equals(chosen.taskId())) {
@@ -216,8 +217,10 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 settings = settings.withSeedPrograms(StartingPrograms.bestOf(branchedFrom.get(), settings.islands()));
             }
-            preflight(settings.generation());
+            settings.check();
+            preflight(settings.generation(), config);
             Evaluators.callLog(config); // a bad galapagos.generation.llm-log is one line, before anything starts
+            GenerationConfig.calls(config); // so is a bad timeout, concurrency, retry or circuit of this node
             dashboardSettings = dashboard.settings(config, cluster.active());
         } catch (IllegalArgumentException | WorkloadException | TaskDirectoryException e) {
             return usage(e.getMessage());
@@ -349,14 +352,15 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * A run that would only collect failed calls does not start: every model's key must be set and its
-     * endpoint must answer. Throws with one line saying which and why.
+     * endpoint (where {@code config} calls it now) must answer. Throws with one line saying which and why.
      */
-    static void preflight(GenerationSettings generation) {
+    static void preflight(GenerationSettings generation, Config config) {
         if (generation.mode() == GenerationSettings.Mode.OFFLINE) {
             return;
         }
-        OpenAiChatClient client = OpenAiChatClient.create(generation.llm().orElseThrow().retry());
-        for (ModelSettings model : generation.models()) {
+        LlmSettings llm = GenerationConfig.calls(config).settingsOf(generation.llm().orElseThrow());
+        OpenAiChatClient client = OpenAiChatClient.create(llm.retry());
+        for (ModelSettings model : llm.models()) {
             client.preflight(model, PREFLIGHT_TIMEOUT).ifPresent(problem -> {
                 throw new IllegalArgumentException(problem);
             });

@@ -8,8 +8,14 @@ package io.galapagos.protocol;
  * of two versions meet during a rolling upgrade. The rules:
  * <ul>
  *   <li>An added field has a default for data that lacks it: the record's compact constructor turns the
- *       missing value (null, or 0 for a primitive) into the default, before any validation. Constructors
- *       validate what a user can get wrong, never reject what an older version wrote.</li>
+ *       missing value (null, or 0 for a primitive) into the default. A constructor never rejects what an
+ *       older version wrote: the rules for what a user can get wrong are checked where settings are built
+ *       from configuration and flags ({@code RunSettings.check()}), so a later, stricter rule never breaks
+ *       a replay.</li>
+ *   <li>Only what replays a run goes into the journal; values that say how a node runs it (intervals,
+ *       timeouts, retries, concurrency) come from that node's current configuration. A removed field needs
+ *       no rewrite (unknown properties are ignored: {@code FAIL_ON_UNKNOWN_PROPERTIES = off}), but its
+ *       classes still get the next format version.</li>
  *   <li>A renamed or removed field, or a changed meaning, gets a Pekko {@code JacksonMigration} for the
  *       top-level class (the event, snapshot or message), registered under
  *       {@code pekko.serialization.jackson.migrations} with the new version; it rewrites the older JSON

@@ -9,15 +9,21 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
- * Reads {@code galapagos.generation} into {@link GenerationSettings}, checked at once: a bad model
- * entry, URL or budget is one clear message at start, not a failure in the middle of a run.
+ * Reads {@code galapagos.generation}, checked at once: a bad model entry, URL or budget is one clear
+ * message at start, not a failure in the middle of a run. What a run journals is {@link #from} (its
+ * models, prompt and budget); how a node calls models is {@link #calls}, read again from the node's
+ * configuration whenever it builds a generator.
  */
 public final class GenerationConfig {
 
@@ -32,11 +38,12 @@ public final class GenerationConfig {
             String llm = g.getString("llm").trim().toLowerCase(Locale.ROOT);
             OptionalDouble budget = optionalDouble(g, "budget-usd");
             if (llm.equals("offline")) {
-                return new GenerationSettings(GenerationSettings.Mode.OFFLINE, Optional.empty(), budget);
+                return new GenerationSettings(GenerationSettings.Mode.OFFLINE, Optional.empty(), budget).check();
             }
             if (!llm.equals("openai")) {
                 throw new IllegalArgumentException(KEY + ".llm: expected offline or openai, not '" + llm + "'");
             }
+            calls(root); // a bad timeout, concurrency, retry or circuit key is one line naming it, at start too
             URI apiBase = uri(g.getString("api-base"), KEY + ".api-base");
             Optional<String> keyEnv = keyEnv(g.getString("api-key-env"));
             List<ModelSettings> models = models(g.getList("models"), apiBase, keyEnv,
@@ -44,12 +51,60 @@ public final class GenerationConfig {
             if (models.isEmpty()) {
                 throw new IllegalArgumentException("--llm openai needs at least one --model (or " + KEY + ".models)");
             }
-            LlmSettings settings = new LlmSettings(models, prompt(g.getConfig("prompt"), format(g.getString("format"))),
-                    retry(g.getConfig("retry")), circuit(g.getConfig("circuit")));
-            return new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(settings), budget);
+            LlmSpec spec = new LlmSpec(models.stream().map(ModelSettings::spec).toList(),
+                    prompt(g.getConfig("prompt"), format(g.getString("format"))));
+            GenerationSettings settings = new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(spec), budget)
+                    .check();
+            return settings;
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** How this node calls models: {@code retry}, {@code circuit}, {@code model-defaults} and the model entries. */
+    public static ModelCalls calls(Config root) {
+        try {
+            Config g = root.getConfig(KEY);
+            ModelSettings.Defaults defaults = ModelSettings.Defaults.fromConfig(g.getConfig("model-defaults"));
+            positive(KEY + ".model-defaults.request-timeout", defaults.requestTimeout());
+            positive(KEY + ".model-defaults.reasoning-request-timeout", defaults.reasoningRequestTimeout());
+            atLeastOne(KEY + ".model-defaults.max-concurrency", defaults.maxConcurrency());
+            Map<String, ModelCalls.Entry> entries = new HashMap<>();
+            for (ConfigValue value : g.getList("models")) {
+                if (value.valueType() == ConfigValueType.OBJECT && ((ConfigObject) value).toConfig().hasPath("name")) {
+                    Config m = ((ConfigObject) value).toConfig();
+                    String name = m.getString("name");
+                    String at = KEY + ".models." + name;
+                    Optional<Duration> timeout = m.hasPath("request-timeout")
+                            ? Optional.of(positive(at + ".request-timeout", m.getDuration("request-timeout")))
+                            : Optional.empty();
+                    OptionalInt concurrency = m.hasPath("max-concurrency")
+                            ? OptionalInt.of(atLeastOne(at + ".max-concurrency", m.getInt("max-concurrency")))
+                            : OptionalInt.empty();
+                    entries.put(name, new ModelCalls.Entry(
+                            m.hasPath("api-base") ? Optional.of(uri(m.getString("api-base"), at + ".api-base")) : Optional.empty(),
+                            m.hasPath("api-key-env") ? Optional.of(keyEnv(m.getString("api-key-env"))) : Optional.empty(),
+                            timeout, concurrency));
+                }
+            }
+            return new ModelCalls(defaults, entries, retry(g.getConfig("retry")), circuit(g.getConfig("circuit")));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static Duration positive(String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(key + " must be positive, not " + value);
+        }
+        return value;
+    }
+
+    private static int atLeastOne(String key, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " must be at least 1, not " + value);
+        }
+        return value;
     }
 
     /** {@code galapagos.generation} of the controller's {@code reference.conf}: the one source of the defaults. */
@@ -68,6 +123,10 @@ public final class GenerationConfig {
 
     static EndpointCircuit.Settings defaultCircuit() {
         return circuit(reference().getConfig("circuit"));
+    }
+
+    static ModelCalls defaultCalls() {
+        return calls(ConfigFactory.defaultReference());
     }
 
     /**
@@ -167,7 +226,7 @@ public final class GenerationConfig {
     private static PromptSettings prompt(Config p, AnswerFormat format) {
         return new PromptSettings(format, p.getBoolean("problem-statement"), p.getBoolean("candidate-api"),
                 p.getInt("max-parent-code-chars"), p.getBoolean("parent-metrics"), p.getInt("max-feedback-chars"),
-                p.getInt("max-program-chars"), p.getInt("max-failure-chars"));
+                p.getInt("max-program-chars"), p.getInt("max-failure-chars")).check();
     }
 
     private static RetryPolicy retry(Config r) {

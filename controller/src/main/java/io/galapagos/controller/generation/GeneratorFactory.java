@@ -44,6 +44,15 @@ public interface GeneratorFactory {
 
     /** The same, recording every model call of this node in {@code callLog}. */
     static GeneratorFactory standard(Function<RunSettings, Optional<TaskBrief>> briefs, LlmCallLog callLog) {
+        return standard(briefs, callLog, ModelCalls.reference());
+    }
+
+    /**
+     * The same, calling models as {@code calls} says: this node's current timeouts, retries, circuit,
+     * concurrency and moved endpoints, whatever the run's journal holds.
+     */
+    static GeneratorFactory standard(Function<RunSettings, Optional<TaskBrief>> briefs, LlmCallLog callLog,
+                                     ModelCalls calls) {
         ConcurrentMap<String, ConcurrencyLimit> slots = new ConcurrentHashMap<>();
         return (settings, islandNo, spent) -> {
             GenerationSettings generation = settings.generation();
@@ -54,7 +63,7 @@ public interface GeneratorFactory {
             OptionalDouble share = generation.islandBudget(settings.islands());
             CostTracker costs = share.isPresent() ? CostTracker.withBudget(share.getAsDouble()) : CostTracker.unlimited();
             spent.forEach(costs::restore);
-            LlmSettings llm = generation.llm().orElseThrow();
+            LlmSettings llm = calls.settingsOf(generation.llm().orElseThrow());
             return brief.isPresent() ? LlmGenerator.create(brief.get(), llm, costs, slots, callLog)
                     : LlmGenerator.create(settings.taskId(), llm, costs, slots, callLog);
         };

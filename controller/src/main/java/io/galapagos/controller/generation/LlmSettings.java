@@ -3,7 +3,10 @@ package io.galapagos.controller.generation;
 import java.util.List;
 import java.util.Objects;
 
-/** Everything the LLM generator is configured with. */
+/**
+ * Everything the LLM generator is configured with: a run's {@link LlmSpec} with how this node calls its
+ * models ({@link ModelCalls#settingsOf}). Never journalled.
+ */
 public record LlmSettings(List<ModelSettings> models, PromptSettings prompt, RetryPolicy retry,
         EndpointCircuit.Settings circuit) {
 
@@ -19,5 +22,10 @@ public record LlmSettings(List<ModelSettings> models, PromptSettings prompt, Ret
 
     public static LlmSettings of(List<ModelSettings> models) {
         return new LlmSettings(models, PromptSettings.defaults(), RetryPolicy.defaults(), EndpointCircuit.Settings.defaults());
+    }
+
+    /** What a run's journal keeps of these settings. */
+    public LlmSpec spec() {
+        return new LlmSpec(models.stream().map(ModelSettings::spec).toList(), prompt);
     }
 }

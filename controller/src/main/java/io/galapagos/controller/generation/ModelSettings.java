@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * One model of the ensemble behind an OpenAI-compatible endpoint.
+ * One model of the ensemble behind an OpenAI-compatible endpoint, as this node calls it: the run's
+ * {@link ModelSpec} with the node's {@link ModelCalls} (built by {@link ModelCalls#modelOf}).
  *
  * @param baseUrl       the API root, e.g. {@code https://api.openai.com/v1}; {@code /chat/completions} is appended
  * @param apiKeyEnv     the NAME of the environment variable that holds the key; empty for keyless local servers
@@ -26,22 +27,21 @@ public record ModelSettings(String name, double weight, URI baseUrl, Optional<St
     public ModelSettings {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(baseUrl, "baseUrl");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("model name is blank");
-        }
-        if (!(weight > 0)) {
-            throw new IllegalArgumentException("weight of " + name + " must be > 0, got " + weight);
-        }
-        if (maxTokens < 1 || maxConcurrency < 1) {
-            throw new IllegalArgumentException("maxTokens and maxConcurrency of " + name + " must be >= 1");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        // the rest of a model's rules are ModelSpec.check's: a run's journalled models are never rejected again
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("maxConcurrency of " + name + " must be >= 1");
         }
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout of " + name + " must be positive");
         }
-        if (inputUsdPerMillion < 0 || outputUsdPerMillion < 0) {
-            throw new IllegalArgumentException("prices of " + name + " must be >= 0");
-        }
         apiKeyEnv = apiKeyEnv.filter(s -> !s.isBlank());
+    }
+
+    /** What the run's journal keeps of this model (not how this node calls it). */
+    public ModelSpec spec() {
+        return new ModelSpec(name, weight, baseUrl, apiKeyEnv, temperature, topP, maxTokens, inputUsdPerMillion,
+                outputUsdPerMillion, reasoning);
     }
 
     /**

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * What goes into a prompt and how big each part may get (characters). A count or size of 0, or a
- * false flag, switches the section off.
+ * false flag, switches the section off. Kept in a run's journal: its rules are in {@link #check()}, for
+ * settings built from configuration, so that a journal is never rejected by a later rule.
  *
  * @param maxParentCodeChars the parent's code is never cut (a diff needs all of it); a longer parent
  *                           fails the proposal instead
@@ -12,7 +13,8 @@ import java.util.Objects;
 public record PromptSettings(AnswerFormat format, boolean problemStatement, boolean candidateApi,
         int maxParentCodeChars, boolean parentMetrics, int maxFeedbackChars, int maxProgramChars, int maxFailureChars) {
 
-    public PromptSettings {
+    /** Throws {@link IllegalArgumentException} when prompt settings built from configuration are not usable. */
+    public PromptSettings check() {
         Objects.requireNonNull(format, "format");
         if (maxParentCodeChars < 1) {
             throw new IllegalArgumentException("maxParentCodeChars must be >= 1");
@@ -20,6 +22,7 @@ public record PromptSettings(AnswerFormat format, boolean problemStatement, bool
         if (maxFeedbackChars < 0 || maxProgramChars < 0 || maxFailureChars < 0) {
             throw new IllegalArgumentException("prompt section sizes must be >= 0");
         }
+        return this;
     }
 
     /** The prompt of the controller's {@code reference.conf}, the one source of its defaults. */

@@ -1057,14 +1057,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     /** Timers run while the island has work; a finished island has nothing to report or resubmit. */
-    private void keepTimers(RunSettings settings, boolean finished) {
+    private void keepTimers(boolean finished) {
         if (finished) {
             timers.cancelAll();
         } else if (!timers.isTimerActive(ReportTick.INSTANCE)) {
-            timers.startTimerWithFixedDelay(ReportTick.INSTANCE,
-                    Duration.ofMillis(settings.island().progressIntervalMillis()));
-            timers.startTimerWithFixedDelay(ResubmitTick.INSTANCE,
-                    Duration.ofMillis(settings.island().resubmitIntervalMillis()));
+            // the node's intervals, not the journal's: an operator may change them and resume
+            timers.startTimerWithFixedDelay(ReportTick.INSTANCE, environment.timers().progressInterval());
+            timers.startTimerWithFixedDelay(ResubmitTick.INSTANCE, environment.timers().resubmitInterval());
         }
     }
 
@@ -1084,7 +1083,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
         askedEpoch = awaited;
         IslandReport report = state.report(generating.size(), generatorStatus);
-        keepTimers(state.settings().get(), report.finished());
+        keepTimers(report.finished());
         if (report.finished() && !finishedLogged) {
             finishedLogged = true;
             LifecycleLog.info(where, "island finished", "proposed", report.proposed(), "evaluated", report.evaluated(),

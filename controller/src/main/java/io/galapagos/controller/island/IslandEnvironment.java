@@ -20,6 +20,9 @@ public interface IslandEnvironment {
     /** The generator of island {@code islandNo}, given what its earlier proposals cost per model. */
     SolutionGenerator generator(RunSettings settings, int islandNo, Map<String, CostTracker.ModelTotals> spent);
 
+    /** How often islands on this node report and resubmit (the node's configuration, not the run's journal). */
+    IslandTimers timers();
+
     /** The journal confirmed a write of the island's events {@code nanos} after the command that made them. */
     default void journalled(long nanos) {
     }

@@ -3,7 +3,10 @@ package io.galapagos.controller.island;
 import io.galapagos.protocol.CborSerializable;
 
 /**
- * How an island searches (the {@code galapagos.islands} section).
+ * How an island searches (the {@code galapagos.islands} section), kept in the run's journal: every value
+ * here changes which candidates are proposed or kept. How often an island reports and resubmits is its
+ * node's ({@link IslandTimers}). The rules are in {@link #check()}, for settings built from configuration,
+ * so that a journal is never rejected by a later rule.
  *
  * @param inFlight                  candidates an island keeps in generation or evaluation at once
  * @param gridBins                  MAP-Elites bins per feature dimension (code length, task metric)
@@ -18,22 +21,18 @@ import io.galapagos.protocol.CborSerializable;
  * @param migrationRate             programs sent to the ring neighbour per migration
  * @param recentFailures            failed attempts kept for the next prompt
  * @param maxFailedProposalsInRow   an island gives up after this many proposals in a row that failed
- * @param progressIntervalMillis    how often an island reports its counters to the run
- * @param resubmitIntervalMillis    how often an island submits its unevaluated candidates again
  */
 public record IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
                              double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
-                             int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
-                             long progressIntervalMillis, long resubmitIntervalMillis) implements CborSerializable {
+                             int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow) implements CborSerializable {
 
-    public IslandSettings {
+    /** Throws {@link IllegalArgumentException} naming the {@code galapagos.islands} key at fault. */
+    public IslandSettings check() {
         positive("in-flight", inFlight);
         positive("grid-bins", gridBins);
         positive("archive-size", archiveSize);
         positive("migration-interval", migrationInterval);
         positive("max-failed-proposals-in-a-row", maxFailedProposalsInRow);
-        positive("progress-interval", progressIntervalMillis);
-        positive("resubmit-interval", resubmitIntervalMillis);
         notNegative("inspirations", inspirations);
         notNegative("top-programs", topPrograms);
         notNegative("migration-rate", migrationRate);
@@ -42,6 +41,7 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
                 || explorationRatio + exploitationRatio + eliteRatio <= 0) {
             throw new IllegalArgumentException("exploration, exploitation and elite ratios must be non-negative and not all 0");
         }
+        return this;
     }
 
     private static void positive(String key, long value) {

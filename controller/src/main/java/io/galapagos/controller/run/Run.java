@@ -363,7 +363,7 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         long iterations = extend.iterations().orElse(settings.iterations());
         String problem = null;
         try {
-            settings.extended(extend.iterations(), extend.wallClockMillis());
+            settings.extended(extend.iterations(), extend.wallClockMillis()).checkBudget();
         } catch (IllegalArgumentException e) {
             problem = e.getMessage();
         }

@@ -10,8 +10,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything a run needs, fixed when it starts and kept in the journal, so that a resumed run goes on
- * with the settings it started with.
+ * A run's spec: what it needs to be replayed the same, fixed when it starts and kept in the journal, so
+ * that a resumed run goes on with the search it started with. What only says how a node runs it is not in
+ * here but taken from the current configuration of the node that hosts its islands: the islands' report
+ * and resubmit intervals ({@link io.galapagos.controller.island.IslandTimers}) and how models are called
+ * ({@link io.galapagos.controller.generation.ModelCalls}: timeouts, retries, circuit, concurrency, moved
+ * endpoints). The constructor only fills what an older journal lacks; the rules are {@link #check()}'s.
  *
  * @param iterations      budget of evaluated candidates over all islands (seeds included)
  * @param wallClockMillis budget of run time, summed over sessions (a resumed run continues the clock); 0 = no limit
@@ -36,15 +40,35 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
     public RunSettings {
         // settings journalled before branched runs existed have no seed programs
         seedPrograms = seedPrograms == null ? List.of() : List.copyOf(seedPrograms);
+        cascade = cascade == null ? List.of() : List.copyOf(cascade);
+        targetScore = targetScore == null ? Optional.empty() : targetScore;
+        dataDirectory = dataDirectory == null ? Optional.empty() : dataDirectory;
+        generation = generation == null ? GenerationSettings.offline() : generation;
+    }
+
+    /**
+     * Throws {@link IllegalArgumentException} with one line when settings built from configuration and flags
+     * are not a run; the rules live here, not in the constructor, so that no later rule rejects a journal.
+     */
+    public RunSettings check() {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(taskId, "taskId");
-        Objects.requireNonNull(targetScore, "targetScore");
-        Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(initialProgram, "initialProgram");
         Objects.requireNonNull(featureMetric, "featureMetric");
-        Objects.requireNonNull(island, "island");
-        Objects.requireNonNull(generation, "generation");
-        cascade = List.copyOf(cascade);
+        Objects.requireNonNull(island, "island").check();
+        generation.check();
+        checkBudget();
+        if (earlyStopAfter < 0) {
+            throw new IllegalArgumentException("early-stop-after must be 0 (off) or positive, not " + earlyStopAfter);
+        }
+        if (cascade.isEmpty()) {
+            throw new IllegalArgumentException("the cascade needs at least one split");
+        }
+        return this;
+    }
+
+    /** The rules of a budget alone: those a budget extension of a journalled run must keep. */
+    public RunSettings checkBudget() {
         if (islands < 1) {
             throw new IllegalArgumentException("a run needs at least one island, not " + islands);
         }
@@ -56,18 +80,13 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
             throw new IllegalArgumentException("the wall-clock budget must be positive, or 0 for no limit");
         }
         for (int n = 0; n < islands; n++) {
-            if (quota(iterations, islands, n) < seeds(seedPrograms, initialProgram, islands, n).size()) {
+            if (quota(n) < seedsOf(n).size()) {
                 throw new IllegalArgumentException("iterations (" + iterations + ") are too few for the "
                         + seedPrograms.size() + " seed programs: every island evaluates its seeds (" + islands
                         + " islands, each the best and its share of the others)");
             }
         }
-        if (earlyStopAfter < 0) {
-            throw new IllegalArgumentException("early-stop-after must be 0 (off) or positive, not " + earlyStopAfter);
-        }
-        if (cascade.isEmpty()) {
-            throw new IllegalArgumentException("the cascade needs at least one split");
-        }
+        return this;
     }
 
     /** A run that starts every island from {@code initialProgram}. */
@@ -94,7 +113,7 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
     }
 
     private static long quota(long iterations, int islands, int islandNo) {
-        return iterations / islands + (islandNo < iterations % islands ? 1 : 0);
+        return islands < 1 ? 0 : iterations / islands + (islandNo < iterations % islands ? 1 : 0);
     }
 
     public String islandId(int islandNo) {
@@ -162,9 +181,8 @@ public record RunSettings(String runId, String taskId, long seed, int islands, l
     }
 
     /**
-     * The budget of a resumed run: the new totals (empty keeps one), as the next budget revision.
-     *
-     * @throws IllegalArgumentException when the new totals are not valid settings
+     * The budget of a resumed run: the new totals (empty keeps one), as the next budget revision; whether
+     * they make a valid budget is {@link #checkBudget()}'s.
      */
     public RunSettings extended(Optional<Long> newIterations, Optional<Long> newWallClockMillis) {
         return new RunSettings(runId, taskId, seed, islands, newIterations.orElse(iterations),

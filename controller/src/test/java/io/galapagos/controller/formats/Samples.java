@@ -4,16 +4,14 @@ import io.galapagos.controller.Fixtures;
 import io.galapagos.controller.dispatch.EvaluationDispatcher;
 import io.galapagos.controller.generation.AnswerFormat;
 import io.galapagos.controller.generation.CostTracker;
-import io.galapagos.controller.generation.EndpointCircuit;
 import io.galapagos.controller.generation.FailedAttempt;
 import io.galapagos.controller.generation.GenerationSettings;
-import io.galapagos.controller.generation.LlmSettings;
-import io.galapagos.controller.generation.ModelSettings;
+import io.galapagos.controller.generation.LlmSpec;
+import io.galapagos.controller.generation.ModelSpec;
 import io.galapagos.controller.generation.Program;
 import io.galapagos.controller.generation.PromptSettings;
 import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
-import io.galapagos.controller.generation.RetryPolicy;
 import io.galapagos.controller.generation.Usage;
 import io.galapagos.controller.island.Individual;
 import io.galapagos.controller.island.Island;
@@ -57,15 +55,13 @@ final class Samples {
 
         Usage usage = new Usage(1200, 340, 0.0021);
         CostTracker.ModelTotals totals = new CostTracker.ModelTotals(3, 3600, 1020, 0.0063);
-        ModelSettings model = new ModelSettings("model-a", 0.75, URI.create("http://127.0.0.1:8080/v1"),
-                Optional.of("GALAPAGOS_MODEL_KEY"), OptionalDouble.of(0.7), OptionalDouble.of(0.95), 4096,
-                Duration.ofSeconds(90), 4, 0.15, 0.6, false);
-        LlmSettings llm = new LlmSettings(List.of(model), new PromptSettings(AnswerFormat.DIFF, true, true, 20_000, true,
-                2000, 8000, 600), new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(30), 0.2,
-                Duration.ofMinutes(2)), new EndpointCircuit.Settings(5, Duration.ofSeconds(10), Duration.ofMinutes(5)));
+        ModelSpec model = new ModelSpec("model-a", 0.75, URI.create("http://127.0.0.1:8080/v1"),
+                Optional.of("GALAPAGOS_MODEL_KEY"), OptionalDouble.of(0.7), OptionalDouble.of(0.95), 4096, 0.15, 0.6, false);
+        LlmSpec llm = new LlmSpec(List.of(model), new PromptSettings(AnswerFormat.DIFF, true, true, 20_000, true,
+                2000, 8000, 600));
         GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(llm),
                 OptionalDouble.of(12.5));
-        IslandSettings islandSettings = new IslandSettings(4, 10, 20, 0.2, 0.7, 0.1, 2, 3, 25, 2, 5, 100, 2000, 10_000);
+        IslandSettings islandSettings = new IslandSettings(4, 10, 20, 0.2, 0.7, 0.1, 2, 3, 25, 2, 5, 100);
         RunSettings settings = new RunSettings("run-7", "cant-be-late", 7, 2, 200, 3_600_000, 50, Optional.of(-100.0),
                 List.of("SMOKE", "TRAIN"), true, Optional.of("/data/adrs"), 42, Fixtures.SEED_CODE, "deadline-misses",
                 islandSettings, generation, List.of(Fixtures.SEED_CODE), 1);

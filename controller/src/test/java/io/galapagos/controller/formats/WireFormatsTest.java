@@ -48,7 +48,7 @@ class WireFormatsTest {
 
     private static final String RESOURCES = "io/galapagos/controller/formats/";
     /** The versions, oldest first; the last is the format the current code writes. */
-    static final List<String> VERSIONS = List.of("v1", "v2");
+    static final List<String> VERSIONS = List.of("v1", "v2", "v3");
 
     private static final ActorTestKit testKit = ActorTestKit.create("galapagos-formats", ConfigFactory.load());
     private static final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
@@ -174,6 +174,21 @@ class WireFormatsTest {
         assertThat(read.settings().island().topPrograms()).as("min(island 3, prompt 3)").isEqualTo(3);
         assertThat(read.settings().island().inspirations()).as("min(island 2, prompt 2)").isEqualTo(2);
         assertThat(read.settings().generation().llm().orElseThrow().prompt().maxFailureChars()).isEqualTo(600);
+    }
+
+    @Test
+    void aRunOfFormat2ReadsAsTheSameSpecWithoutTheValuesItsNodeNowDecides() throws IOException {
+        Entry started = entries("v2").stream().filter(e -> e.className().equals(Run.RunStarted.class.getName()))
+                .findFirst().orElseThrow();
+        JsonNode settings = cbor.readTree(started.bytes()).path("settings");
+        assertThat(settings.path("island").has("progressIntervalMillis")).as("format 2 journalled the intervals").isTrue();
+        assertThat(settings.path("generation").path("llm").has("retry")).isTrue();
+        assertThat(settings.path("generation").path("llm").path("models").get(0).has("requestTimeout")).isTrue();
+
+        Object read = serialization.deserialize(started.bytes(), started.serializerId(), started.manifest()).get();
+
+        assertThat(read).as("the same run, its node settings left to the node")
+                .isEqualTo(Samples.all(testKit.system()).get(Run.RunStarted.class));
     }
 
     /** The committed samples of {@code version}, read from the test class path. */

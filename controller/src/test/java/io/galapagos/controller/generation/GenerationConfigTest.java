@@ -18,8 +18,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class GenerationConfigTest {
 
     private static GenerationSettings load(String overrides) {
-        return GenerationConfig.from(ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference())
-                .resolve());
+        return GenerationConfig.from(config(overrides));
+    }
+
+    private static com.typesafe.config.Config config(String overrides) {
+        return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference()).resolve();
+    }
+
+    /** The generator's settings on a node with {@code overrides}: the run's spec with the node's calls. */
+    private static LlmSettings called(String overrides) {
+        return GenerationConfig.calls(config(overrides)).settingsOf(load(overrides).llm().orElseThrow());
     }
 
     @Test
@@ -29,14 +37,14 @@ class GenerationConfigTest {
 
     @Test
     void everyPromptRetryAndCircuitKeyIsReadAndTheDefaultsAreThoseOfReferenceConf() {
-        LlmSettings llm = load(String.join("\n",
+        LlmSettings llm = called(String.join("\n",
                 "galapagos.generation {",
                 "  llm = openai, models = [m], api-key-env = none",
                 "  prompt { problem-statement = off, candidate-api = off, max-parent-code-chars = 900, parent-metrics = off,",
                 "    max-feedback-chars = 7, max-program-chars = 8, max-failure-chars = 9 }",
                 "  retry { max-attempts = 2, initial-backoff = 1s, max-backoff = 3s, jitter = 0.5, max-retry-after = 4s }",
                 "  circuit { failure-threshold = 5, cooldown = 6s, max-cooldown = 7s }",
-                "}")).llm().orElseThrow();
+                "}"));
 
         assertThat(llm.prompt()).isEqualTo(new PromptSettings(AnswerFormat.DIFF, false, false, 900, false, 7, 8, 9));
         assertThat(llm.retry()).isEqualTo(new RetryPolicy(2, Duration.ofSeconds(1), Duration.ofSeconds(3), 0.5,
@@ -52,7 +60,7 @@ class GenerationConfigTest {
 
     @Test
     void modelDefaultsAreReadForEveryModelAndReasoningModelsGetTheirOwnLimits() {
-        GenerationSettings g = load(String.join("\n",
+        LlmSettings g = called(String.join("\n",
                 "galapagos.generation {",
                 "  llm = openai, models = [gpt-4o-mini, o3-mini, { name = own, max-tokens = 100 }]",
                 "  model-defaults { temperature = 0.3, top-p = 0.8, max-tokens = 1000, request-timeout = 11s,",
@@ -81,9 +89,9 @@ class GenerationConfigTest {
         GenerationSettings g = load("galapagos.generation { llm = openai, models = [gpt-4o-mini, o3-mini], budget-usd = 12.5,"
                 + " format = full-rewrite }");
         assertThat(g.mode()).isEqualTo(GenerationSettings.Mode.OPENAI);
-        assertThat(g.models()).extracting(ModelSettings::name).containsExactly("gpt-4o-mini", "o3-mini");
-        assertThat(g.models()).extracting(ModelSettings::weight).containsExactly(0.8, 0.2);
-        assertThat(g.models()).allMatch(ModelSettings::priced);
+        assertThat(g.models()).extracting(ModelSpec::name).containsExactly("gpt-4o-mini", "o3-mini");
+        assertThat(g.models()).extracting(ModelSpec::weight).containsExactly(0.8, 0.2);
+        assertThat(g.models()).allMatch(ModelSpec::priced);
         assertThat(g.models().get(0).apiKeyEnv()).contains("OPENAI_API_KEY");
         assertThat(g.models().get(0).baseUrl()).isEqualTo(URI.create("https://api.openai.com/v1"));
         assertThat(g.budgetUsd()).isEqualTo(OptionalDouble.of(12.5));
@@ -93,7 +101,7 @@ class GenerationConfigTest {
 
     @Test
     void modelEntriesOverrideEveryPerModelSetting() {
-        GenerationSettings g = load(String.join("\n",
+        LlmSettings g = called(String.join("\n",
                 "galapagos.generation {",
                 "  llm = openai",
                 "  api-key-env = none",
@@ -119,6 +127,51 @@ class GenerationConfigTest {
     }
 
     @Test
+    void aResumedRunKeepsItsModelsAndPromptAndCallsThemAsTheNodesCurrentConfigurationSays() {
+        GenerationSettings journalled = load(String.join("\n",
+                "galapagos.generation {",
+                "  llm = openai, api-key-env = none, format = full-rewrite",
+                "  models = [\"small:1\", { name = big, weight = 3, api-base = \"http://10.0.0.2:8000/v1\", temperature = 0.2,",
+                "    max-tokens = 2048, request-timeout = 20s, max-concurrency = 9 }]",
+                "  retry { max-attempts = 2 }",
+                "}"));
+
+        // the operator moved big's server and changed timeouts, retries and the circuit, then resumed
+        LlmSettings resumed = GenerationConfig.calls(config(String.join("\n",
+                "galapagos.generation {",
+                "  models = [{ name = big, api-base = \"http://10.0.0.3:8000/v1\", request-timeout = 90s }]",
+                "  model-defaults { request-timeout = 45s, max-concurrency = 2 }",
+                "  retry { max-attempts = 7 }, circuit { failure-threshold = 9 }",
+                "}"))).settingsOf(journalled.llm().orElseThrow());
+
+        ModelSettings big = resumed.models().get(1);
+        assertThat(big.weight()).isEqualTo(3.0);
+        assertThat(big.temperature()).isEqualTo(OptionalDouble.of(0.2));
+        assertThat(big.maxTokens()).isEqualTo(2048);
+        assertThat(big.baseUrl()).isEqualTo(URI.create("http://10.0.0.3:8000/v1"));
+        assertThat(big.requestTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(big.maxConcurrency()).isEqualTo(2);
+        ModelSettings small = resumed.models().get(0);
+        assertThat(small.weight()).isEqualTo(1.0);
+        assertThat(small.baseUrl()).as("a model the node does not name stays where the run started it")
+                .isEqualTo(URI.create("https://api.openai.com/v1"));
+        assertThat(small.apiKeyEnv()).isEmpty();
+        assertThat(small.requestTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(resumed.prompt().format()).isEqualTo(AnswerFormat.FULL_REWRITE);
+        assertThat(resumed.retry().maxAttempts()).isEqualTo(7);
+        assertThat(resumed.circuit().failureThreshold()).isEqualTo(9);
+    }
+
+    @Test
+    void aBadCallSettingIsOneLineNamingItsKey() {
+        assertThatThrownBy(() -> load("galapagos.generation { llm = openai, models = [m], model-defaults.request-timeout = 0s }"))
+                .hasMessageContaining("galapagos.generation.model-defaults.request-timeout");
+        assertThatThrownBy(() -> GenerationConfig.calls(config(
+                "galapagos.generation.models = [{ name = m, max-concurrency = 0 }]")))
+                .hasMessageContaining("galapagos.generation.models.m.max-concurrency");
+    }
+
+    @Test
     void modelFlagsTakeAWeightAfterTheLastColonOnlyWhenItIsANumber() {
         assertThat(GenerationConfig.parseModel("gpt-4o-mini:0.8"))
                 .isEqualTo(new GenerationConfig.ModelChoice("gpt-4o-mini", OptionalDouble.of(0.8)));
@@ -140,7 +193,7 @@ class GenerationConfigTest {
     void aRestartedIslandsGeneratorStartsFromWhatItSpentAndStopsAtItsShare() {
         ModelSettings model = ModelSettings.of("gpt-4o-mini", URI.create("http://127.0.0.1:9/v1"), Optional.empty());
         GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI,
-                Optional.of(LlmSettings.of(List.of(model))), OptionalDouble.of(2.0));
+                Optional.of(LlmSettings.of(List.of(model)).spec()), OptionalDouble.of(2.0));
         RunSettings settings = noop(generation);
 
         SolutionGenerator fresh = GeneratorFactory.standard().create(settings, 0, Map.of());
@@ -160,7 +213,7 @@ class GenerationConfigTest {
     void theIslandsOfOneNodeShareEachModelsConcurrencyLimit() {
         ModelSettings model = ModelSettings.of("gpt-4o-mini", URI.create("http://127.0.0.1:9/v1"), Optional.empty());
         RunSettings settings = noop(new GenerationSettings(GenerationSettings.Mode.OPENAI,
-                Optional.of(LlmSettings.of(List.of(model))), OptionalDouble.empty()));
+                Optional.of(LlmSettings.of(List.of(model)).spec()), OptionalDouble.empty()));
         GeneratorFactory node = GeneratorFactory.standard();
         GeneratorFactory otherNode = GeneratorFactory.standard();
 

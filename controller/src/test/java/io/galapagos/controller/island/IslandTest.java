@@ -64,6 +64,9 @@ class IslandTest {
     /** What each generator built for the island was told the island had spent. */
     private final List<Map<String, CostTracker.ModelTotals>> spentAtCreation = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** The node's intervals: what a resumed island reports and resubmits with, whatever its journal holds. */
+    private volatile IslandTimers islandTimers = Fixtures.islandTimers();
+
     private final IslandEnvironment environment = new IslandEnvironment() {
         @Override
         public void submit(EvaluationRequest request) {
@@ -95,6 +98,11 @@ class IslandTest {
                     return generator.health();
                 }
             };
+        }
+
+        @Override
+        public IslandTimers timers() {
+            return islandTimers;
         }
 
         @Override
@@ -244,6 +252,24 @@ class IslandTest {
         assertThat(resubmitted).containsExactlyInAnyOrderElementsOf(pending);
         assertThat(island.getState().pending().keySet()).containsExactlyInAnyOrderElementsOf(pending);
         assertThat(island.getState().evaluated()).isEqualTo(1);
+    }
+
+    @Test
+    void aResumedIslandTakesItsNodesCurrentIntervalsAndKeepsItsJournalledSearchSettings() {
+        RunSettings settings = Fixtures.runSettings(1, 10, 2);
+        startAndEvaluateSeed(settings, 1.0);
+        List<String> pending = submitted.receiveSeveralMessages(2).stream().map(EvaluationRequest::candidateId).toList();
+        submitted.expectNoMessage(Duration.ofMillis(300)); // the node's resubmit interval is an hour
+
+        islandTimers = new IslandTimers(Duration.ofHours(1), Duration.ofMillis(50)); // the operator changed it
+        island.restart();
+
+        submitted.receiveSeveralMessages(2); // recovery resubmits what is pending
+        List<String> again = submitted.receiveSeveralMessages(4, Duration.ofSeconds(20)).stream()
+                .map(EvaluationRequest::candidateId).distinct().toList();
+        assertThat(again).as("resubmitted on the node's new interval").containsExactlyInAnyOrderElementsOf(pending);
+        assertThat(island.getState().settings()).as("the search goes on with the settings it journalled")
+                .contains(settings);
     }
 
     @Test
@@ -740,7 +766,7 @@ class IslandTest {
     @Timeout(60)
     void aBranchedRunNeedsIterationsForEverySeed() {
         RunSettings settings = Fixtures.runSettings(2, 4, 1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.withSeedPrograms(List.of("a", "b", "c", "d")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.withSeedPrograms(List.of("a", "b", "c", "d")).checkBudget())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too few for the 4 seed programs");
     }
 

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RunTest {
 
@@ -97,6 +98,36 @@ class RunTest {
         assertThat(sent).extracting(Sent::islandId).containsExactly("r1/0", "r1/1");
         assertThat(sent).allMatch(s -> s.command() instanceof Island.Start);
         assertThat(replies.receiveMessage().getValue().phase()).isEqualTo(RunStatus.Phase.RUNNING);
+    }
+
+    @Test
+    void aRunJournalledWithValuesTheCurrentRulesRejectStillReplays() {
+        // an older version let these through; the rules of today are only for settings built from configuration
+        RunSettings old = Fixtures.runSettings(2, 10, 1);
+        io.galapagos.controller.generation.ModelSpec unweighted = new io.galapagos.controller.generation.ModelSpec("m", 0,
+                java.net.URI.create("http://127.0.0.1:9/v1"), Optional.empty(), java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(), 0, -1, 0, false);
+        RunSettings journalled = new RunSettings(old.runId(), old.taskId(), old.seed(), old.islands(), old.iterations(),
+                old.wallClockMillis(), -3, old.targetScore(), old.cascade(), old.testBest(), old.dataDirectory(),
+                old.dataSeed(), old.initialProgram(), old.featureMetric(), new io.galapagos.controller.island.IslandSettings(
+                1, 0, 0, -1, 0, 2, -1, 0, 0, 0, 0, 0),
+                new io.galapagos.controller.generation.GenerationSettings(
+                        io.galapagos.controller.generation.GenerationSettings.Mode.OPENAI,
+                        Optional.of(new io.galapagos.controller.generation.LlmSpec(List.of(unweighted),
+                                new io.galapagos.controller.generation.PromptSettings(
+                                        io.galapagos.controller.generation.AnswerFormat.DIFF, true, true, 0, true, -1, 0, 0))),
+                        java.util.OptionalDouble.of(-1)));
+        assertThatThrownBy(journalled::check).isInstanceOf(IllegalArgumentException.class);
+        run.runCommand(new Run.Start(journalled, replies.getRef()));
+        assertThat(replies.receiveMessage().isSuccess()).isTrue();
+        islands.receiveSeveralMessages(2);
+
+        run.restart();
+
+        assertThat(run.getState().settings()).contains(journalled);
+        assertThat(islands.receiveSeveralMessages(2)).extracting(Sent::command)
+                .as("the recovered run wakes its islands with the settings it journalled")
+                .containsExactly(new Island.Start(journalled, 0), new Island.Start(journalled, 1));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.galapagos.deploy.engine;
 
 import com.typesafe.config.Config;
+import io.galapagos.controller.generation.GenerationConfig;
 import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.generation.LlmCallLog;
 import io.galapagos.simulators.TaskRegistry;
@@ -33,11 +34,12 @@ public final class Evaluators {
 
     /**
      * The generators each run's settings ask for: the offline engine or a model ensemble, for a built-in
-     * task or for a task folder (whose brief comes from its bundle in the run's database).
+     * task or for a task folder (whose brief comes from its bundle in the run's database). Models are called
+     * as this node's {@code config} says now (timeouts, retries, circuit, concurrency, moved endpoints).
      */
     public static GeneratorFactory generators(Config config) {
         return GeneratorFactory.standard(settings -> TaskFolders.load(config, settings.taskId())
-                .map(task -> TaskFolders.brief(settings.taskId(), task)), callLog(config));
+                .map(task -> TaskFolders.brief(settings.taskId(), task)), callLog(config), GenerationConfig.calls(config));
     }
 
     /** Where this node records its model calls: {@code galapagos.generation.llm-log}, a directory or off. */

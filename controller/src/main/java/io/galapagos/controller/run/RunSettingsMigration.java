@@ -7,13 +7,22 @@ import org.apache.pekko.serialization.jackson.JacksonMigration;
 import java.util.List;
 
 /**
- * Format 2 of everything that carries {@link RunSettings}: the prompt no longer has its own counts of top
- * programs, inspirations and recent failures; the island's settings decide them. A run journalled with
- * format 1 showed the smaller of the two in each prompt, so its island now keeps that smaller count,
- * and its prompts show as many programs and failures as before. Registered for each journalled or
- * cross-node class that holds run settings (the controller's {@code reference.conf}).
+ * The formats of everything that carries {@link RunSettings}, registered for each journalled or cross-node
+ * class that holds run settings (the controller's {@code reference.conf}).
+ * <ul>
+ *   <li>Format 2: the prompt no longer has its own counts of top programs, inspirations and recent
+ *       failures; the island's settings decide them. A run journalled with format 1 showed the smaller of
+ *       the two in each prompt, so its island now keeps that smaller count, and its prompts show as many
+ *       programs and failures as before.</li>
+ *   <li>Format 3: the settings are the run's spec only. The values that say how a node runs it left them
+ *       for the node's current configuration: the islands' {@code progressIntervalMillis} and
+ *       {@code resubmitIntervalMillis}, the models' {@code requestTimeout} and {@code maxConcurrency}, and
+ *       the LLM settings' {@code retry} and {@code circuit}. Older JSON still holds them; it needs no
+ *       rewrite, since Pekko's Jackson ignores unknown properties ({@code FAIL_ON_UNKNOWN_PROPERTIES = off},
+ *       Pekko's default, which this project keeps).</li>
+ * </ul>
  */
-public final class PromptCountsMigration extends JacksonMigration {
+public final class RunSettingsMigration extends JacksonMigration {
 
     /** The prompt's counts of format 1, with the island settings' field each one now lives in. */
     private static final List<String[]> MOVED = List.of(
@@ -23,7 +32,7 @@ public final class PromptCountsMigration extends JacksonMigration {
 
     @Override
     public int currentVersion() {
-        return 2;
+        return 3;
     }
 
     @Override
@@ -31,6 +40,7 @@ public final class PromptCountsMigration extends JacksonMigration {
         if (fromVersion < 2) {
             moveCounts(json);
         }
+        // format 3 only dropped fields, which a read ignores: nothing to rewrite
         return json;
     }
 
@@ -48,6 +58,6 @@ public final class PromptCountsMigration extends JacksonMigration {
                 }
             }
         }
-        node.forEach(PromptCountsMigration::moveCounts);
+        node.forEach(RunSettingsMigration::moveCounts);
     }
 }
