@@ -45,7 +45,8 @@ import java.util.function.Consumer;
  * worker that misses {@code workerQuarantineAfter} deadlines in a row (alive, but its sandbox hangs)
  * gets no jobs for {@code workerQuarantine}. The jobs of a worker whose node the failure detector marks
  * unreachable go back to the queue at once, without waiting for the node's removal; a result it sends
- * after all counts once, by evaluation id.
+ * after all counts once, by evaluation id. Such a move counts as a failed attempt only once the node is
+ * removed: a detector that flaps under load never quarantines a candidate.
  * Submissions are idempotent by evaluation id; results go to {@code deliver} (the islands, through
  * sharding). Its queue is not persistent: islands submit their unevaluated candidates again after a
  * recovery and on a timer.
@@ -117,6 +118,8 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         long completed;
         /** On a node the failure detector lost: its jobs went back to the queue, it gets no new ones. */
         boolean unreachable;
+        /** Evaluations moved off this worker when its node became unreachable. */
+        final Set<String> movedAway = new HashSet<>();
 
         boolean quarantined(long nowNanos) {
             return everQuarantined && nowNanos - quarantinedUntilNanos < 0;
@@ -326,6 +329,9 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
                     failed(jobId, job, "the worker " + terminated.worker().path().name() + " died");
                 }
             }
+            for (String evaluationId : slots.movedAway) {
+                countFailedAttempt(evaluationId, "the worker " + terminated.worker().path().name() + " died");
+            }
             dispatch();
         }
         return this;
@@ -342,7 +348,13 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
                     Running job = running.get(jobId);
                     if (job != null) {
                         finish(jobId, job);
-                        failed(jobId, job, "the worker's node " + lost.address() + " is unreachable");
+                        EvaluationRequest request = job.request();
+                        LifecycleLog.warn(where.island(request.islandId()), "job requeued", "job", jobId,
+                                "candidate", request.candidateId(), "reason", "the worker's node is unreachable",
+                                "worker", address(worker));
+                        requeued++;
+                        queue.put(request.evaluationId(), new Queued(request, job.attempts(), "unreachable"));
+                        slots.movedAway.add(request.evaluationId());
                     }
                 }
                 slots.assigned.clear();
@@ -359,6 +371,7 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         workers.forEach((worker, slots) -> {
             if (slots.unreachable && worker.path().address().equals(back.address())) {
                 slots.unreachable = false;
+                slots.movedAway.clear();
                 LifecycleLog.info(where, "worker reachable again", "worker", address(worker));
             }
         });
@@ -394,18 +407,38 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
         EvaluationRequest request = job.request();
         LifecycleLog.Where island = where.island(request.islandId());
         if (attempts >= settings.maxAttempts()) {
-            LifecycleLog.warn(island, "candidate quarantined", "job", jobId, "candidate", request.candidateId(),
-                    "attempts", attempts, "reason", why);
-            quarantined++;
-            EvaluationResult crash = EvaluationResult.failure(request, EvaluationStatus.SANDBOX_CRASH,
-                    "quarantined: the evaluation failed " + attempts + " workers (last: " + why + ")", 0, "dispatcher");
-            remember(crash);
-            deliver.accept(crash);
+            quarantine(request, attempts, why);
         } else {
             LifecycleLog.warn(island, "job requeued", "job", jobId, "candidate", request.candidateId(),
                     "attempt", attempts, "reason", why, "worker", address(job.worker()));
             requeued++;
             queue.put(request.evaluationId(), new Queued(request, attempts, why));
+        }
+    }
+
+    /** Gives the evaluation up: its result is a {@code SANDBOX_CRASH} that names the last failure. */
+    private void quarantine(EvaluationRequest request, int attempts, String why) {
+        LifecycleLog.warn(where.island(request.islandId()), "candidate quarantined", "candidate", request.candidateId(),
+                "attempts", attempts, "reason", why);
+        quarantined++;
+        EvaluationResult crash = EvaluationResult.failure(request, EvaluationStatus.SANDBOX_CRASH,
+                "quarantined: the evaluation failed " + attempts + " workers (last: " + why + ")", 0, "dispatcher");
+        remember(crash);
+        deliver.accept(crash);
+    }
+
+    /** An attempt of an evaluation already moved elsewhere turned out failed: its worker's node is gone. */
+    private void countFailedAttempt(String evaluationId, String why) {
+        Queued queued = queue.get(evaluationId);
+        Long jobId = runningByEvaluation.get(evaluationId);
+        if (queued != null && queued.attempts() + 1 >= settings.maxAttempts()) {
+            queue.remove(evaluationId);
+            quarantine(queued.request(), queued.attempts() + 1, why);
+        } else if (queued != null) {
+            queue.put(evaluationId, new Queued(queued.request(), queued.attempts() + 1, why));
+        } else if (jobId != null) {
+            Running again = running.get(jobId);
+            running.put(jobId, new Running(again.request(), again.attempts() + 1, again.worker()));
         }
     }
 

@@ -114,6 +114,41 @@ class EvaluationDispatcherTest {
     }
 
     @Test
+    void aFlappingFailureDetectorNeverQuarantinesACandidate() {
+        var dispatcher = dispatcher(Duration.ofMinutes(5), 2);
+        TestProbe<WorkPulling.ToWorker> flapping = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(flapping.getRef(), 1, List.of()));
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        WorkPulling.Job job = flapping.expectMessageClass(WorkPulling.Job.class);
+        for (int flap = 0; flap < 3; flap++) {
+            dispatcher.tell(new EvaluationDispatcher.NodeUnreachable(flapping.getRef().path().address()));
+            dispatcher.tell(new EvaluationDispatcher.NodeReachable(flapping.getRef().path().address()));
+            dispatcher.tell(new WorkPulling.WorkerReady(flapping.getRef(), 1, List.of()));
+            job = flapping.expectMessageClass(WorkPulling.Job.class);
+        }
+        delivered.expectNoMessage(Duration.ofMillis(100));
+        dispatcher.tell(new WorkPulling.JobCompleted(flapping.getRef(), job.jobId(), ok(job.request())));
+        assertThat(delivered.receiveMessage().status()).isEqualTo(EvaluationStatus.OK);
+    }
+
+    @Test
+    void aMoveOffAnUnreachableNodeCountsAsAnAttemptOnceTheNodeIsGone() {
+        var dispatcher = dispatcher(Duration.ofMinutes(5), 1);
+        TestProbe<WorkPulling.ToWorker> lost = testKit.createTestProbe();
+        dispatcher.tell(new WorkPulling.WorkerReady(lost.getRef(), 1, List.of()));
+        dispatcher.tell(new EvaluationDispatcher.Submit(request("c1")));
+        lost.expectMessageClass(WorkPulling.Job.class);
+        dispatcher.tell(new EvaluationDispatcher.NodeUnreachable(lost.getRef().path().address()));
+        delivered.expectNoMessage(Duration.ofMillis(100));
+
+        lost.stop();
+
+        EvaluationResult crash = delivered.receiveMessage();
+        assertThat(crash.candidateId()).isEqualTo("c1");
+        assertThat(crash.status()).isEqualTo(EvaluationStatus.SANDBOX_CRASH);
+    }
+
+    @Test
     void jobOfAHungWorkerIsRequeuedAfterItsDeadlineAndItsLateResultIsIgnored() {
         var dispatcher = dispatcher(Duration.ofMillis(300), 3);
         TestProbe<WorkPulling.ToWorker> hung = testKit.createTestProbe();
