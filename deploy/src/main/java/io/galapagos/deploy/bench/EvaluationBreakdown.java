@@ -200,7 +200,7 @@ public final class EvaluationBreakdown implements EvaluationTimeline.Recorder {
                 out.append(line(row));
             }
             out.append(line(total));
-            out.append(String.format(Locale.ROOT, "| not in flight (idle capacity) | | | | %.1f%% |%n",
+            out.append(String.format(Locale.ROOT, "| rest of the capacity (start-up, seeds, idle) | | | | %.1f%% |%n",
                     100 * Math.max(0, 1 - total.share())));
             return out.toString();
         }

@@ -118,7 +118,7 @@ class EvaluationBreakdownTest {
             assertThat(markdown).contains("| " + phase.label() + " |");
         }
         assertThat(markdown).contains("| total: generator call to persisted result | 16.00 | 16.00 | 16.00 | 25.0% |")
-                .contains("| not in flight (idle capacity) | | | | 75.0% |");
+                .contains("| rest of the capacity (start-up, seeds, idle) | | | | 75.0% |");
     }
 
     @Test
