@@ -60,12 +60,4 @@ class EngineBreakdownCommandTest {
         assertThat(total.mean() * measured).isLessThanOrEqualTo(wallMillis * capacity + 10 * measured);
         assertThat(total.share()).isLessThanOrEqualTo(100.05);
     }
-
-    @Test
-    void anUnknownTaskIsABadUsage() {
-        CliRun.Outcome run = CliRun.galapagos("bench", "engine", "--breakdown", "--task", "no-such-task");
-
-        assertThat(run.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
-        assertThat(run.err().strip()).startsWith("galapagos bench engine: --task:").doesNotContain("\n");
-    }
 }
