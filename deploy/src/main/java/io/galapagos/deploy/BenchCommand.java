@@ -10,6 +10,10 @@ import io.galapagos.controller.run.RunStatus;
 import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.deploy.engine.RunSession;
+import io.galapagos.deploy.engine.RunTask;
+import io.galapagos.deploy.bench.EvaluationBreakdown;
+import io.galapagos.controller.generation.GenerationConfig;
+import io.galapagos.protocol.EvaluationTimeline;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.EvaluationStatus;
@@ -54,17 +58,32 @@ public final class BenchCommand implements Runnable {
      * and the engine's time per evaluation on top of the evaluator's own.
      */
     @Command(name = "engine", mixinStandardHelpOptions = true,
-            description = "Evaluations/s one controller dispatches and persists (no-op task), and per-evaluation overhead.")
+            description = {"Evaluations/s one controller dispatches and persists (no-op task), and per-evaluation overhead.",
+                    "With --breakdown: where each evaluation's time goes on the default run's path."})
     static final class Engine implements Callable<Integer> {
+
+        private static final int THROUGHPUT_ISLANDS = 8;
+        private static final int THROUGHPUT_IN_FLIGHT = 16;
 
         @Option(names = "--evaluations", defaultValue = "5000", description = "evaluations of the throughput run")
         long evaluations;
 
-        @Option(names = "--islands", defaultValue = "8", description = "islands of the throughput run")
-        int islands;
+        @Option(names = "--islands", description = "islands (throughput run: 8; --breakdown: galapagos.islands.count)")
+        Optional<Integer> islands = Optional.empty();
 
-        @Option(names = "--in-flight", defaultValue = "16", description = "candidates in flight per island")
-        int inFlight;
+        @Option(names = "--in-flight",
+                description = "candidates in flight per island (throughput run: 16; --breakdown: galapagos.islands.in-flight)")
+        Optional<Integer> inFlight = Optional.empty();
+
+        @Option(names = "--breakdown", description = "run the default run's path (sandboxed worker, H2 journal in a "
+                + "temporary folder) and print where each evaluation's time goes")
+        boolean breakdown;
+
+        @Option(names = "--task", defaultValue = "cant-be-late", description = "task of the --breakdown run")
+        String taskId;
+
+        @Option(names = "--iterations", defaultValue = "200", description = "iterations of the --breakdown run")
+        long iterations;
 
         @Option(names = "--slots", defaultValue = "64", description = "worker slots of the no-op evaluator")
         int slots;
@@ -78,6 +97,11 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (breakdown) {
+                return breakdown();
+            }
+            int islands = this.islands.orElse(THROUGHPUT_ISLANDS);
+            int inFlight = this.inFlight.orElse(THROUGHPUT_IN_FLIGHT);
             if (evaluations < islands || islands < 1 || inFlight < 1 || slots < 1 || overheadEvaluations < 1) {
                 spec.commandLine().getErr().println("galapagos bench engine: counts must be positive, evaluations >= islands");
                 return Galapagos.EXIT_USAGE;
@@ -99,6 +123,73 @@ public final class BenchCommand implements Runnable {
                                 + " of which the evaluator %.2f ms: engine overhead %.2f ms per evaluation%n",
                         serial.evaluated(), real.isolation(), perEvaluation, serial.evaluatorMillis(),
                         perEvaluation - serial.evaluatorMillis());
+            }
+            return 0;
+        }
+
+        private int breakdown() throws Exception {
+            java.io.PrintWriter console = spec.commandLine().getOut();
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            if (iterations < 1 || islands.map(n -> n < 1).orElse(false) || inFlight.map(n -> n < 1).orElse(false)) {
+                err.println("galapagos bench engine: --iterations, --islands and --in-flight must be positive");
+                return Galapagos.EXIT_USAGE;
+            }
+            Task<?> task;
+            try {
+                task = TaskRegistry.load().require(taskId);
+            } catch (IllegalArgumentException e) {
+                err.println("galapagos bench engine: --task: " + e.getMessage());
+                return Galapagos.EXIT_USAGE;
+            }
+            Path out = Files.createTempDirectory("galapagos-bench-breakdown");
+            Config config;
+            RunSettings settings;
+            try {
+                config = EmbeddedNode.config(out, Optional.empty(), ConfigFactory.parseMap(
+                        inFlight.<Map<String, Object>>map(n -> Map.of("galapagos.islands.in-flight", n)).orElse(Map.of())));
+                EngineConfig engineConfig = EngineConfig.from(config);
+                EngineConfig.RunDefaults run = engineConfig.run();
+                RunTask chosen = RunTask.of(task);
+                // what 'galapagos run --task ID' starts with no flags but --iterations (and --islands)
+                settings = new RunSettings(RunSession.RUN_ID, chosen.taskId(), run.seed(),
+                        islands.orElse(engineConfig.islandCount()), iterations,
+                        run.wallClock().map(Duration::toMillis).orElse(0L), run.earlyStopAfter(), run.targetScore(),
+                        run.cascade(), run.testBest(), Optional.empty(), run.dataSeed(), chosen.initialProgram(),
+                        chosen.featureMetric(), engineConfig.islands())
+                        .withGeneration(GenerationConfig.from(config)).check();
+            } catch (IllegalArgumentException e) {
+                err.println("galapagos bench engine: " + e.getMessage());
+                return Galapagos.EXIT_USAGE;
+            }
+            int capacity = settings.islands() * settings.island().inFlight();
+            java.io.PrintWriter quiet = new java.io.PrintWriter(java.io.Writer.nullWriter());
+            EvaluationBreakdown recorder = new EvaluationBreakdown();
+            try (CandidateEvaluator evaluator = Evaluators.forNode(config, TaskRegistry.load());
+                 EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config));
+                 EvaluationTimeline.Installed installed = EvaluationTimeline.install(recorder)) {
+                RunSession session = new RunSession(node, out, quiet, quiet);
+                session.status(); // the cluster is up and the run entity answers before the clock starts
+                RunTask chosen = RunTask.of(task);
+                long start = System.nanoTime();
+                RunStatus status;
+                session.start(settings);
+                // the outputs refresh and the progress polling of 'galapagos run' share the machine with the run
+                try (var refresher = session.refreshOutputs(chosen)) {
+                    status = session.follow(Duration.ofMillis(500));
+                }
+                long wall = System.nanoTime() - start;
+                EvaluationBreakdown.Table table = recorder.table(wall, capacity);
+                console.printf(Locale.ROOT, "breakdown: galapagos run --task %s --iterations %d: %d islands x %d in flight,"
+                                + " %d worker slot(s) (%s), %d evaluations in %.2f s = %.2f evaluations/s,"
+                                + " %.1f ms wall per evaluation; %d of them went from a generator call to a persisted"
+                                + " result and are measured below%n", task.id(), iterations, settings.islands(),
+                        settings.island().inFlight(), evaluator.slots(), evaluator.isolation(), status.evaluated(),
+                        wall / 1e9, status.evaluated() / (wall / 1e9), wall / 1e6 / Math.max(1, status.evaluated()),
+                        table.evaluations());
+                console.printf(Locale.ROOT, "per evaluation (share = part of the run's in-flight capacity, %d candidates"
+                        + " x wall time, that the phase held):%n", capacity);
+                console.print(table.markdown());
+                console.flush();
             }
             return 0;
         }

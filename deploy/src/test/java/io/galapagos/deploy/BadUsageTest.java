@@ -150,6 +150,16 @@ class BadUsageTest {
     }
 
     @Test
+    void engineBreakdownWithAnUnknownTaskOrNoIterationsIsOneLineBeforeAnythingStarts() {
+        assertOneLine(galapagos("bench", "engine", "--breakdown", "--task", "nope"), "bench engine", "--task",
+                "unknown task 'nope'");
+        assertOneLine(galapagos("bench", "engine", "--breakdown", "--iterations", "0"), "bench engine",
+                "--iterations, --islands and --in-flight must be positive");
+        assertOneLine(galapagos("bench", "engine", "--breakdown", "--in-flight", "0"), "bench engine",
+                "must be positive");
+    }
+
+    @Test
     void dashboardFlagsThatCannotBeMetAreOneLineBeforeAnythingStarts() throws Exception {
         Path out = dir.resolve("o");
         assertOneLine(galapagos("run", "--task", "noop", "--out", out.toString(), "--no-http", "--http-port", "7070"),

@@ -3,6 +3,7 @@ package io.galapagos.worker;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.protocol.EvaluationTimeline;
 import io.galapagos.protocol.WorkPulling;
 import io.galapagos.protocol.WorkPulling.Job;
 import io.galapagos.protocol.WorkPulling.ToDispatcher;
@@ -96,6 +97,7 @@ public final class EvaluationWorker extends AbstractBehavior<ToWorker> {
         }
         running.put(job.jobId(), job.request());
         EvaluationRequest request = job.request();
+        EvaluationTimeline.mark(request.evaluationId(), EvaluationTimeline.Mark.HANDED_TO_WORKER);
         long started = System.nanoTime();
         getContext().pipeToSelf(evaluator.evaluate(request), (result, failure) -> new EvaluationFinished(job.jobId(),
                 failure == null ? result : EvaluationResult.failure(request, EvaluationStatus.SANDBOX_CRASH,
@@ -106,6 +108,7 @@ public final class EvaluationWorker extends AbstractBehavior<ToWorker> {
 
     private Behavior<ToWorker> onEvaluationFinished(EvaluationFinished finished) {
         running.remove(finished.jobId());
+        EvaluationTimeline.mark(finished.result().evaluationId(), EvaluationTimeline.Mark.WORKER_DONE);
         undelivered.add(new WorkPulling.JobCompleted(getContext().getSelf(), finished.jobId(), finished.result()));
         flushUndelivered();
         announce();

@@ -3,10 +3,12 @@ package io.galapagos.worker;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.protocol.EvaluationTimeline;
 import io.galapagos.simulators.CandidateFailures;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Split;
 import io.galapagos.worker.sandbox.SandboxOutcome;
+import io.galapagos.worker.sandbox.SandboxPhases;
 import io.galapagos.worker.sandbox.SandboxPool;
 import io.galapagos.worker.sandbox.SandboxRequest;
 import io.galapagos.worker.sandbox.SandboxSettings;
@@ -46,6 +48,14 @@ public final class SandboxEvaluator implements CandidateEvaluator {
     }
 
     private EvaluationResult result(EvaluationRequest request, SandboxOutcome outcome) {
+        SandboxPhases phases = outcome.phases();
+        String id = request.evaluationId();
+        EvaluationTimeline.span(id, EvaluationTimeline.Span.STATIC_CHECK, phases.staticCheck());
+        EvaluationTimeline.span(id, EvaluationTimeline.Span.SANDBOX_QUEUE, phases.queue());
+        EvaluationTimeline.span(id, EvaluationTimeline.Span.COMPILE, phases.compile());
+        EvaluationTimeline.span(id, EvaluationTimeline.Span.BYTECODE_CHECK, phases.bytecode());
+        EvaluationTimeline.span(id, EvaluationTimeline.Span.SIMULATION, phases.simulation());
+        EvaluationTimeline.span(id, EvaluationTimeline.Span.CHILD_ROUND_TRIP, phases.roundTrip());
         return new EvaluationResult(request.evaluationId(), request.candidateId(), request.islandId(), request.purpose(),
                 outcome.status(), outcome.score(), outcome.metrics(), outcome.feedback(), outcome.split().name(),
                 outcome.elapsedMillis(), name, Optional.of(outcome.isolation()));

@@ -22,6 +22,7 @@ import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationRequest.Purpose;
 import io.galapagos.protocol.EvaluationResult;
 import io.galapagos.protocol.EvaluationStatus;
+import io.galapagos.protocol.EvaluationTimeline;
 import io.galapagos.protocol.Printable;
 import io.galapagos.protocol.WorkPulling;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -894,6 +895,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         if (!state.pending().containsKey(result.candidateId())) {
             return Effect().none();
         }
+        EvaluationTimeline.mark(result.evaluationId(), EvaluationTimeline.Mark.RESULT_ARRIVED);
         return persistInOrder(state, List.of(new CandidateEvaluated(result.candidateId(), result.status(),
                 result.score(), result.metrics(), truncate(result.feedback()), result.split(), result.elapsedMillis(),
                 result.worker(), result.isolation())));
@@ -952,12 +954,15 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         code.usage(), false)));
             }
             String candidateId = state.islandId() + "/" + ready.sequence();
+            String evaluationId = EvaluationRequest.evaluationId(candidateId, Purpose.SELECTION);
+            EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.PROPOSAL_RECEIVED);
             long writeStart = System.nanoTime();
             return Effect().persist(new CandidateProposed(candidateId, ready.sequence(), code.code(),
                             Optional.of(parentId), code.generator(), code.summary(), code.usage(),
                             Optional.of(fingerprint)))
                     .thenRun(s -> {
                         environment.journalled(System.nanoTime() - writeStart);
+                        EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.SUBMITTED);
                         submitSelection(s, candidateId);
                         afterChange(s, false);
                     });
@@ -978,6 +983,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         return Effect().persist(events).thenRun(s -> {
             environment.journalled(System.nanoTime() - writeStart);
             for (Event event : events) {
+                if (event instanceof CandidateEvaluated e) {
+                    EvaluationTimeline.mark(EvaluationRequest.evaluationId(e.candidateId(), Purpose.SELECTION),
+                            EvaluationTimeline.Mark.EVALUATION_PERSISTED);
+                }
                 if (event instanceof BestChanged b && s.pendingTests().containsKey(b.candidateId())) {
                     submitTest(s, b.candidateId());
                 }
@@ -1114,6 +1123,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 continue;
             }
             generating.add(sequence);
+            String evaluationId = EvaluationRequest.evaluationId(state.islandId() + "/" + sequence, Purpose.SELECTION);
+            EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.GENERATION_STARTED);
             CompletionStage<Proposal> answer;
             try {
                 answer = generator.propose(state.order().due().get(sequence));
@@ -1121,8 +1132,11 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 answer = CompletableFuture.completedFuture(new Proposal.Failed("the generator threw " + e, "unknown", Usage.NONE));
             }
             // the fingerprint parses the program: on the thread that completes the answer, not the island's
-            CompletionStage<ProposalReady> ready = answer.thenApply(proposal -> new ProposalReady(sequence, proposal,
-                    proposal instanceof Proposal.Code code ? Optional.of(CodeFingerprint.of(code.code())) : Optional.empty()));
+            CompletionStage<ProposalReady> ready = answer.thenApply(proposal -> {
+                EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.GENERATED);
+                return new ProposalReady(sequence, proposal, proposal instanceof Proposal.Code code
+                        ? Optional.of(CodeFingerprint.of(code.code())) : Optional.empty());
+            });
             context.pipeToSelf(ready, (done, failure) -> failure == null ? done : new ProposalReady(sequence,
                     new Proposal.Failed("the generator failed: " + (failure instanceof CompletionException
                             && failure.getCause() != null ? failure.getCause() : failure), "unknown", Usage.NONE),

@@ -59,10 +59,12 @@ final class ChildProtocol {
      * @param elapsedMillis time the split took in the child (deadlines are calibrated on the initial program's)
      * @param extraThreads  threads alive after the split that the harness did not start; any is a reason to
      *                      replace the child
+     * @param times         where the child's time went, for the engine benchmark's breakdown (diagnostics only:
+     *                      no decision depends on it)
      */
     record Reply(String type, long id, String nonce, Split split, EvaluationStatus status, double score,
                  Map<String, Double> metrics, String feedback, List<Map<String, Object>> runs, String output,
-                 long outputBytes, long elapsedMillis, int extraThreads) {
+                 long outputBytes, long elapsedMillis, int extraThreads, Times times) {
 
         /** The child is up and its compiler warm; {@code id} carries the child's pid. */
         static final String READY = "ready";
@@ -74,7 +76,16 @@ final class ChildProtocol {
         static final String STUCK = "stuck";
 
         static Reply ready(long pid) {
-            return new Reply(READY, pid, "", null, EvaluationStatus.OK, 0, Map.of(), "", List.of(), "", 0, 0, 0);
+            return new Reply(READY, pid, "", null, EvaluationStatus.OK, 0, Map.of(), "", List.of(), "", 0, 0, 0,
+                    Times.NONE);
         }
+    }
+
+    /**
+     * Nanoseconds the child spent on one reply's work: the compile and the bytecode check count on the first
+     * split of a request only, so that a request's times add up over its replies.
+     */
+    record Times(long compileNanos, long bytecodeNanos, long splitNanos) {
+        static final Times NONE = new Times(0, 0, 0);
     }
 }

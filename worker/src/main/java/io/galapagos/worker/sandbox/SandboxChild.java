@@ -180,6 +180,7 @@ public final class SandboxChild {
         CandidateClasses classes;
         ScheduledFuture<?> stuck = watchdog.schedule(() -> reportStuck(request),
                 request.softCompileMillis(), TimeUnit.MILLISECONDS);
+        long compileStarted = System.nanoTime();
         try {
             classes = compile(task, request.source());
         } catch (CompilationException e) {
@@ -193,9 +194,12 @@ public final class SandboxChild {
         } finally {
             stuck.cancel(false);
         }
+        long compileNanos = System.nanoTime() - compileStarted;
         // the bytecode decides what a candidate may reach; nothing of it is defined in this JVM before
+        long checkStarted = System.nanoTime();
         BytecodeCheck.Verdict verdict = verdicts.computeIfAbsent(classes, checked -> bytecode.check(checked.classes(),
                 apiNames(task)));
+        long bytecodeNanos = System.nanoTime() - checkStarted;
         if (!verdict.passed()) {
             send(failure(request, first, EvaluationStatus.REJECTED,
                     "The candidate was rejected before it ran:\n" + verdict.message()));
@@ -211,7 +215,8 @@ public final class SandboxChild {
         }
         if (request.compileOnly()) {
             send(new ChildProtocol.Reply(ChildProtocol.Reply.COMPILED, request.id(), request.nonce(), first,
-                    EvaluationStatus.OK, 0, Map.of(), "", List.of(), "", 0, 0, 0));
+                    EvaluationStatus.OK, 0, Map.of(), "", List.of(), "", 0, 0, 0,
+                    new ChildProtocol.Times(compileNanos, bytecodeNanos, 0)));
             return;
         }
         Evaluator<?> evaluator;
@@ -233,12 +238,14 @@ public final class SandboxChild {
             } finally {
                 stuck.cancel(false);
             }
-            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            long splitNanos = System.nanoTime() - started;
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(splitNanos);
             System.out.flush();
             send(new ChildProtocol.Reply(ChildProtocol.Reply.SPLIT, request.id(), request.nonce(), split,
                     report.status(), report.score(), report.metrics(), report.feedback(),
                     request.details() ? report.runs() : List.of(), prints.text(), prints.total(), elapsed,
-                    extraThreads()));
+                    extraThreads(), i == 0 ? new ChildProtocol.Times(compileNanos, bytecodeNanos, splitNanos)
+                    : new ChildProtocol.Times(0, 0, splitNanos)));
             if (!report.succeeded()) {
                 return;
             }
@@ -343,7 +350,7 @@ public final class SandboxChild {
         try {
             send(new ChildProtocol.Reply(ChildProtocol.Reply.STUCK, request.id(), request.nonce(), null,
                     EvaluationStatus.TIMEOUT, Double.NEGATIVE_INFINITY, Map.of(), where, List.of(), prints.text(),
-                    prints.total(), 0, 0));
+                    prints.total(), 0, 0, ChildProtocol.Times.NONE));
         } catch (IOException e) {
             // the parent kills this JVM at the hard deadline either way
         }
@@ -363,6 +370,6 @@ public final class SandboxChild {
     private static ChildProtocol.Reply failure(ChildProtocol.Request request, Split split, EvaluationStatus status,
                                                String message) {
         return new ChildProtocol.Reply(ChildProtocol.Reply.SPLIT, request.id(), request.nonce(), split, status,
-                Double.NEGATIVE_INFINITY, Map.of(), message, List.of(), "", 0, 0, 0);
+                Double.NEGATIVE_INFINITY, Map.of(), message, List.of(), "", 0, 0, 0, ChildProtocol.Times.NONE);
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param split         the last split evaluated (the one that failed, when one did)
  * @param isolation     the isolation the evaluation ran under: {@code bwrap (...)}, or {@code none (...)}
  * @param elapsedMillis wall-clock time in the sandbox, without the time spent waiting for a free slot
+ * @param phases        where the time went, for {@code galapagos bench engine --breakdown}
  */
 public record SandboxOutcome(
         EvaluationStatus status,
@@ -28,11 +29,23 @@ public record SandboxOutcome(
         List<Map<String, Object>> runs,
         Split split,
         String isolation,
-        long elapsedMillis) {
+        long elapsedMillis,
+        SandboxPhases phases) {
 
     public SandboxOutcome {
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         runs = List.copyOf(runs);
+        java.util.Objects.requireNonNull(phases, "phases");
+    }
+
+    /** An outcome whose phases nobody timed. */
+    public SandboxOutcome(EvaluationStatus status, double score, Map<String, Double> metrics, String feedback,
+                          List<Map<String, Object>> runs, Split split, String isolation, long elapsedMillis) {
+        this(status, score, metrics, feedback, runs, split, isolation, elapsedMillis, SandboxPhases.NONE);
+    }
+
+    public SandboxOutcome withPhases(SandboxPhases timed) {
+        return new SandboxOutcome(status, score, metrics, feedback, runs, split, isolation, elapsedMillis, timed);
     }
 
     static SandboxOutcome failure(EvaluationStatus status, String feedback, Split split, String isolation,

@@ -62,9 +62,12 @@ public final class SandboxPool implements AutoCloseable {
      *
      * @param deadlines per split of the cascade, the longest it may run
      * @param timings   completed with each split's time in the child (calibration jobs only)
+     * @param arrived   {@link System#nanoTime()} when the pool was asked
+     * @param checkNanos how long the static check took
      */
     private record Job(SandboxRequest request, Optional<String> unparseable, CompletableFuture<SandboxOutcome> result,
-                       Map<Split, Duration> deadlines, Optional<CompletableFuture<Map<Split, Long>>> timings) {
+                       Map<Split, Duration> deadlines, Optional<CompletableFuture<Map<Split, Long>>> timings,
+                       long arrived, long checkNanos) {
     }
 
     /** The deadline of one split of one task on one data source, once measured on the initial program. */
@@ -137,8 +140,9 @@ public final class SandboxPool implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException(unknownTask(request.taskId())));
         }
         CompletableFuture<SandboxOutcome> result = new CompletableFuture<>();
+        long arrived = System.nanoTime();
         try {
-            checks.execute(() -> check(task.get(), request, result));
+            checks.execute(() -> check(task.get(), request, result, arrived));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new IllegalStateException("the sandbox pool is closed"));
         }
@@ -154,7 +158,7 @@ public final class SandboxPool implements AutoCloseable {
         }
     }
 
-    private void check(Task<?> task, SandboxRequest request, CompletableFuture<SandboxOutcome> result) {
+    private void check(Task<?> task, SandboxRequest request, CompletableFuture<SandboxOutcome> result, long arrived) {
         long started = System.nanoTime();
         Split first = request.cascade().get(0);
         StaticCheck.Verdict verdict;
@@ -173,9 +177,10 @@ public final class SandboxPool implements AutoCloseable {
                     millisSince(started)));
             return;
         }
+        long checkNanos = System.nanoTime() - started;
         if (!verdict.violations().isEmpty()) {
             result.complete(SandboxOutcome.failure(EvaluationStatus.REJECTED, Printable.escape(verdict.message()), first,
-                    isolation(), millisSince(started)));
+                    isolation(), millisSince(started)).withPhases(new SandboxPhases(checkNanos, 0, 0, 0, 0, 0)));
             return;
         }
         deadlines(task, request.dataSource(), request.cascade()).whenComplete((deadlines, failure) -> {
@@ -183,7 +188,8 @@ public final class SandboxPool implements AutoCloseable {
                 result.completeExceptionally(new IllegalStateException("the sandbox pool is closed"));
             } else {
                 queue.add(new Job(request, verdict.unparseable(), result,
-                        failure == null ? deadlines : ceilings(request.cascade()), Optional.empty()));
+                        failure == null ? deadlines : ceilings(request.cascade()), Optional.empty(), arrived,
+                        checkNanos));
             }
         });
     }
@@ -232,7 +238,8 @@ public final class SandboxPool implements AutoCloseable {
         });
         CompletableFuture<SandboxOutcome> outcome = new CompletableFuture<>();
         outcome.whenComplete((done, failure) -> timings.complete(Map.of()));
-        queue.add(new Job(initial, Optional.empty(), outcome, ceilings(splits), Optional.of(timings)));
+        queue.add(new Job(initial, Optional.empty(), outcome, ceilings(splits), Optional.of(timings),
+                System.nanoTime(), 0));
     }
 
     private Duration scaled(long measuredMillis) {
@@ -363,6 +370,16 @@ public final class SandboxPool implements AutoCloseable {
         private long busyMillis;
         /** The data directory this slot's children bind: the last one a request named. */
         private Optional<Path> dataDirectory = Optional.empty();
+        /** What the child said it spent on the request being served, summed over its replies. */
+        private ChildProtocol.Times childTimes = ChildProtocol.Times.NONE;
+
+        private SandboxPhases phases(Job job, long picked, long done) {
+            ChildProtocol.Times child = childTimes;
+            long inChild = child.compileNanos() + child.bytecodeNanos() + child.splitNanos();
+            return new SandboxPhases(job.checkNanos(), Math.max(0, picked - job.arrived() - job.checkNanos()),
+                    child.compileNanos(), child.bytecodeNanos(), child.splitNanos(),
+                    Math.max(0, done - picked - inChild));
+        }
 
         @Override
         public void run() {
@@ -372,10 +389,12 @@ public final class SandboxPool implements AutoCloseable {
                     Job job = queue.take();
                     ScheduledFuture<?> guard = deadlines.schedule(() -> abandon(job), slotGuardMillis(),
                             TimeUnit.MILLISECONDS);
+                    long picked = System.nanoTime();
+                    childTimes = ChildProtocol.Times.NONE;
                     Served done = serveSafely(job);
                     guard.cancel(false);
                     job.timings().ifPresent(timings -> timings.complete(Map.of()));
-                    job.result().complete(done.outcome());
+                    job.result().complete(done.outcome().withPhases(phases(job, picked, System.nanoTime())));
                     if (done.recycle() && !closed) {
                         freshChild();
                     }
@@ -517,6 +536,7 @@ public final class SandboxPool implements AutoCloseable {
                     return untrusted(deadline, running, impossible.get(), started);
                 }
                 splits.add(reply);
+                addChildTimes(reply.times());
                 if (reply.status().succeeded()) {
                     timings.put(reply.split(), reply.elapsedMillis());
                 }
@@ -546,6 +566,14 @@ public final class SandboxPool implements AutoCloseable {
             boolean worn = served >= settings.maxEvaluationsPerChild()
                     || busyMillis >= settings.jail().limits().cpuTime().toMillis() / 4;
             return new Served(outcome, killedLate || ranCode || last.extraThreads() > 0 || worn);
+        }
+
+        /** Only a reply that carried the request's secret and passed the checks gets here; its times only inform. */
+        private void addChildTimes(ChildProtocol.Times times) {
+            if (times != null && times.compileNanos() >= 0 && times.bytecodeNanos() >= 0 && times.splitNanos() >= 0) {
+                childTimes = new ChildProtocol.Times(childTimes.compileNanos() + times.compileNanos(),
+                        childTimes.bytecodeNanos() + times.bytecodeNanos(), childTimes.splitNanos() + times.splitNanos());
+            }
         }
 
         /** The child broke the protocol: nothing it says is believed, and it is replaced. */

@@ -110,6 +110,31 @@ class SandboxPoolTest {
     }
 
     @Test
+    void outcomeSaysWhereTheSandboxTimeWent() {
+        SandboxOutcome outcome = ticker(stepReturning("Timed", "        return tick % 7;"));
+
+        assertThat(outcome.status()).as(outcome.feedback()).isEqualTo(EvaluationStatus.OK);
+        SandboxPhases phases = outcome.phases();
+        // a new source is checked, compiled and run; every phase was timed where it happened
+        assertThat(phases.staticCheck()).isPositive();
+        assertThat(phases.compile()).isPositive();
+        assertThat(phases.bytecode()).isPositive();
+        assertThat(phases.simulation()).isPositive();
+        assertThat(phases.queue()).isNotNegative();
+        assertThat(phases.roundTrip()).isNotNegative();
+    }
+
+    @Test
+    void aRejectedSourceIsTimedOnlyByTheStaticCheck() {
+        SandboxOutcome outcome = ticker(stepReturning("Exits", "        System.exit(1);\n        return 1;"));
+
+        assertThat(outcome.status()).isEqualTo(EvaluationStatus.REJECTED);
+        assertThat(outcome.phases().staticCheck()).isPositive();
+        assertThat(outcome.phases().compile()).isZero();
+        assertThat(outcome.phases().simulation()).isZero();
+    }
+
+    @Test
     void runsAreLeftOutWithoutDetails() {
         assertThat(ticker(TickerTask.INITIAL).runs()).isEmpty();
     }
