@@ -502,11 +502,23 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
         }
         if (state.allIslandsFinished()) {
             boolean budgetSpent = state.islands().values().stream().anyMatch(IslandReport::budgetSpent);
-            if (stopped.isEmpty()) {
+            // an island that finished short of its share gave up after too many failed proposals in a row
+            long gaveUp = state.islands().values().stream()
+                    .filter(report -> report.evaluated() < settings.quota(report.islandNo())).count();
+            String reason;
+            if (budgetSpent) {
+                reason = "USD budget of $" + settings.generation().budgetUsd().orElse(0) + " spent";
+            } else if (gaveUp > 0) {
+                reason = gaveUp + " of " + settings.islands() + " islands gave up after "
+                        + settings.island().maxFailedProposalsInRow() + " failed proposals in a row ("
+                        + state.evaluated() + " of " + settings.iterations() + " candidates evaluated)";
+            } else {
+                reason = "iteration budget spent";
+            }
+            if (stopped.isEmpty() && (budgetSpent || gaveUp == 0)) {
                 spent = Optional.of(budgetSpent ? Budget.USD : Budget.ITERATIONS);
             }
-            events.add(new RunCompleted(stopped.orElse(budgetSpent ? "USD budget of $"
-                    + settings.generation().budgetUsd().orElse(0) + " spent" : "iteration budget spent"), now));
+            events.add(new RunCompleted(stopped.orElse(reason), now));
         }
         return spent;
     }

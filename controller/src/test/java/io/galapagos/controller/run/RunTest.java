@@ -146,6 +146,18 @@ class RunTest {
     }
 
     @Test
+    void aRunWhoseIslandsGaveUpShortOfTheirSharesSaysSoAndNotThatItsBudgetIsSpent() {
+        start(s -> s);
+        run.runCommand(new Run.ReportProgress(report(0, 5, 1.0, true)));
+        var result = run.runCommand(new Run.ReportProgress(report(1, 3, 2.0, true)));
+        assertThat(result.events()).last().isInstanceOf(Run.RunCompleted.class);
+        int maxFailed = Fixtures.runSettings(2, 10, 1).island().maxFailedProposalsInRow();
+        assertThat(((Run.RunCompleted) result.events().get(result.events().size() - 1)).reason())
+                .isEqualTo("1 of 2 islands gave up after " + maxFailed + " failed proposals in a row (8 of 10 candidates evaluated)");
+        assertThat(run.getState().completion()).isPresent();
+    }
+
+    @Test
     @Timeout(60)
     void aCompletedRunLeavesAgainWhenWokenAndRetiresAnIslandThatMissedItsRetirement() {
         start(s -> s);
