@@ -113,6 +113,7 @@ public final class SoakBenchmark {
     private final Path runFolder;
     private final JournalFigures journal;
     private Process run;
+    private boolean stopped;
     private long runStartedMillis;
     private int processes;
     private Optional<HeapProbe> heapProbe = Optional.empty();
@@ -126,12 +127,30 @@ public final class SoakBenchmark {
 
     /** Runs the soak; the run's process is killed at the end, leaving a folder that {@code resume} continues. */
     public Report soak() throws Exception {
+        // a bench ended by SIGTERM runs no finally block: without the hook its run would go on for ever
+        Thread hook = new Thread(this::killRun, "soak-bench-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             return watch();
         } finally {
             heapProbe.ifPresent(HeapProbe::close);
-            if (run != null && run.isAlive()) {
+            killRun();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: nothing left to remove
+            }
+        }
+    }
+
+    /** Ends the run's process; no process starts after it (the hook may come between a kill and a resume). */
+    private synchronized void killRun() {
+        stopped = true;
+        if (run != null && run.isAlive()) {
+            try {
                 GalapagosProcess.kill(run);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -186,7 +205,10 @@ public final class SoakBenchmark {
         return file;
     }
 
-    private void start(List<String> arguments) throws IOException {
+    private synchronized void start(List<String> arguments) throws IOException {
+        if (stopped) {
+            throw new IllegalStateException("the bench is stopping");
+        }
         List<String> jvm = setup.heap().map(heap -> List.of("-Xmx" + heap)).orElse(List.of());
         String name = (++processes) + "-" + arguments.get(0);
         runStartedMillis = System.currentTimeMillis();
@@ -314,7 +336,15 @@ public final class SoakBenchmark {
         return Double.NaN;
     }
 
-    private void checkAlive() {
+    private synchronized void checkAlive() {
+        if (stopped) {
+            throw new IllegalStateException("the bench was stopped; the run's folder is resumable: " + runFolder);
+        }
+        if (!run.isAlive() && run.exitValue() == 0) {
+            // islands stop after galapagos.islands.max-failed-proposals-in-a-row, e.g. when every child repeats a program
+            throw new IllegalStateException("the run completed by itself: its islands stopped proposing (see "
+                    + runFolder.resolve("galapagos.log") + "); a soak needs a task whose search keeps finding new programs");
+        }
         if (!run.isAlive()) {
             throw new IllegalStateException("the run's process ended by itself (exit " + run.exitValue()
                     + "); its output: " + output());
