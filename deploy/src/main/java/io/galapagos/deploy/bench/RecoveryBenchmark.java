@@ -9,7 +9,6 @@ import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.run.RunStatus;
-import io.galapagos.deploy.Galapagos;
 import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.simulators.Task;
@@ -94,8 +93,7 @@ public final class RecoveryBenchmark {
             return measureOnCluster(victim, runId);
         } finally {
             for (Process process : processes) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                GalapagosProcess.kill(process);
             }
             processes.clear();
         }
@@ -140,8 +138,7 @@ public final class RecoveryBenchmark {
             // the oldest controller hosts the dispatcher singleton: it was started first and is the seed
             Process killed = victim == Victim.WORKER ? workerNodes.get(0) : controllerNodes.get(0);
             long killMillis = System.currentTimeMillis();
-            killed.descendants().forEach(ProcessHandle::destroyForcibly);
-            killed.destroyForcibly();
+            GalapagosProcess.kill(killed);
             log.accept(victim.name().toLowerCase() + " kill: killed pid " + killed.pid() + " after "
                     + setup.warmup().toSeconds() + " s");
 
@@ -300,13 +297,10 @@ public final class RecoveryBenchmark {
 
     private Process node(String name, String roles, String self, String seed) throws IOException {
         String port = self.substring(self.lastIndexOf(':') + 1);
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                "-Xmx384m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Galapagos.class.getName(),
+        List<String> command = new ArrayList<>(GalapagosProcess.command(List.of("-Xmx384m", "-XX:+UseSerialGC"), List.of(
                 "node", "--roles", roles, "--host", "127.0.0.1", "--port", port, "--seed", seed,
                 "--db-url", setup.dbUrl(), "--db-user", setup.dbUser(), "--slots", String.valueOf(setup.slots()),
-                "--min-controllers", "1"));
+                "--min-controllers", "1")));
         if (self.equals(seed)) {
             command.add("--bootstrap");
         }
