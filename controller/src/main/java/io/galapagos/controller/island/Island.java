@@ -157,6 +157,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     public record MigrantsWanted(String byIsland, int epoch) implements Command {
     }
 
+    /**
+     * The downstream neighbour has stored the migrants of {@code epoch} in its journal: it never asks for
+     * them, or for an earlier epoch's, again.
+     */
+    public record MigrantsReceived(String byIsland, int epoch) implements Command {
+    }
+
     /** The generator answered for proposal {@code sequence}. */
     /** A generator's answer, with its program's {@link CodeFingerprint} when it has one (made off the island's thread). */
     record ProposalReady(long sequence, Proposal proposal, Optional<Long> fingerprint) implements Command {
@@ -192,7 +199,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             @JsonSubTypes.Type(value = QuotaExtended.class, name = "quota-extended")
     })
     public sealed interface Event extends CborSerializable permits Seeded, CandidateProposed, ProposalFailed,
-            CandidateEvaluated, BestChanged, TestEvaluated, MigrantsAccepted, MigrantsArrived, UpstreamEnded,
+            CandidateEvaluated, BestChanged, TestEvaluated, MigrantsAccepted, MigrantsArrived, UpstreamEnded, MigrantsDelivered,
             IslandStopped, QuotaExtended {
     }
 
@@ -249,6 +256,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     /** The upstream neighbour reaches no epoch from {@code epoch} on: this island stops waiting for it. */
     public record UpstreamEnded(String fromIsland, int epoch) implements Event {
+    }
+
+    /**
+     * The downstream neighbour stored this island's migrants up to {@code epoch}: those of the epochs this
+     * island has also passed are no longer kept (they would grow every snapshot with the run's length).
+     */
+    public record MigrantsDelivered(int epoch) implements Event {
     }
 
     public record IslandStopped(String reason) implements Event {
@@ -348,6 +362,21 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             next.put(epoch, List.copyOf(programs));
             return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, sent, next, upstreamEndsAt,
                     firstProposed);
+        }
+
+        /** Forgets the migrants sent for epochs up to {@code epoch} that this island has passed too. */
+        Sequencing delivered(int epoch) {
+            int upTo = Math.min(epoch, epochsApplied);
+            Map<Integer, List<Individual>> next = new HashMap<>(sent);
+            next.keySet().removeIf(e -> e <= upTo);
+            return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, next, inbox, upstreamEndsAt,
+                    firstProposed);
+        }
+
+        /** Whether {@link #delivered} of {@code epoch} would forget anything. */
+        boolean keepsDelivered(int epoch) {
+            int upTo = Math.min(epoch, epochsApplied);
+            return sent.keySet().stream().anyMatch(e -> e <= upTo);
         }
 
         Sequencing passed(int epoch) {
@@ -535,6 +564,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 return withPopulation(population, order.withInbox(e.epoch(), e.programs()));
             } else if (event instanceof UpstreamEnded e) {
                 return withPopulation(population, order.upstreamEnds(e.epoch()));
+            } else if (event instanceof MigrantsDelivered e) {
+                return withPopulation(population, order.delivered(e.epoch()));
             } else if (event instanceof IslandStopped e) {
                 State stoppedNow = new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals,
                         failedInRow, pending, pendingTests, population, best, recentFailures, failures,
@@ -780,6 +811,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 .onCommand(MigrantsOffered.class, this::onMigrantsOffered)
                 .onCommand(NoMoreMigrants.class, this::onNoMoreMigrants)
                 .onCommand(MigrantsWanted.class, this::onMigrantsWanted)
+                .onCommand(MigrantsReceived.class, this::onMigrantsReceived)
                 .onCommand(ProposalReady.class, this::onProposalReady)
                 .onCommand(ReportTick.class, this::onReportTick)
                 .onCommand(ResubmitTick.class, this::onResubmitTick)
@@ -934,6 +966,15 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         });
     }
 
+    private Effect<Event, State> onMigrantsReceived(State state, MigrantsReceived received) {
+        if (state.settings().isEmpty()
+                || !received.byIsland().equals(state.settings().get().neighbourOf(state.islandNo()))
+                || !state.order().keepsDelivered(received.epoch())) {
+            return Effect().none();
+        }
+        return Effect().persist(new MigrantsDelivered(received.epoch()));
+    }
+
     private Effect<Event, State> onProposalReady(State state, ProposalReady ready) {
         generating.remove(ready.sequence());
         ProposalRequest request = state.order().due().get(ready.sequence());
@@ -989,6 +1030,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 }
                 if (event instanceof BestChanged b && s.pendingTests().containsKey(b.candidateId())) {
                     submitTest(s, b.candidateId());
+                }
+                if (event instanceof MigrantsArrived m) {
+                    environment.tellIsland(m.fromIsland(), new MigrantsReceived(islandId, m.epoch()));
                 }
             }
             s.order().sent().forEach((epoch, programs) -> {

@@ -138,6 +138,7 @@ final class Samples {
         add(samples, new Island.MigrantsArrived("run-7/1", 1, List.of(individual)));
         add(samples, new Island.MigrantsAccepted("run-7/1", List.of(individual)));
         add(samples, new Island.UpstreamEnded("run-7/1", 2));
+        add(samples, new Island.MigrantsDelivered(2));
         add(samples, new Island.IslandStopped("target score reached"));
         add(samples, new Island.QuotaExtended(settings));
         add(samples, pending);
@@ -160,6 +161,7 @@ final class Samples {
         add(samples, new Island.MigrantsOffered("run-7/1", 1, List.of(individual)));
         add(samples, new Island.NoMoreMigrants("run-7/1", 2));
         add(samples, new Island.MigrantsWanted("run-7/0", 2));
+        add(samples, new Island.MigrantsReceived("run-7/2", 2));
         add(samples, new EvaluationDispatcher.Submit(request));
         add(samples, new EvaluationDispatcher.GetStats(nobody.narrow()));
         add(samples, new EvaluationDispatcher.Stats(3, 2, 2, 40, 1, 0, 0, 1_764_547_200_000L, List.of(load)));

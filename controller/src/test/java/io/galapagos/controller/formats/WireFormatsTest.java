@@ -48,7 +48,7 @@ class WireFormatsTest {
 
     private static final String RESOURCES = "io/galapagos/controller/formats/";
     /** The versions, oldest first; the last is the format the current code writes. */
-    static final List<String> VERSIONS = List.of("v1", "v2", "v3");
+    static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4");
 
     private static final ActorTestKit testKit = ActorTestKit.create("galapagos-formats", ConfigFactory.load());
     private static final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));

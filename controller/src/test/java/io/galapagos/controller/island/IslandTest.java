@@ -428,6 +428,8 @@ class IslandTest {
                 Optional.empty(), Optional.empty());
         assertThat(withoutProposals(island.runCommand(new Island.MigrantsOffered("r1/1", 1, List.of(foreign, copy)))
                 .events())).singleElement().isInstanceOf(Island.MigrantsArrived.class);
+        assertThat(neighbours.receiveMessage()).as("stored: the upstream island need not keep them")
+                .isEqualTo(new Sent("r1/1", new Island.MigrantsReceived("r1/0", 1)));
         assertThat(island.getState().population().members()).containsKey("r1/1/5").doesNotContainKey("r1/1/6");
         assertThat(island.getState().awaitedEpoch()).isEmpty();
         assertThat(submitted.receiveMessage().candidateId()).isEqualTo("r1/0/3");
@@ -438,6 +440,13 @@ class IslandTest {
         assertThat(neighbours.receiveMessage()).isEqualTo(new Sent("r1/1", migrants));
         island.runCommand(new Island.MigrantsWanted("r1/1", 2));
         neighbours.expectNoMessage(Duration.ofMillis(200));
+
+        // the downstream island stored epoch 1 and this island has passed it: its migrants leave the state
+        assertThat(island.getState().order().sent()).containsKey(1);
+        assertThat(island.runCommand(new Island.MigrantsReceived("r1/1", 1)).events())
+                .containsExactly(new Island.MigrantsDelivered(1));
+        assertThat(island.getState().order().sent()).doesNotContainKey(1);
+        assertThat(island.runCommand(new Island.MigrantsReceived("r1/1", 1)).events()).isEmpty();
     }
 
     @Test
