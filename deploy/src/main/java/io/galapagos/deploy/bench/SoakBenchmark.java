@@ -225,45 +225,54 @@ public final class SoakBenchmark {
         long kill = System.currentTimeMillis();
         GalapagosProcess.kill(run);
         start(List.of("resume", "--out", runFolder.toString(), "--no-http"));
-        Optional<Long> journalBack = Optional.empty();
-        long deadline = kill + START_LIMIT.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            checkAlive();
-            Optional<Connection> connection = journal.open(run.pid(), runStartedMillis);
-            if (connection.isPresent()) {
-                journalBack = journalBack.or(() -> Optional.of(System.currentTimeMillis()));
-                try (Connection c = connection.get()) {
-                    Optional<Long> first = journal.firstEvaluationAfter(c, kill);
-                    if (first.isPresent()) {
-                        return new Recovery((kill - soakStart) / 60_000.0, evaluationsBefore,
-                                (journalBack.get() - kill) / 1000.0, (first.get() - kill) / 1000.0);
-                    }
-                }
+        long[] journalBack = {0};
+        Optional<Long> first = poll(kill, c -> {
+            if (journalBack[0] == 0) {
+                journalBack[0] = System.currentTimeMillis();
             }
-            Thread.sleep(POLL.toMillis());
+            return journal.firstEvaluationAfter(c, kill);
+        });
+        if (first.isEmpty()) {
+            throw new IllegalStateException("the resumed run journalled no evaluation within "
+                    + START_LIMIT.toMinutes() + " minutes of the kill; its output: " + output());
         }
-        throw new IllegalStateException("the resumed run journalled no evaluation within " + START_LIMIT.toMinutes()
-                + " minutes of the kill; its output: " + output());
+        return new Recovery((kill - soakStart) / 60_000.0, evaluationsBefore, (journalBack[0] - kill) / 1000.0,
+                (first.get() - kill) / 1000.0);
     }
 
     /** When the run first journals an evaluation after {@code afterMillis}. */
     private long awaitEvaluationAfter(long afterMillis) throws Exception {
-        long deadline = System.currentTimeMillis() + START_LIMIT.toMillis();
+        return poll(System.currentTimeMillis(), c -> journal.firstEvaluationAfter(c, afterMillis))
+                .orElseThrow(() -> new IllegalStateException("the run journalled no evaluation within "
+                        + START_LIMIT.toMinutes() + " minutes; its output: " + output()));
+    }
+
+    /** A read of the run's journal: empty while what it waits for has not happened. */
+    private interface JournalRead<T> {
+        Optional<T> read(Connection connection) throws Exception;
+    }
+
+    /**
+     * Reads the run's journal every {@code POLL} until {@code read} answers, for at most
+     * {@code START_LIMIT} from {@code fromMillis}, while the run stays alive. The run is another
+     * process that notifies this one of nothing, so this polls.
+     */
+    private <T> Optional<T> poll(long fromMillis, JournalRead<T> read) throws Exception {
+        long deadline = fromMillis + START_LIMIT.toMillis();
         while (System.currentTimeMillis() < deadline) {
             checkAlive();
             Optional<Connection> connection = journal.open(run.pid(), runStartedMillis);
             if (connection.isPresent()) {
                 try (Connection c = connection.get()) {
-                    Optional<Long> first = journal.firstEvaluationAfter(c, afterMillis);
-                    if (first.isPresent()) {
-                        return first.get();
+                    Optional<T> found = read.read(c);
+                    if (found.isPresent()) {
+                        return found;
                     }
                 }
             }
             Thread.sleep(POLL.toMillis());
         }
-        throw new IllegalStateException("the run journalled no evaluation within " + START_LIMIT.toMinutes()
-                + " minutes; its output: " + output());
+        return Optional.empty();
     }
 
     /** Waits for the next sample's time; the run must stay alive meanwhile. */
@@ -294,18 +303,8 @@ public final class SoakBenchmark {
 
     /** The journal's figures; the run holds its journal between recoveries, so this waits only in a rare race. */
     private JournalFigures.Totals totals() throws Exception {
-        long deadline = System.currentTimeMillis() + START_LIMIT.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            checkAlive();
-            Optional<Connection> connection = journal.open(run.pid(), runStartedMillis);
-            if (connection.isPresent()) {
-                try (Connection c = connection.get()) {
-                    return journal.read(c);
-                }
-            }
-            Thread.sleep(POLL.toMillis());
-        }
-        throw new SQLException("the run's journal could not be read for " + START_LIMIT.toMinutes() + " minutes");
+        return poll(System.currentTimeMillis(), c -> Optional.of(journal.read(c))).orElseThrow(() ->
+                new SQLException("the run's journal could not be read for " + START_LIMIT.toMinutes() + " minutes"));
     }
 
     /** The run's heap after a full collection in MB; NaN when its JVM cannot be attached to. */
