@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Every candidate of a run on disk as the run goes: its code in {@code candidates/<island>-<sequence>.<ext>}
@@ -105,14 +106,23 @@ public final class CandidateLog {
      *
      * @return how many lines it appended
      */
-    public synchronized int append(RunHistory history) {
+    public int append(RunHistory history) {
+        return append(history, UnaryOperator.identity());
+    }
+
+    /**
+     * The same, taking each candidate it writes through {@code full}: a {@link RunHistory.Reader}'s
+     * histories may hold candidates without their code, which {@code full} brings back.
+     */
+    public synchronized int append(RunHistory history, UnaryOperator<RunHistory.Candidate> full) {
         StringBuilder lines = new StringBuilder();
         // keys join the written ones only once their lines are on disk: a failed write is tried again
         Set<String> added = new HashSet<>();
         try {
             List<RunHistory.Candidate> evaluated = history.evaluated();
-            for (RunHistory.Candidate c : evaluated) {
-                if (fresh("candidate:" + c.candidateId(), added)) {
+            for (RunHistory.Candidate held : evaluated) {
+                if (fresh("candidate:" + held.candidateId(), added)) {
+                    RunHistory.Candidate c = full.apply(held);
                     Path code = out.resolve(codeFile(c, extension));
                     Files.createDirectories(code.getParent());
                     Files.writeString(code, c.code(), StandardCharsets.UTF_8);

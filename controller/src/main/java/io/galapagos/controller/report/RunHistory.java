@@ -15,7 +15,10 @@ import org.apache.pekko.stream.javadsl.Sink;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +71,13 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                     Optional.of(outcome), test);
         }
 
+        /** The candidate without its code and feedback, which a reader can bring back from the journal. */
+        Candidate withoutText() {
+            return new Candidate(candidateId, island, sequence, "", parentId, generator, summary, usage,
+                    evaluation.map(e -> new Evaluation(e.status(), e.score(), e.metrics(), "", e.split(),
+                            e.elapsedMillis(), e.worker(), e.timestampMillis(), e.isolation())), test);
+        }
+
         Candidate tested(Evaluation outcome) {
             return new Candidate(candidateId, island, sequence, code, parentId, generator, summary, usage, evaluation,
                     Optional.of(outcome));
@@ -85,52 +95,131 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     /** The history of a run from its events and, per island id, the island's stored events in order. */
     public static RunHistory of(List<Run.Event> runEvents, Function<String, List<StoredEvent>> islandEvents) {
-        Builder builder = new Builder();
+        Builder builder = new Builder(false);
         runEvents.forEach(builder::addRunEvent);
-        builder.islandIds().forEach(islandId -> islandEvents.apply(islandId).forEach(e -> builder.addIslandEvent(islandId, e)));
+        builder.islandIds().forEach(islandId -> islandEvents.apply(islandId).forEach(e -> builder.addIslandEvent(islandId, 0, e)));
         return builder.build();
     }
 
     /**
      * Reads a run's history again and again, each time only the events journalled since the last read:
      * a client that refreshes its outputs while the run goes does not read the whole journal every time.
+     *
+     * <p>A reader lives as long as the run, so it keeps what a long run grows by small: once a history
+     * with an evaluated candidate has been read, later histories hold that candidate without its code
+     * and feedback (about 0.7 KB a candidate stays, instead of several), except for the seeds and the
+     * best of the run and of each island. {@link #full} brings back the text of any candidate from the
+     * journal.
      */
     public static final class Reader {
 
-        private final ActorSystem<?> system;
+        private final Journal journal;
         private final String runId;
-        private final JdbcReadJournal journal;
         private final Map<String, Long> lastSequenceNr = new TreeMap<>();
-        private final Builder builder = new Builder();
+        private final Builder builder = new Builder(true);
 
         public Reader(ActorSystem<?> system, String runId) {
-            this.system = system;
+            this(Journal.of(system), runId);
+        }
+
+        Reader(Journal journal, String runId) {
+            this.journal = journal;
             this.runId = runId;
-            this.journal = PersistenceQuery.get(system)
-                    .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         }
 
         /** The history as the journal holds it now. */
-        public synchronized RunHistory read(Duration timeout) {
-            for (EventEnvelope envelope : since(Run.TYPE_KEY.name() + "|" + runId, timeout)) {
-                builder.addRunEvent((Run.Event) envelope.event());
-            }
-            for (String islandId : builder.islandIds()) {
-                for (EventEnvelope envelope : since(Island.TYPE_KEY.name() + "|" + islandId, timeout)) {
-                    builder.addIslandEvent(islandId, new StoredEvent(envelope.event(), envelope.timestamp()));
+        public RunHistory read(Duration timeout) {
+            synchronized (builder) {
+                builder.compact();
+                for (JournalEvent stored : since(Run.TYPE_KEY.name() + "|" + runId, timeout)) {
+                    builder.addRunEvent((Run.Event) stored.event());
                 }
+                for (String islandId : builder.islandIds()) {
+                    for (JournalEvent stored : since(islandPersistenceId(islandId), timeout)) {
+                        builder.addIslandEvent(islandId, stored.sequenceNr(),
+                                new StoredEvent(stored.event(), stored.timestampMillis()));
+                    }
+                }
+                for (String id : builder.restore) {
+                    builder.candidates.put(id, full(builder.candidates.get(id), timeout));
+                    builder.places.get(id).stripped = false;
+                }
+                builder.restore.clear();
+                return builder.build();
             }
-            return builder.build();
         }
 
-        private List<EventEnvelope> since(String persistenceId, Duration timeout) {
-            long from = lastSequenceNr.getOrDefault(persistenceId, 0L) + 1;
-            List<EventEnvelope> envelopes = RunHistory.read(system, journal, persistenceId, from, timeout);
-            if (!envelopes.isEmpty()) {
-                lastSequenceNr.put(persistenceId, envelopes.get(envelopes.size() - 1).sequenceNr());
+        /**
+         * The candidate with its code and feedback, read back from the journal if this reader let them
+         * go; a candidate this reader did not read comes back as it is.
+         */
+        public Candidate full(Candidate candidate, Duration timeout) {
+            Place place;
+            synchronized (builder) {
+                place = builder.places.get(candidate.candidateId());
             }
-            return envelopes;
+            if (place == null || !place.stripped) {
+                return candidate;
+            }
+            String persistenceId = islandPersistenceId(candidate.island());
+            String code = candidate.code();
+            for (JournalEvent stored : journal.events(persistenceId, place.proposed, place.proposed, timeout)) {
+                if (stored.event() instanceof Island.CandidateProposed e && e.candidateId().equals(candidate.candidateId())) {
+                    code = e.code();
+                }
+            }
+            Optional<Evaluation> evaluation = candidate.evaluation();
+            if (evaluation.isPresent() && place.evaluated > 0) {
+                for (JournalEvent stored : journal.events(persistenceId, place.evaluated, place.evaluated, timeout)) {
+                    if (stored.event() instanceof Island.CandidateEvaluated e && e.candidateId().equals(candidate.candidateId())) {
+                        Evaluation was = evaluation.get();
+                        evaluation = Optional.of(new Evaluation(was.status(), was.score(), was.metrics(), e.feedback(),
+                                was.split(), was.elapsedMillis(), was.worker(), was.timestampMillis(), was.isolation()));
+                    }
+                }
+            }
+            return new Candidate(candidate.candidateId(), candidate.island(), candidate.sequence(), code,
+                    candidate.parentId(), candidate.generator(), candidate.summary(), candidate.usage(), evaluation,
+                    candidate.test());
         }
+
+        private List<JournalEvent> since(String persistenceId, Duration timeout) {
+            long from = lastSequenceNr.getOrDefault(persistenceId, 0L) + 1;
+            List<JournalEvent> events = journal.events(persistenceId, from, Long.MAX_VALUE, timeout);
+            if (!events.isEmpty()) {
+                lastSequenceNr.put(persistenceId, events.get(events.size() - 1).sequenceNr());
+            }
+            return events;
+        }
+    }
+
+    private static String islandPersistenceId(String islandId) {
+        return Island.TYPE_KEY.name() + "|" + islandId;
+    }
+
+    /** An event as the journal holds it: its place in its entity's journal, the event and when it was written. */
+    record JournalEvent(long sequenceNr, Object event, long timestampMillis) {
+    }
+
+    /** Where a reader reads events: the node's journal, or a test's list. */
+    interface Journal {
+
+        /** The events of {@code persistenceId} from {@code from} to {@code to} (both included), in order. */
+        List<JournalEvent> events(String persistenceId, long from, long to, Duration timeout);
+
+        static Journal of(ActorSystem<?> system) {
+            JdbcReadJournal journal = PersistenceQuery.get(system)
+                    .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+            return (persistenceId, from, to, timeout) -> RunHistory.read(system, journal, persistenceId, from, to, timeout)
+                    .stream().map(e -> new JournalEvent(e.sequenceNr(), e.event(), e.timestamp())).toList();
+        }
+    }
+
+    /** Where a candidate's events are in its island's journal, and whether the reader let its text go. */
+    private static final class Place {
+        private long proposed;
+        private long evaluated;
+        private boolean stripped;
     }
 
     /** Folds a run's events, and its islands' in journal order, into a history; shared by both ways of reading. */
@@ -143,6 +232,78 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         private Optional<RunSettings> settings = Optional.empty();
         private long migrants;
         private final Set<String> migrantIds = new TreeSet<>();
+        /** A reader's: it keeps where each candidate's events are and lets go of text already read. */
+        private final boolean lean;
+        private final Map<String, Place> places = new HashMap<>();
+        /** Candidates evaluated since the last history was built: their text goes at the next compaction. */
+        private final List<String> evaluatedSinceBuild = new ArrayList<>();
+        private final List<String> readOnce = new ArrayList<>();
+        /** Candidates evaluated again after their text went; see {@link Reader#read}. */
+        private final List<String> restore = new ArrayList<>();
+        /** Candidates whose text was kept at a compaction (seeds and bests): looked at again at the next. */
+        private final Set<String> kept = new HashSet<>();
+        /** One instance per distinct short text (generators, workers, metric names), not one per event. */
+        private final Map<String, String> texts = new HashMap<>();
+
+        Builder(boolean lean) {
+            this.lean = lean;
+        }
+
+        /**
+         * Lets go of the code and feedback of candidates a built history already held, except the seeds
+         * and the best of the run and of each island, which the outputs write again and again.
+         */
+        void compact() {
+            if (!lean || (readOnce.isEmpty() && kept.isEmpty())) {
+                return;
+            }
+            Set<String> keep = new HashSet<>();
+            Map<String, Candidate> bestPerIsland = new HashMap<>();
+            Candidate best = null;
+            for (Candidate c : candidates.values()) {
+                if (c.parentId().isEmpty()) {
+                    keep.add(c.candidateId());
+                }
+                if (c.succeeded()) {
+                    bestPerIsland.merge(c.island(), c, (a, b) -> better(b, a) ? b : a);
+                    best = best == null || better(c, best) ? c : best;
+                }
+            }
+            bestPerIsland.values().forEach(c -> keep.add(c.candidateId()));
+            if (best != null) {
+                keep.add(best.candidateId());
+            }
+            List<String> looked = new ArrayList<>(readOnce);
+            looked.addAll(kept);
+            readOnce.clear();
+            kept.clear();
+            for (String id : looked) {
+                Candidate c = candidates.get(id);
+                Place place = places.get(id);
+                if (c == null || place == null || place.stripped) {
+                    continue;
+                }
+                if (keep.contains(id)) {
+                    kept.add(id);
+                } else {
+                    candidates.put(id, c.withoutText());
+                    place.stripped = true;
+                }
+            }
+        }
+
+        private String text(String value) {
+            return value.length() > 64 ? value : texts.computeIfAbsent(value, v -> v);
+        }
+
+        private Map<String, Double> metrics(Map<String, Double> metrics) {
+            if (!lean) {
+                return metrics;
+            }
+            Map<String, Double> shared = new LinkedHashMap<>();
+            metrics.forEach((name, value) -> shared.put(text(name), value));
+            return Collections.unmodifiableMap(shared);
+        }
 
         void addRunEvent(Run.Event event) {
             runEvents.add(event);
@@ -164,22 +325,43 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             return ids;
         }
 
-        void addIslandEvent(String islandId, StoredEvent stored) {
+        void addIslandEvent(String islandId, long sequenceNr, StoredEvent stored) {
             Object event = stored.event();
             if (event instanceof Island.CandidateProposed e) {
                 candidates.put(e.candidateId(), new Candidate(e.candidateId(), islandId, e.sequence(), e.code(),
-                        e.parentId(), e.generator(), e.summary(), e.usage(), Optional.empty(), Optional.empty()));
+                        e.parentId(), lean ? text(e.generator()) : e.generator(), e.summary(), e.usage(),
+                        Optional.empty(), Optional.empty()));
+                if (lean) {
+                    places.computeIfAbsent(e.candidateId(), id -> new Place()).proposed = sequenceNr;
+                }
             } else if (event instanceof Island.CandidateEvaluated e) {
                 evaluations.merge(e.candidateId(), 1, Integer::sum);
-                candidates.computeIfPresent(e.candidateId(), (id, c) -> c.evaluated(new Evaluation(e.status(),
-                        e.score(), e.metrics(), e.feedback(), e.split(), e.elapsedMillis(), e.worker(),
-                        stored.timestampMillis(), e.isolation())));
+                Candidate was = candidates.get(e.candidateId());
+                if (was != null) {
+                    candidates.put(e.candidateId(), was.evaluated(new Evaluation(e.status(), e.score(),
+                            metrics(e.metrics()), e.feedback(), e.split(), e.elapsedMillis(),
+                            lean ? text(e.worker()) : e.worker(), stored.timestampMillis(),
+                            lean ? e.isolation().map(this::text) : e.isolation())));
+                    Place place = places.get(e.candidateId());
+                    if (place != null) {
+                        place.evaluated = sequenceNr;
+                        evaluatedSinceBuild.add(e.candidateId());
+                        if (place.stripped) {
+                            // evaluated again after its text went: its reader brings the text back before the
+                            // next history, which may show it as a best
+                            restore.add(e.candidateId());
+                        }
+                    }
+                }
             } else if (event instanceof Island.TestEvaluated e) {
                 candidates.computeIfPresent(e.candidateId(), (id, c) -> c.tested(new Evaluation(e.status(),
-                        e.score(), e.metrics(), "", "TEST", 0, "", stored.timestampMillis(), Optional.empty())));
+                        e.score(), metrics(e.metrics()), "", "TEST", 0, "", stored.timestampMillis(), Optional.empty())));
             } else if (event instanceof Island.ProposalFailed e) {
-                failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(), e.generator(),
-                        e.reason(), e.usage(), e.callFailed()));
+                String reason = lean && e.reason().length() > CandidateLog.MAX_TEXT_CHARS
+                        ? e.reason().substring(0, CandidateLog.MAX_TEXT_CHARS) + "..." : e.reason();
+                failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(),
+                        lean ? text(e.generator()) : e.generator(), lean ? text(reason) : reason, e.usage(),
+                        e.callFailed()));
             } else if (event instanceof Island.MigrantsAccepted e) {
                 migrants += e.programs().size();
                 e.programs().forEach(p -> migrantIds.add(p.candidateId()));
@@ -190,6 +372,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         }
 
         RunHistory build() {
+            readOnce.addAll(evaluatedSinceBuild);
+            evaluatedSinceBuild.clear();
             List<Candidate> ordered = new ArrayList<>(candidates.values());
             ordered.sort(Comparator.comparingLong((Candidate c) -> c.evaluation().map(Evaluation::timestampMillis)
                     .orElse(Long.MAX_VALUE)).thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
@@ -199,9 +383,9 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
     }
 
     private static List<EventEnvelope> read(ActorSystem<?> system, JdbcReadJournal journal, String persistenceId,
-                                            long fromSequenceNr, Duration timeout) {
+                                            long fromSequenceNr, long toSequenceNr, Duration timeout) {
         try {
-            return journal.currentEventsByPersistenceId(persistenceId, fromSequenceNr, Long.MAX_VALUE)
+            return journal.currentEventsByPersistenceId(persistenceId, fromSequenceNr, toSequenceNr)
                     .runWith(Sink.seq(), system).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the journal of " + persistenceId + ": " + e, e);
@@ -283,12 +467,18 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
     private static Optional<Candidate> bestOf(List<Candidate> candidates) {
         Candidate best = null;
         for (Candidate c : candidates) {
-            if (c.succeeded() && (best == null || c.evaluation().get().score() > best.evaluation().get().score()
-                    || (c.evaluation().get().score() == best.evaluation().get().score() && PROPOSAL_ORDER.compare(c, best) < 0))) {
+            if (c.succeeded() && (best == null || better(c, best))) {
                 best = c;
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** Whether succeeded {@code c} beats succeeded {@code best}: a higher score, or the same and proposed first. */
+    private static boolean better(Candidate c, Candidate best) {
+        double score = c.evaluation().get().score();
+        double bestScore = best.evaluation().get().score();
+        return score > bestScore || (score == bestScore && PROPOSAL_ORDER.compare(c, best) < 0);
     }
 
     /** The chain of ancestors of a candidate, itself first, back to its island's seed. */

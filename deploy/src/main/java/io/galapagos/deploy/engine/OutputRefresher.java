@@ -69,7 +69,7 @@ public final class OutputRefresher implements AutoCloseable {
         try {
             RunHistory history = reader.read(Duration.ofMinutes(1));
             read = true;
-            log.append(history);
+            log.append(history, candidate -> reader.full(candidate, Duration.ofMinutes(1)));
             if (System.nanoTime() - lastOutputsNanos >= outputsEvery.toNanos()) {
                 task.writeOutputs(out, history);
                 lastOutputsNanos = System.nanoTime();

@@ -185,7 +185,8 @@ public final class Dashboard extends AllDirectives implements AutoCloseable {
     }
 
     private RunWatch started(String runId, RunHistory.Reader reader) {
-        RunWatch watch = new RunWatch(runId, () -> reader.read(Duration.ofMinutes(1)));
+        RunWatch watch = new RunWatch(runId, () -> reader.read(Duration.ofMinutes(1)),
+                candidate -> reader.full(candidate, Duration.ofMinutes(1)));
         refresher.execute(() -> refreshAndReschedule(watch));
         return watch;
     }

@@ -226,15 +226,16 @@ final class RunViews {
 
     static Optional<ObjectNode> candidate(RunWatch watch, RunHistory history, String candidateId, String language) {
         Map<String, RunHistory.Candidate> byId = byId(history);
-        RunHistory.Candidate candidate = byId.get(candidateId);
-        if (candidate == null) {
+        RunHistory.Candidate held = byId.get(candidateId);
+        if (held == null) {
             return Optional.empty();
         }
+        RunHistory.Candidate candidate = watch.full(held);
         ObjectNode node = row(candidate, watch.position(candidateId).orElse(0),
                 history.migrantIds().contains(candidateId));
         node.put("language", language);
         node.put("code", candidate.code());
-        Optional<RunHistory.Candidate> parent = candidate.parentId().map(byId::get);
+        Optional<RunHistory.Candidate> parent = candidate.parentId().map(byId::get).map(watch::full);
         node.put("diff", parent.map(p -> LineDiff.unified(p.code(), candidate.code(), 3)).orElse(""));
         candidate.evaluation().ifPresent(e -> {
             node.set("metrics", MAPPER.valueToTree(e.metrics()));

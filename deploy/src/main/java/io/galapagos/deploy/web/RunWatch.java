@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One run as the dashboard follows it: the latest history read from the journal, the order in which
@@ -44,6 +45,7 @@ final class RunWatch {
 
     private final String runId;
     private final Supplier<RunHistory> reader;
+    private final UnaryOperator<RunHistory.Candidate> full;
     private RunHistory history;
     private final Map<String, Integer> position = new HashMap<>();
     private final Map<String, List<Step>> steps = new LinkedHashMap<>();
@@ -52,8 +54,19 @@ final class RunWatch {
     private ObjectNode lastStatus;
 
     RunWatch(String runId, Supplier<RunHistory> reader) {
+        this(runId, reader, UnaryOperator.identity());
+    }
+
+    /** @param full brings back the code and feedback the reader's histories may leave out of a candidate */
+    RunWatch(String runId, Supplier<RunHistory> reader, UnaryOperator<RunHistory.Candidate> full) {
         this.runId = runId;
         this.reader = reader;
+        this.full = full;
+    }
+
+    /** The candidate with its code and feedback (a long run's history keeps them only for its best). */
+    RunHistory.Candidate full(RunHistory.Candidate candidate) {
+        return full.apply(candidate);
     }
 
     String runId() {

@@ -1,0 +1,230 @@
+package io.galapagos.controller.report;
+
+import io.galapagos.controller.Fixtures;
+import io.galapagos.controller.generation.Usage;
+import io.galapagos.controller.island.Island;
+import io.galapagos.controller.run.Run;
+import io.galapagos.controller.run.RunSettings;
+import io.galapagos.protocol.EvaluationStatus;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunHistoryReaderTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    /** A journal in memory: events per persistence id, numbered from 1, and the ranges read. */
+    private static final class MemoryJournal implements RunHistory.Journal {
+
+        final Map<String, List<Object>> events = new HashMap<>();
+        final List<String> reads = new ArrayList<>();
+
+        void append(String persistenceId, Object event) {
+            events.computeIfAbsent(persistenceId, id -> new ArrayList<>()).add(event);
+        }
+
+        @Override
+        public List<RunHistory.JournalEvent> events(String persistenceId, long from, long to, Duration timeout) {
+            reads.add(persistenceId + ":" + from + ".." + to);
+            List<Object> all = events.getOrDefault(persistenceId, List.of());
+            List<RunHistory.JournalEvent> out = new ArrayList<>();
+            for (long n = from; n <= Math.min(to, all.size()); n++) {
+                out.add(new RunHistory.JournalEvent(n, all.get((int) n - 1), 1_000 + n));
+            }
+            return out;
+        }
+    }
+
+    private final MemoryJournal journal = new MemoryJournal();
+    private final RunSettings settings = Fixtures.runSettings(2, 1_000, 4);
+    private final RunHistory.Reader reader = new RunHistory.Reader(journal, "r1");
+
+    private void started() {
+        journal.append(Run.TYPE_KEY.name() + "|r1", new Run.RunStarted(settings, 1, 0));
+    }
+
+    private void proposed(int island, String id, long sequence, Optional<String> parent) {
+        journal.append(islandPid(island), new Island.CandidateProposed(id, sequence, code(id), parent, "offline",
+                "change " + id, Usage.NONE, Optional.empty()));
+    }
+
+    private void evaluated(int island, String id, double score) {
+        journal.append(islandPid(island), new Island.CandidateEvaluated(id, EvaluationStatus.OK, score,
+                Map.of("cost", -score), feedback(id), "TRAIN", 7, "worker-1", Optional.of("bwrap")));
+    }
+
+    private String islandPid(int island) {
+        return Island.TYPE_KEY.name() + "|" + settings.islandId(island);
+    }
+
+    private static String code(String id) {
+        return "class Policy { /* " + id + " */ }";
+    }
+
+    private static String feedback(String id) {
+        return "feedback of " + id;
+    }
+
+    private static RunHistory.Candidate byId(RunHistory history, String id) {
+        return history.candidates().stream().filter(c -> c.candidateId().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aCandidateKeepsItsCodeInTheFirstHistoryThatShowsItEvaluatedAndLosesItInTheNext() {
+        started();
+        proposed(0, "seed", 0, Optional.empty());
+        evaluated(0, "seed", -10);
+        proposed(0, "a", 1, Optional.of("seed"));
+        evaluated(0, "a", -5);
+        proposed(0, "b", 2, Optional.of("a"));
+        evaluated(0, "b", -20);
+
+        RunHistory first = reader.read(TIMEOUT);
+        assertThat(byId(first, "b").code()).isEqualTo(code("b"));
+        assertThat(byId(first, "b").evaluation().orElseThrow().feedback()).isEqualTo(feedback("b"));
+
+        RunHistory second = reader.read(TIMEOUT);
+        RunHistory.Candidate b = byId(second, "b");
+        assertThat(b.code()).isEmpty();
+        assertThat(b.evaluation().orElseThrow().feedback()).isEmpty();
+        // what the tables and the dashboard's rows show stays
+        assertThat(b.evaluation().orElseThrow().score()).isEqualTo(-20);
+        assertThat(b.evaluation().orElseThrow().metrics()).containsEntry("cost", 20.0);
+        assertThat(b.summary()).isEqualTo("change b");
+        // the seed and the best keep their text: the outputs write them again and again
+        assertThat(byId(second, "seed").code()).isEqualTo(code("seed"));
+        assertThat(second.best().orElseThrow().candidateId()).isEqualTo("a");
+        assertThat(second.best().orElseThrow().code()).isEqualTo(code("a"));
+        assertThat(second.best().orElseThrow().evaluation().orElseThrow().feedback()).isEqualTo(feedback("a"));
+        // the first history, already handed out, is not changed
+        assertThat(byId(first, "b").code()).isEqualTo(code("b"));
+    }
+
+    @Test
+    void fullBringsBackTheCodeAndFeedbackFromTheJournalReadingOnlyTheCandidatesEvents() {
+        started();
+        proposed(1, "seed", 0, Optional.empty());
+        evaluated(1, "seed", -10);
+        proposed(1, "worse", 1, Optional.of("seed"));
+        evaluated(1, "worse", -30);
+        reader.read(TIMEOUT);
+        RunHistory.Candidate held = byId(reader.read(TIMEOUT), "worse");
+        assertThat(held.code()).isEmpty();
+        journal.reads.clear();
+
+        RunHistory.Candidate full = reader.full(held, TIMEOUT);
+
+        assertThat(full.code()).isEqualTo(code("worse"));
+        assertThat(full.evaluation().orElseThrow().feedback()).isEqualTo(feedback("worse"));
+        assertThat(full.evaluation().orElseThrow().score()).isEqualTo(-30);
+        String pid = islandPid(1);
+        assertThat(journal.reads).containsExactly(pid + ":3..3", pid + ":4..4");
+        // a candidate that kept its text comes back as it is, without reading
+        journal.reads.clear();
+        RunHistory.Candidate seed = byId(reader.read(TIMEOUT), "seed");
+        journal.reads.clear();
+        assertThat(reader.full(seed, TIMEOUT)).isSameAs(seed);
+        assertThat(journal.reads).isEmpty();
+    }
+
+    @Test
+    void aDisplacedBestLosesItsTextAndTheNewBestKeepsIt() {
+        started();
+        proposed(0, "seed", 0, Optional.empty());
+        evaluated(0, "seed", -10);
+        proposed(0, "a", 1, Optional.of("seed"));
+        evaluated(0, "a", -5);
+        reader.read(TIMEOUT);
+        reader.read(TIMEOUT);
+        proposed(0, "c", 2, Optional.of("a"));
+        evaluated(0, "c", -1);
+        reader.read(TIMEOUT);
+
+        RunHistory later = reader.read(TIMEOUT);
+
+        assertThat(byId(later, "a").code()).isEmpty();
+        assertThat(later.best().orElseThrow().candidateId()).isEqualTo("c");
+        assertThat(later.best().orElseThrow().code()).isEqualTo(code("c"));
+        assertThat(later.lineage("c")).containsExactly("c", "a", "seed");
+    }
+
+    @Test
+    void eachIslandsBestKeepsItsTextForTheIslandTables() {
+        started();
+        proposed(0, "seed0", 0, Optional.empty());
+        evaluated(0, "seed0", -10);
+        proposed(0, "x", 1, Optional.of("seed0"));
+        evaluated(0, "x", -1);
+        proposed(1, "seed1", 0, Optional.empty());
+        evaluated(1, "seed1", -10);
+        proposed(1, "y", 1, Optional.of("seed1"));
+        evaluated(1, "y", -4);
+        proposed(1, "z", 2, Optional.of("seed1"));
+        evaluated(1, "z", -8);
+        reader.read(TIMEOUT);
+
+        RunHistory later = reader.read(TIMEOUT);
+
+        assertThat(later.bestOf(settings.islandId(1)).orElseThrow().code()).isEqualTo(code("y"));
+        assertThat(byId(later, "z").code()).isEmpty();
+    }
+
+    @Test
+    void aCandidateEvaluatedAgainAfterItsTextWentHasItBackInTheNextHistory() {
+        started();
+        proposed(0, "seed", 0, Optional.empty());
+        evaluated(0, "seed", -10);
+        proposed(0, "a", 1, Optional.of("seed"));
+        evaluated(0, "a", -50);
+        reader.read(TIMEOUT);
+        assertThat(byId(reader.read(TIMEOUT), "a").code()).isEmpty();
+        evaluated(0, "a", -1);
+
+        RunHistory again = reader.read(TIMEOUT);
+
+        assertThat(again.best().orElseThrow().candidateId()).isEqualTo("a");
+        assertThat(again.best().orElseThrow().code()).isEqualTo(code("a"));
+        assertThat(again.evaluationsPerCandidate()).containsEntry("a", 2);
+    }
+
+    @Test
+    void theCandidateLogWritesTheCodeOfACandidateWhoseTextTheHistoryNoLongerHolds(@org.junit.jupiter.api.io.TempDir Path out)
+            throws Exception {
+        started();
+        proposed(0, "seed", 0, Optional.empty());
+        evaluated(0, "seed", -10);
+        proposed(0, "a", 1, Optional.of("seed"));
+        evaluated(0, "a", -50);
+        reader.read(TIMEOUT); // a refresh whose writing failed
+        RunHistory later = reader.read(TIMEOUT);
+        assertThat(byId(later, "a").code()).isEmpty();
+
+        CandidateLog.open(out, "java").append(later, candidate -> reader.full(candidate, TIMEOUT));
+
+        assertThat(Files.readString(out.resolve("candidates/0-1.java"))).isEqualTo(code("a"));
+        assertThat(Files.readString(out.resolve(CandidateLog.FILE))).contains(feedback("a"));
+    }
+
+    @Test
+    void aHistoryLoadedOnceHoldsEveryText() {
+        started();
+        proposed(0, "seed", 0, Optional.empty());
+        evaluated(0, "seed", -10);
+        proposed(0, "a", 1, Optional.of("seed"));
+        evaluated(0, "a", -50);
+
+        RunHistory once = new RunHistory.Reader(journal, "r1").read(TIMEOUT);
+
+        assertThat(once.candidates()).allSatisfy(c -> assertThat(c.code()).isNotEmpty());
+    }
+}
