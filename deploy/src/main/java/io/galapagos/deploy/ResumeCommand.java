@@ -91,7 +91,8 @@ public final class ResumeCommand implements Callable<Integer> {
             EngineConfig.from(config);
             RunHistory history;
             try {
-                history = readHistory(outDir);
+                // only a new evaluation budget needs the candidates (it must not fall below those proposed)
+                history = budget.iterations().isPresent() ? readHistory(outDir) : readRunEvents(outDir);
             } catch (IllegalStateException e) {
                 throw new IllegalArgumentException(outDir + " holds a journal that cannot be read ("
                         + firstLine(e.getMessage()) + "): it is empty or damaged; start a new run with another --out");
@@ -182,6 +183,11 @@ public final class ResumeCommand implements Callable<Integer> {
      */
     static RunHistory readHistory(Path outDir) {
         return StoredRun.read(EmbeddedNode.storeConfig(outDir, savedConfig(outDir), false), RunSession.RUN_ID);
+    }
+
+    /** The run's own events, not its islands': enough to resume it, in a time that does not grow with it. */
+    static RunHistory readRunEvents(Path outDir) {
+        return StoredRun.readRun(EmbeddedNode.storeConfig(outDir, savedConfig(outDir), false), RunSession.RUN_ID);
     }
 
     /**

@@ -77,6 +77,18 @@ public final class StoredRun {
 
     /** As {@link #read(Config, String)}, from the database at {@code url}. */
     public static RunHistory read(Config config, String url, String runId) {
+        return read(config, url, runId, true);
+    }
+
+    /**
+     * The run's own events only (settings, budget extensions, stops, completion), without its islands':
+     * what a resume needs to start, read in the same short time however long the run has gone on.
+     */
+    public static RunHistory readRun(Config config, String runId) {
+        return read(config, config.getString("galapagos.store.url"), runId, false);
+    }
+
+    private static RunHistory read(Config config, String url, String runId, boolean islands) {
         // a missing database is not created by a reader
         String readUrl = url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS")
                 ? url + ";IFEXISTS=TRUE" : url;
@@ -88,8 +100,8 @@ public final class StoredRun {
             for (RunHistory.StoredEvent event : stored.events(Run.ENTITY_TYPE + "|" + runId, Run.Event.class)) {
                 runEvents.add((Run.Event) event.event());
             }
-            return RunHistory.of(runEvents, islandId -> stored.events(Island.ENTITY_TYPE + "|" + islandId,
-                    Island.Event.class));
+            return RunHistory.of(runEvents, islandId -> islands
+                    ? stored.events(Island.ENTITY_TYPE + "|" + islandId, Island.Event.class) : List.of());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the journal: " + firstLine(e.getMessage()), e);
         }
