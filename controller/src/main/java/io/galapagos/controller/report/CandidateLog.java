@@ -23,7 +23,10 @@ import java.util.function.UnaryOperator;
  * and one line of {@code candidates.jsonl} per outcome, appended in the history's order. Lines:
  * {@code candidate} (an evaluated candidate), {@code test} (the held-out TEST score of a candidate whose
  * line was written before it was tested) and {@code failed-proposal} (a proposal that gave no candidate).
- * Appending again, also from a new process on a resumed run, adds only the lines that are missing.
+ * Each evaluated candidate also gets its row of {@code history.csv} (see {@link RunOutputs}), appended
+ * in the same order; a row appended before its candidate was tested has no TEST score until the table is
+ * written in full at the end of the session. Appending again, also from a new process on a resumed run,
+ * adds only the lines that are missing.
  */
 public final class CandidateLog {
 
@@ -38,6 +41,9 @@ public final class CandidateLog {
     private final String extension;
     /** Keys of the lines the file holds: {@code candidate:<id>}, {@code test:<id>}, {@code failed:<island>/<seq>}. */
     private final Set<String> written = new HashSet<>();
+    /** Candidates {@code history.csv} has a row of, and how many rows it has. */
+    private final Set<String> tabled = new HashSet<>();
+    private int tableRows;
 
     private CandidateLog(Path out, String extension) {
         this.out = out;
@@ -52,22 +58,13 @@ public final class CandidateLog {
      */
     public static CandidateLog open(Path out, String extension) {
         CandidateLog log = new CandidateLog(out, extension);
+        log.readTable();
         Path file = out.resolve(FILE);
         if (!Files.exists(file)) {
             return log;
         }
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            int end = bytes.length;
-            while (end > 0 && bytes[end - 1] != '\n') {
-                end--;
-            }
-            if (end < bytes.length) {
-                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    channel.truncate(end);
-                }
-            }
-            for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
+            for (String line : completeLines(file)) {
                 if (!line.isBlank()) {
                     JsonNode node = JSON.readTree(line);
                     log.written.add(key(node));
@@ -80,6 +77,47 @@ public final class CandidateLog {
             throw new UncheckedIOException("cannot read " + file + " (remove it to have it written again)", e);
         }
         return log;
+    }
+
+    /** The file's lines, a last one cut by a crash dropped from the file too. */
+    private static String[] completeLines(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        if (end < bytes.length) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(end);
+            }
+        }
+        return end == 0 ? new String[0] : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n");
+    }
+
+    /** The candidates {@code history.csv} has rows of; a table of another layout is written again in full. */
+    private void readTable() {
+        Path file = out.resolve(RunOutputs.HISTORY_FILE);
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            String[] lines = completeLines(file);
+            if (lines.length == 0 || !lines[0].equals(RunOutputs.HISTORY_HEADER)) {
+                Files.delete(file);
+                return;
+            }
+            for (int n = 1; n < lines.length; n++) {
+                String line = lines[n];
+                int first = line.indexOf(',');
+                int second = line.indexOf(',', first + 1);
+                if (first > 0 && second > first) {
+                    tabled.add(line.substring(first + 1, second));
+                    tableRows++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " (remove it to have it written again)", e);
+        }
     }
 
     private static String key(JsonNode line) {
@@ -116,19 +154,29 @@ public final class CandidateLog {
      */
     public synchronized int append(RunHistory history, UnaryOperator<RunHistory.Candidate> full) {
         StringBuilder lines = new StringBuilder();
+        StringBuilder rows = new StringBuilder();
         // keys join the written ones only once their lines are on disk: a failed write is tried again
         Set<String> added = new HashSet<>();
+        Set<String> addedRows = new HashSet<>();
         try {
             List<RunHistory.Candidate> evaluated = history.evaluated();
             for (RunHistory.Candidate held : evaluated) {
-                if (fresh("candidate:" + held.candidateId(), added)) {
-                    RunHistory.Candidate c = full.apply(held);
+                boolean line = fresh("candidate:" + held.candidateId(), added);
+                boolean row = !tabled.contains(held.candidateId()) && addedRows.add(held.candidateId());
+                if (!line && !row) {
+                    continue;
+                }
+                RunHistory.Candidate c = full.apply(held);
+                if (line) {
                     Path code = out.resolve(codeFile(c, extension));
                     Files.createDirectories(code.getParent());
                     Files.writeString(code, c.code(), StandardCharsets.UTF_8);
                     // a test known now goes on the candidate's own line; one known later gets a test line
                     c.test().ifPresent(t -> added.add("test:" + c.candidateId()));
                     lines.append(JSON.writeValueAsString(candidateLine(c))).append('\n');
+                }
+                if (row) {
+                    RunOutputs.appendHistoryRow(rows, tableRows + addedRows.size(), c);
                 }
             }
             for (RunHistory.Candidate c : evaluated) {
@@ -146,11 +194,21 @@ public final class CandidateLog {
                 Files.writeString(out.resolve(FILE), lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
             }
+            if (!rows.isEmpty()) {
+                Path table = out.resolve(RunOutputs.HISTORY_FILE);
+                if (!Files.exists(table)) {
+                    rows.insert(0, RunOutputs.HISTORY_HEADER + "\n");
+                }
+                Files.writeString(table, rows, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the candidates to " + out, e);
         }
         int appended = (int) lines.chars().filter(ch -> ch == '\n').count();
         written.addAll(added);
+        tabled.addAll(addedRows);
+        tableRows += addedRows.size();
         return appended;
     }
 

@@ -71,10 +71,13 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                     Optional.of(outcome), test);
         }
 
-        /** The candidate without its code and feedback, which a reader can bring back from the journal. */
+        /**
+         * The candidate without its code, feedback and TRAIN metrics (a task may report hundreds), which a
+         * reader can bring back from the journal.
+         */
         Candidate withoutText() {
             return new Candidate(candidateId, island, sequence, "", parentId, generator, summary, usage,
-                    evaluation.map(e -> new Evaluation(e.status(), e.score(), e.metrics(), "", e.split(),
+                    evaluation.map(e -> new Evaluation(e.status(), e.score(), Map.of(), "", e.split(),
                             e.elapsedMillis(), e.worker(), e.timestampMillis(), e.isolation())), test);
         }
 
@@ -106,10 +109,11 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      * a client that refreshes its outputs while the run goes does not read the whole journal every time.
      *
      * <p>A reader lives as long as the run, so it keeps what a long run grows by small: once a history
-     * with an evaluated candidate has been read, later histories hold that candidate without its code
-     * and feedback (about 0.7 KB a candidate stays, instead of several), except for the seeds and the
-     * best of the run and of each island. {@link #full} brings back the text of any candidate from the
-     * journal.
+     * with an evaluated candidate has been read, later histories hold that candidate without its code,
+     * feedback and TRAIN metrics (what stays is the row the tables and the dashboard show, well under a
+     * kilobyte, instead of the several or tens of kilobytes a candidate's text and metrics take), except
+     * for the seeds and the best of the run and of each island. {@link #full} brings back any candidate
+     * in full from the journal.
      */
     public static final class Reader {
 
@@ -173,7 +177,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 for (JournalEvent stored : journal.events(persistenceId, place.evaluated, place.evaluated, timeout)) {
                     if (stored.event() instanceof Island.CandidateEvaluated e && e.candidateId().equals(candidate.candidateId())) {
                         Evaluation was = evaluation.get();
-                        evaluation = Optional.of(new Evaluation(was.status(), was.score(), was.metrics(), e.feedback(),
+                        evaluation = Optional.of(new Evaluation(was.status(), was.score(), e.metrics(), e.feedback(),
                                 was.split(), was.elapsedMillis(), was.worker(), was.timestampMillis(), was.isolation()));
                     }
                 }
@@ -360,7 +364,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 String reason = lean && e.reason().length() > CandidateLog.MAX_TEXT_CHARS
                         ? e.reason().substring(0, CandidateLog.MAX_TEXT_CHARS) + "..." : e.reason();
                 failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(),
-                        lean ? text(e.generator()) : e.generator(), lean ? text(reason) : reason, e.usage(),
+                        lean ? text(e.generator()) : e.generator(), reason, e.usage(),
                         e.callFailed()));
             } else if (event instanceof Island.MigrantsAccepted e) {
                 migrants += e.programs().size();

@@ -48,9 +48,21 @@ public final class RunOutputs {
 
     /** The same, with the comparison (baselines, constraint metrics, TEST scores) the page shows. */
     public static void write(Path out, RunHistory history, Optional<String> programFile, RunComparison comparison) {
+        write(out, history, programFile, comparison, true);
+    }
+
+    /**
+     * The same, leaving {@code history.csv} as it is when {@code table} is false: while a run goes, its
+     * {@link CandidateLog} appends the table's lines, and the history it is written from may hold only
+     * the rows a reader keeps (see {@link RunHistory.Reader}).
+     */
+    public static void write(Path out, RunHistory history, Optional<String> programFile, RunComparison comparison,
+                             boolean table) {
         try {
             Files.createDirectories(out);
-            Files.writeString(out.resolve("history.csv"), historyCsv(history), StandardCharsets.UTF_8);
+            if (table) {
+                Files.writeString(out.resolve(HISTORY_FILE), historyCsv(history), StandardCharsets.UTF_8);
+            }
             List<RunComparison.Row> baselines = comparison.rows().stream()
                     .filter(row -> row.label().startsWith(RunComparison.BASELINE)).toList();
             String svg = RunReport.svg(history, baselines);
@@ -140,25 +152,34 @@ public final class RunOutputs {
         return String.format(Locale.ROOT, "%.6f", value);
     }
 
+    public static final String HISTORY_FILE = "history.csv";
+
+    /** The first line of {@code history.csv}. */
+    static final String HISTORY_HEADER = "order,candidate,island,sequence,parent,generator,status,score,split,test_score,"
+            + "elapsed_ms,worker,summary,metrics,prompt_tokens,completion_tokens,cost_usd";
+
     static String historyCsv(RunHistory history) {
-        StringBuilder csv = new StringBuilder(
-                "order,candidate,island,sequence,parent,generator,status,score,split,test_score,elapsed_ms,worker,summary,metrics,"
-                        + "prompt_tokens,completion_tokens,cost_usd\n");
+        StringBuilder csv = new StringBuilder(HISTORY_HEADER).append('\n');
         int order = 0;
         for (RunHistory.Candidate c : history.evaluated()) {
-            RunHistory.Evaluation e = c.evaluation().get();
-            csv.append(++order).append(',').append(c.candidateId()).append(',').append(c.island()).append(',')
-                    .append(c.sequence()).append(',').append(c.parentId().orElse("")).append(',')
-                    .append(quote(c.generator())).append(',').append(e.status()).append(',').append(number(e.score()))
-                    .append(',').append(e.split()).append(',')
-                    .append(c.test().map(t -> number(t.score())).orElse("")).append(',').append(e.elapsedMillis())
-                    .append(',').append(quote(e.worker())).append(',').append(quote(c.summary())).append(',')
-                    .append(quote(e.metrics().entrySet().stream().map(m -> m.getKey() + "=" + number(m.getValue()))
-                            .collect(Collectors.joining(";")))).append(',').append(c.usage().promptTokens())
-                    .append(',').append(c.usage().completionTokens()).append(',').append(usd(c.usage().costUsd()))
-                    .append('\n');
+            appendHistoryRow(csv, ++order, c);
         }
         return csv.toString();
+    }
+
+    /** The line of {@code history.csv} of an evaluated candidate, the {@code order}-th evaluated. */
+    static void appendHistoryRow(StringBuilder csv, int order, RunHistory.Candidate c) {
+        RunHistory.Evaluation e = c.evaluation().orElseThrow();
+        csv.append(order).append(',').append(c.candidateId()).append(',').append(c.island()).append(',')
+                .append(c.sequence()).append(',').append(c.parentId().orElse("")).append(',')
+                .append(quote(c.generator())).append(',').append(e.status()).append(',').append(number(e.score()))
+                .append(',').append(e.split()).append(',')
+                .append(c.test().map(t -> number(t.score())).orElse("")).append(',').append(e.elapsedMillis())
+                .append(',').append(quote(e.worker())).append(',').append(quote(c.summary())).append(',')
+                .append(quote(e.metrics().entrySet().stream().map(m -> m.getKey() + "=" + number(m.getValue()))
+                        .collect(Collectors.joining(";")))).append(',').append(c.usage().promptTokens())
+                .append(',').append(c.usage().completionTokens()).append(',').append(usd(c.usage().costUsd()))
+                .append('\n');
     }
 
     private static String number(double value) {

@@ -105,4 +105,55 @@ class CandidateLogTest {
         assertThat(lines(out).get(1).get("testScore").asDouble()).isEqualTo(-4);
         assertThat(out.resolve("candidates/0-1.java")).exists();
     }
+
+    @Test
+    void appendsTheRowsOfHistoryCsvAsTheFullTableWouldHoldThem(@TempDir Path out) throws IOException {
+        RunHistory.Candidate seed = candidate("run/0", 0, Optional.empty(), Optional.of(ok(-5, Map.of("misses", 0.0), 1)),
+                Optional.empty());
+        RunHistory.Candidate child = candidate("run/0", 1, Optional.of("run/0/0"),
+                Optional.of(ok(-4, Map.of("misses", 2.0), 2)), Optional.empty());
+        RunHistory.Candidate other = candidate("run/1", 1, Optional.of("run/0/0"),
+                Optional.of(ok(-6, Map.of("misses", 1.0), 3)), Optional.empty());
+        CandidateLog log = CandidateLog.open(out, "java");
+
+        log.append(history(List.of(seed), List.of()));
+        log.append(history(List.of(seed, child), List.of()));
+        CandidateLog.open(out, "java").append(history(List.of(seed, child, other), List.of()));
+
+        RunHistory all = history(List.of(seed, child, other), List.of());
+        assertThat(out.resolve(RunOutputs.HISTORY_FILE)).hasContent(RunOutputs.historyCsv(all).strip());
+    }
+
+    @Test
+    void writesTheRowsOfATableWithAnotherHeaderAgainAndDropsACutLastRow(@TempDir Path out) throws IOException {
+        RunHistory.Candidate seed = candidate("run/0", 0, Optional.empty(), Optional.of(ok(-5, Map.of(), 1)),
+                Optional.empty());
+        RunHistory.Candidate child = candidate("run/0", 1, Optional.of("run/0/0"), Optional.of(ok(-4, Map.of(), 2)),
+                Optional.empty());
+        RunHistory both = history(List.of(seed, child), List.of());
+        Path table = out.resolve(RunOutputs.HISTORY_FILE);
+        Files.writeString(table, "order,candidate,score\n1,run/0/0,-5\n");
+
+        CandidateLog.open(out, "java").append(both);
+        assertThat(table).hasContent(RunOutputs.historyCsv(both).strip());
+
+        String full = Files.readString(table);
+        Files.writeString(table, full.substring(0, full.length() - 10));
+        CandidateLog.open(out, "java").append(both);
+        assertThat(table).hasContent(RunOutputs.historyCsv(both).strip());
+    }
+
+    @Test
+    void takesACandidateWhoseTextTheHistoryLeftOutThroughFull(@TempDir Path out) throws IOException {
+        RunHistory.Candidate complete = candidate("run/0", 3, Optional.of("run/0/0"),
+                Optional.of(ok(-4, Map.of("misses", 2.0), 2)), Optional.empty());
+        RunHistory.Candidate held = complete.withoutText();
+
+        CandidateLog.open(out, "java").append(history(List.of(held), List.of()),
+                c -> c.candidateId().equals(complete.candidateId()) ? complete : c);
+
+        assertThat(out.resolve("candidates/0-3.java")).hasContent(complete.code());
+        assertThat(lines(out).get(0).get("metrics").get("misses").asDouble()).isEqualTo(2);
+        assertThat(Files.readString(out.resolve(RunOutputs.HISTORY_FILE))).contains("misses=2.00000");
+    }
 }

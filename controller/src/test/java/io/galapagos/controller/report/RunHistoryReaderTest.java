@@ -99,7 +99,7 @@ class RunHistoryReaderTest {
         assertThat(b.evaluation().orElseThrow().feedback()).isEmpty();
         // what the tables and the dashboard's rows show stays
         assertThat(b.evaluation().orElseThrow().score()).isEqualTo(-20);
-        assertThat(b.evaluation().orElseThrow().metrics()).containsEntry("cost", 20.0);
+        assertThat(b.evaluation().orElseThrow().metrics()).as("a task may report hundreds").isEmpty();
         assertThat(b.summary()).isEqualTo("change b");
         // the seed and the best keep their text: the outputs write them again and again
         assertThat(byId(second, "seed").code()).isEqualTo(code("seed"));
@@ -127,6 +127,7 @@ class RunHistoryReaderTest {
         assertThat(full.code()).isEqualTo(code("worse"));
         assertThat(full.evaluation().orElseThrow().feedback()).isEqualTo(feedback("worse"));
         assertThat(full.evaluation().orElseThrow().score()).isEqualTo(-30);
+        assertThat(full.evaluation().orElseThrow().metrics()).containsEntry("cost", 30.0);
         String pid = islandPid(1);
         assertThat(journal.reads).containsExactly(pid + ":3..3", pid + ":4..4");
         // a candidate that kept its text comes back as it is, without reading

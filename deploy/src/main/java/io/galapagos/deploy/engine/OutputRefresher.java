@@ -14,10 +14,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a following client's output folder current while the run goes: new candidates go to
- * {@code candidates/} and {@code candidates.jsonl} every few seconds, and {@code best/}, {@code history.csv}
+ * {@code candidates/}, {@code candidates.jsonl} and {@code history.csv} every few seconds, and {@code best/}
  * and the other result files are rewritten every {@code outputsEvery}, so a crashed run leaves recent
- * outputs. Each refresh reads the whole history from the journal; the next one waits at least ten times
- * as long as that read took, so a long run does not spend its client on refreshing.
+ * outputs. Each refresh reads what the journal added since the last (a {@link RunHistory.Reader}, which
+ * keeps a long run's history small); the next one waits at least ten times as long as the refresh took,
+ * so a long run does not spend its client on refreshing.
  */
 public final class OutputRefresher implements AutoCloseable {
 
@@ -71,7 +72,7 @@ public final class OutputRefresher implements AutoCloseable {
             read = true;
             log.append(history, candidate -> reader.full(candidate, Duration.ofMinutes(1)));
             if (System.nanoTime() - lastOutputsNanos >= outputsEvery.toNanos()) {
-                task.writeOutputs(out, history);
+                task.writeOutputsWhileRunning(out, history);
                 lastOutputsNanos = System.nanoTime();
             }
         } catch (RuntimeException e) {

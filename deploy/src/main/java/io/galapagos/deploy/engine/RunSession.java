@@ -275,7 +275,7 @@ public final class RunSession {
         }
     }
 
-    /** How often the output refresher appends new candidates, and rewrites best/ and history.csv. */
+    /** How often the output refresher appends new candidates (and their history.csv rows), and rewrites best/. */
     public static final Duration CANDIDATES_EVERY = Duration.ofSeconds(3);
     public static final Duration OUTPUTS_EVERY = Duration.ofSeconds(30);
 

@@ -43,8 +43,20 @@ public record RunTask(String taskId, String label, String initialProgram, String
      * compares with the task's constraint metrics and the baselines of the last summary in {@code out}.
      */
     public void writeOutputs(Path out, RunHistory history) {
+        writeOutputs(out, history, true);
+    }
+
+    /**
+     * The same while the run goes, from a {@link RunHistory.Reader}'s history: {@code history.csv} is left
+     * to the run's {@link io.galapagos.controller.report.CandidateLog}, which appends its rows.
+     */
+    public void writeOutputsWhileRunning(Path out, RunHistory history) {
+        writeOutputs(out, history, false);
+    }
+
+    private void writeOutputs(Path out, RunHistory history, boolean table) {
         RunOutputs.write(out, history, programFile, RunComparison.of(history, constraintMetrics,
-                RunComparison.baselines(out), Optional.empty(), Optional.empty()));
+                RunComparison.baselines(out), Optional.empty(), Optional.empty()), table);
     }
 
     /** The extension of a candidate's file: {@code java} for a built-in task, the folder program's otherwise. */
