@@ -46,7 +46,7 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
         notNegative("migration-rate", migrationRate);
         notNegative("recent-failures", recentFailures);
         if (!(nearDuplicateSimilarity > 0 && nearDuplicateSimilarity <= 1)) {
-            throw new IllegalArgumentException("near-duplicate-similarity must be above 0 and at most 1 (1 = off), not "
+            throw new IllegalArgumentException("galapagos.islands.near-duplicate-similarity must be above 0 and at most 1 (1 = off), not "
                     + nearDuplicateSimilarity);
         }
         if (explorationRatio < 0 || exploitationRatio < 0 || eliteRatio < 0
