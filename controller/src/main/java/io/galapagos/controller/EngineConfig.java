@@ -56,7 +56,7 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
                     i.getInt("archive-size"), i.getDouble("exploration-ratio"), i.getDouble("exploitation-ratio"),
                     i.getDouble("elite-ratio"), i.getInt("inspirations"), i.getInt("top-programs"),
                     i.getInt("migration-interval"), i.getInt("migration-rate"), i.getInt("recent-failures"),
-                    i.getInt("max-failed-proposals-in-a-row")).check();
+                    i.getInt("max-failed-proposals-in-a-row"), i.getDouble("near-duplicate-similarity")).check();
             IslandTimers timers = new IslandTimers(i.getDuration("progress-interval"), i.getDuration("resubmit-interval"));
             DispatcherSettings dispatcher = new DispatcherSettings(d.getDuration("job-timeout"), d.getInt("max-attempts"),
                     d.getInt("remembered-results"), d.getInt("worker-quarantine-after"), d.getDuration("worker-quarantine"));

@@ -24,7 +24,8 @@ class EngineConfigTest {
                 "  cascade = [smoke, train, test], test-best = off, data-seed = 11 }",
                 "galapagos.islands { count = 3, in-flight = 4, grid-bins = 5, archive-size = 6, exploration-ratio = 0.3,",
                 "  exploitation-ratio = 0.6, elite-ratio = 0.2, inspirations = 1, top-programs = 2, migration-interval = 7,",
-                "  migration-rate = 3, recent-failures = 8, max-failed-proposals-in-a-row = 9, progress-interval = 250ms,",
+                "  migration-rate = 3, recent-failures = 8, max-failed-proposals-in-a-row = 9, near-duplicate-similarity = 0.95,",
+                "  progress-interval = 250ms,",
                 "  resubmit-interval = 7s, snapshot-every = 50, keep-snapshots = 3 }",
                 "galapagos.dispatcher { job-timeout = 40s, max-attempts = 5, remembered-results = 99,",
                 "  worker-quarantine-after = 4, worker-quarantine = 90s }",
@@ -35,7 +36,7 @@ class EngineConfigTest {
                 List.of("SMOKE", "TRAIN", "TEST"), false, 11));
         assertThat(c.islandCount()).isEqualTo(3);
         assertThat(c.islands()).isEqualTo(new io.galapagos.controller.island.IslandSettings(4, 5, 6, 0.3, 0.6, 0.2, 1, 2,
-                7, 3, 8, 9));
+                7, 3, 8, 9, 0.95));
         assertThat(c.islandTimers()).isEqualTo(new io.galapagos.controller.island.IslandTimers(Duration.ofMillis(250),
                 Duration.ofSeconds(7)));
         assertThat(c.snapshotEvery()).isEqualTo(50);

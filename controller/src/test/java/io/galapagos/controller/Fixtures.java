@@ -21,7 +21,7 @@ public final class Fixtures {
     }
 
     public static IslandSettings islandSettings(int inFlight) {
-        return new IslandSettings(inFlight, 4, 4, 0.2, 0.7, 0.1, 2, 2, 3, 1, 3, 5);
+        return new IslandSettings(inFlight, 4, 4, 0.2, 0.7, 0.1, 2, 2, 3, 1, 3, 5, 1.0);
     }
 
     /** Intervals no test waits for: a test that wants a report or a resubmission asks for it. */

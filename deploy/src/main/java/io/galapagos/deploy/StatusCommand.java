@@ -103,8 +103,10 @@ public final class StatusCommand implements Callable<Integer> {
     private static void printRun(RunHistory history, List<RunComparison.Row> baselines, Map<String, Object> report,
                                  PrintWriter console) {
         console.printf(Locale.ROOT, "task %s, %s%n", report.get("task"), report.get("state"));
-        console.printf(Locale.ROOT, "proposed %s, evaluated %s, in flight %s, failed proposals %s%n",
-                report.get("proposed"), report.get("evaluated"), report.get("inFlight"), report.get("failedProposals"));
+        console.printf(Locale.ROOT, "proposed %s, evaluated %s, in flight %s, failed proposals %s (%s duplicates and %s "
+                        + "near-duplicates not evaluated)%n", report.get("proposed"), report.get("evaluated"),
+                report.get("inFlight"), report.get("failedProposals"), report.get("duplicates"),
+                report.get("nearDuplicates"));
         console.printf(Locale.ROOT, "failed evaluations: %s%n", report.get("failures"));
         history.isolations().forEach((isolation, count) ->
                 console.printf(Locale.ROOT, "isolation of %d evaluations: %s%n", count, isolation));
@@ -220,6 +222,8 @@ public final class StatusCommand implements Callable<Integer> {
         report.put("evaluated", history.evaluated().size());
         report.put("inFlight", history.inFlight());
         report.put("failedProposals", history.failedProposals());
+        report.put("duplicates", history.duplicates());
+        report.put("nearDuplicates", history.nearDuplicates());
         report.put("failures", history.failures());
         report.put("isolation", history.isolations());
         report.put("spending", history.spending());

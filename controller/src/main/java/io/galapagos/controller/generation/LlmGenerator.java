@@ -262,4 +262,9 @@ public final class LlmGenerator implements SolutionGenerator {
     ConcurrencyLimit limit(String model) {
         return limits.get(model);
     }
+
+    @Override
+    public SourceLanguage language() {
+        return language;
+    }
 }

@@ -18,4 +18,9 @@ public interface SolutionGenerator {
     default GeneratorHealth health() {
         return GeneratorHealth.ready();
     }
+
+    /** The language of the programs it proposes: how an island tells two of them apart (Java for built-in tasks). */
+    default SourceLanguage language() {
+        return SourceLanguage.JAVA;
+    }
 }

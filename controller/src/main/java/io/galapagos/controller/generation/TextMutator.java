@@ -522,4 +522,9 @@ public final class TextMutator implements SolutionGenerator {
             return Optional.empty();
         }
     }
+
+    @Override
+    public SourceLanguage language() {
+        return language;
+    }
 }

@@ -7,19 +7,21 @@ import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.printer.DefaultPrettyPrinter;
 import com.github.javaparser.printer.configuration.DefaultConfigurationOption;
 import com.github.javaparser.printer.configuration.DefaultPrinterConfiguration;
+import io.galapagos.controller.generation.SourceLanguage;
+import io.galapagos.controller.generation.SourceTokens;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.stream.Collectors;
 
 /**
  * What makes two candidates the same program: for Java, the parsed tree without its comments, printed
- * in one canonical layout (whitespace, line breaks and comments do not count); for any other language,
- * the text with line endings, trailing spaces and blank lines normalised (indentation can matter
- * there, so it does). The fingerprint is the first 64 bits of the SHA-256 of that form: an island keeps
- * one per candidate, and among a million programs two share one with a chance of about 3e-8.
+ * in one canonical layout (whitespace, line breaks and comments do not count); for any other language
+ * (and Java that does not parse), its {@link SourceTokens}: comments and layout dropped as that
+ * language writes them, line breaks and indentation kept where they are part of the program (Python).
+ * The fingerprint is the first 64 bits of the SHA-256 of that form: an island keeps one per candidate,
+ * and among a million programs two share one with a chance of about 3e-8.
  */
 public final class CodeFingerprint {
 
@@ -33,19 +35,26 @@ public final class CodeFingerprint {
     private CodeFingerprint() {
     }
 
-    /** The fingerprint of {@code code}. */
+    /** The fingerprint of the Java program {@code code}. */
     public static long of(String code) {
-        return digest(normalised(code));
+        return of(code, SourceLanguage.JAVA);
+    }
+
+    /** The fingerprint of {@code code} written in {@code language}. */
+    public static long of(String code, SourceLanguage language) {
+        return digest(normalised(code, language));
     }
 
     /** The form that is compared: see the class comment. */
-    static String normalised(String code) {
-        ParseResult<CompilationUnit> parsed = new JavaParser(PARSING).parse(code);
-        if (parsed.isSuccessful() && parsed.getResult().isPresent()) {
-            return "java\n" + CANONICAL.print(parsed.getResult().get());
+    static String normalised(String code, SourceLanguage language) {
+        if (language.isJava()) {
+            ParseResult<CompilationUnit> parsed = new JavaParser(PARSING).parse(code);
+            if (parsed.isSuccessful() && parsed.getResult().isPresent()) {
+                return "java\n" + CANONICAL.print(parsed.getResult().get());
+            }
         }
-        return "text\n" + code.replace("\r\n", "\n").replace('\r', '\n').lines()
-                .map(String::stripTrailing).filter(line -> !line.isEmpty()).collect(Collectors.joining("\n"));
+        // one separator that no token holds, so that tokens cannot run into each other
+        return "tokens\n" + String.join("\u0000", SourceTokens.of(code, language));
     }
 
     private static long digest(String text) {

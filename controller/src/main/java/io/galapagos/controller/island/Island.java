@@ -11,6 +11,7 @@ import io.galapagos.controller.generation.Program;
 import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
 import io.galapagos.controller.generation.SolutionGenerator;
+import io.galapagos.controller.generation.SourceLanguage;
 import io.galapagos.controller.generation.Usage;
 import io.galapagos.controller.lifecycle.LifecycleLog;
 import io.galapagos.controller.run.BestSummary;
@@ -82,6 +83,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     /** How the reason of a proposal that repeats an earlier candidate starts; the candidate's id follows. */
     public static final String DUPLICATE = "duplicate of ";
+
+    /** How the reason of a proposal nearly the same as a program shown with it starts; the program's id follows. */
+    public static final String NEAR_DUPLICATE = "near-duplicate of ";
 
     /** Longest feedback text kept in the journal per evaluation. */
     static final int MAX_FEEDBACK = 4000;
@@ -164,9 +168,17 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     public record MigrantsReceived(String byIsland, int epoch) implements Command {
     }
 
-    /** The generator answered for proposal {@code sequence}. */
-    /** A generator's answer, with its program's {@link CodeFingerprint} when it has one (made off the island's thread). */
-    record ProposalReady(long sequence, Proposal proposal, Optional<Long> fingerprint) implements Command {
+    /**
+     * A generator's answer for proposal {@code sequence}, with what was worked out off the island's thread:
+     * its program's {@link CodeFingerprint}, and the program shown with the proposal that it repeats
+     * exactly or nearly, if any (see {@link RepeatCheck}).
+     */
+    record ProposalReady(long sequence, Proposal proposal, Optional<Long> fingerprint, Optional<Repeat> shownRepeat)
+            implements Command {
+
+        ProposalReady(long sequence, Proposal proposal, Optional<Long> fingerprint) {
+            this(sequence, proposal, fingerprint, Optional.empty());
+        }
     }
 
     /** Timer: report counters to the run if they changed, and propose if a generator was paused. */
@@ -226,9 +238,36 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
     }
 
-    /** @param callFailed the model was not called or did not answer (see {@link Proposal.Failed#callFailed()}) */
+    /**
+     * @param callFailed the model was not called or did not answer (see {@link Proposal.Failed#callFailed()})
+     * @param repeats    the earlier program the proposal repeats, when that is why it was not evaluated
+     */
     public record ProposalFailed(long sequence, String parentId, String generator, String reason, Usage usage,
-                                 boolean callFailed) implements Event {
+                                 boolean callFailed, Optional<Repeat> repeats) implements Event {
+
+        public ProposalFailed {
+            repeats = repeats == null ? Optional.empty() : repeats; // journals before format 5
+        }
+
+        public ProposalFailed(long sequence, String parentId, String generator, String reason, Usage usage,
+                              boolean callFailed) {
+            this(sequence, parentId, generator, reason, usage, callFailed, Optional.empty());
+        }
+    }
+
+    /**
+     * The earlier program a proposal repeats: a candidate of the island (evaluated or in evaluation) or a
+     * program shown with the proposal (a migrant included), the same up to layout and comments
+     * ({@code exact}) or with a {@link CodeSimilarity} of at least {@code galapagos.islands.near-duplicate-similarity}.
+     *
+     * @param earlierScore that program's score when the island knew it as the proposal was chosen
+     */
+    public record Repeat(String candidateId, boolean exact, double similarity, Optional<Double> earlierScore)
+            implements CborSerializable {
+
+        public Repeat {
+            earlierScore = earlierScore == null ? Optional.empty() : earlierScore;
+        }
     }
 
     /** Persisted as the result arrives; it changes the population only in its proposal's turn (see {@link Sequencing}). */
@@ -397,13 +436,18 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
 
         /**
-         * The earlier candidate with the same program as proposal {@code sequence}, counting only those
-         * applied before that proposal was chosen: the sequences up to {@code sequence - inFlight}. So the
-         * answer is the same whenever the proposal happens to arrive.
+         * The earlier candidate with the same program as proposal {@code sequence}, evaluated or still in
+         * evaluation. The island decides only once every earlier proposal was answered, so the answer is
+         * the same whenever the proposals happen to arrive.
          */
-        Optional<Long> duplicateOf(long fingerprint, long sequence, int inFlight) {
+        Optional<Long> duplicateOf(long fingerprint, long sequence) {
             Long first = firstProposed.get(fingerprint);
-            return first != null && first <= sequence - inFlight ? Optional.of(first) : Optional.empty();
+            return first != null && first < sequence ? Optional.of(first) : Optional.empty();
+        }
+
+        /** Whether a proposal before {@code sequence} has not been answered yet. */
+        boolean answerDueBefore(long sequence) {
+            return due.keySet().stream().anyMatch(s -> s < sequence);
         }
 
         Sequencing upstreamEnds(int epoch) {
@@ -754,6 +798,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private Optional<Set<ActorRef<WorkPulling.ToDispatcher>>> knownDispatchers = Optional.empty();
     /** Due proposals asked of the generator and not answered yet; after a crash they are asked again. */
     private final Set<Long> generating = new HashSet<>();
+    /** Answers that came before an earlier proposal's: they wait for it (see {@link #onProposalReady}). */
+    private final java.util.TreeMap<Long, ProposalReady> held = new java.util.TreeMap<>();
     private Optional<SolutionGenerator> generator = Optional.empty();
     private Optional<IslandReport> lastReport = Optional.empty();
     /** The epoch last asked of the upstream neighbour; asked again on every report tick while awaited. */
@@ -828,6 +874,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         // after a journal failure the entity restarts in this same object: what it asked and told is
         // forgotten, so that due proposals are asked again (a lost answer would stall them) and the run hears all
         generating.clear();
+        held.clear();
         lastReport = Optional.empty();
         askedEpoch = Optional.empty();
         if (state.settings().isEmpty()) {
@@ -853,12 +900,17 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         List<Event> events = new ArrayList<>();
         events.add(new Seeded(settings, start.islandNo()));
         List<String> seeds = settings.seedsOf(start.islandNo());
+        SourceLanguage language = generator.orElseGet(() -> {
+            SolutionGenerator made = environment.generator(settings, start.islandNo(), Map.of());
+            generator = Optional.of(made);
+            return made;
+        }).language();
         for (int k = 0; k < seeds.size(); k++) {
-            events.add(settings.seedPrograms().isEmpty()
-                    ? new CandidateProposed(settings.islandId(start.islandNo()) + "/" + k, k, seeds.get(k),
-                    Optional.empty(), "initial", "the initial program", Usage.NONE)
-                    : new CandidateProposed(settings.islandId(start.islandNo()) + "/" + k, k, seeds.get(k),
-                    Optional.empty(), "seed", "a best program of the run this one branched from", Usage.NONE));
+            boolean initial = settings.seedPrograms().isEmpty();
+            events.add(new CandidateProposed(settings.islandId(start.islandNo()) + "/" + k, k, seeds.get(k),
+                    Optional.empty(), initial ? "initial" : "seed",
+                    initial ? "the initial program" : "a best program of the run this one branched from", Usage.NONE,
+                    Optional.of(CodeFingerprint.of(seeds.get(k), language))));
         }
         return Effect().persist(events)
                 .thenRun(s -> {
@@ -976,23 +1028,29 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     private Effect<Event, State> onProposalReady(State state, ProposalReady ready) {
-        generating.remove(ready.sequence());
         ProposalRequest request = state.order().due().get(ready.sequence());
+        if (request != null && state.order().answerDueBefore(ready.sequence())) {
+            // whether it repeats an earlier proposal is decided once all of them are known, whatever their timing
+            held.put(ready.sequence(), ready);
+            return Effect().none();
+        }
+        generating.remove(ready.sequence());
         if (request == null) {
             return Effect().none().thenRun(s -> afterChange(s, true)); // answered before a crash, or dropped by a stop
         }
         String parentId = request.parent().candidateId();
         Proposal proposal = ready.proposal();
         if (proposal instanceof Proposal.Code code) {
-            long fingerprint = ready.fingerprint().orElseGet(() -> CodeFingerprint.of(code.code()));
-            Optional<Long> earlier = state.order().duplicateOf(fingerprint, ready.sequence(),
-                    state.settings().orElseThrow().island().inFlight());
-            if (earlier.isPresent()) {
-                // evaluated already, with the result in the history: not again, and not against the budget
+            long fingerprint = ready.fingerprint().orElseGet(() -> CodeFingerprint.of(code.code(), language(state)));
+            Optional<Repeat> repeat = state.order().duplicateOf(fingerprint, ready.sequence())
+                    .map(earlier -> RepeatCheck.exact(state.islandId() + "/" + earlier, request))
+                    .or(ready::shownRepeat);
+            if (repeat.isPresent()) {
+                // the same program is evaluated (or in evaluation) with its result in the history: not again, and
+                // not against the budget; it counts towards max-failed-proposals-in-a-row, so a generator that
+                // only repeats itself still ends the island
                 return persistInOrder(state, List.of(new ProposalFailed(ready.sequence(), parentId, code.generator(),
-                        DUPLICATE + state.islandId() + "/" + earlier.get()
-                                + " (the same program up to layout and comments); it was not evaluated again",
-                        code.usage(), false)));
+                        RepeatCheck.reason(repeat.get()), code.usage(), false, repeat)));
             }
             String candidateId = state.islandId() + "/" + ready.sequence();
             String evaluationId = EvaluationRequest.evaluationId(candidateId, Purpose.SELECTION);
@@ -1129,6 +1187,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         if (state.settings().isEmpty()) {
             return;
         }
+        releaseHeld(state);
         propose(state);
         Optional<Integer> awaited = state.awaitedEpoch();
         if (awaited.isPresent() && !awaited.equals(askedEpoch)) {
@@ -1151,17 +1210,44 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
     }
 
+    /**
+     * Hands the held answers back to the island, in sequence order, up to the first proposal still
+     * unanswered by the generator: each is decided after those before it were journalled.
+     */
+    private void releaseHeld(State state) {
+        while (!held.isEmpty()) {
+            long first = held.firstKey();
+            boolean waits = state.order().due().keySet().stream().anyMatch(s -> s < first && !held.containsKey(s));
+            if (waits) {
+                return;
+            }
+            context.getSelf().tell(held.pollFirstEntry().getValue());
+        }
+    }
+
+    /** The language of the island's programs, as its generator proposes them. */
+    private SourceLanguage language(State state) {
+        return generator(state).language();
+    }
+
+    private SolutionGenerator generator(State state) {
+        return this.generator.orElseGet(() -> {
+            SolutionGenerator made = environment.generator(state.settings().orElseThrow(), state.islandNo(),
+                    state.spending());
+            this.generator = Optional.of(made);
+            return made;
+        });
+    }
+
     /** Asks the generator for every due proposal; when each was chosen does not depend on when it answers. */
     private void propose(State state) {
         RunSettings settings = state.settings().orElseThrow();
         if (state.stopped().isPresent() || generating.containsAll(state.order().due().keySet())) {
             return; // nothing to ask: a finished or stopped island builds no generator (nor its model client)
         }
-        SolutionGenerator generator = this.generator.orElseGet(() -> {
-            SolutionGenerator made = environment.generator(settings, state.islandNo(), state.spending());
-            this.generator = Optional.of(made);
-            return made;
-        });
+        SolutionGenerator generator = generator(state);
+        SourceLanguage language = generator.language();
+        double nearDuplicate = settings.island().nearDuplicateSimilarity();
         for (long sequence : new TreeSet<>(state.order().due().keySet())) {
             if (generating.contains(sequence) || state.stopped().isPresent() || !generatorReady(state, generator)) {
                 continue;
@@ -1175,11 +1261,16 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             } catch (RuntimeException e) {
                 answer = CompletableFuture.completedFuture(new Proposal.Failed("the generator threw " + e, "unknown", Usage.NONE));
             }
-            // the fingerprint parses the program: on the thread that completes the answer, not the island's
+            ProposalRequest request = state.order().due().get(sequence);
+            // the fingerprints parse programs: on the thread that completes the answer, not the island's
             CompletionStage<ProposalReady> ready = answer.thenApply(proposal -> {
                 EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.GENERATED);
-                return new ProposalReady(sequence, proposal, proposal instanceof Proposal.Code code
-                        ? Optional.of(CodeFingerprint.of(code.code())) : Optional.empty());
+                if (!(proposal instanceof Proposal.Code code)) {
+                    return new ProposalReady(sequence, proposal, Optional.empty());
+                }
+                long fingerprint = CodeFingerprint.of(code.code(), language);
+                return new ProposalReady(sequence, proposal, Optional.of(fingerprint),
+                        RepeatCheck.shown(code.code(), fingerprint, request, language, nearDuplicate));
             });
             context.pipeToSelf(ready, (done, failure) -> failure == null ? done : new ProposalReady(sequence,
                     new Proposal.Failed("the generator failed: " + (failure instanceof CompletionException

@@ -21,10 +21,18 @@ import io.galapagos.protocol.CborSerializable;
  * @param migrationRate             programs sent to the ring neighbour per migration
  * @param recentFailures            failed attempts kept for the next prompt
  * @param maxFailedProposalsInRow   an island gives up after this many proposals in a row that failed
+ * @param nearDuplicateSimilarity   a proposal at least this similar ({@link CodeSimilarity}) to its parent or a
+ *                                  program shown with it is rejected as a near-duplicate; 1 = off
  */
 public record IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
                              double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
-                             int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow) implements CborSerializable {
+                             int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
+                             double nearDuplicateSimilarity) implements CborSerializable {
+
+    public IslandSettings {
+        // settings journalled before format 5 have none: those runs go on as they ran, without the check
+        nearDuplicateSimilarity = nearDuplicateSimilarity == 0 ? 1.0 : nearDuplicateSimilarity;
+    }
 
     /** Throws {@link IllegalArgumentException} naming the {@code galapagos.islands} key at fault. */
     public IslandSettings check() {
@@ -37,6 +45,10 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
         notNegative("top-programs", topPrograms);
         notNegative("migration-rate", migrationRate);
         notNegative("recent-failures", recentFailures);
+        if (!(nearDuplicateSimilarity > 0 && nearDuplicateSimilarity <= 1)) {
+            throw new IllegalArgumentException("galapagos.islands.near-duplicate-similarity must be above 0 and at most 1 (1 = off), not "
+                    + nearDuplicateSimilarity);
+        }
         if (explorationRatio < 0 || exploitationRatio < 0 || eliteRatio < 0
                 || explorationRatio + exploitationRatio + eliteRatio <= 0) {
             throw new IllegalArgumentException("exploration, exploitation and elite ratios must be non-negative and not all 0");

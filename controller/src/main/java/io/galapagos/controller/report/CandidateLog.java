@@ -261,7 +261,7 @@ public final class CandidateLog {
         line.put("sequence", f.sequence());
         line.put("parent", f.parentId());
         line.put("generator", f.generator());
-        line.put("kind", f.callFailed() ? "call" : "answer");
+        line.put("kind", f.kind());
         line.put("reason", cut(f.reason()));
         putUsage(line, f.usage());
         return line;

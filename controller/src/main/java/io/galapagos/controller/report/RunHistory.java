@@ -46,9 +46,23 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      * A proposal that gave no candidate, with its reason.
      *
      * @param callFailed the model was not called or did not answer (endpoint, budget), rather than answering badly
+     * @param repeats    the earlier program it repeats, when that is why it was not evaluated
      */
     public record FailedProposal(String island, long sequence, String parentId, String generator, String reason,
-                                 Usage usage, boolean callFailed) {
+                                 Usage usage, boolean callFailed, Optional<Island.Repeat> repeats) {
+
+        public FailedProposal(String island, long sequence, String parentId, String generator, String reason,
+                              Usage usage, boolean callFailed) {
+            this(island, sequence, parentId, generator, reason, usage, callFailed, Optional.empty());
+        }
+
+        /** {@code call}, {@code answer}, {@code duplicate} or {@code near-duplicate}, as outputs name it. */
+        public String kind() {
+            if (repeats.isPresent()) {
+                return repeats.get().exact() ? "duplicate" : "near-duplicate";
+            }
+            return callFailed ? "call" : "answer";
+        }
     }
 
     /** The outcome of one evaluation. */
@@ -364,8 +378,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 String reason = lean && e.reason().length() > CandidateLog.MAX_TEXT_CHARS
                         ? e.reason().substring(0, CandidateLog.MAX_TEXT_CHARS) + "..." : e.reason();
                 failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(),
-                        lean ? text(e.generator()) : e.generator(), reason, e.usage(),
-                        e.callFailed()));
+                        lean ? text(e.generator()) : e.generator(), reason, e.usage(), e.callFailed(), e.repeats()));
             } else if (event instanceof Island.MigrantsAccepted e) {
                 migrants += e.programs().size();
                 e.programs().forEach(p -> migrantIds.add(p.candidateId()));
@@ -398,6 +411,16 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     public long failedProposals() {
         return proposalFailures.size();
+    }
+
+    /** Proposals not evaluated because they repeated an earlier program up to layout and comments. */
+    public long duplicates() {
+        return proposalFailures.stream().filter(f -> f.repeats().map(Island.Repeat::exact).orElse(false)).count();
+    }
+
+    /** Proposals not evaluated because they were nearly the same as a program shown with them. */
+    public long nearDuplicates() {
+        return proposalFailures.stream().filter(f -> f.repeats().map(r -> !r.exact()).orElse(false)).count();
     }
 
     /**

@@ -127,7 +127,7 @@ public final class RunOutputs {
                 "island,sequence,parent,generator,kind,prompt_tokens,completion_tokens,cost_usd,reason\n");
         for (RunHistory.FailedProposal f : history.proposalFailures()) {
             csv.append(f.island()).append(',').append(f.sequence()).append(',').append(f.parentId()).append(',')
-                    .append(quote(f.generator())).append(',').append(f.callFailed() ? "call" : "answer").append(',')
+                    .append(quote(f.generator())).append(',').append(f.kind()).append(',')
                     .append(f.usage().promptTokens()).append(',').append(f.usage().completionTokens()).append(',')
                     .append(usd(f.usage().costUsd())).append(',').append(quote(f.reason())).append('\n');
         }

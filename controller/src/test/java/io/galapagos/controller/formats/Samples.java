@@ -61,7 +61,7 @@ final class Samples {
                 2000, 8000, 600));
         GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(llm),
                 OptionalDouble.of(12.5));
-        IslandSettings islandSettings = new IslandSettings(4, 10, 20, 0.2, 0.7, 0.1, 2, 3, 25, 2, 5, 100);
+        IslandSettings islandSettings = new IslandSettings(4, 10, 20, 0.2, 0.7, 0.1, 2, 3, 25, 2, 5, 100, 0.99);
         RunSettings settings = new RunSettings("run-7", "cant-be-late", 7, 2, 200, 3_600_000, 50, Optional.of(-100.0),
                 List.of("SMOKE", "TRAIN"), true, Optional.of("/data/adrs"), 42, Fixtures.SEED_CODE, "deadline-misses",
                 islandSettings, generation, List.of(Fixtures.SEED_CODE), 1);
@@ -88,8 +88,9 @@ final class Samples {
         Island.CandidateEvaluated evaluated = new Island.CandidateEvaluated("run-7/0/12", EvaluationStatus.OK, -103.5,
                 Map.of("deadline-misses", 0.0), "worst scenario: trace 3", "TRAIN", 812, "worker@127.0.0.1:25521",
                 Optional.of("bwrap"));
+        Island.Repeat repeat = new Island.Repeat("run-7/1/8", false, 0.995, Optional.of(-104.0));
         Island.ProposalFailed proposalFailed = new Island.ProposalFailed(13, "run-7/0/3", "model-a",
-                "the edit matched nothing", usage, false);
+                "near-duplicate of run-7/1/8 (similarity 0.995)", usage, false, Optional.of(repeat));
         Island.Resolved resolved = new Island.Resolved(Optional.of(pending), Optional.of(evaluated),
                 Optional.of(proposalFailed));
         Population population = Population.empty().insert(individual, "deadline-misses", 10, 20);
@@ -132,6 +133,7 @@ final class Samples {
         add(samples, new Island.CandidateProposed("run-7/0/12", 12, Fixtures.SEED_CODE, Optional.of("run-7/0/3"),
                 "model-a", "a tighter deadline margin", usage, Optional.of(-4_611_686_018_427_387_904L)));
         add(samples, proposalFailed);
+        add(samples, repeat);
         add(samples, evaluated);
         add(samples, new Island.BestChanged("run-7/0/12", -103.5));
         add(samples, new Island.TestEvaluated("run-7/0/12", EvaluationStatus.OK, -102.25, Map.of("deadline-misses", 0.0)));

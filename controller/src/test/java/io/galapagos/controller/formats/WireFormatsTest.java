@@ -48,7 +48,7 @@ class WireFormatsTest {
 
     private static final String RESOURCES = "io/galapagos/controller/formats/";
     /** The versions, oldest first; the last is the format the current code writes. */
-    static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4");
+    static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4", "v5");
 
     private static final ActorTestKit testKit = ActorTestKit.create("galapagos-formats", ConfigFactory.load());
     private static final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
@@ -187,8 +187,11 @@ class WireFormatsTest {
 
         Object read = serialization.deserialize(started.bytes(), started.serializerId(), started.manifest()).get();
 
-        assertThat(read).as("the same run, its node settings left to the node")
+        assertThat(read).as("the same run, its node settings left to the node").usingRecursiveComparison()
+                .ignoringFields("settings.island.nearDuplicateSimilarity")
                 .isEqualTo(Samples.all(testKit.system()).get(Run.RunStarted.class));
+        assertThat(((Run.RunStarted) read).settings().island().nearDuplicateSimilarity())
+                .as("a run journalled before format 5 goes on without the near-duplicate check").isEqualTo(1.0);
     }
 
     /** The committed samples of {@code version}, read from the test class path. */

@@ -1,5 +1,6 @@
 package io.galapagos.controller.island;
 
+import io.galapagos.controller.generation.SourceLanguage;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,12 +44,32 @@ class CodeFingerprintTest {
     }
 
     @Test
-    void otherLanguagesKeepTheirIndentationButNotTrailingSpacesOrBlankLines() {
-        String python = "def f(x):\n    if x:\n        a()\n    b()\n";
+    void pythonThatDiffersOnlyInCommentsAndLayoutIsTheSameProgramButIndentationCounts() {
+        String python = "def f(x):\n    if x:\n        a(x, 1)\n    b()\n";
 
-        assertThat(CodeFingerprint.of("def f(x):  \r\n\r\n    if x:\r\n        a()\r\n    b()\r\n"))
-                .isEqualTo(CodeFingerprint.of(python));
-        assertThat(CodeFingerprint.of("def f(x):\n    if x:\n        a()\n        b()\n"))
-                .as("b() moved into the if").isNotEqualTo(CodeFingerprint.of(python));
+        assertThat(CodeFingerprint.of("# the policy\ndef f(x):  \r\n\r\n    if x:   # when x\r\n"
+                + "        a( x,1 )\r\n    b()\r\n", SourceLanguage.PYTHON))
+                .isEqualTo(CodeFingerprint.of(python, SourceLanguage.PYTHON));
+        assertThat(CodeFingerprint.of("def f(x):\n  if x:\n    a(x,\n      1)\n  b()\n", SourceLanguage.PYTHON))
+                .as("another indentation width, and a call broken inside its brackets")
+                .isEqualTo(CodeFingerprint.of(python, SourceLanguage.PYTHON));
+        assertThat(CodeFingerprint.of("def f(x):\n    if x:\n        a(x, 1)\n        b()\n", SourceLanguage.PYTHON))
+                .as("b() moved into the if").isNotEqualTo(CodeFingerprint.of(python, SourceLanguage.PYTHON));
+        assertThat(CodeFingerprint.of("def f(x):\n    if x:\n        a(x, 2)\n    b()\n", SourceLanguage.PYTHON))
+                .as("a changed argument").isNotEqualTo(CodeFingerprint.of(python, SourceLanguage.PYTHON));
+        assertThat(CodeFingerprint.of("y = x // 2\n", SourceLanguage.PYTHON))
+                .as("// divides in Python").isNotEqualTo(CodeFingerprint.of("y = x // 3\n", SourceLanguage.PYTHON));
+    }
+
+    @Test
+    void cCommentsAndLayoutDoNotCount() {
+        SourceLanguage c = SourceLanguage.of("c");
+        String program = "int f(int x) {\n  return x > 2 ? 1 : 0;\n}\n";
+
+        assertThat(CodeFingerprint.of("/* policy */ int f(int x) { // threshold\n return x>2?1:0; }", c))
+                .isEqualTo(CodeFingerprint.of(program, c));
+        assertThat(CodeFingerprint.of(program.replace("2", "3"), c)).isNotEqualTo(CodeFingerprint.of(program, c));
+        assertThat(CodeFingerprint.of("char *s = \"/* x */\";", c)).as("a comment's text inside a string is code")
+                .isNotEqualTo(CodeFingerprint.of("char *s = \"\";", c));
     }
 }

@@ -142,8 +142,8 @@ class IslandTest {
     void anIslandRestartedAfterAJournalFailureResubmitsItsCandidatesAndAsksAgainForTheProposalItWaitedFor() {
         PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
         AtomicInteger asks = new AtomicInteger();
-        // the first answer never comes: it was for the incarnation that failed
-        generator = request -> asks.incrementAndGet() == 1 ? new CompletableFuture<>()
+        // the second answer never comes: it was for the incarnation that failed
+        generator = request -> asks.incrementAndGet() == 2 ? new CompletableFuture<>()
                 : CompletableFuture.completedFuture(new Proposal.Code(child(request.parent().code(), request.sequence()),
                 "test", "a class", Usage.NONE));
         ActorRef<Island.Command> restarting = testKit.spawn(Island.create("r1/0", PersistenceId.of("Island", "r1/0-restarting"),
@@ -152,21 +152,21 @@ class IslandTest {
         restarting.tell(new Island.Start(Fixtures.runSettings(1, 10, 2), 0));
         EvaluationRequest seed = submitted.receiveMessage();
         restarting.tell(new Island.EvaluationArrived(ok(seed, 1.0)));
-        EvaluationRequest second = submitted.receiveMessage();
-        assertThat(second.candidateId()).as("proposal 2, while the answer for 1 hangs").isEqualTo(seed.islandId() + "/2");
+        EvaluationRequest evaluating = submitted.receiveMessage();
+        assertThat(evaluating.candidateId()).as("proposal 1, while the answer for 2 hangs").isEqualTo(seed.islandId() + "/1");
 
         journal.failNextPersisted();
-        restarting.tell(new Island.EvaluationArrived(ok(second, 2.0)));
+        restarting.tell(new Island.EvaluationArrived(ok(evaluating, 2.0)));
 
         List<String> submittedIds = new ArrayList<>();
-        String first = seed.islandId() + "/1";
-        while (!submittedIds.contains(first)) {
+        String waited = seed.islandId() + "/2";
+        while (!submittedIds.contains(waited)) {
             submittedIds.add(submitted.receiveMessage(Duration.ofSeconds(10)).candidateId());
         }
-        assertThat(submittedIds).as("candidates submitted after the restart").contains(second.candidateId());
+        assertThat(submittedIds).as("candidates submitted after the restart").contains(evaluating.candidateId());
         assertThat(journal.persistedInStorage("Island|r1/0-restarting")).as("the failed write")
                 .noneMatch(e -> e instanceof Island.CandidateEvaluated evaluated
-                        && evaluated.candidateId().equals(second.candidateId()));
+                        && evaluated.candidateId().equals(evaluating.candidateId()));
     }
 
     @Test
@@ -604,8 +604,8 @@ class IslandTest {
             @Override
             public CompletionStage<Proposal> propose(ProposalRequest request) {
                 asked.incrementAndGet();
-                return CompletableFuture.completedFuture(new Proposal.Code(request.parent().code() + "\n// paid",
-                        "model-a", "paid", call));
+                return CompletableFuture.completedFuture(new Proposal.Code(child(request.parent().code(),
+                        request.sequence()), "model-a", "paid", call));
             }
 
             @Override
@@ -673,6 +673,103 @@ class IslandTest {
         EvaluationRequest last = submitted.receiveMessage();
         assertThat(last.candidateId()).as("the duplicate did not count against the quota of 4").isEqualTo("r1/0/4");
         assertThat(island.getState().evaluated()).isEqualTo(3);
+    }
+
+    /** The ProposalFailed events of the island under test, as journalled. */
+    private List<Island.ProposalFailed> journalledFailures() {
+        return PersistenceTestKit.create(testKit.system()).persistedInStorage("Island|r1/0").stream()
+                .filter(Island.ProposalFailed.class::isInstance).map(Island.ProposalFailed.class::cast).toList();
+    }
+
+    @Test
+    void aRepeatOfACandidateStillInEvaluationIsNotEvaluatedTwiceNorCountedAndRecoveryKeepsThat() {
+        // proposals 1 and 2 are chosen together (two in flight) and answer the same program
+        generator = request -> CompletableFuture.completedFuture(new Proposal.Code(
+                child(request.parent().code(), request.sequence() <= 2 ? 99 : request.sequence()), "test", "s",
+                Usage.NONE));
+        startAndEvaluateSeed(Fixtures.runSettings(1, 4, 2), 1.0);
+        EvaluationRequest first = submitted.receiveMessage();
+        assertThat(first.candidateId()).isEqualTo("r1/0/1");
+        await().until(() -> island.getState().failedProposals() == 1);
+        assertThat(journalledFailures()).singleElement().satisfies(f -> {
+            assertThat(f.sequence()).isEqualTo(2);
+            assertThat(f.repeats()).hasValueSatisfying(r -> {
+                assertThat(r.candidateId()).isEqualTo("r1/0/1");
+                assertThat(r.exact()).isTrue();
+            });
+            assertThat(f.reason()).startsWith(Island.DUPLICATE + "r1/0/1");
+        });
+
+        island.runCommand(new Island.EvaluationArrived(ok(first, 2.0)));
+        List<String> next = submitted.receiveSeveralMessages(2).stream().map(EvaluationRequest::candidateId).toList();
+
+        assertThat(next).as("the repeat did not count against the quota of 4").containsExactlyInAnyOrder("r1/0/3", "r1/0/4");
+        Island.State live = island.getState();
+        assertThat(live.proposed()).isEqualTo(4);
+        assertThat(live.pending()).containsOnlyKeys("r1/0/3", "r1/0/4");
+        assertThat(island.restart().state()).as("the state recovered from the journal").isEqualTo(live);
+        assertThat(submitted.receiveSeveralMessages(2)).extracting(EvaluationRequest::candidateId)
+                .as("recovery resubmits the pending candidates only").containsExactlyInAnyOrder("r1/0/3", "r1/0/4");
+    }
+
+    @Test
+    void anAnswerThatArrivesBeforeAnEarlierOneWaitsForIt() {
+        // proposal 1 answers late and proposal 2 early, with the same program: 1 is evaluated, 2 is its repeat
+        CompletableFuture<Proposal> late = new CompletableFuture<>();
+        generator = request -> request.sequence() == 1 ? late : CompletableFuture.completedFuture(
+                new Proposal.Code(child(request.parent().code(), request.sequence() == 2 ? 99 : request.sequence()),
+                        "test", "s", Usage.NONE));
+        EvaluationRequest seed = startAndEvaluateSeed(Fixtures.runSettings(1, 4, 2), 1.0);
+        await().until(() -> island.getState().order().due().keySet().equals(java.util.Set.of(1L, 2L)));
+        submitted.expectNoMessage(Duration.ofMillis(200));
+
+        late.complete(new Proposal.Code(child(seed.source(), 99), "test", "s", Usage.NONE));
+
+        assertThat(submitted.receiveMessage().candidateId()).isEqualTo("r1/0/1");
+        await().until(() -> island.getState().failedProposals() == 1);
+        assertThat(journalledFailures()).singleElement().satisfies(f -> {
+            assertThat(f.sequence()).isEqualTo(2);
+            assertThat(f.repeats().map(Island.Repeat::candidateId)).contains("r1/0/1");
+        });
+    }
+
+    @Test
+    void aNearDuplicateOfAShownProgramIsRejectedWithItsSimilarityAndTheNextPromptSeesIt() {
+        String body = "\nclass Tuning {\n" + java.util.stream.IntStream.range(0, 40)
+                .mapToObj(i -> "    double w" + i + "() { return " + i + ".5 * Math.max(1, " + i + "); }\n")
+                .reduce("", String::concat) + "}";
+        List<ProposalRequest> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        generator = request -> {
+            asked.add(request);
+            String code = request.sequence() == 1 ? request.parent().code() + body
+                    // proposal 2: one constant of its parent changed (a new program, nearly the same)
+                    : request.sequence() == 2 ? request.parent().code().replace("return 7.5", "return 7.25")
+                    // then unlike either: a small class beside the seed
+                    : child(Fixtures.SEED_CODE, request.sequence());
+            return CompletableFuture.completedFuture(new Proposal.Code(code, "test", "s", Usage.NONE));
+        };
+        RunSettings settings = new RunSettings("r1", "fake", 7, 1, 4, 3_600_000, 0, Optional.empty(),
+                List.of("SMOKE", "TRAIN"), false, Optional.empty(), 42, Fixtures.SEED_CODE, "value",
+                new IslandSettings(1, 4, 4, 0, 0, 1, 2, 2, 3, 1, 3, 5, 0.95));
+        startAndEvaluateSeed(settings, 1.0);
+        EvaluationRequest first = submitted.receiveMessage();
+
+        island.runCommand(new Island.EvaluationArrived(ok(first, 2.0)));
+
+        EvaluationRequest third = submitted.receiveMessage();
+        assertThat(third.candidateId()).as("proposal 2 was not evaluated").isEqualTo("r1/0/3");
+        assertThat(journalledFailures()).singleElement().satisfies(f -> {
+            assertThat(f.repeats()).hasValueSatisfying(r -> {
+                assertThat(r.candidateId()).isEqualTo("r1/0/1");
+                assertThat(r.exact()).isFalse();
+                assertThat(r.similarity()).isBetween(0.95, 1.0);
+                assertThat(r.earlierScore()).contains(2.0);
+            });
+            assertThat(f.reason()).startsWith(Island.NEAR_DUPLICATE + "r1/0/1 (similarity 0.9");
+        });
+        assertThat(asked.get(asked.size() - 1).recentFailures()).as("the failed attempts the next prompt shows")
+                .anySatisfy(a -> assertThat(a.reason()).startsWith(Island.NEAR_DUPLICATE + "r1/0/1"));
+        assertThat(island.getState().evaluated()).isEqualTo(2);
     }
 
     @Test

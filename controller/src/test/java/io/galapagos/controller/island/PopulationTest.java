@@ -64,7 +64,7 @@ class PopulationTest {
     @Test
     void eliteOnlySelectionAlwaysPicksTheBestAndInspirationsComeFromOtherCells() {
         Population population = grow(60);
-        IslandSettings eliteOnly = new IslandSettings(1, 4, 5, 0, 0, 1, 3, 2, 1, 1, 1, 1);
+        IslandSettings eliteOnly = new IslandSettings(1, 4, 5, 0, 0, 1, 3, 2, 1, 1, 1, 1, 1.0);
         Selection selection = Selection.choose(population, eliteOnly, new SplittableRandom(1));
         assertThat(selection.parent()).isEqualTo(population.best().orElseThrow());
         assertThat(selection.mode()).isEqualTo("elite");

@@ -38,6 +38,28 @@ class CandidateLogTest {
     }
 
     @Test
+    void repeatedProposalsAreCountedAndNamedByKind(@TempDir Path out) throws IOException {
+        RunHistory.FailedProposal duplicate = new RunHistory.FailedProposal("run/0", 3, "run/0/1", "offline",
+                "duplicate of run/0/2", Usage.NONE, false,
+                Optional.of(new io.galapagos.controller.island.Island.Repeat("run/0/2", true, 1.0, Optional.empty())));
+        RunHistory.FailedProposal near = new RunHistory.FailedProposal("run/0", 4, "run/0/1", "offline",
+                "near-duplicate of run/0/1", Usage.NONE, false,
+                Optional.of(new io.galapagos.controller.island.Island.Repeat("run/0/1", false, 0.995, Optional.of(-5.0))));
+        RunHistory.FailedProposal unparsed = new RunHistory.FailedProposal("run/0", 5, "run/0/1", "offline",
+                "no code", Usage.NONE, false);
+        RunHistory run = history(List.of(), List.of(duplicate, near, unparsed));
+
+        assertThat(run.failedProposals()).isEqualTo(3);
+        assertThat(run.duplicates()).isEqualTo(1);
+        assertThat(run.nearDuplicates()).isEqualTo(1);
+        CandidateLog.open(out, "java").append(run);
+        assertThat(lines(out)).extracting(l -> l.get("kind").asText())
+                .containsExactly("duplicate", "near-duplicate", "answer");
+        assertThat(RunOutputs.failedProposalsCsv(run)).contains(",offline,duplicate,", ",offline,near-duplicate,",
+                ",offline,answer,");
+    }
+
+    @Test
     void appendsEachOutcomeOnceInTheHistorysOrderWithItsCodeFile(@TempDir Path out) throws IOException {
         RunHistory.Candidate seed = candidate("run/0", 0, Optional.empty(), Optional.of(ok(-5, Map.of("misses", 0.0), 1)),
                 Optional.empty());

@@ -110,7 +110,7 @@ class RunTest {
         RunSettings journalled = new RunSettings(old.runId(), old.taskId(), old.seed(), old.islands(), old.iterations(),
                 old.wallClockMillis(), -3, old.targetScore(), old.cascade(), old.testBest(), old.dataDirectory(),
                 old.dataSeed(), old.initialProgram(), old.featureMetric(), new io.galapagos.controller.island.IslandSettings(
-                1, 0, 0, -1, 0, 2, -1, 0, 0, 0, 0, 0),
+                1, 0, 0, -1, 0, 2, -1, 0, 0, 0, 0, 0, 0),
                 new io.galapagos.controller.generation.GenerationSettings(
                         io.galapagos.controller.generation.GenerationSettings.Mode.OPENAI,
                         Optional.of(new io.galapagos.controller.generation.LlmSpec(List.of(unweighted),

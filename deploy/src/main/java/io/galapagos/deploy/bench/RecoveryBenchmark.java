@@ -280,7 +280,8 @@ public final class RecoveryBenchmark {
         io.galapagos.controller.island.IslandSettings i = engine.islands();
         return new io.galapagos.controller.island.IslandSettings(inFlight, i.gridBins(), i.archiveSize(),
                 i.explorationRatio(), i.exploitationRatio(), i.eliteRatio(), i.inspirations(), i.topPrograms(),
-                i.migrationInterval(), i.migrationRate(), i.recentFailures(), i.maxFailedProposalsInRow());
+                i.migrationInterval(), i.migrationRate(), i.recentFailures(), i.maxFailedProposalsInRow(),
+                i.nearDuplicateSimilarity());
     }
 
     private Config clientConfig(String seed) {

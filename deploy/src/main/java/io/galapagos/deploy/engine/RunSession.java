@@ -312,8 +312,9 @@ public final class RunSession {
         RunOutputs.write(out, history, task.programFile(), comparison);
         console.println();
         comparison.lines(task.label()).forEach(console::println);
-        console.printf(Locale.ROOT, "%n%d candidates evaluated (%d proposals failed), %s, %s; results in %s%n",
-                history.evaluated().size(), history.failedProposals(),
+        console.printf(Locale.ROOT, "%n%d candidates evaluated (%d proposals failed, of which %d duplicates and %d "
+                        + "near-duplicates not evaluated), %s, %s; results in %s%n",
+                history.evaluated().size(), history.failedProposals(), history.duplicates(), history.nearDuplicates(),
                 history.completion().orElse("not completed"), Durations.formatMillis(history.elapsedMillis()), out);
         history.spending().forEach((model, t) -> console.printf(Locale.ROOT,
                 "%s: %d calls, %d prompt + %d completion tokens, $%.4f%n", model, t.calls(), t.promptTokens(),
