@@ -62,6 +62,17 @@ final class ChildProcess {
      * private directory.
      */
     static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory) throws IOException {
+        return start(settings, jail, dataDirectory, SandboxChild.class, List.of(Integer.toString(settings.outputCapBytes()),
+                Integer.toString(settings.heapMegabytes())));
+    }
+
+    /** Starts the pool's compiler in the jail: it sees the JDK and its class path, and no data. */
+    static ChildProcess startCompiler(SandboxSettings settings, Jail jail) throws IOException {
+        return start(settings, jail, Optional.empty(), CompilerChild.class, List.of());
+    }
+
+    private static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory,
+                                      Class<?> main, List<String> arguments) throws IOException {
         Path directory;
         if (jail.confined()) {
             directory = JAILED_DIRECTORY;  // a private tmpfs inside the jail
@@ -83,8 +94,8 @@ final class ChildProcess {
                 "-Dfile.encoding=UTF-8"));
         command.addAll(settings.extraJvmOptions());
         command.addAll(List.of("-cp", classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
-                SandboxChild.class.getName(), Integer.toString(settings.outputCapBytes()),
-                Integer.toString(settings.heapMegabytes())));
+                main.getName()));
+        command.addAll(arguments);
         List<Path> readOnly = new ArrayList<>(Jail.javaRuntime());
         readOnly.addAll(classPath);
         dataDirectory.ifPresent(readOnly::add);
@@ -121,7 +132,8 @@ final class ChildProcess {
         return process.isAlive();
     }
 
-    void send(ChildProtocol.Request request) throws IOException {
+    /** Writes one request line ({@link ChildProtocol.Request} or {@link ChildProtocol.CompileRequest}). */
+    void send(Object request) throws IOException {
         try {
             byte[] line = (ChildProtocol.REQUESTS.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
             requests.write(line);
@@ -149,6 +161,17 @@ final class ChildProcess {
      * {@code {"type"}) goes to the diagnostics.
      */
     Received receive() {
+        Object next = receive(ChildProtocol.Reply.class);
+        return next instanceof ChildProtocol.Reply reply ? new Received.Reply(reply) : (Received) next;
+    }
+
+    /** The compiler's next reply; {@link Received.End} or {@link Received.Malformed} otherwise. */
+    Object receiveCompiled() {
+        return receive(ChildProtocol.CompileReply.class);
+    }
+
+    /** A {@code type} read from the next protocol line, or an {@link Received.End} or {@link Received.Malformed}. */
+    private Object receive(Class<?> type) {
         try {
             Optional<BoundedLineReader.Line> next;
             while ((next = replies.next()).isPresent()) {
@@ -161,7 +184,7 @@ final class ChildProcess {
                     continue;
                 }
                 try {
-                    return new Received.Reply(ChildProtocol.REPLIES.readValue(line.text(), ChildProtocol.Reply.class));
+                    return ChildProtocol.REPLIES.readValue(line.text(), type);
                 } catch (JsonProcessingException e) {
                     return new Received.Malformed("a reply that is not the protocol's: "
                             + Printable.escape(abbreviate(e.getOriginalMessage())));
