@@ -74,9 +74,12 @@ final class SandboxCompiler implements AutoCloseable {
         }
     }
 
-    /** One compiler per four slots: a warm compile takes a fraction of an evaluation. */
+    /**
+     * One compiler per slot, as when each child compiled for itself: measured with two slots, one shared
+     * compiler made each slot wait for the other's compile longer than a compile takes.
+     */
     static int processesFor(int slots) {
-        return Math.max(1, (slots + 3) / 4);
+        return Math.max(1, slots);
     }
 
     /** The compiler's options and JDK, and every class path file by name, size and time. */
