@@ -163,12 +163,13 @@ final class SandboxCompiler implements AutoCloseable {
     public void close() {
         closed = true;
         launcher.shutdownNow();
-        all.forEach(Process::retire);
+        // without the lock: a slot may be waiting on a compile, which the kill ends
+        all.forEach(Process::kill);
     }
 
     /** One compiler JVM, started when first needed and replaced after a failure or when worn. */
     private final class Process {
-        private ChildProcess child;
+        private volatile ChildProcess child;
         private long busyMillis;
 
         synchronized void ensureStarted() throws IOException {
@@ -207,6 +208,13 @@ final class SandboxCompiler implements AutoCloseable {
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             } catch (RejectedExecutionException e) {
                 throw new IOException("the sandbox pool is closed", e);
+            }
+        }
+
+        void kill() {
+            ChildProcess current = child;
+            if (current != null) {
+                current.kill();
             }
         }
 

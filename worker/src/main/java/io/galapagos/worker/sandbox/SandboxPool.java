@@ -308,6 +308,7 @@ public final class SandboxPool implements AutoCloseable {
                 child.kill();
             }
         }
+        compiler.close();
         for (Slot slot : slots) {
             try {
                 slot.thread.join(TimeUnit.SECONDS.toMillis(15));
@@ -316,7 +317,6 @@ public final class SandboxPool implements AutoCloseable {
                 break;
             }
         }
-        compiler.close();
         List<Job> waiting = new ArrayList<>();
         queue.drainTo(waiting);
         waiting.forEach(job -> job.result().completeExceptionally(new IllegalStateException("the sandbox pool was closed")));
