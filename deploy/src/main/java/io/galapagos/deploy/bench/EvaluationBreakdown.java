@@ -29,7 +29,7 @@ public final class EvaluationBreakdown implements EvaluationTimeline.Recorder {
         DISPATCH_WAIT("dispatch wait: submitted to worker"),
         STATIC_CHECK("worker: static source check"),
         SANDBOX_QUEUE("worker: waiting for a sandbox slot"),
-        COMPILE("child: compilation"),
+        COMPILE("compilation (warm compiler JVM or its cache)"),
         BYTECODE_CHECK("child: bytecode check"),
         SIMULATION("child: simulation (evaluator)"),
         CHILD_ROUND_TRIP("sandbox round trip minus in-child time"),

@@ -9,9 +9,12 @@ import javax.tools.JavaFileManager;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
 import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.lang.reflect.Constructor;
@@ -35,6 +38,11 @@ import java.util.regex.Pattern;
  * Compiles one candidate compilation unit in memory (no files on disk) and loads it in a class
  * loader of its own, whose parent sees the task's types. Diagnostics carry line numbers so that a
  * model can act on them.
+ *
+ * <p>One instance keeps javac's file manager, which holds only what it read of the class path and the
+ * JDK, for all its compilations (opening them again cost most of a warm compile); every compilation
+ * gets a compiler task of its own and writes its class files to a map of its own, so that nothing of
+ * one candidate reaches the next. Compilations of one instance run one at a time.
  */
 public final class CandidateCompiler {
 
@@ -42,13 +50,29 @@ public final class CandidateCompiler {
             Pattern.compile("(?m)^\\s*public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([A-Za-z0-9_.$]+)\\s*;");
 
+    /** Every option that changes the class files, besides the class path and the JDK (see {@link #fingerprint()}). */
+    private static final List<String> OPTIONS = List.of("-proc:none", "-g:source,lines", "-nowarn", "-Xlint:none",
+            "--release", "17", "-encoding", "UTF-8");
+
     private final JavaCompiler javac;
+    private final StandardJavaFileManager standard;
+    /** The class path {@link #standard} was last given; it changes only with the candidate type's origin. */
+    private String classPath = "";
 
     public CandidateCompiler() {
         javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("no Java compiler in this runtime: run Galapagos on a JDK, not a JRE");
         }
+        standard = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What, besides the source and the class path, decides the class files this compiler makes: its
+     * options and the JDK's version. A cache of compilations keys on it.
+     */
+    public static String fingerprint() {
+        return String.join(" ", OPTIONS) + " on " + Runtime.version();
     }
 
     /**
@@ -63,19 +87,17 @@ public final class CandidateCompiler {
      * Compiles {@code source} against {@code type}'s class path without loading anything, so that the
      * class files can be checked first; {@link #load} then makes the candidate.
      */
-    public CandidateClasses compileToBytes(String source, Class<?> type) throws CompilationException {
+    public synchronized CandidateClasses compileToBytes(String source, Class<?> type) throws CompilationException {
         String className = publicClassName(source);
         String binaryName = packageName(source).map(p -> p + "." + className).orElse(className);
         String[] lines = source.split("\n", -1);
 
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        StandardJavaFileManager standard = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
+        useClassPath(classPathFor(type));
         InMemoryFileManager files = new InMemoryFileManager(standard);
-        List<String> options = List.of("-classpath", classPathFor(type), "-proc:none", "-g:source,lines",
-                "-nowarn", "-Xlint:none", "--release", "17", "-encoding", "UTF-8");
         JavaFileObject unit = new SourceFile(className, source);
         StringWriter out = new StringWriter();
-        boolean ok = javac.getTask(out, files, diagnostics, options, null, List.of(unit)).call();
+        boolean ok = javac.getTask(out, files, diagnostics, OPTIONS, null, List.of(unit)).call();
         if (!ok) {
             List<CompilationException.Problem> problems = new ArrayList<>();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
@@ -144,6 +166,24 @@ public final class CandidateCompiler {
     private static java.util.Optional<String> packageName(String source) {
         Matcher m = PACKAGE.matcher(source);
         return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
+    private void useClassPath(String entries) {
+        if (entries.equals(classPath)) {
+            return;
+        }
+        List<File> files = new ArrayList<>();
+        for (String entry : entries.split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                files.add(new File(entry));
+            }
+        }
+        try {
+            standard.setLocation(StandardLocation.CLASS_PATH, files);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the compiler cannot use the class path " + entries, e);
+        }
+        classPath = entries;
     }
 
     /** This JVM's class path plus wherever the task's types were loaded from (surefire, custom loaders). */

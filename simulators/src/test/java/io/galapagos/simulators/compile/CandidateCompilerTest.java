@@ -94,4 +94,38 @@ class CandidateCompilerTest {
                 """;
         assertThat(compiler.compile(source, IntUnaryOperator.class).get().applyAsInt(5)).isEqualTo(11);
     }
+
+    @Test
+    void oneCompilerKeepsNothingOfACandidateForTheNext() throws Exception {
+        String first = """
+                import java.util.function.IntUnaryOperator;
+                public class First implements IntUnaryOperator {
+                    public int applyAsInt(int x) { return new Helper().of(x); }
+                }
+                class Helper { int of(int x) { return x + 100; } }
+                """;
+        String usesTheFirstsHelper = """
+                import java.util.function.IntUnaryOperator;
+                public class Second implements IntUnaryOperator {
+                    public int applyAsInt(int x) { return new Helper().of(x); }
+                }
+                """;
+        String third = """
+                import java.util.function.IntUnaryOperator;
+                public class Third implements IntUnaryOperator {
+                    public int applyAsInt(int x) { return x + 3; }
+                }
+                """;
+
+        CandidateClasses firstClasses = compiler.compileToBytes(first, IntUnaryOperator.class);
+        assertThatThrownBy(() -> compiler.compileToBytes(usesTheFirstsHelper, IntUnaryOperator.class))
+                .isInstanceOf(CompilationException.class)
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("cannot find symbol");
+        CandidateClasses thirdClasses = compiler.compileToBytes(third, IntUnaryOperator.class);
+
+        assertThat(firstClasses.classes()).containsOnlyKeys("First", "Helper");
+        assertThat(thirdClasses.classes()).containsOnlyKeys("Third");
+        assertThat(CandidateCompiler.load(thirdClasses, IntUnaryOperator.class).get().applyAsInt(1)).isEqualTo(4);
+    }
 }

@@ -62,6 +62,16 @@ final class ChildProcess {
      * private directory.
      */
     static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory) throws IOException {
+        return start(settings, jail, dataDirectory, SandboxChild.class, childArguments(settings));
+    }
+
+    /** Starts the pool's compiler in the jail: it sees the JDK and its class path, and no data. */
+    static ChildProcess startCompiler(SandboxSettings settings, Jail jail) throws IOException {
+        return start(settings, jail, Optional.empty(), CompilerChild.class, List.of());
+    }
+
+    private static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory,
+                                      Class<?> main, List<String> arguments) throws IOException {
         Path directory;
         if (jail.confined()) {
             directory = JAILED_DIRECTORY;  // a private tmpfs inside the jail
@@ -71,22 +81,11 @@ final class ChildProcess {
             directory = Files.createTempDirectory(root, "galapagos-sandbox-");
         }
         List<Path> classPath = ChildClassPath.entries();
-        List<String> command = new ArrayList<>();
-        command.add(Jail.javaExecutable());
-        command.add("-Xmx" + settings.heapMegabytes() + "m");
-        command.add("-Xms" + Math.min(64, settings.heapMegabytes()) + "m");
-        // one core's worth of JVM threads per slot, and no files outside the private directory
-        command.addAll(Jail.jvmOptions());
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-XX:-UsePerfData",
-                "-XX:ErrorFile=" + directory.resolve("hs_err_%p.log"),
-                "-Djava.io.tmpdir=" + directory, "-Duser.home=" + directory, "-Djava.awt.headless=true",
-                "-Dfile.encoding=UTF-8"));
-        command.addAll(settings.extraJvmOptions());
-        command.addAll(List.of("-cp", classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
-                SandboxChild.class.getName(), Integer.toString(settings.outputCapBytes()),
-                Integer.toString(settings.heapMegabytes())));
+        Optional<Path> archive = ClassDataArchive.find(main);
+        List<String> command = command(settings, directory, archive, main, arguments);
         List<Path> readOnly = new ArrayList<>(Jail.javaRuntime());
         readOnly.addAll(classPath);
+        archive.ifPresent(readOnly::add);
         dataDirectory.ifPresent(readOnly::add);
         // nothing of the parent's environment: no API keys, no JAVA_TOOL_OPTIONS
         ProcessBuilder builder = jail.processBuilder(command, JailSpec.of(readOnly, directory,
@@ -101,6 +100,34 @@ final class ChildProcess {
             }
             throw e;
         }
+    }
+
+    /**
+     * The JVM command of a child or compiler: its heap, one core's worth of JVM threads, no files outside
+     * {@code directory}, and the class-data archive of {@code main} when there is one.
+     */
+    static List<String> command(SandboxSettings settings, Path directory, Optional<Path> archive, Class<?> main,
+                                List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Jail.javaExecutable());
+        command.add("-Xmx" + settings.heapMegabytes() + "m");
+        command.add("-Xms" + Math.min(64, settings.heapMegabytes()) + "m");
+        command.addAll(Jail.jvmOptions());
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-XX:-UsePerfData",
+                "-XX:ErrorFile=" + directory.resolve("hs_err_%p.log"),
+                "-Djava.io.tmpdir=" + directory, "-Duser.home=" + directory, "-Djava.awt.headless=true",
+                "-Dfile.encoding=UTF-8"));
+        archive.ifPresent(file -> command.add("-XX:SharedArchiveFile=" + file));
+        command.addAll(settings.extraJvmOptions());
+        command.addAll(List.of("-cp", ChildClassPath.entries().stream().map(Path::toString)
+                .collect(Collectors.joining(File.pathSeparator)), main.getName()));
+        command.addAll(arguments);
+        return command;
+    }
+
+    /** The arguments of {@link SandboxChild#main}. */
+    static List<String> childArguments(SandboxSettings settings) {
+        return List.of(Integer.toString(settings.outputCapBytes()), Integer.toString(settings.heapMegabytes()));
     }
 
     /** Whether this child can read the source's files: it was started with its directory bound, or unjailed. */
@@ -121,7 +148,8 @@ final class ChildProcess {
         return process.isAlive();
     }
 
-    void send(ChildProtocol.Request request) throws IOException {
+    /** Writes one request line ({@link ChildProtocol.Request} or {@link ChildProtocol.CompileRequest}). */
+    void send(Object request) throws IOException {
         try {
             byte[] line = (ChildProtocol.REQUESTS.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
             requests.write(line);
@@ -149,6 +177,17 @@ final class ChildProcess {
      * {@code {"type"}) goes to the diagnostics.
      */
     Received receive() {
+        Object next = receive(ChildProtocol.Reply.class);
+        return next instanceof ChildProtocol.Reply reply ? new Received.Reply(reply) : (Received) next;
+    }
+
+    /** The compiler's next reply; {@link Received.End} or {@link Received.Malformed} otherwise. */
+    Object receiveCompiled() {
+        return receive(ChildProtocol.CompileReply.class);
+    }
+
+    /** A {@code type} read from the next protocol line, or an {@link Received.End} or {@link Received.Malformed}. */
+    private Object receive(Class<?> type) {
         try {
             Optional<BoundedLineReader.Line> next;
             while ((next = replies.next()).isPresent()) {
@@ -161,7 +200,7 @@ final class ChildProcess {
                     continue;
                 }
                 try {
-                    return new Received.Reply(ChildProtocol.REPLIES.readValue(line.text(), ChildProtocol.Reply.class));
+                    return ChildProtocol.REPLIES.readValue(line.text(), type);
                 } catch (JsonProcessingException e) {
                     return new Received.Malformed("a reply that is not the protocol's: "
                             + Printable.escape(abbreviate(e.getOriginalMessage())));

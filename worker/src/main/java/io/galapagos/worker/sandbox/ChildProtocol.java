@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.galapagos.protocol.EvaluationStatus;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Split;
+import io.galapagos.simulators.compile.CompilationException;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -27,16 +28,37 @@ final class ChildProtocol {
     }
 
     /**
-     * Parent to child: compile the source and run the cascade. With {@code compileOnly} the child only
-     * compiles (the parent could not parse the source and wants the compiler's diagnostics).
+     * Parent to child: check and load the candidate's class files (made by the pool's compiler from the
+     * candidate's source) and run the cascade. With {@code compileOnly} the child only checks and loads
+     * them (the parent could not parse the source and wants to know whether it has the required shape).
      *
      * @param nonce               a secret of this request; a reply counts only if it carries it back, and
      *                            no candidate can read it (it never leaves the harness's private state)
-     * @param softCompileMillis   when the child's watchdog reports a compile that is still running
+     * @param publicClass         binary name of the candidate's public class
+     * @param classes             every class file of the candidate, by binary name
+     * @param softCompileMillis   when the child's watchdog reports a check and load that are still running
      * @param softDeadlinesMillis per split of the cascade, when the watchdog reports where the candidate spins
      */
-    record Request(long id, String nonce, String taskId, String source, List<Split> cascade, Data data,
-                   boolean details, boolean compileOnly, long softCompileMillis, List<Long> softDeadlinesMillis) {
+    record Request(long id, String nonce, String taskId, String publicClass, Map<String, byte[]> classes,
+                   List<Split> cascade, Data data, boolean details, boolean compileOnly, long softCompileMillis,
+                   List<Long> softDeadlinesMillis) {
+    }
+
+    /** Parent to compiler: compile one candidate's source against its task's API. */
+    record CompileRequest(long id, String nonce, String taskId, String source) {
+    }
+
+    /**
+     * Compiler to parent: the class files ({@link #CLASSES}), the compiler's errors ({@link #ERRORS}),
+     * {@link #TOO_DEEP} when the source is nested too deeply for the compiler's stack, or {@link #FAILED}
+     * when the compiler itself failed (its one problem says how); after the last two the compiler exits.
+     */
+    record CompileReply(String type, long id, String nonce, String publicClass, Map<String, byte[]> classes,
+                        List<CompilationException.Problem> problems) {
+        static final String CLASSES = "classes";
+        static final String ERRORS = "errors";
+        static final String TOO_DEEP = "too-deep";
+        static final String FAILED = "failed";
     }
 
     /** A {@link DataSource} as JSON: {@code synthetic} with a seed, or {@code directory} with a path. */

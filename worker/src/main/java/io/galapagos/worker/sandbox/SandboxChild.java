@@ -13,6 +13,9 @@ import io.galapagos.simulators.compile.CandidateClasses;
 import io.galapagos.simulators.compile.CandidateCompiler;
 import io.galapagos.simulators.compile.CompilationException;
 import io.galapagos.simulators.compile.CompiledCandidate;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -22,38 +25,43 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Main class of a sandbox child JVM: reads requests from stdin, compiles and evaluates candidates,
- * writes replies to stdout. The protocol keeps the original stdin/stdout; candidates see a capped
+ * Main class of a sandbox child JVM: reads requests from stdin, checks, loads and evaluates candidates
+ * (their class files come from the pool's compiler, {@link CompilerChild}), writes replies to stdout.
+ * The protocol keeps the original stdin/stdout; candidates see a capped
  * sink for System.out/err and an empty System.in, so nothing they print can corrupt the protocol.
  */
 public final class SandboxChild {
 
-    private static final String WARM_UP = "public class WarmUp implements Runnable { public void run() { } }";
     private static final int MAX_COMPILED = 8;
     private static final int MAX_FRAMES = 8;
 
     private final PrintStream protocol;
     private final CappedOutput prints;
     private final TaskRegistry tasks = TaskRegistry.load();
-    private final CandidateCompiler compiler = new CandidateCompiler();
     private final Map<String, Evaluator<?>> evaluators = new HashMap<>();
     private final BytecodeCheck bytecode = BytecodeCheck.standard();
     private final Map<String, ClassLoader> apiLoaders = new HashMap<>();
+    /** Class files received lately, by the digest of their bytes. */
     private final Map<String, CandidateClasses> compiled = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CandidateClasses> eldest) {
@@ -117,17 +125,38 @@ public final class SandboxChild {
         }
     }
 
-    /** Loads the compiler's and the bytecode check's classes before the first request, while idle. */
+    /** Loads the bytecode check's and the loader's classes before the first request, while idle. */
     private void warmUp() {
         try {
-            CandidateClasses warm = compiler.compileToBytes(WARM_UP, Runnable.class);
+            CandidateClasses warm = new CandidateClasses("WarmUp", Map.of("WarmUp", warmUpClass()));
             bytecode.check(warm.classes(), Set.of());
             CandidateCompiler.load(warm, Runnable.class).get().run();
         } catch (CompilationException e) {
-            throw new IllegalStateException("the sandbox cannot compile a trivial class: " + e.getMessage(), e);
+            throw new IllegalStateException("the sandbox cannot load a trivial class: " + e.getMessage(), e);
         }
         watchdog.prestartAllCoreThreads();
         ownThreads = Set.copyOf(liveThreads());
+    }
+
+    /** {@code public class WarmUp implements Runnable { public void run() { } }}, written without a compiler. */
+    private static byte[] warmUpClass() {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "WarmUp", null, "java/lang/Object",
+                new String[]{"java/lang/Runnable"});
+        MethodVisitor constructor = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        constructor.visitCode();
+        constructor.visitVarInsn(Opcodes.ALOAD, 0);
+        constructor.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        constructor.visitInsn(Opcodes.RETURN);
+        constructor.visitMaxs(0, 0);
+        constructor.visitEnd();
+        MethodVisitor run = writer.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
+        run.visitCode();
+        run.visitInsn(Opcodes.RETURN);
+        run.visitMaxs(0, 0);
+        run.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
     }
 
     /** Every live thread of this JVM that Java code can see. */
@@ -177,41 +206,30 @@ public final class SandboxChild {
     private void run(ChildProtocol.Request request) throws IOException {
         Split first = request.cascade().get(0);
         Task<?> task = tasks.require(request.taskId());
-        CandidateClasses classes;
         ScheduledFuture<?> stuck = watchdog.schedule(() -> reportStuck(request),
                 request.softCompileMillis(), TimeUnit.MILLISECONDS);
-        long compileStarted = System.nanoTime();
-        try {
-            classes = compile(task, request.source());
-        } catch (CompilationException e) {
-            send(failure(request, first, EvaluationStatus.COMPILE_ERROR,
-                    "The candidate does not compile:\n" + e.getMessage()));
-            return;
-        } catch (StackOverflowError e) {
-            send(failure(request, first, EvaluationStatus.REJECTED, "The candidate was rejected before it ran: its "
-                    + "expressions or blocks are nested too deeply to compile. Flatten the nesting."));
-            return;
-        } finally {
-            stuck.cancel(false);
-        }
-        long compileNanos = System.nanoTime() - compileStarted;
-        // the bytecode decides what a candidate may reach; nothing of it is defined in this JVM before
-        long checkStarted = System.nanoTime();
-        BytecodeCheck.Verdict verdict = verdicts.computeIfAbsent(classes, checked -> bytecode.check(checked.classes(),
-                apiNames(task)));
-        long bytecodeNanos = System.nanoTime() - checkStarted;
-        if (!verdict.passed()) {
-            send(failure(request, first, EvaluationStatus.REJECTED,
-                    "The candidate was rejected before it ran:\n" + verdict.message()));
-            return;
-        }
+        long compileNanos = 0;  // the pool's compiler made the class files; this child only checks and loads them
+        CandidateClasses classes = known(new CandidateClasses(request.publicClass(), request.classes()));
+        long bytecodeNanos;
         Supplier<?> candidate;
         try {
+            // the bytecode decides what a candidate may reach; nothing of it is defined in this JVM before
+            long checkStarted = System.nanoTime();
+            BytecodeCheck.Verdict verdict = verdicts.computeIfAbsent(classes,
+                    checked -> bytecode.check(checked.classes(), apiNames(task)));
+            bytecodeNanos = System.nanoTime() - checkStarted;
+            if (!verdict.passed()) {
+                send(failure(request, first, EvaluationStatus.REJECTED,
+                        "The candidate was rejected before it ran:\n" + verdict.message()));
+                return;
+            }
             candidate = candidates(task, classes);
         } catch (CompilationException e) {
             send(failure(request, first, EvaluationStatus.COMPILE_ERROR,
                     "The candidate does not have the required shape:\n" + e.getMessage()));
             return;
+        } finally {
+            stuck.cancel(false);
         }
         if (request.compileOnly()) {
             send(new ChildProtocol.Reply(ChildProtocol.Reply.COMPILED, request.id(), request.nonce(), first,
@@ -283,16 +301,43 @@ public final class SandboxChild {
         }
     }
 
-    /** Compiled classes are kept by source (a compile costs far more than an evaluation); loaded ones never. */
-    private CandidateClasses compile(Task<?> task, String source) throws CompilationException {
-        String key = task.id() + "\u0000" + source;
-        CandidateClasses known = compiled.get(key);
-        if (known != null) {
-            return known;
+    /**
+     * The one kept instance for these class files (equal names and bytes), so that the bytecode check's
+     * verdict and a stateless candidate's loaded classes are found again for the same candidate; the
+     * digest is of the bytes themselves, so no other candidate's verdict can stand for them.
+     */
+    private CandidateClasses known(CandidateClasses classes) {
+        String digest = digest(classes);
+        CandidateClasses kept = compiled.get(digest);
+        if (kept != null && sameBytes(kept, classes)) {
+            return kept;
         }
-        CandidateClasses fresh = compiler.compileToBytes(source, task.candidateType());
-        compiled.put(key, fresh);
-        return fresh;
+        compiled.put(digest, classes);
+        return classes;
+    }
+
+    private static String digest(CandidateClasses classes) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        sha.update(classes.publicClass().getBytes(StandardCharsets.UTF_8));
+        for (String name : new TreeSet<>(classes.classes().keySet())) {
+            byte[] bytes = classes.classes().get(name);
+            sha.update(ByteBuffer.allocate(2 * Integer.BYTES).putInt(name.length()).putInt(bytes.length).array());
+            sha.update(name.getBytes(StandardCharsets.UTF_8));
+            sha.update(bytes);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static boolean sameBytes(CandidateClasses a, CandidateClasses b) {
+        if (!a.publicClass().equals(b.publicClass()) || !a.classes().keySet().equals(b.classes().keySet())) {
+            return false;
+        }
+        return a.classes().entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), b.classes().get(e.getKey())));
     }
 
     /**

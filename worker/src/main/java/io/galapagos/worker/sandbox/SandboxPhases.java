@@ -6,7 +6,7 @@ package io.galapagos.worker.sandbox;
  *
  * @param staticCheck the source check before the request is queued
  * @param queue       from the request's arrival to a slot taking it, without the static check
- * @param compile     the compiler in the child
+ * @param compile     the pool's compiler (a warm compiler JVM, or its cache for a source seen before)
  * @param bytecode    the bytecode check in the child
  * @param simulation  the splits in the child, as the child timed them
  * @param roundTrip   the slot's whole exchange with its child minus compile, bytecode and simulation

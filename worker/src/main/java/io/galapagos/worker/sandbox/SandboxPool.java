@@ -55,6 +55,7 @@ public final class SandboxPool implements AutoCloseable {
     private final AtomicLong childrenStarted = new AtomicLong();
     private final SecureRandom nonces = new SecureRandom();
     private final Map<CalibrationKey, CompletableFuture<Duration>> calibrations = new HashMap<>();
+    private final SandboxCompiler compiler;
     private volatile boolean closed;
 
     /**
@@ -78,6 +79,8 @@ public final class SandboxPool implements AutoCloseable {
         this.settings = settings;
         this.jail = jail;
         this.tasks = tasks;
+        this.compiler = new SandboxCompiler(settings, jail, SandboxCompiler.processesFor(settings.slots()), deadlines);
+        compiler.warmInBackground();
         for (int i = 0; i < settings.slots(); i++) {
             Slot slot = new Slot();
             Thread thread = daemon("sandbox-slot-" + i).newThread(slot);
@@ -283,6 +286,16 @@ public final class SandboxPool implements AutoCloseable {
         return Duration.ofMillis(2 * slotGuardMillis()).plusSeconds(30);
     }
 
+    /** Sources the pool's compiler had compiled before, found again in its cache. */
+    public long compileCacheHits() {
+        return compiler.cacheHits();
+    }
+
+    /** Sources the pool's compiler had to compile. */
+    public long compileCacheMisses() {
+        return compiler.cacheMisses();
+    }
+
     /** Stops every child and fails the requests still waiting. */
     @Override
     public void close() {
@@ -295,6 +308,7 @@ public final class SandboxPool implements AutoCloseable {
                 child.kill();
             }
         }
+        compiler.close();
         for (Slot slot : slots) {
             try {
                 slot.thread.join(TimeUnit.SECONDS.toMillis(15));
@@ -460,6 +474,12 @@ public final class SandboxPool implements AutoCloseable {
         private Served serve(Job job, long started) throws IOException {
             SandboxRequest request = job.request();
             List<Split> cascade = request.cascade();
+            long compileStarted = System.nanoTime();
+            Compilation compilation = compiler.compile(tasks.require(request.taskId()), request.source());
+            childTimes = new ChildProtocol.Times(System.nanoTime() - compileStarted, 0, 0);
+            if (!(compilation instanceof Compilation.Compiled compiled)) {
+                return new Served(notCompiled(compilation, cascade.get(0), started), false);
+            }
             if (request.dataSource() instanceof DataSource.Directory directory
                     && !dataDirectory.equals(Optional.of(directory.root()))) {
                 // a jailed child sees only the data directory it was started with (rare: a worker usually serves one run)
@@ -486,9 +506,9 @@ public final class SandboxPool implements AutoCloseable {
             long firstSplit = job.deadlines().get(cascade.get(0)).toMillis();
             deadline.arm(compile + firstSplit, firstSplit);
             try {
-                current.send(new ChildProtocol.Request(id, nonce, request.taskId(), request.source(), cascade,
-                        ChildProtocol.Data.of(request.dataSource()), request.details(), job.unparseable().isPresent(),
-                        softDeadline(compile), soft));
+                current.send(new ChildProtocol.Request(id, nonce, request.taskId(), compiled.classes().publicClass(),
+                        compiled.classes().classes(), cascade, ChildProtocol.Data.of(request.dataSource()),
+                        request.details(), job.unparseable().isPresent(), softDeadline(compile), soft));
             } catch (IOException e) {
                 // the child died while idle; the read below reports how
             }
@@ -566,6 +586,26 @@ public final class SandboxPool implements AutoCloseable {
             boolean worn = served >= settings.maxEvaluationsPerChild()
                     || busyMillis >= settings.jail().limits().cpuTime().toMillis() / 4;
             return new Served(outcome, killedLate || ranCode || last.extraThreads() > 0 || worn);
+        }
+
+        /** Why a source has no class files, as the outcome of its first split; its child is not involved. */
+        private SandboxOutcome notCompiled(Compilation compilation, Split first, long started) {
+            if (compilation instanceof Compilation.Failed failed) {
+                return failure(EvaluationStatus.COMPILE_ERROR, Printable.escape("The candidate does not compile:\n"
+                        + failed.message()), first, started);
+            }
+            if (compilation instanceof Compilation.TooDeep) {
+                return failure(EvaluationStatus.REJECTED, "The candidate was rejected before it ran: its expressions "
+                        + "or blocks are nested too deeply to compile. Flatten the nesting.", first, started);
+            }
+            if (compilation instanceof Compilation.TimedOut timedOut) {
+                return failure(EvaluationStatus.TIMEOUT, "Compiling the candidate did not finish within its deadline "
+                        + "of " + seconds(timedOut.deadline()) + " and the compiler was stopped. Simplify the code "
+                        + "(deeply nested generics or very long methods).", first, started);
+            }
+            String why = compilation instanceof Compilation.Unavailable unavailable ? unavailable.why() : "";
+            return failure(EvaluationStatus.SANDBOX_CRASH, "The sandbox could not compile the candidate: " + why,
+                    first, started);
         }
 
         /** Only a reply that carried the request's secret and passed the checks gets here; its times only inform. */

@@ -372,7 +372,7 @@ class SandboxPoolTest {
     void returningNullIsARuntimeErrorWithRunAndTick() {
         SandboxOutcome outcome = ticker(stepReturning("Nothing", "        return null;"));
 
-        assertThat(outcome.status()).isEqualTo(EvaluationStatus.RUNTIME_ERROR);
+        assertThat(outcome.status()).as(outcome.feedback()).isEqualTo(EvaluationStatus.RUNTIME_ERROR);
         assertThat(outcome.feedback()).contains("run 0, tick 0: step returned null");
         assertPoolStillServes();
     }
