@@ -13,6 +13,11 @@ import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.RunTask;
 import io.galapagos.deploy.bench.EvaluationBreakdown;
 import io.galapagos.controller.generation.GenerationConfig;
+import io.galapagos.controller.generation.GeneratorFactory;
+import io.galapagos.controller.generation.Proposal;
+import io.galapagos.controller.generation.ProposalRequest;
+import io.galapagos.controller.generation.SolutionGenerator;
+import io.galapagos.controller.generation.Usage;
 import io.galapagos.protocol.EvaluationTimeline;
 import io.galapagos.protocol.EvaluationRequest;
 import io.galapagos.protocol.EvaluationResult;
@@ -88,6 +93,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--slots", defaultValue = "64", description = "worker slots of the no-op evaluator")
         int slots;
 
+        @Option(names = "--generator", defaultValue = "instant",
+                description = "proposals of the throughput run: instant (a fresh constant per proposal, computed in no"
+                        + " time: the engine alone) or offline (the offline mutation engine, parsing every program)")
+        String generator;
+
         @Option(names = "--overhead-evaluations", defaultValue = "200",
                 description = "evaluations, one at a time, of the overhead run")
         long overheadEvaluations;
@@ -106,18 +116,27 @@ public final class BenchCommand implements Runnable {
                 spec.commandLine().getErr().println("galapagos bench engine: counts must be positive, evaluations >= islands");
                 return Galapagos.EXIT_USAGE;
             }
+            if (!generator.equals("instant") && !generator.equals("offline")) {
+                spec.commandLine().getErr().println("galapagos bench engine: --generator must be instant or offline, not '"
+                        + generator + "'");
+                return Galapagos.EXIT_USAGE;
+            }
             PrintStream console = new PrintStream(System.out, true);
             Task<?> task = TaskRegistry.load().require(NoopTask.ID);
 
-            Measurement throughput = measure(task, evaluations, islands, inFlight, new InstantEvaluator(slots));
-            console.printf(Locale.ROOT, "throughput: %d evaluations on %d islands (%d in flight each, %d slots) in %.2f s"
-                            + " = %.0f evaluations/s dispatched and persisted; besides, %d proposals repeated an evaluated"
-                            + " program and were skipped (%.0f proposals/s in all)%n", throughput.evaluated(), islands,
-                    inFlight, slots, throughput.seconds(), throughput.evaluated() / throughput.seconds(),
+            Optional<GeneratorFactory> generators = generator.equals("instant")
+                    ? Optional.of((settings, islandNo, spent) -> new InstantGenerator()) : Optional.empty();
+            Measurement throughput = measure(task, evaluations, islands, inFlight, new InstantEvaluator(slots),
+                    generators);
+            console.printf(Locale.ROOT, "throughput: %d evaluations on %d islands (%d in flight each, %d slots, %s"
+                            + " generator) in %.2f s = %.0f evaluations/s dispatched and persisted; besides, %d proposals"
+                            + " repeated an evaluated program and were skipped (%.0f proposals/s in all)%n",
+                    throughput.evaluated(), islands, inFlight, slots, generator, throughput.seconds(),
+                    throughput.evaluated() / throughput.seconds(),
                     throughput.duplicates(), (throughput.evaluated() + throughput.duplicates()) / throughput.seconds());
 
             try (CandidateEvaluator real = new InProcessEvaluator(TaskRegistry.load(), 1, "bench")) {
-                Measurement serial = measure(task, overheadEvaluations, 1, 1, real);
+                Measurement serial = measure(task, overheadEvaluations, 1, 1, real, Optional.empty());
                 double perEvaluation = serial.seconds() * 1000 / serial.evaluated();
                 console.printf(Locale.ROOT, "overhead: %d evaluations one at a time (%s evaluator) took %.2f ms each,"
                                 + " of which the evaluator %.2f ms: engine overhead %.2f ms per evaluation%n",
@@ -199,7 +218,8 @@ public final class BenchCommand implements Runnable {
         }
 
         private static Measurement measure(Task<?> task, long iterations, int islands, int inFlight,
-                                           CandidateEvaluator evaluator) throws Exception {
+                                           CandidateEvaluator evaluator, Optional<GeneratorFactory> generators)
+                throws Exception {
             Path out = Files.createTempDirectory("galapagos-bench");
             Config config = EmbeddedNode.config(out, java.util.Optional.empty(), ConfigFactory.parseMap(Map.of(
                     "galapagos.islands.in-flight", inFlight, "galapagos.run.test-best", "off",
@@ -210,7 +230,8 @@ public final class BenchCommand implements Runnable {
                     java.util.Optional.empty(), 1, task.initialProgram().source(), task.featureMetric(),
                     engineConfig.islands());
             java.io.PrintWriter quiet = new java.io.PrintWriter(java.io.Writer.nullWriter());
-            try (EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config))) {
+            try (EmbeddedNode node = EmbeddedNode.start(config, evaluator,
+                    generators.orElseGet(() -> Evaluators.generators(config)))) {
                 RunSession session = new RunSession(node, out, quiet, quiet);
                 session.status(); // the cluster is up and the run entity answers before the clock starts
                 long start = System.nanoTime();
@@ -224,6 +245,26 @@ public final class BenchCommand implements Runnable {
                         .filter(f -> f.reason().startsWith(Island.DUPLICATE)).count();
                 return new Measurement(status.evaluated(), seconds, evaluatorMillis, duplicates);
             }
+        }
+    }
+
+    /**
+     * Proposals that cost nothing to make: the no-op program with a constant no earlier proposal of the
+     * island had (a new best now and then, as in a search), answered on the common pool as a generator would answer from its own threads. What is
+     * left of a proposal's cost is the engine's: fingerprinting, the repeat checks, the journal, dispatch.
+     */
+    static final class InstantGenerator implements SolutionGenerator {
+        private static final Pattern CONSTANT = Pattern.compile("return\\s+[-0-9.eE]+\\s*;");
+
+        @Override
+        public CompletionStage<Proposal> propose(ProposalRequest request) {
+            return CompletableFuture.supplyAsync(() -> {
+                // distinct for each sequence, in no order: a new best is as rare as in a search
+                double value = (request.sequence() * 0x9E3779B97F4A7C15L >>> 11) * 0x1.0p-53 * NoopTask.TARGET;
+                String code = CONSTANT.matcher(request.parent().code())
+                        .replaceFirst(Matcher.quoteReplacement("return " + value + ";"));
+                return new Proposal.Code(code, "instant", "constant " + value, Usage.NONE);
+            });
         }
     }
 

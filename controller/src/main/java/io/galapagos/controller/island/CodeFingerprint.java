@@ -32,6 +32,9 @@ public final class CodeFingerprint {
                     .removeOption(new DefaultConfigurationOption(DefaultPrinterConfiguration.ConfigOption.PRINT_COMMENTS))
                     .removeOption(new DefaultConfigurationOption(DefaultPrinterConfiguration.ConfigOption.PRINT_JAVADOC)));
 
+    /** Fingerprints of programs seen lately: the programs shown with proposals come back proposal after proposal. */
+    private static final SourceMemo<Long> RECENT = new SourceMemo<>(1024, CodeFingerprint::compute);
+
     private CodeFingerprint() {
     }
 
@@ -42,6 +45,10 @@ public final class CodeFingerprint {
 
     /** The fingerprint of {@code code} written in {@code language}. */
     public static long of(String code, SourceLanguage language) {
+        return RECENT.get(code, language);
+    }
+
+    private static long compute(String code, SourceLanguage language) {
         return digest(normalised(code, language));
     }
 

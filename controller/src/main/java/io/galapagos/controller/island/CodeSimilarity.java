@@ -19,10 +19,18 @@ public final class CodeSimilarity {
     public record Shingles(long[] hashes) {
     }
 
+    /** Trigrams of programs seen lately (about 8 KB each for a 1,000-token program). */
+    private static final SourceMemo<Shingles> RECENT = new SourceMemo<>(256, CodeSimilarity::compute);
+
     private CodeSimilarity() {
     }
 
+    /** The trigrams of {@code code}; remembered for the programs seen lately, which are not to be changed. */
     public static Shingles shingles(String code, SourceLanguage language) {
+        return RECENT.get(code, language);
+    }
+
+    private static Shingles compute(String code, SourceLanguage language) {
         List<String> tokens = SourceTokens.of(code, language);
         if (tokens.size() < GRAM) {
             return new Shingles(new long[]{hash(tokens, 0, tokens.size())});
