@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.galapagos.controller.dispatch.DispatcherSettings;
 import io.galapagos.controller.island.IslandSettings;
 import io.galapagos.controller.island.IslandTimers;
+import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.run.DurationText;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
@@ -40,6 +41,7 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
             Config g = root.getConfig("galapagos");
             Config r = g.getConfig("run");
             Config i = g.getConfig("islands");
+            Config t = g.getConfig("tuning");
             Config d = g.getConfig("dispatcher");
             Config s = g.getConfig("store");
             Config b = g.getConfig("persistence.restart-backoff");
@@ -56,7 +58,9 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
                     i.getInt("archive-size"), i.getDouble("exploration-ratio"), i.getDouble("exploitation-ratio"),
                     i.getDouble("elite-ratio"), i.getInt("inspirations"), i.getInt("top-programs"),
                     i.getInt("migration-interval"), i.getInt("migration-rate"), i.getInt("recent-failures"),
-                    i.getInt("max-failed-proposals-in-a-row"), i.getDouble("near-duplicate-similarity")).check();
+                    i.getInt("max-failed-proposals-in-a-row"), i.getDouble("near-duplicate-similarity"),
+                    new TuningSettings(t.getBoolean("enabled"), t.getInt("max-evaluations"), t.getInt("every"),
+                            t.getDouble("step"), t.getInt("max-literals"))).check();
             IslandTimers timers = new IslandTimers(i.getDuration("progress-interval"), i.getDuration("resubmit-interval"));
             DispatcherSettings dispatcher = new DispatcherSettings(d.getDuration("job-timeout"), d.getInt("max-attempts"),
                     d.getInt("remembered-results"), d.getInt("worker-quarantine-after"), d.getDuration("worker-quarantine"));
