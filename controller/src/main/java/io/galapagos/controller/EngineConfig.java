@@ -41,7 +41,6 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
             Config g = root.getConfig("galapagos");
             Config r = g.getConfig("run");
             Config i = g.getConfig("islands");
-            Config t = g.getConfig("tuning");
             Config d = g.getConfig("dispatcher");
             Config s = g.getConfig("store");
             Config b = g.getConfig("persistence.restart-backoff");
@@ -59,8 +58,7 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
                     i.getDouble("elite-ratio"), i.getInt("inspirations"), i.getInt("top-programs"),
                     i.getInt("migration-interval"), i.getInt("migration-rate"), i.getInt("recent-failures"),
                     i.getInt("max-failed-proposals-in-a-row"), i.getDouble("near-duplicate-similarity"),
-                    new TuningSettings(t.getBoolean("enabled"), t.getInt("max-evaluations"), t.getInt("every"),
-                            t.getDouble("step"), t.getInt("max-literals"))).check();
+                    tuning(root)).check();
             IslandTimers timers = new IslandTimers(i.getDuration("progress-interval"), i.getDuration("resubmit-interval"));
             DispatcherSettings dispatcher = new DispatcherSettings(d.getDuration("job-timeout"), d.getInt("max-attempts"),
                     d.getInt("remembered-results"), d.getInt("worker-quarantine-after"), d.getDuration("worker-quarantine"));
@@ -81,6 +79,13 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** Read by full path, so that a value of the wrong type is named as {@code galapagos.tuning.<key>}. */
+    private static TuningSettings tuning(Config root) {
+        String t = "galapagos.tuning.";
+        return new TuningSettings(root.getBoolean(t + "enabled"), root.getInt(t + "max-evaluations"),
+                root.getInt(t + "every"), root.getDouble(t + "step"), root.getInt(t + "max-literals"));
     }
 
     private static Optional<Double> targetScore(Config run) {
