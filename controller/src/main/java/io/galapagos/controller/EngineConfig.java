@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.galapagos.controller.dispatch.DispatcherSettings;
 import io.galapagos.controller.island.IslandSettings;
 import io.galapagos.controller.island.IslandTimers;
+import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.run.DurationText;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
@@ -56,7 +57,8 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
                     i.getInt("archive-size"), i.getDouble("exploration-ratio"), i.getDouble("exploitation-ratio"),
                     i.getDouble("elite-ratio"), i.getInt("inspirations"), i.getInt("top-programs"),
                     i.getInt("migration-interval"), i.getInt("migration-rate"), i.getInt("recent-failures"),
-                    i.getInt("max-failed-proposals-in-a-row"), i.getDouble("near-duplicate-similarity")).check();
+                    i.getInt("max-failed-proposals-in-a-row"), i.getDouble("near-duplicate-similarity"),
+                    tuning(root)).check();
             IslandTimers timers = new IslandTimers(i.getDuration("progress-interval"), i.getDuration("resubmit-interval"));
             DispatcherSettings dispatcher = new DispatcherSettings(d.getDuration("job-timeout"), d.getInt("max-attempts"),
                     d.getInt("remembered-results"), d.getInt("worker-quarantine-after"), d.getDuration("worker-quarantine"));
@@ -77,6 +79,13 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** Read by full path, so that a value of the wrong type is named as {@code galapagos.tuning.<key>}. */
+    private static TuningSettings tuning(Config root) {
+        String t = "galapagos.tuning.";
+        return new TuningSettings(root.getBoolean(t + "enabled"), root.getInt(t + "max-evaluations"),
+                root.getInt(t + "every"), root.getDouble(t + "step"), root.getInt(t + "max-literals"));
     }
 
     private static Optional<Double> targetScore(Config run) {

@@ -27,6 +27,7 @@ class EngineConfigTest {
                 "  migration-rate = 3, recent-failures = 8, max-failed-proposals-in-a-row = 9, near-duplicate-similarity = 0.95,",
                 "  progress-interval = 250ms,",
                 "  resubmit-interval = 7s, snapshot-every = 50, keep-snapshots = 3 }",
+                "galapagos.tuning { enabled = on, max-evaluations = 12, every = 30, step = 0.5, max-literals = 4 }",
                 "galapagos.dispatcher { job-timeout = 40s, max-attempts = 5, remembered-results = 99,",
                 "  worker-quarantine-after = 4, worker-quarantine = 90s }",
                 "galapagos.persistence.restart-backoff { min = 2s, max = 45s, random-factor = 0.1 }",
@@ -36,7 +37,7 @@ class EngineConfigTest {
                 List.of("SMOKE", "TRAIN", "TEST"), false, 11));
         assertThat(c.islandCount()).isEqualTo(3);
         assertThat(c.islands()).isEqualTo(new io.galapagos.controller.island.IslandSettings(4, 5, 6, 0.3, 0.6, 0.2, 1, 2,
-                7, 3, 8, 9, 0.95));
+                7, 3, 8, 9, 0.95, new io.galapagos.controller.island.TuningSettings(true, 12, 30, 0.5, 4)));
         assertThat(c.islandTimers()).isEqualTo(new io.galapagos.controller.island.IslandTimers(Duration.ofMillis(250),
                 Duration.ofSeconds(7)));
         assertThat(c.snapshotEvery()).isEqualTo(50);
@@ -54,6 +55,19 @@ class EngineConfigTest {
                 .hasMessageStartingWith("galapagos.persistence.restart-backoff: min must be positive and max at least min");
         assertThatThrownBy(() -> load("galapagos.persistence.restart-backoff.random-factor = 2"))
                 .hasMessage("galapagos.persistence.restart-backoff.random-factor must be between 0 and 1, not 2.0");
+    }
+
+    @Test
+    @Timeout(10)
+    void tuningIsOffByDefaultAndBadTuningValuesNameTheirKey() {
+        assertThat(load("").islands().tuning().enabled()).isFalse();
+        assertThatThrownBy(() -> load("galapagos.tuning.max-evaluations = 0"))
+                .hasMessage("galapagos.tuning.max-evaluations must be positive, not 0");
+        assertThatThrownBy(() -> load("galapagos.tuning.every = -1")).hasMessageStartingWith("galapagos.tuning.every");
+        assertThatThrownBy(() -> load("galapagos.tuning.step = 0")).hasMessageStartingWith("galapagos.tuning.step");
+        assertThatThrownBy(() -> load("galapagos.tuning.max-literals = 0"))
+                .hasMessageStartingWith("galapagos.tuning.max-literals");
+        assertThatThrownBy(() -> load("galapagos.tuning.enabled = maybe")).hasMessageContaining("tuning.enabled");
     }
 
     @Test

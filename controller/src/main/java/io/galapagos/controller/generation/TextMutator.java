@@ -21,8 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -94,10 +92,6 @@ public final class TextMutator implements SolutionGenerator {
     }
 
     private static final double[] SCALE_FACTORS = {0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0};
-    /** A decimal literal: integer part, fraction, exponent, then a type suffix ({@code f}, {@code u64}, ...). */
-    private static final Pattern DECIMAL = Pattern.compile(
-            "(?<int>[0-9]+)?(?<frac>\\.[0-9]*)?(?<exp>[eE][+-]?[0-9]+)?(?<suffix>[a-zA-Z][a-zA-Z0-9]*)?");
-    private static final Pattern SUFFIX = Pattern.compile("[fFlLuUdDmMjJn]{1,3}|[iuf](8|16|32|64|128|size)");
     private static final Set<String> ORDERINGS = Set.of("<", "<=", ">", ">=");
     private static final Map<String, String> EQUALITIES = Map.of("==", "!=", "!=", "==", "===", "!==", "!==", "===");
     private static final Map<String, String> ARITHMETIC = Map.of("+", "-", "-", "+", "*", "/", "/", "*");
@@ -487,40 +481,13 @@ public final class TextMutator implements SolutionGenerator {
             return Optional.of(floating(next) + suffix);
         }
 
-        /** A floating literal that reads as one in every language: a '.' or an exponent always present. */
         private static String floating(double v) {
-            if (v != 0 && (v < 1e-6 || v >= 1e15)) {
-                return Double.toString(v);
-            }
-            String plain = BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-            return plain.contains(".") ? plain : plain + ".0";
+            return NumericLiteral.floating(v);
         }
     }
 
     private static Optional<Number> number(String literal) {
-        Matcher m = DECIMAL.matcher(literal);
-        if (!m.matches() || m.group("int") == null && (m.group("frac") == null || m.group("frac").length() < 2)) {
-            return Optional.empty();
-        }
-        String suffix = m.group("suffix") == null ? "" : m.group("suffix");
-        if (!suffix.isEmpty() && !SUFFIX.matcher(suffix).matches()) {
-            return Optional.empty();
-        }
-        String whole = m.group("int");
-        boolean integral = m.group("frac") == null && m.group("exp") == null;
-        if (integral && whole.length() > 1 && whole.startsWith("0")) {
-            return Optional.empty(); // octal in C, an error in Python
-        }
-        if (integral && whole.length() > 15) {
-            return Optional.empty(); // beyond what a double holds exactly
-        }
-        try {
-            String body = literal.substring(0, literal.length() - suffix.length());
-            double value = integral ? Long.parseLong(whole) : Double.parseDouble(body);
-            return Double.isFinite(value) ? Optional.of(new Number(value, integral, suffix)) : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return NumericLiteral.parse(literal).map(n -> new Number(n.value(), n.integral(), n.suffix()));
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.galapagos.controller.RestartBackoff;
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.FailedAttempt;
 import io.galapagos.controller.generation.GeneratorHealth;
+import io.galapagos.controller.generation.LiteralSearch;
+import io.galapagos.controller.generation.LiteralTuner;
 import io.galapagos.controller.generation.Program;
 import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
@@ -470,7 +472,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         long evaluated, long failedProposals, int failedInRow, Map<String, Pending> pending,
                         Map<String, String> pendingTests, Population population, Optional<BestSummary> best,
                         List<FailedAttempt> recentFailures, Map<String, Long> failures, Optional<String> stopped,
-                        Map<String, CostTracker.ModelTotals> spending, Sequencing order)
+                        Map<String, CostTracker.ModelTotals> spending, Sequencing order, Tuning tuning)
             implements CborSerializable {
 
         public State {
@@ -482,11 +484,12 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             // a snapshot of an earlier version: what it has in flight is applied as it arrives, what follows in order
             order = order == null ? new Sequencing(nextSequence, nextSequence, Map.of(), Map.of(), 0, Map.of(),
                     Map.of(), Optional.empty(), Map.of()) : order;
+            tuning = tuning == null ? Tuning.IDLE : tuning; // a snapshot from before tuning existed
         }
 
         static State empty() {
             return new State(Optional.empty(), 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Population.empty(),
-                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(), Sequencing.start());
+                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(), Sequencing.start(), Tuning.IDLE);
         }
 
         public String islandId() {
@@ -555,7 +558,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             if (event instanceof Seeded e) {
                 return new State(Optional.of(e.settings()), e.islandNo(), 0, 0, 0, 0, 0, Map.of(), Map.of(),
                         Population.empty(), Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(),
-                        Sequencing.start());
+                        Sequencing.start(), Tuning.IDLE);
             } else if (event instanceof CandidateProposed e) {
                 Map<String, Pending> next = new LinkedHashMap<>(pending);
                 next.put(e.candidateId(), new Pending(e.code(), e.parentId()));
@@ -566,13 +569,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 }
                 return new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed + 1, evaluated,
                         failedProposals, failedInRow, next, pendingTests, population, best, recentFailures, failures,
-                        stopped, spent(e.generator(), e.usage()), order);
+                        stopped, spent(e.generator(), e.usage()), order, tuning);
             } else if (event instanceof ProposalFailed e) {
                 State chosen = issuedUpTo(e.sequence());
                 State counted = new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed,
                         evaluated, failedProposals + 1, failedInRow, pending, pendingTests, population, best,
                         recentFailures, failures, stopped, spent(e.generator(), e.usage()),
-                        chosen.order.answered(e.sequence()));
+                        chosen.order.answered(e.sequence()), tuning);
                 return counted.resolve(e.sequence(), new Resolved(Optional.empty(), Optional.empty(), Optional.of(e)));
             } else if (event instanceof CandidateEvaluated e) {
                 Pending candidate = pending.get(e.candidateId());
@@ -593,7 +596,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population,
                         Optional.of(new BestSummary(e.candidateId(), islandId(), e.score(), Optional.empty())),
-                        recentFailures, failures, stopped, spending, order);
+                        recentFailures, failures, stopped, spending, order, tuning);
             } else if (event instanceof TestEvaluated e) {
                 Map<String, String> tests = new LinkedHashMap<>(pendingTests);
                 tests.remove(e.candidateId());
@@ -601,7 +604,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         ? new BestSummary(b.candidateId(), b.island(), b.score(), Optional.of(e.score())) : b);
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population.withTestScore(e.candidateId(), e.score()), newBest, recentFailures,
-                        failures, stopped, spending, order);
+                        failures, stopped, spending, order, tuning);
             } else if (event instanceof MigrantsAccepted e) {
                 return withPopulation(insertAll(population, e.programs()), order);
             } else if (event instanceof MigrantsArrived e) {
@@ -613,7 +616,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             } else if (event instanceof IslandStopped e) {
                 State stoppedNow = new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals,
                         failedInRow, pending, pendingTests, population, best, recentFailures, failures,
-                        Optional.of(e.reason()), spending, order);
+                        Optional.of(e.reason()), spending, order, tuning);
                 // proposals not answered yet are dropped: nothing more is proposed after a stop
                 for (long sequence : new TreeSet<>(order.due().keySet())) {
                     stoppedNow = stoppedNow.withPopulation(stoppedNow.population, stoppedNow.order.answered(sequence))
@@ -624,7 +627,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 // proposals go on from the next free sequence once drain() sees room under the new quota
                 return new State(Optional.of(e.settings()), islandNo, nextSequence, proposed, evaluated, failedProposals,
                         0, pending, pendingTests, population, best, recentFailures, failures, Optional.empty(), spending,
-                        order);
+                        order, tuning);
             }
             throw new IllegalArgumentException("unknown event " + event);
         }
@@ -664,7 +667,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                     return s;
                 }
                 long sequence = s.order.nextToApply();
-                s = s.applyOutcome(next);
+                s = s.applyOutcome(next).tuned(sequence, next);
                 s = s.withPopulation(s.population, s.order.applied(sequence));
             }
         }
@@ -673,6 +676,21 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         private State issue(long sequence) {
             RunSettings run = settings.orElseThrow();
             SplittableRandom random = new SplittableRandom(SeededRandom.derive(run.seed(), islandNo, sequence));
+            TuningSettings tuningSettings = run.island().tuning();
+            Tuning tuningNow = tuning.started(population, evaluated, tuningSettings);
+            if (tuningNow.proposes()) {
+                // one point of an episode at a time: the next is chosen once this one's score is applied
+                ProposalRequest request = new ProposalRequest(run.taskId(), islandId(), sequence, random.nextLong(),
+                        tuningNow.episode().orElseThrow().target(), List.of(), List.of(), List.of(),
+                        Optional.of(tuningNow.step(tuningSettings)));
+                return withTuning(tuningNow.proposing(sequence)).withPopulation(population,
+                        order.withDue(sequence, request));
+            }
+            return withTuning(tuningNow).chosen(sequence, random);
+        }
+
+        private State chosen(long sequence, SplittableRandom random) {
+            RunSettings run = settings.orElseThrow();
             Selection selection = Selection.choose(population, run.island(), random);
             ProposalRequest request = new ProposalRequest(run.taskId(), islandId(), sequence, random.nextLong(),
                     selection.parent().asProgram(), programs(selection.inspirations()),
@@ -691,7 +709,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         private State resolve(long sequence, Resolved outcome) {
             if (sequence < order.nextToApply()) {
-                return applyOutcome(outcome); // in flight when an earlier version wrote its snapshot
+                return applyOutcome(outcome).tuned(sequence, outcome); // in flight when an earlier version wrote its snapshot
             }
             return withPopulation(population, order.withWaiting(sequence, outcome));
         }
@@ -712,7 +730,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                     byStatus.merge(e.status().name(), 1L, Long::sum);
                 }
                 return new State(settings, islandNo, nextSequence, proposed, evaluated + 1, failedProposals, 0,
-                        pending, pendingTests, nextPopulation, best, nextFailures, byStatus, stopped, spending, order);
+                        pending, pendingTests, nextPopulation, best, nextFailures, byStatus, stopped, spending, order, tuning);
             } else if (outcome.failed().isPresent()) {
                 ProposalFailed e = outcome.failed().get();
                 // a call that failed is the endpoint's fault, not the answer's: nothing to learn, no reason to give up
@@ -720,19 +738,45 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         e.callFailed() ? failedInRow : failedInRow + 1, pending, pendingTests, population, best,
                         e.callFailed() ? recentFailures
                                 : remember(new FailedAttempt(islandId() + "/" + e.sequence(), e.reason())),
-                        failures, stopped, spending, order);
+                        failures, stopped, spending, order, tuning);
             }
             return this;
         }
 
+        /** Records the outcome of sequence {@code sequence} in the tuning episode if it is the episode's point. */
+        private State tuned(long sequence, Resolved outcome) {
+            if (!tuning.awaits(sequence)) {
+                return this;
+            }
+            int max = settings.orElseThrow().island().tuning().maxEvaluations();
+            Tuning next;
+            if (outcome.evaluated().isPresent()) {
+                CandidateEvaluated e = outcome.evaluated().get();
+                next = tuning.scored(e.status().succeeded() ? e.score() : LiteralSearch.FAILED, max, evaluated);
+            } else if (outcome.failed().flatMap(ProposalFailed::repeats).isPresent()) {
+                // the point is a program evaluated before, not again: its score when the island knew it
+                next = tuning.scored(outcome.failed().get().repeats().get().earlierScore().orElse(LiteralSearch.FAILED),
+                        max, evaluated);
+            } else {
+                next = tuning.ended(evaluated); // the tuner found no further point, or the island stopped
+            }
+            return withTuning(next);
+        }
+
+        private State withTuning(Tuning nextTuning) {
+            return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
+                    pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order,
+                    nextTuning);
+        }
+
         private State withPopulation(Population nextPopulation, Sequencing nextOrder) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                    pending, pendingTests, nextPopulation, best, recentFailures, failures, stopped, spending, nextOrder);
+                    pending, pendingTests, nextPopulation, best, recentFailures, failures, stopped, spending, nextOrder, tuning);
         }
 
         private State withPending(Map<String, Pending> nextPending) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                    nextPending, pendingTests, population, best, recentFailures, failures, stopped, spending, order);
+                    nextPending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning);
         }
 
         private Population insertAll(Population into, List<Individual> migrants) {
@@ -1249,7 +1293,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         SourceLanguage language = generator.language();
         double nearDuplicate = settings.island().nearDuplicateSimilarity();
         for (long sequence : new TreeSet<>(state.order().due().keySet())) {
-            if (generating.contains(sequence) || state.stopped().isPresent() || !generatorReady(state, generator)) {
+            ProposalRequest request = state.order().due().get(sequence);
+            boolean tuning = request.tuning().isPresent();
+            if (generating.contains(sequence) || state.stopped().isPresent()
+                    || !tuning && !generatorReady(state, generator)) {
                 continue;
             }
             generating.add(sequence);
@@ -1257,11 +1304,12 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.GENERATION_STARTED);
             CompletionStage<Proposal> answer;
             try {
-                answer = generator.propose(state.order().due().get(sequence));
+                // a tuning point is derived from the episode's recorded scores, not asked of the generator
+                answer = tuning ? CompletableFuture.supplyAsync(() -> LiteralTuner.propose(request, language))
+                        : generator.propose(request);
             } catch (RuntimeException e) {
                 answer = CompletableFuture.completedFuture(new Proposal.Failed("the generator threw " + e, "unknown", Usage.NONE));
             }
-            ProposalRequest request = state.order().due().get(sequence);
             // the fingerprints parse programs: on the thread that completes the answer, not the island's
             CompletionStage<ProposalReady> ready = answer.thenApply(proposal -> {
                 EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.GENERATED);
@@ -1269,8 +1317,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                     return new ProposalReady(sequence, proposal, Optional.empty());
                 }
                 long fingerprint = CodeFingerprint.of(code.code(), language);
-                return new ProposalReady(sequence, proposal, Optional.of(fingerprint),
-                        RepeatCheck.shown(code.code(), fingerprint, request, language, nearDuplicate));
+                // a tuning point is a near-duplicate of its program by design: only an exact repeat is refused
+                return new ProposalReady(sequence, proposal, Optional.of(fingerprint), tuning ? Optional.empty()
+                        : RepeatCheck.shown(code.code(), fingerprint, request, language, nearDuplicate));
             });
             context.pipeToSelf(ready, (done, failure) -> failure == null ? done : new ProposalReady(sequence,
                     new Proposal.Failed("the generator failed: " + (failure instanceof CompletionException

@@ -23,15 +23,33 @@ import io.galapagos.protocol.CborSerializable;
  * @param maxFailedProposalsInRow   an island gives up after this many proposals in a row that failed
  * @param nearDuplicateSimilarity   a proposal at least this similar ({@link CodeSimilarity}) to its parent or a
  *                                  program shown with it is rejected as a near-duplicate; 1 = off
+ * @param tuning                    whether and how the island tunes the numeric literals of its bests
  */
 public record IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
                              double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
                              int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
-                             double nearDuplicateSimilarity) implements CborSerializable {
+                             double nearDuplicateSimilarity, TuningSettings tuning) implements CborSerializable {
 
     public IslandSettings {
         // settings journalled before format 5 have none: those runs go on as they ran, without the check
         nearDuplicateSimilarity = nearDuplicateSimilarity == 0 ? 1.0 : nearDuplicateSimilarity;
+        tuning = tuning == null ? TuningSettings.OFF : tuning; // journalled before tuning existed
+    }
+
+    /** Settings of an island that tunes nothing. */
+    public IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
+                          double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
+                          int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
+                          double nearDuplicateSimilarity) {
+        this(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio, inspirations,
+                topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
+                nearDuplicateSimilarity, TuningSettings.OFF);
+    }
+
+    public IslandSettings withTuning(TuningSettings newTuning) {
+        return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
+                inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
+                nearDuplicateSimilarity, newTuning);
     }
 
     /** Throws {@link IllegalArgumentException} naming the {@code galapagos.islands} key at fault. */
@@ -53,6 +71,7 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
                 || explorationRatio + exploitationRatio + eliteRatio <= 0) {
             throw new IllegalArgumentException("exploration, exploitation and elite ratios must be non-negative and not all 0");
         }
+        tuning.check();
         return this;
     }
 

@@ -12,10 +12,14 @@ import io.galapagos.controller.generation.Program;
 import io.galapagos.controller.generation.PromptSettings;
 import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
+import io.galapagos.controller.generation.LiteralSearch;
+import io.galapagos.controller.generation.TuningStep;
 import io.galapagos.controller.generation.Usage;
 import io.galapagos.controller.island.Individual;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.island.IslandSettings;
+import io.galapagos.controller.island.Tuning;
+import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.island.Population;
 import io.galapagos.controller.run.BestSummary;
 import io.galapagos.controller.run.IslandReport;
@@ -61,7 +65,9 @@ final class Samples {
                 2000, 8000, 600));
         GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(llm),
                 OptionalDouble.of(12.5));
-        IslandSettings islandSettings = new IslandSettings(4, 10, 20, 0.2, 0.7, 0.1, 2, 3, 25, 2, 5, 100, 0.99);
+        TuningSettings tuningSettings = new TuningSettings(true, 20, 50, 0.25, 8);
+        IslandSettings islandSettings = new IslandSettings(4, 10, 20, 0.2, 0.7, 0.1, 2, 3, 25, 2, 5, 100, 0.99,
+                tuningSettings);
         RunSettings settings = new RunSettings("run-7", "cant-be-late", 7, 2, 200, 3_600_000, 50, Optional.of(-100.0),
                 List.of("SMOKE", "TRAIN"), true, Optional.of("/data/adrs"), 42, Fixtures.SEED_CODE, "deadline-misses",
                 islandSettings, generation, List.of(Fixtures.SEED_CODE), 1);
@@ -82,8 +88,11 @@ final class Samples {
         Program program = new Program("run-7/0/12", Fixtures.SEED_CODE, -103.5, Map.of("deadline-misses", 0.0),
                 "worst scenario: trace 3");
         FailedAttempt failed = new FailedAttempt("run-7/0/13", "the edit matched nothing");
+        TuningStep tuningStep = new TuningStep(List.of(-104.0, LiteralSearch.FAILED, -103.0), 20, 0.25, 8);
         ProposalRequest proposalRequest = new ProposalRequest("cant-be-late", "run-7/0", 14, 99, program,
-                List.of(program), List.of(program), List.of(failed));
+                List.of(program), List.of(program), List.of(failed), Optional.of(tuningStep));
+        Tuning.Episode episode = new Tuning.Episode(program, List.of(-104.0, LiteralSearch.FAILED), Optional.of(14L));
+        Tuning tuning = new Tuning(Optional.of(episode), -110.0, Optional.of("run-7/0/12"), 9);
         Island.Pending pending = new Island.Pending(Fixtures.SEED_CODE, Optional.of("run-7/0/3"));
         Island.CandidateEvaluated evaluated = new Island.CandidateEvaluated("run-7/0/12", EvaluationStatus.OK, -103.5,
                 Map.of("deadline-misses", 0.0), "worst scenario: trace 3", "TRAIN", 812, "worker@127.0.0.1:25521",
@@ -98,14 +107,19 @@ final class Samples {
                 1, Map.of(1, List.of(individual)), Map.of(2, List.of(individual)), Optional.of(3), Map.of(77L, 12L));
         Island.State islandState = new Island.State(Optional.of(settings), 0, 15, 14, 12, 1, 0, Map.of("run-7/0/12", pending),
                 Map.of("run-7/0/11", Fixtures.SEED_CODE), population, Optional.of(best), List.of(failed),
-                Map.of("COMPILE_ERROR", 1L), Optional.of("target score reached"), Map.of("model-a", totals), sequencing);
+                Map.of("COMPILE_ERROR", 1L), Optional.of("target score reached"), Map.of("model-a", totals), sequencing,
+                tuning);
         Run.State runState = new Run.State(Optional.of(settings), 1_764_547_200_000L, Map.of(0, report), Optional.of(best),
                 30, 65_000, Optional.of("target score reached"), Optional.of("target score reached"));
         EvaluationDispatcher.WorkerLoad load = new EvaluationDispatcher.WorkerLoad("worker@127.0.0.1:25521", 2, 1, 40, false);
 
         add(samples, usage);
         add(samples, generation);
+        add(samples, tuningSettings);
         add(samples, islandSettings);
+        add(samples, tuningStep);
+        add(samples, episode);
+        add(samples, tuning);
         add(samples, settings);
         add(samples, best);
         add(samples, report);

@@ -3,6 +3,7 @@ package io.galapagos.controller.formats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.run.Run;
 import io.galapagos.protocol.CborSerializable;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -188,8 +189,10 @@ class WireFormatsTest {
         Object read = serialization.deserialize(started.bytes(), started.serializerId(), started.manifest()).get();
 
         assertThat(read).as("the same run, its node settings left to the node").usingRecursiveComparison()
-                .ignoringFields("settings.island.nearDuplicateSimilarity")
+                .ignoringFields("settings.island.nearDuplicateSimilarity", "settings.island.tuning")
                 .isEqualTo(Samples.all(testKit.system()).get(Run.RunStarted.class));
+        assertThat(((Run.RunStarted) read).settings().island().tuning())
+                .as("a run journalled before tuning existed goes on without it").isEqualTo(TuningSettings.OFF);
         assertThat(((Run.RunStarted) read).settings().island().nearDuplicateSimilarity())
                 .as("a run journalled before format 5 goes on without the near-duplicate check").isEqualTo(1.0);
     }

@@ -6,6 +6,9 @@ import io.galapagos.controller.Fixtures;
 import io.galapagos.controller.RestartBackoff;
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.GeneratorHealth;
+import io.galapagos.controller.generation.LiteralTuner;
+import io.galapagos.controller.generation.SourceLanguage;
+import io.galapagos.controller.generation.TunableLiterals;
 import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
 import io.galapagos.controller.generation.SolutionGenerator;
@@ -874,6 +877,105 @@ class IslandTest {
         RunSettings settings = Fixtures.runSettings(2, 4, 1);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.withSeedPrograms(List.of("a", "b", "c", "d")).checkBudget())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too few for the 4 seed programs");
+    }
+
+    /** A program with one tunable literal (1.5): its score is best with 2.5 there; children elsewhere add classes. */
+    private static final String TUNED_SEED = String.join("\n",
+            "public class Candidate {",
+            "    // EVOLVE-BLOCK-START",
+            "    double value() { return 1.5; } // 0 and 1 and \"9\" are no tuning points",
+            "    // EVOLVE-BLOCK-END",
+            "}");
+
+    private static double tunedScore(String code) {
+        List<TunableLiterals.Literal> literals = TunableLiterals.of(code, SourceLanguage.JAVA, 8).literals();
+        return -Math.pow(literals.get(0).number().value() - 2.5, 2);
+    }
+
+    private static RunSettings tuningSettings(long iterations) {
+        return new RunSettings("r1", "fake", 7, 1, iterations, 3_600_000, 0, Optional.empty(), List.of("SMOKE", "TRAIN"),
+                false, Optional.empty(), 42, TUNED_SEED, "value",
+                Fixtures.islandSettings(2).withTuning(new TuningSettings(true, 4, 0, 0.25, 8)));
+    }
+
+    /**
+     * A new best starts a tuning episode: its points are candidates of generator "tune", children of the tuned
+     * program, evaluated and counted against the island's quota like the generator's; an island restarted in
+     * the middle of the episode recovers the same state and goes on with the same points as one never restarted.
+     */
+    @Test
+    @Timeout(120)
+    void aTuningEpisodeProposesCandidatesOfItsOwnWithinTheBudgetAndRecoveryContinuesItIdentically() {
+        RunSettings settings = tuningSettings(12);
+
+        String straight = driveTuning(island, "r1/0", settings, -1);
+        Island.State state = island.getState();
+        List<Island.CandidateProposed> proposed = island.persistenceTestKit().persistedInStorage("Island|r1/0").stream()
+                .filter(Island.CandidateProposed.class::isInstance).map(Island.CandidateProposed.class::cast).toList();
+        var other = EventSourcedBehaviorTestKit.<Island.Command, Island.Event, Island.State>create(testKit.system(),
+                Island.create("r1/0", PersistenceId.of("Island", "r1/0-restarted"), environment,
+                        RetentionCriteria.disabled()));
+        String restarted = driveTuning(other, "r1/0-restarted", settings, 4);
+
+        assertThat(restarted).isEqualTo(straight);
+        List<Island.CandidateProposed> tuned = proposed.stream()
+                .filter(p -> p.generator().equals(LiteralTuner.GENERATOR)).toList();
+        assertThat(tuned).hasSize(4).allSatisfy(p -> {
+            assertThat(p.parentId()).contains("r1/0/0");
+            assertThat(p.code()).doesNotContain("return 1.5;").contains("0 and 1 and \"9\"");
+        });
+        assertThat(proposed).as("tuning points count against the quota of 12").hasSize(12);
+        assertThat(state.evaluated()).isEqualTo(12);
+        assertThat(state.tuning().episode()).as("the episode ended after max-evaluations").isEmpty();
+        assertThat(state.best().orElseThrow().score()).as("tuning improved on the seed's -1")
+                .isGreaterThan(tunedScore(TUNED_SEED));
+        assertThat(proposed.stream().filter(p -> p.candidateId().equals(state.best().orElseThrow().candidateId())))
+                .singleElement().extracting(Island.CandidateProposed::generator).isEqualTo(LiteralTuner.GENERATOR);
+    }
+
+    /**
+     * Answers the island's candidates oldest first, scored by their tuned literal; after {@code restartAfter}
+     * results (if positive) restarts the island, which must recover the state it had, an episode running.
+     */
+    private String driveTuning(EventSourcedBehaviorTestKit<Island.Command, Island.Event, Island.State> kit,
+                               String persistenceId, RunSettings settings, int restartAfter) {
+        kit.runCommand(new Island.Start(settings, 0));
+        List<EvaluationRequest> outstanding = new ArrayList<>();
+        int answered = 0;
+        while (true) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> kit.getState().order().due().isEmpty());
+            int fresh = kit.getState().pending().size() - outstanding.size();
+            if (fresh > 0) {
+                outstanding.addAll(submitted.receiveSeveralMessages(fresh));
+            }
+            if (outstanding.isEmpty()) {
+                break;
+            }
+            outstanding.sort(java.util.Comparator.comparingLong(r -> Island.sequenceOf(r.candidateId())));
+            EvaluationRequest next = outstanding.remove(0);
+            kit.runCommand(new Island.EvaluationArrived(ok(next, tunedScore(next.source()))));
+            if (++answered == restartAfter) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> kit.getState().order().due().isEmpty());
+                Island.State live = kit.getState();
+                assertThat(live.tuning().episode()).as("restarted in the middle of an episode").isPresent();
+                assertThat(live.tuning().episode().get().scores()).isNotEmpty();
+                int resubmitted = live.pending().size();
+                outstanding.addAll(submitted.receiveSeveralMessages(resubmitted - outstanding.size()));
+                assertThat(kit.restart().state()).isEqualTo(live);
+                submitted.receiveSeveralMessages(resubmitted);
+            }
+        }
+        StringBuilder seen = new StringBuilder("evaluated=" + kit.getState().evaluated());
+        for (Object event : kit.persistenceTestKit().persistedInStorage("Island|" + persistenceId)) {
+            if (event instanceof Island.CandidateProposed p) {
+                seen.append("\n").append(p.candidateId()).append(" <- ").append(p.parentId().orElse("-")).append(' ')
+                        .append(p.generator()).append(' ').append(p.summary()).append(' ').append(p.code().hashCode());
+            } else if (event instanceof Island.ProposalFailed f) {
+                seen.append("\n").append(f.sequence()).append(" failed ").append(f.generator()).append(' ')
+                        .append(f.reason());
+            }
+        }
+        return seen.toString();
     }
 
     /**
