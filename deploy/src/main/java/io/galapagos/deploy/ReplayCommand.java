@@ -8,6 +8,7 @@ import io.galapagos.deploy.engine.EmbeddedNode;
 import io.galapagos.deploy.engine.RecordedProposals;
 import io.galapagos.deploy.engine.ReplayCheck;
 import io.galapagos.deploy.engine.RunFolderLock;
+import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.RunTask;
 import io.galapagos.deploy.engine.StoredRun;
 import io.galapagos.deploy.engine.TaskFolders;
@@ -52,6 +53,7 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path replayDir;
         String source;
+        String runId;
         RunHistory recorded;
         RunSettings settings;
         Config config;
@@ -62,23 +64,25 @@ public final class ReplayCommand implements Callable<Integer> {
         try {
             Config recordedConfig;
             if (place.isCluster()) {
-                String runId = place.runId().orElseThrow(() ->
+                String id = place.runId().orElseThrow(() ->
                         new IllegalArgumentException("--cluster needs --run-id: which run to replay"));
                 recordedConfig = place.clusterConfig();
-                source = "run '" + runId + "'";
+                source = "run '" + id + "'";
                 replayDir = into.map(p -> p.toAbsolutePath().normalize())
-                        .orElseGet(() -> Path.of("galapagos-out", runId + "-replay").toAbsolutePath().normalize());
-                recorded = StoredRun.read(recordedConfig, runId);
+                        .orElseGet(() -> Path.of("galapagos-out", id + "-replay").toAbsolutePath().normalize());
+                recorded = StoredRun.read(recordedConfig, id);
                 settings = recorded.settings().orElseThrow(() -> new IllegalArgumentException(
-                        "run not found: the cluster's database holds no run '" + runId + "'"));
+                        "run not found: the cluster's database holds no run '" + id + "'"));
                 if (recorded.completion().isEmpty()) {
-                    throw new IllegalArgumentException("run '" + runId + "' has not completed: finish it with "
-                            + "'galapagos resume --cluster ... --run-id " + runId + "', then replay it");
+                    throw new IllegalArgumentException("run '" + id + "' has not completed: finish it with "
+                            + "'galapagos resume --cluster ... --run-id " + id + "', then replay it");
                 }
+                runId = id;
                 // the replay runs on this machine's embedded node, into its own folder: never the cluster's database
                 config = EmbeddedNode.config(replayDir, Optional.empty(), localJournal(replayDir));
             } else {
                 Path recordedDir = place.folder("missing --out (or --cluster with --run-id)");
+                runId = RunSession.RUN_ID;
                 source = recordedDir.toString();
                 replayDir = into.map(p -> p.toAbsolutePath().normalize())
                         .orElseGet(() -> recordedDir.resolveSibling(recordedDir.getFileName() + "-replay"));
@@ -130,7 +134,7 @@ public final class ReplayCommand implements Callable<Integer> {
         Optional<TaskBundle> carried = bundle;
         int exit;
         try (lock) {
-            exit = RunCommand.execute(config, replayDir, task, session -> {
+            exit = RunCommand.execute(config, replayDir, task, runId, session -> {
                 carried.ifPresent(b -> TaskFolders.put(config, b));
                 return session.start(settings);
             }, Optional.empty(), Optional.of(RecordedProposals.of(recorded).generators()), spec.commandLine());
@@ -138,7 +142,11 @@ public final class ReplayCommand implements Callable<Integer> {
         if (exit != 0) {
             return exit;
         }
-        ReplayCheck check = ReplayCheck.compare(recorded, ResumeCommand.showHistory(replayDir));
+        // a cluster run keeps its id in the replay's journal
+        RunHistory replayed = place.isCluster()
+                ? StoredRun.read(EmbeddedNode.storeConfig(replayDir, Optional.empty(), false), runId)
+                : ResumeCommand.showHistory(replayDir);
+        ReplayCheck check = ReplayCheck.compare(recorded, replayed);
         if (check.divergence().isPresent()) {
             spec.commandLine().getErr().println("galapagos replay: the replay diverged from the recording: "
                     + check.divergence().get() + " (replay in " + replayDir + ")");
