@@ -223,6 +223,11 @@ class ClusterRunTest {
         RunHistory stored = storedHistory("noop-replayed");
         assertThat(stored.evaluated()).as("the replay wrote nothing to the cluster's database").hasSize(10);
         assertThat(stored.evaluationsPerCandidate().values()).containsOnly(1);
+        Outcome replayStatus = galapagos("status", "--cluster", "127.0.0.1:1", "--db-url", "jdbc:h2:file:"
+                + replayed.resolve("journal").resolve("galapagos") + ";DATABASE_TO_UPPER=false", "--run-id", "noop-replayed");
+        assertThat(replayStatus.exitCode()).as(replayStatus.err()).isZero();
+        assertThat(replayStatus.out()).as("the replay's journal holds the run under its id")
+                .contains("task noop, completed: iteration budget spent").contains("evaluated 10, in flight 0");
 
         Outcome again = galapagos("replay", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
                 "--run-id", "noop-replayed", "--into", replayed.toString());
