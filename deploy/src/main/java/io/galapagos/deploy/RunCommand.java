@@ -397,6 +397,16 @@ public final class RunCommand implements Callable<Integer> {
     static int execute(Config config, Path outDir, RunTask task, Begin begin,
                        Optional<DashboardSettings> dashboardSettings, Optional<GeneratorFactory> generators,
                        CommandLine cli) throws Exception {
+        return execute(config, outDir, task, RunSession.RUN_ID, begin, dashboardSettings, generators, cli);
+    }
+
+    /**
+     * The same for a run whose id is {@code runId} rather than a folder's {@link RunSession#RUN_ID}: a cluster
+     * run replayed on this machine keeps its id, which its islands report to and its candidates' ids carry.
+     */
+    static int execute(Config config, Path outDir, RunTask task, String runId, Begin begin,
+                       Optional<DashboardSettings> dashboardSettings, Optional<GeneratorFactory> generators,
+                       CommandLine cli) throws Exception {
         String command = cli.getCommandSpec().qualifiedName();
         String resumeHint = "continue with: galapagos resume --out " + outDir;
         ConsoleLog.Format format;
@@ -417,7 +427,7 @@ public final class RunCommand implements Callable<Integer> {
                 evaluator = Evaluators.forNode(config, TaskRegistry.load());
                 node = EmbeddedNode.start(config, evaluator, generators.orElseGet(() -> Evaluators.generators(config)));
                 ConsoleLog.nameNode(node.member().address());
-                RunSession session = new RunSession(node, outDir, cli.getOut(), cli.getErr());
+                RunSession session = new RunSession(node.system(), node.engine(), runId, outDir, cli.getOut(), cli.getErr());
                 if (dashboardSettings.isPresent()) {
                     dashboardTasks = new DashboardTasks(id -> task, Optional.of(evaluator), Optional.of(outDir));
                     Engine engine = node.engine();
@@ -428,7 +438,7 @@ public final class RunCommand implements Callable<Integer> {
                         cli.getErr().println(command + ": " + e.getMessage());
                         return Galapagos.EXIT_USAGE;
                     }
-                    dashboard.follow(RunSession.RUN_ID, session.reader());
+                    dashboard.follow(runId, session.reader());
                     cli.getOut().println(dashboard.announcement());
                     cli.getOut().flush();
                 }
@@ -440,8 +450,8 @@ public final class RunCommand implements Callable<Integer> {
                     end = session.follow(Duration.ofMillis(500), Optional.empty(), signals.requested());
                 }
                 if (end.isEmpty()) {
-                    return stop(signals.requested().toCompletableFuture().join(), node, config, outDir, task, cli,
-                            resumeHint);
+                    return stop(signals.requested().toCompletableFuture().join(), node, config, outDir, task, runId,
+                            cli, resumeHint);
                 }
                 session.finish(task, evaluator);
                 node.close();
@@ -475,7 +485,7 @@ public final class RunCommand implements Callable<Integer> {
      * submits them again), the outputs are written from the journal, and one line says how to go on.
      */
     private static int stop(StopSignals.Kind kind, EmbeddedNode node, Config config, Path outDir, RunTask task,
-                            CommandLine cli, String resumeHint) {
+                            String runId, CommandLine cli, String resumeHint) {
         ConsoleLog.quiet();
         node.system().terminate();
         try {
@@ -483,7 +493,7 @@ public final class RunCommand implements Callable<Integer> {
         } catch (Exception e) {
             // still winding down: what is journalled is consistent, the rest resume redoes
         }
-        RunHistory history = StoredRun.read(config, RunSession.RUN_ID);
+        RunHistory history = StoredRun.read(config, runId);
         StoredRun.flush(config);
         if (history.settings().isPresent()) {
             task.writeOutputs(outDir, history);

@@ -199,6 +199,47 @@ class ClusterRunTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(600)
+    void aClusterRunReplaysOnThisMachineFromTheDatabaseAndReproducesItself() throws Exception {
+        String cluster = "127.0.0.1:" + seedPort;
+        Path out = dir.resolve("to-replay");
+        Outcome run = galapagos("run", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
+                "--task", NoopTask.ID, "--iterations", "10", "--islands", "2", "--seed", "5", "--run-id", "noop-replayed",
+                "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Path replayed = dir.resolve("replayed");
+
+        Outcome replay = galapagos("replay", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
+                "--run-id", "noop-replayed", "--into", replayed.toString());
+
+        assertThat(replay.exitCode()).as(replay.err()).isZero();
+        assertThat(replay.out()).containsPattern("replay: reproduced 10 candidates and \\d+ failed proposals of "
+                + "run 'noop-replayed' exactly");
+        assertThat(replayed.resolve("journal")).as("the replay keeps its own journal").isDirectory();
+        JsonNode recordedBest = new ObjectMapper().readTree(out.resolve("best").resolve("info.json").toFile());
+        JsonNode replayedBest = new ObjectMapper().readTree(replayed.resolve("best").resolve("info.json").toFile());
+        assertThat(replayedBest.get("candidate")).isEqualTo(recordedBest.get("candidate"));
+        assertThat(replayedBest.get("score")).isEqualTo(recordedBest.get("score"));
+        RunHistory stored = storedHistory("noop-replayed");
+        assertThat(stored.evaluated()).as("the replay wrote nothing to the cluster's database").hasSize(10);
+        assertThat(stored.evaluationsPerCandidate().values()).containsOnly(1);
+        Outcome replayStatus = galapagos("status", "--cluster", "127.0.0.1:1", "--db-url", "jdbc:h2:file:"
+                + replayed.resolve("journal").resolve("galapagos") + ";DATABASE_TO_UPPER=false", "--run-id", "noop-replayed");
+        assertThat(replayStatus.exitCode()).as(replayStatus.err()).isZero();
+        assertThat(replayStatus.out()).as("the replay's journal holds the run under its id")
+                .contains("task noop, completed: iteration budget spent").contains("evaluated 10, in flight 0");
+
+        Outcome again = galapagos("replay", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
+                "--run-id", "noop-replayed", "--into", replayed.toString());
+        assertThat(again.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(again.err().strip()).isEqualTo("galapagos replay: " + replayed + " already holds a run: choose another --into");
+        Outcome unknown = galapagos("replay", "--cluster", cluster, "--db-url", url, "--db-user", "postgres",
+                "--run-id", "never-started", "--into", dir.resolve("never").toString());
+        assertThat(unknown.exitCode()).isEqualTo(Galapagos.EXIT_USAGE);
+        assertThat(unknown.err().strip()).isEqualTo("galapagos replay: run not found: the cluster's database holds no run 'never-started'");
+    }
+
+    @Test
     void statusOfAnUnknownRunIsOneLineAndExitTwo() {
         Outcome status = galapagos("status", "--cluster", "127.0.0.1:" + seedPort, "--db-url", url,
                 "--db-user", "postgres", "--run-id", "never-started");
