@@ -4,6 +4,7 @@ import io.galapagos.protocol.CborSerializable;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What an island asks a generator for: a child of {@code parent}.
@@ -11,10 +12,12 @@ import java.util.Objects;
  * @param sequence the island's proposal counter, for reasons and logs
  * @param seed     derived by the island from run seed, island and sequence; every random choice of
  *                 the generator comes from it, so a proposal is reproducible
+ * @param model    the model the island chose for it ({@code model-choice = bandit}); empty: the generator
+ *                 draws one by weight (and always for requests journalled before the field)
  */
 public record ProposalRequest(String taskId, String islandId, long sequence, long seed, Program parent,
-        List<Program> inspirations, List<Program> topPrograms, List<FailedAttempt> recentFailures)
-        implements CborSerializable {
+        List<Program> inspirations, List<Program> topPrograms, List<FailedAttempt> recentFailures,
+        Optional<String> model) implements CborSerializable {
 
     public ProposalRequest {
         Objects.requireNonNull(taskId, "taskId");
@@ -23,5 +26,12 @@ public record ProposalRequest(String taskId, String islandId, long sequence, lon
         inspirations = List.copyOf(inspirations);
         topPrograms = List.copyOf(topPrograms);
         recentFailures = List.copyOf(recentFailures);
+        model = model == null ? Optional.empty() : model;
+    }
+
+    /** A request that leaves the model to the generator's weights. */
+    public ProposalRequest(String taskId, String islandId, long sequence, long seed, Program parent,
+                           List<Program> inspirations, List<Program> topPrograms, List<FailedAttempt> recentFailures) {
+        this(taskId, islandId, sequence, seed, parent, inspirations, topPrograms, recentFailures, Optional.empty());
     }
 }
