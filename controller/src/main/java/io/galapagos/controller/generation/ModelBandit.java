@@ -51,6 +51,18 @@ public final class ModelBandit {
     }
 
     /**
+     * A model's proposal in evaluation: the parent score its child is measured against, and what the call cost.
+     *
+     * @param parentScore empty when the island no longer knew the request (a journal of an earlier version)
+     */
+    public record Call(String model, Optional<Double> parentScore, double costUsd) implements CborSerializable {
+
+        public Call {
+            parentScore = parentScore == null ? Optional.empty() : parentScore;
+        }
+    }
+
+    /**
      * What the models of an island earned, by model name.
      *
      * @param largest the largest single improvement so far: the scale of the rewards
