@@ -60,7 +60,7 @@ final class Samples {
         ModelSpec model = new ModelSpec("model-a", 0.75, URI.create("http://127.0.0.1:8080/v1"),
                 Optional.of("GALAPAGOS_MODEL_KEY"), OptionalDouble.of(0.7), OptionalDouble.of(0.95), 4096, 0.15, 0.6, false);
         LlmSpec llm = new LlmSpec(List.of(model), new PromptSettings(AnswerFormat.DIFF, true, true, 20_000, true,
-                2000, 8000, 600), ModelSelection.BANDIT);
+                2000, 8000, 600), ModelSelection.WEIGHTS);
         GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(llm),
                 OptionalDouble.of(12.5));
         IslandSettings islandSettings = new IslandSettings(4, 10, 20, 0.2, 0.7, 0.1, 2, 3, 25, 2, 5, 100, 0.99);
