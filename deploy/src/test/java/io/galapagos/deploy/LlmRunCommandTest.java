@@ -203,7 +203,11 @@ class LlmRunCommandTest {
             for (Recorded r : fake.requests()) {
                 calls.merge(r.body().path("model").asText(), 1L, Long::sum);
             }
-            assertThat(run.out()).contains("good: " + calls.get("good") + " calls");
+            assertThat(run.out()).contains("good: " + calls.get("good") + " calls", "model choice: " + modelChoice);
+            JsonNode spending = new ObjectMapper().readTree(out.resolve("spending.json").toFile());
+            assertThat(spending.get("modelChoice").asText()).isEqualTo(modelChoice);
+            assertThat(spending.path("earned").path("good").path("improved").asLong()).isPositive();
+            assertThat(spending.path("earned").path("weak").path("improved").asLong()).isZero();
             return calls;
         } finally {
             fake.close();
