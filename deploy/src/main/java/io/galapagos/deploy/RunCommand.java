@@ -124,6 +124,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "stop proposing before model calls cost more than X dollars (default: no limit)")
     Optional<Double> budgetUsd = Optional.empty();
 
+    @Option(names = "--model-choice", paramLabel = "weights|bandit",
+            description = "how each proposal's model is chosen: by the weights, or by what each model's children"
+                    + " earned per dollar (default: galapagos.generation.model-choice, weights)")
+    Optional<String> modelChoice = Optional.empty();
+
     @CommandLine.ArgGroup(exclusive = true)
     AnswerFormatFlags format;
 
@@ -344,6 +349,7 @@ public final class RunCommand implements Callable<Integer> {
         apiBase.ifPresent(v -> flags.put("galapagos.generation.api-base", v));
         apiKeyEnv.ifPresent(v -> flags.put("galapagos.generation.api-key-env", v));
         budgetUsd.ifPresent(v -> flags.put("galapagos.generation.budget-usd", v));
+        modelChoice.ifPresent(v -> flags.put("galapagos.generation.model-choice", v));
         if (format != null) {
             flags.put("galapagos.generation.format", format.fullRewrite ? "full-rewrite" : "diff");
         }

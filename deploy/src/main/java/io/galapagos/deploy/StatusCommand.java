@@ -115,9 +115,15 @@ public final class StatusCommand implements Callable<Integer> {
                     + "none on their workers); their candidates could reach the workers' files and network%n",
                     history.unjailed());
         }
-        history.spending().forEach((model, t) -> console.printf(Locale.ROOT,
-                "model %s: %d calls, %d prompt + %d completion tokens, $%.4f%n", model, t.calls(), t.promptTokens(),
-                t.completionTokens(), t.costUsd()));
+        history.settings().flatMap(s -> s.generation().llm()).ifPresent(llm ->
+                console.printf(Locale.ROOT, "model choice: %s%n", llm.selection().key()));
+        Map<String, RunHistory.Earned> earned = history.earned();
+        history.spending().forEach((model, t) -> {
+            RunHistory.Earned e = earned.getOrDefault(model, new RunHistory.Earned(0, 0, 0));
+            console.printf(Locale.ROOT, "model %s: %d calls, %d prompt + %d completion tokens, $%.4f; "
+                            + "%d of %d evaluated children beat their parent, by %.4g in all%n", model, t.calls(),
+                    t.promptTokens(), t.completionTokens(), t.costUsd(), e.improved(), e.children(), e.improvement());
+        });
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> islands = (List<Map<String, Object>>) report.get("islands");
         for (Map<String, Object> island : islands) {

@@ -168,6 +168,65 @@ class LlmRunCommandTest {
         assertThat(run.out() + run.err()).doesNotContain(key);
     }
 
+    /** An answer that moves the parent's number by {@code step}: towards the noop task's target or away from it. */
+    private static Reply move(Recorded request, double step) {
+        Matcher m = RETURN.matcher(request.currentProgram());
+        assertThat(m.find()).as("the prompt carries the parent's code").isTrue();
+        double next = Double.parseDouble(m.group(1)) + step;
+        return FakeOpenAiServer.answer("Move it.\n\n<<<<<<< SEARCH\n        " + m.group() + "\n=======\n        return "
+                + next + ";\n>>>>>>> REPLACE\n");
+    }
+
+    /** Calls per model of a 30-proposal run with {@code model-choice}: {@code good} improves the program, {@code weak} does not. */
+    private java.util.Map<String, Long> callsPerModel(Path dir, String modelChoice) throws IOException {
+        FakeOpenAiServer fake = FakeOpenAiServer.start();
+        try {
+            fake.respondWith(r -> r.body().path("model").asText().equals("good") ? move(r, 2) : move(r, -3));
+            Path config = dir.resolve(modelChoice + ".conf");
+            Files.writeString(config, String.join("\n",
+                    "galapagos.worker.slots = 1",
+                    "galapagos.islands.in-flight = 1",
+                    "galapagos.run.test-best = off",
+                    "galapagos.generation {",
+                    "  llm = openai",
+                    "  api-base = \"" + fake.baseUrl() + "\"",
+                    "  api-key-env = " + KEY_ENV,
+                    "  model-choice = " + modelChoice,
+                    "  models = [{ name = weak, weight = 1, input-usd-per-million = 2.0, output-usd-per-million = 8.0 },",
+                    "            { name = good, weight = 1, input-usd-per-million = 2.0, output-usd-per-million = 8.0 }]",
+                    "}", ""));
+            Path out = dir.resolve(modelChoice);
+            Outcome run = galapagos("run", "--task", "noop", "--iterations", "30", "--islands", "1", "--seed", "3",
+                    "--out", out.toString(), "--config", config.toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            java.util.Map<String, Long> calls = new java.util.TreeMap<>();
+            for (Recorded r : fake.requests()) {
+                calls.merge(r.body().path("model").asText(), 1L, Long::sum);
+            }
+            assertThat(run.out()).contains("good: " + calls.get("good") + " calls", "model choice: " + modelChoice);
+            JsonNode spending = new ObjectMapper().readTree(out.resolve("spending.json").toFile());
+            assertThat(spending.get("modelChoice").asText()).isEqualTo(modelChoice);
+            assertThat(spending.path("earned").path("good").path("improved").asLong()).isPositive();
+            assertThat(spending.path("earned").path("weak").path("improved").asLong()).isZero();
+            return calls;
+        } finally {
+            fake.close();
+        }
+    }
+
+    @Test
+    void withModelChoiceBanditTheModelWhoseAnswersImproveTheProgramGetsClearlyMoreCallsThanWithEqualWeights(
+            @TempDir Path dir) throws Exception {
+        java.util.Map<String, Long> weights = callsPerModel(dir, "weights");
+        java.util.Map<String, Long> bandit = callsPerModel(dir, "bandit");
+
+        assertThat(bandit.get("weak")).as("each model is tried").isPositive();
+        assertThat(bandit.get("good")).as(bandit.toString()).isGreaterThan(2 * bandit.get("weak"));
+        double banditShare = bandit.get("good") / (double) (bandit.get("good") + bandit.get("weak"));
+        double weightsShare = weights.get("good") / (double) (weights.get("good") + weights.get("weak"));
+        assertThat(banditShare).as("bandit " + bandit + ", weights " + weights).isGreaterThan(weightsShare + 0.2);
+    }
+
     @Test
     void theBudgetStopsTheRunBeforeItOverspends(@TempDir Path dir) throws Exception {
         AtomicInteger answered = new AtomicInteger();

@@ -37,6 +37,7 @@ public final class GenerationConfig {
             Config g = root.getConfig(KEY);
             String llm = g.getString("llm").trim().toLowerCase(Locale.ROOT);
             OptionalDouble budget = optionalDouble(g, "budget-usd");
+            ModelSelection.parse(g.getString("model-choice"), KEY + ".model-choice"); // checked for offline runs too
             if (llm.equals("offline")) {
                 return new GenerationSettings(GenerationSettings.Mode.OFFLINE, Optional.empty(), budget).check();
             }
@@ -52,7 +53,8 @@ public final class GenerationConfig {
                 throw new IllegalArgumentException("--llm openai needs at least one --model (or " + KEY + ".models)");
             }
             LlmSpec spec = new LlmSpec(models.stream().map(ModelSettings::spec).toList(),
-                    prompt(g.getConfig("prompt"), format(g.getString("format"))));
+                    prompt(g.getConfig("prompt"), format(g.getString("format"))),
+                    ModelSelection.parse(g.getString("model-choice"), KEY + ".model-choice"));
             GenerationSettings settings = new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(spec), budget)
                     .check();
             return settings;

@@ -104,6 +104,12 @@ public final class LlmGenerator implements SolutionGenerator {
     private CompletionStage<Proposal> ask(ProposalRequest request) {
         SplittableRandom random = new SplittableRandom(request.seed());
         Optional<ModelSettings> picked = ensemble.pick(random, m -> circuits.get(m.name()).available());
+        // the island's choice (model-choice = bandit) wins while its endpoint is up; the weights fill in otherwise
+        Optional<ModelSettings> chosen = request.model().flatMap(ensemble::named)
+                .filter(m -> circuits.get(m.name()).available());
+        if (chosen.isPresent()) {
+            picked = chosen;
+        }
         if (picked.isEmpty() || !circuits.get(picked.get().name()).tryEnter()) {
             return done(Proposal.Failed.call(pausedReason(), "llm", Usage.NONE));
         }

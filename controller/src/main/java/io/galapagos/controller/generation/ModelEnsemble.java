@@ -41,6 +41,11 @@ public final class ModelEnsemble {
         return models;
     }
 
+    /** The model called {@code name}, if it is one of the ensemble. */
+    public Optional<ModelSettings> named(String name) {
+        return models.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
     /**
      * A model drawn by weight among those {@code available} accepts; always consumes exactly one number
      * of {@code random}, so that the rest of the proposal's draws do not depend on the outcome.

@@ -13,10 +13,12 @@ import java.util.Optional;
  * @param seed     derived by the island from run seed, island and sequence; every random choice of
  *                 the generator comes from it, so a proposal is reproducible
  * @param tuning   present for a point of a tuning episode, answered by {@link LiteralTuner}, not the generator
+ * @param model    the model the island chose for it ({@code model-choice = bandit}); empty: the generator
+ *                 draws one by weight (and always for requests journalled before the field)
  */
 public record ProposalRequest(String taskId, String islandId, long sequence, long seed, Program parent,
         List<Program> inspirations, List<Program> topPrograms, List<FailedAttempt> recentFailures,
-        Optional<TuningStep> tuning) implements CborSerializable {
+        Optional<TuningStep> tuning, Optional<String> model) implements CborSerializable {
 
     public ProposalRequest {
         Objects.requireNonNull(taskId, "taskId");
@@ -26,11 +28,12 @@ public record ProposalRequest(String taskId, String islandId, long sequence, lon
         topPrograms = List.copyOf(topPrograms);
         recentFailures = List.copyOf(recentFailures);
         tuning = tuning == null ? Optional.empty() : tuning; // snapshots before tuning existed
+        model = model == null ? Optional.empty() : model;
     }
 
-    /** A request to the island's generator. */
+    /** A request to the island's generator that leaves the model to the generator's weights. */
     public ProposalRequest(String taskId, String islandId, long sequence, long seed, Program parent,
                            List<Program> inspirations, List<Program> topPrograms, List<FailedAttempt> recentFailures) {
-        this(taskId, islandId, sequence, seed, parent, inspirations, topPrograms, recentFailures, Optional.empty());
+        this(taskId, islandId, sequence, seed, parent, inspirations, topPrograms, recentFailures, Optional.empty(), Optional.empty());
     }
 }

@@ -9,6 +9,8 @@ import io.galapagos.controller.generation.FailedAttempt;
 import io.galapagos.controller.generation.GeneratorHealth;
 import io.galapagos.controller.generation.LiteralSearch;
 import io.galapagos.controller.generation.LiteralTuner;
+import io.galapagos.controller.generation.ModelBandit;
+import io.galapagos.controller.generation.ModelSelection;
 import io.galapagos.controller.generation.Program;
 import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
@@ -321,8 +323,22 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     // ---- state ---------------------------------------------------------------------------------
 
-    /** A proposed candidate waiting for its evaluation. */
-    public record Pending(String code, Optional<String> parentId) implements CborSerializable {
+    /**
+     * A proposed candidate waiting for its evaluation.
+     *
+     * @param call the model call that proposed it, which its outcome rewards; empty for the seed, offline
+     *             children and snapshots of earlier versions
+     */
+    public record Pending(String code, Optional<String> parentId, Optional<ModelBandit.Call> call)
+            implements CborSerializable {
+
+        public Pending {
+            call = call == null ? Optional.empty() : call;
+        }
+
+        public Pending(String code, Optional<String> parentId) {
+            this(code, parentId, Optional.empty());
+        }
     }
 
     /**
@@ -478,7 +494,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         long evaluated, long failedProposals, int failedInRow, Map<String, Pending> pending,
                         Map<String, String> pendingTests, Population population, Optional<BestSummary> best,
                         List<FailedAttempt> recentFailures, Map<String, Long> failures, Optional<String> stopped,
-                        Map<String, CostTracker.ModelTotals> spending, Sequencing order, Tuning tuning)
+                        Map<String, CostTracker.ModelTotals> spending, Sequencing order, Tuning tuning,
+                        ModelBandit.Earnings earnings)
             implements CborSerializable {
 
         public State {
@@ -491,11 +508,12 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             order = order == null ? new Sequencing(nextSequence, nextSequence, Map.of(), Map.of(), 0, Map.of(),
                     Map.of(), Optional.empty(), Map.of()) : order;
             tuning = tuning == null ? Tuning.IDLE : tuning; // a snapshot from before tuning existed
+            earnings = earnings == null ? ModelBandit.Earnings.NONE : earnings; // snapshots before model-choice
         }
 
         static State empty() {
             return new State(Optional.empty(), 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Population.empty(),
-                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(), Sequencing.start(), Tuning.IDLE);
+                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(), Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE);
         }
 
         public String islandId() {
@@ -564,24 +582,25 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             if (event instanceof Seeded e) {
                 return new State(Optional.of(e.settings()), e.islandNo(), 0, 0, 0, 0, 0, Map.of(), Map.of(),
                         Population.empty(), Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(),
-                        Sequencing.start(), Tuning.IDLE);
+                        Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE);
             } else if (event instanceof CandidateProposed e) {
-                Map<String, Pending> next = new LinkedHashMap<>(pending);
-                next.put(e.candidateId(), new Pending(e.code(), e.parentId()));
                 State chosen = issuedUpTo(e.sequence());
+                Map<String, Pending> next = new LinkedHashMap<>(pending);
+                next.put(e.candidateId(), new Pending(e.code(), e.parentId(),
+                        chosen.modelCall(e.sequence(), e.generator(), e.usage())));
                 Sequencing order = chosen.order.answered(e.sequence());
                 if (e.fingerprint().isPresent()) {
                     order = order.proposed(e.fingerprint().get(), e.sequence());
                 }
                 return new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed + 1, evaluated,
                         failedProposals, failedInRow, next, pendingTests, population, best, recentFailures, failures,
-                        stopped, spent(e.generator(), e.usage()), order, tuning);
+                        stopped, spent(e.generator(), e.usage()), order, tuning, earnings);
             } else if (event instanceof ProposalFailed e) {
                 State chosen = issuedUpTo(e.sequence());
                 State counted = new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed,
                         evaluated, failedProposals + 1, failedInRow, pending, pendingTests, population, best,
                         recentFailures, failures, stopped, spent(e.generator(), e.usage()),
-                        chosen.order.answered(e.sequence()), tuning);
+                        chosen.order.answered(e.sequence()), tuning, earnings);
                 return counted.resolve(e.sequence(), new Resolved(Optional.empty(), Optional.empty(), Optional.of(e)));
             } else if (event instanceof CandidateEvaluated e) {
                 Pending candidate = pending.get(e.candidateId());
@@ -602,7 +621,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population,
                         Optional.of(new BestSummary(e.candidateId(), islandId(), e.score(), Optional.empty())),
-                        recentFailures, failures, stopped, spending, order, tuning);
+                        recentFailures, failures, stopped, spending, order, tuning, earnings);
             } else if (event instanceof TestEvaluated e) {
                 Map<String, String> tests = new LinkedHashMap<>(pendingTests);
                 tests.remove(e.candidateId());
@@ -610,7 +629,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         ? new BestSummary(b.candidateId(), b.island(), b.score(), Optional.of(e.score())) : b);
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population.withTestScore(e.candidateId(), e.score()), newBest, recentFailures,
-                        failures, stopped, spending, order, tuning);
+                        failures, stopped, spending, order, tuning, earnings);
             } else if (event instanceof MigrantsAccepted e) {
                 return withPopulation(insertAll(population, e.programs()), order);
             } else if (event instanceof MigrantsArrived e) {
@@ -622,7 +641,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             } else if (event instanceof IslandStopped e) {
                 State stoppedNow = new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals,
                         failedInRow, pending, pendingTests, population, best, recentFailures, failures,
-                        Optional.of(e.reason()), spending, order, tuning);
+                        Optional.of(e.reason()), spending, order, tuning, earnings);
                 // proposals not answered yet are dropped: nothing more is proposed after a stop
                 for (long sequence : new TreeSet<>(order.due().keySet())) {
                     stoppedNow = stoppedNow.withPopulation(stoppedNow.population, stoppedNow.order.answered(sequence))
@@ -633,7 +652,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 // proposals go on from the next free sequence once drain() sees room under the new quota
                 return new State(Optional.of(e.settings()), islandNo, nextSequence, proposed, evaluated, failedProposals,
                         0, pending, pendingTests, population, best, recentFailures, failures, Optional.empty(), spending,
-                        order, tuning);
+                        order, tuning, earnings);
             }
             throw new IllegalArgumentException("unknown event " + event);
         }
@@ -688,7 +707,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 // one point of an episode at a time: the next is chosen once this one's score is applied
                 ProposalRequest request = new ProposalRequest(run.taskId(), islandId(), sequence, random.nextLong(),
                         tuningNow.episode().orElseThrow().target(), List.of(), List.of(), List.of(),
-                        Optional.of(tuningNow.step(tuningSettings)));
+                        Optional.of(tuningNow.step(tuningSettings)), Optional.empty());
                 return withTuning(tuningNow.proposing(sequence)).withPopulation(population,
                         order.withDue(sequence, request));
             }
@@ -698,10 +717,17 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         private State chosen(long sequence, SplittableRandom random) {
             RunSettings run = settings.orElseThrow();
             Selection selection = Selection.choose(population, run.island(), random);
-            ProposalRequest request = new ProposalRequest(run.taskId(), islandId(), sequence, random.nextLong(),
+            long seed = random.nextLong();
+            Optional<String> model = Optional.empty();
+            ModelBandit.Earnings nextEarnings = earnings;
+            if (run.generation().llm().map(l -> l.selection() == ModelSelection.BANDIT).orElse(false)) {
+                model = ModelBandit.choose(run.generation().models(), earnings, random.split());
+                nextEarnings = model.map(earnings::chosen).orElse(earnings);
+            }
+            ProposalRequest request = new ProposalRequest(run.taskId(), islandId(), sequence, seed,
                     selection.parent().asProgram(), programs(selection.inspirations()),
-                    programs(selection.topPrograms()), recentFailures);
-            return withPopulation(population, order.withDue(sequence, request));
+                    programs(selection.topPrograms()), recentFailures, Optional.empty(), model);
+            return withPopulation(population, order.withDue(sequence, request)).withEarnings(nextEarnings);
         }
 
         /** A journal of an earlier version may hold a proposal that was never chosen here: choose the gap now. */
@@ -735,8 +761,17 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                     byStatus = new LinkedHashMap<>(failures);
                     byStatus.merge(e.status().name(), 1L, Long::sum);
                 }
+                ModelBandit.Earnings nextEarnings = earnings;
+                if (candidate.call().isPresent()) {
+                    ModelBandit.Call call = candidate.call().get();
+                    // a child that failed its evaluation, or whose parent the island no longer knew, earns nothing
+                    double gain = e.status().succeeded() && call.parentScore().isPresent()
+                            ? e.score() - call.parentScore().get() : 0;
+                    nextEarnings = earnings.outcome(call.model(), gain, call.costUsd());
+                }
                 return new State(settings, islandNo, nextSequence, proposed, evaluated + 1, failedProposals, 0,
-                        pending, pendingTests, nextPopulation, best, nextFailures, byStatus, stopped, spending, order, tuning);
+                        pending, pendingTests, nextPopulation, best, nextFailures, byStatus, stopped, spending, order, tuning,
+                        nextEarnings);
             } else if (outcome.failed().isPresent()) {
                 ProposalFailed e = outcome.failed().get();
                 // a call that failed is the endpoint's fault, not the answer's: nothing to learn, no reason to give up
@@ -744,7 +779,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         e.callFailed() ? failedInRow : failedInRow + 1, pending, pendingTests, population, best,
                         e.callFailed() ? recentFailures
                                 : remember(new FailedAttempt(islandId() + "/" + e.sequence(), e.reason())),
-                        failures, stopped, spending, order, tuning);
+                        failures, stopped, spending, order, tuning,
+                        isModel(e.generator()) ? earnings.outcome(e.generator(), 0, e.usage().costUsd()) : earnings);
             }
             return this;
         }
@@ -772,17 +808,38 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         private State withTuning(Tuning nextTuning) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                     pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order,
-                    nextTuning);
+                    nextTuning, earnings);
         }
 
         private State withPopulation(Population nextPopulation, Sequencing nextOrder) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                    pending, pendingTests, nextPopulation, best, recentFailures, failures, stopped, spending, nextOrder, tuning);
+                    pending, pendingTests, nextPopulation, best, recentFailures, failures, stopped, spending, nextOrder, tuning, earnings);
+        }
+
+        private State withEarnings(ModelBandit.Earnings next) {
+            return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
+                    pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, next);
+        }
+
+        /** Whether {@code generator} is a model of the run's ensemble: its outcomes are its earnings. */
+        private boolean isModel(String generator) {
+            return settings.map(run -> run.generation().models().stream().anyMatch(m -> m.name().equals(generator)))
+                    .orElse(false);
+        }
+
+        /** The model call behind candidate {@code sequence}, measured against the parent its request showed. */
+        private Optional<ModelBandit.Call> modelCall(long sequence, String generator, Usage usage) {
+            if (!isModel(generator)) {
+                return Optional.empty();
+            }
+            Optional<Double> parentScore = Optional.ofNullable(order.due().get(sequence))
+                    .map(request -> request.parent().score());
+            return Optional.of(new ModelBandit.Call(generator, parentScore, usage.costUsd()));
         }
 
         private State withPending(Map<String, Pending> nextPending) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                    nextPending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning);
+                    nextPending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, earnings);
         }
 
         private Population insertAll(Population into, List<Individual> migrants) {

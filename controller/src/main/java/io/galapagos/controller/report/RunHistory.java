@@ -434,6 +434,33 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         return perModel;
     }
 
+    /**
+     * What a model's children earned: how many were evaluated, how many scored above their parent, and by
+     * how much in all (the improvements {@code model-choice = bandit} rewards).
+     */
+    public record Earned(long children, long improved, double improvement) {
+    }
+
+    /** What each generator's evaluated children earned over their parents, by generator; seeds have no parent. */
+    public Map<String, Earned> earned() {
+        Map<String, Candidate> byId = new LinkedHashMap<>();
+        candidates.forEach(c -> byId.put(c.candidateId(), c));
+        Map<String, Earned> perModel = new TreeMap<>();
+        for (Candidate c : candidates) {
+            if (c.evaluation().isEmpty() || c.parentId().isEmpty()) {
+                continue;
+            }
+            Optional<Double> parentScore = Optional.ofNullable(byId.get(c.parentId().get()))
+                    .filter(Candidate::succeeded).map(p -> p.evaluation().get().score());
+            double gain = c.succeeded() && parentScore.isPresent()
+                    ? Math.max(0, c.evaluation().get().score() - parentScore.get()) : 0;
+            perModel.merge(c.generator(), new Earned(1, gain > 0 ? 1 : 0, gain),
+                    (a, b) -> new Earned(a.children() + b.children(), a.improved() + b.improved(),
+                            a.improvement() + b.improvement()));
+        }
+        return perModel;
+    }
+
     private static void charge(Map<String, CostTracker.ModelTotals> perModel, String model, Usage usage) {
         if (!usage.equals(Usage.NONE)) {
             perModel.merge(model, CostTracker.ModelTotals.NONE.plus(usage), CostTracker.ModelTotals::plus);

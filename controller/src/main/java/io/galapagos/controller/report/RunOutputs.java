@@ -145,6 +145,9 @@ public final class RunOutputs {
         json.put("costUsd", total.costUsd());
         history.settings().ifPresent(s -> s.generation().budgetUsd().ifPresent(b -> json.put("budgetUsd", b)));
         json.put("models", perModel);
+        history.settings().flatMap(s -> s.generation().llm())
+                .ifPresent(llm -> json.put("modelChoice", llm.selection().key()));
+        json.put("earned", history.earned());
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
     }
 

@@ -7,6 +7,8 @@ import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.FailedAttempt;
 import io.galapagos.controller.generation.GenerationSettings;
 import io.galapagos.controller.generation.LlmSpec;
+import io.galapagos.controller.generation.ModelBandit;
+import io.galapagos.controller.generation.ModelSelection;
 import io.galapagos.controller.generation.ModelSpec;
 import io.galapagos.controller.generation.Program;
 import io.galapagos.controller.generation.PromptSettings;
@@ -62,7 +64,7 @@ final class Samples {
         ModelSpec model = new ModelSpec("model-a", 0.75, URI.create("http://127.0.0.1:8080/v1"),
                 Optional.of("GALAPAGOS_MODEL_KEY"), OptionalDouble.of(0.7), OptionalDouble.of(0.95), 4096, 0.15, 0.6, false);
         LlmSpec llm = new LlmSpec(List.of(model), new PromptSettings(AnswerFormat.DIFF, true, true, 20_000, true,
-                2000, 8000, 600));
+                2000, 8000, 600), ModelSelection.WEIGHTS);
         GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(llm),
                 OptionalDouble.of(12.5));
         TuningSettings tuningSettings = new TuningSettings(true, 20, 50, 0.25, 8);
@@ -90,10 +92,13 @@ final class Samples {
         FailedAttempt failed = new FailedAttempt("run-7/0/13", "the edit matched nothing");
         TuningStep tuningStep = new TuningStep(List.of(-104.0, LiteralSearch.FAILED, -103.0), 20, 0.25, 8);
         ProposalRequest proposalRequest = new ProposalRequest("cant-be-late", "run-7/0", 14, 99, program,
-                List.of(program), List.of(program), List.of(failed), Optional.of(tuningStep));
+                List.of(program), List.of(program), List.of(failed), Optional.of(tuningStep), Optional.of("model-a"));
         Tuning.Episode episode = new Tuning.Episode(program, List.of(-104.0, LiteralSearch.FAILED), Optional.of(14L));
         Tuning tuning = new Tuning(Optional.of(episode), -110.0, Optional.of("run-7/0/12"), 9);
-        Island.Pending pending = new Island.Pending(Fixtures.SEED_CODE, Optional.of("run-7/0/3"));
+        ModelBandit.Call call = new ModelBandit.Call("model-a", Optional.of(-104.0), 0.0021);
+        Island.Pending pending = new Island.Pending(Fixtures.SEED_CODE, Optional.of("run-7/0/3"), Optional.of(call));
+        ModelBandit.Arm arm = new ModelBandit.Arm(5, 4, 1.75, 0.0084);
+        ModelBandit.Earnings earnings = new ModelBandit.Earnings(Map.of("model-a", arm), 1.25);
         Island.CandidateEvaluated evaluated = new Island.CandidateEvaluated("run-7/0/12", EvaluationStatus.OK, -103.5,
                 Map.of("deadline-misses", 0.0), "worst scenario: trace 3", "TRAIN", 812, "worker@127.0.0.1:25521",
                 Optional.of("bwrap"));
@@ -108,7 +113,7 @@ final class Samples {
         Island.State islandState = new Island.State(Optional.of(settings), 0, 15, 14, 12, 1, 0, Map.of("run-7/0/12", pending),
                 Map.of("run-7/0/11", Fixtures.SEED_CODE), population, Optional.of(best), List.of(failed),
                 Map.of("COMPILE_ERROR", 1L), Optional.of("target score reached"), Map.of("model-a", totals), sequencing,
-                tuning);
+                tuning, earnings);
         Run.State runState = new Run.State(Optional.of(settings), 1_764_547_200_000L, Map.of(0, report), Optional.of(best),
                 30, 65_000, Optional.of("target score reached"), Optional.of("target score reached"));
         EvaluationDispatcher.WorkerLoad load = new EvaluationDispatcher.WorkerLoad("worker@127.0.0.1:25521", 2, 1, 40, false);
@@ -133,6 +138,9 @@ final class Samples {
         add(samples, new Proposal.Code(Fixtures.SEED_CODE, "model-a", "a tighter deadline margin", usage));
         add(samples, new Proposal.Failed("the edit matched nothing", "model-a", usage, true));
         add(samples, population);
+        add(samples, call);
+        add(samples, arm);
+        add(samples, earnings);
         add(samples, new Population.Range(-110.0, -98.5));
 
         // the journal: events and snapshots

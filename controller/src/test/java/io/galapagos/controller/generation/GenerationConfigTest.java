@@ -163,6 +163,18 @@ class GenerationConfigTest {
     }
 
     @Test
+    void modelChoiceIsWeightsByDefaultBanditOnRequestAndAnythingElseIsOneLineNamingTheKey() {
+        assertThat(load("galapagos.generation { llm = openai, models = [m] }").llm().orElseThrow().selection())
+                .isEqualTo(ModelSelection.WEIGHTS);
+        assertThat(load("galapagos.generation { llm = openai, models = [m], model-choice = BANDIT }").llm()
+                .orElseThrow().selection()).isEqualTo(ModelSelection.BANDIT);
+        assertThatThrownBy(() -> load("galapagos.generation { llm = openai, models = [m], model-choice = ucb }"))
+                .hasMessage("galapagos.generation.model-choice: expected weights or bandit, not 'ucb'");
+        assertThatThrownBy(() -> load("galapagos.generation.model-choice = best"))
+                .as("checked for an offline run too").hasMessageContaining("galapagos.generation.model-choice");
+    }
+
+    @Test
     void aBadCallSettingIsOneLineNamingItsKey() {
         assertThatThrownBy(() -> load("galapagos.generation { llm = openai, models = [m], model-defaults.request-timeout = 0s }"))
                 .hasMessageContaining("galapagos.generation.model-defaults.request-timeout");

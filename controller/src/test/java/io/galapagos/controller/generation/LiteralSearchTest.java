@@ -97,7 +97,7 @@ class LiteralSearchTest {
         while (true) {
             ProposalRequest request = new ProposalRequest("task", "r/0", scores.size() + 1, 1,
                     new Program("r/0/0", program, start, java.util.Map.of(), ""), List.of(), List.of(), List.of(),
-                    Optional.of(new TuningStep(scores, 25, 0.25, 8)));
+                    Optional.of(new TuningStep(scores, 25, 0.25, 8)), Optional.empty());
             proposal = LiteralTuner.propose(request, SourceLanguage.PYTHON);
             if (!(proposal instanceof Proposal.Code code)) {
                 break;

@@ -76,6 +76,26 @@ class LlmGeneratorTest {
     }
 
     @Test
+    void theModelTheIslandChoseAnswersWhileItsEndpointIsUpAndTheWeightsStandInWhileItIsPaused() {
+        LlmGenerator llm = generator(List.of(model("a").withWeight(0.99), model("b").withWeight(0.01)),
+                PromptSettings.defaults(), CostTracker.unlimited());
+        ProposalRequest plain = request(3);
+        ProposalRequest forB = new ProposalRequest(plain.taskId(), plain.islandId(), plain.sequence(), plain.seed(),
+                plain.parent(), plain.inspirations(), plain.topPrograms(), plain.recentFailures(), Optional.empty(), Optional.of("b"));
+        server.enqueue(FakeOpenAiServer.answer(VALID_DIFF));
+        assertThat(propose(llm, forB).generator()).isEqualTo("b");
+        assertThat(server.requests().get(0).body().path("model").asText()).isEqualTo("b");
+
+        for (int call = 0; call < 2; call++) { // two failed calls (each after its retries) pause b's endpoint
+            server.enqueue(FakeOpenAiServer.status(500, "{}"), FakeOpenAiServer.status(500, "{}"),
+                    FakeOpenAiServer.status(500, "{}"));
+            assertThat(propose(llm, forB).generator()).isEqualTo("b");
+        }
+        server.enqueue(FakeOpenAiServer.answer(VALID_DIFF));
+        assertThat(propose(llm, forB).generator()).as("b is paused: drawn by weight").isEqualTo("a");
+    }
+
+    @Test
     void validDiffBecomesTheChildWithTheTokensAndCostOfTheCall() {
         server.enqueue(FakeOpenAiServer.answer(VALID_DIFF, 1200, 300));
         CostTracker costs = CostTracker.unlimited();

@@ -5,8 +5,14 @@ import io.galapagos.controller.EntityHost;
 import io.galapagos.controller.Fixtures;
 import io.galapagos.controller.RestartBackoff;
 import io.galapagos.controller.generation.CostTracker;
+import io.galapagos.controller.generation.GenerationSettings;
 import io.galapagos.controller.generation.GeneratorHealth;
 import io.galapagos.controller.generation.LiteralTuner;
+import io.galapagos.controller.generation.LlmSpec;
+import io.galapagos.controller.generation.ModelBandit;
+import io.galapagos.controller.generation.ModelSelection;
+import io.galapagos.controller.generation.ModelSpec;
+import io.galapagos.controller.generation.PromptSettings;
 import io.galapagos.controller.generation.SourceLanguage;
 import io.galapagos.controller.generation.TunableLiterals;
 import io.galapagos.controller.generation.Proposal;
@@ -597,6 +603,60 @@ class IslandTest {
             }
         }
         return seen.toString();
+    }
+
+    /** The run settings with an ensemble of {@code good} and {@code weak}, chosen by the bandit. */
+    private static RunSettings banditSettings(int iterations, int inFlight) {
+        List<ModelSpec> models = List.of("weak", "good").stream().map(name -> new ModelSpec(name, 0.5,
+                java.net.URI.create("http://127.0.0.1:1/v1"), Optional.empty(), java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(), 1000, 1.0, 1.0, false)).toList();
+        LlmSpec llm = new LlmSpec(models, PromptSettings.defaults(), ModelSelection.BANDIT);
+        return Fixtures.runSettings(1, iterations, inFlight).withGeneration(new GenerationSettings(
+                GenerationSettings.Mode.OPENAI, Optional.of(llm), java.util.OptionalDouble.empty()));
+    }
+
+    /** Evaluates {@code request}: a child of {@code good} scores its sequence higher than the seed, one of {@code weak} less. */
+    private static EvaluationResult byModel(EvaluationRequest request) {
+        long sequence = Island.sequenceOf(request.candidateId());
+        return ok(request, request.source().endsWith("// by good") ? 1.0 + sequence : 0.5);
+    }
+
+    @Test
+    void anIslandRebuiltFromItsEventsContinuesWithTheSameModelEarningsAndChoices() {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        generator = request -> {
+            String model = request.model().orElse("none");
+            asked.add(model);
+            return CompletableFuture.completedFuture(new Proposal.Code(child(request.parent().code(),
+                    request.sequence()) + "\n// by " + model, model, "s", new Usage(100, 10, 0.01)));
+        };
+        startAndEvaluateSeed(banditSettings(24, 2), 1.0);
+        for (int i = 0; i < 10; i++) {
+            island.runCommand(new Island.EvaluationArrived(byModel(submitted.receiveMessage())));
+        }
+        Island.State before = island.getState();
+        ModelBandit.Earnings earnings = before.earnings();
+        assertThat(earnings.of("good").outcomes()).isPositive();
+        assertThat(earnings.of("weak").outcomes()).isPositive();
+        assertThat(earnings.of("good").improvement()).isPositive();
+        assertThat(earnings.of("weak").improvement()).isZero();
+        assertThat(asked).as("every model is tried first, in ensemble order").startsWith("weak", "good");
+
+        int inEvaluation = before.pending().size();
+        island.restart();
+        assertThat(island.getState().earnings()).isEqualTo(earnings);
+        assertThat(island.getState().order().due()).isEqualTo(before.order().due());
+        List<EvaluationRequest> resubmitted = submitted.receiveSeveralMessages(inEvaluation);
+
+        for (EvaluationRequest request : resubmitted) {
+            island.runCommand(new Island.EvaluationArrived(byModel(request)));
+        }
+        while (island.getState().evaluated() < 24) {
+            island.runCommand(new Island.EvaluationArrived(byModel(submitted.receiveMessage())));
+        }
+        ModelBandit.Earnings after = island.getState().earnings();
+        assertThat(after.of("good").chosen()).isGreaterThan(2 * after.of("weak").chosen());
+        assertThat(asked.stream().filter("none"::equals)).isEmpty();
     }
 
     @Test

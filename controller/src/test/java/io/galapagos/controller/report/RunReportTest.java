@@ -39,6 +39,18 @@ class RunReportTest {
     }
 
     @Test
+    void eachGeneratorsChildrenAreCreditedWithWhatTheyGainedOverTheirParents() {
+        RunHistory h = history(List.of(
+                candidate("r/0", 0, Optional.empty(), Optional.of(ok(1.0, Map.of(), 0)), Optional.empty()),
+                candidate("r/0", 1, Optional.of("r/0/0"), Optional.of(ok(3.5, Map.of(), 1)), Optional.empty()),
+                candidate("r/0", 2, Optional.of("r/0/1"), Optional.of(ok(2.0, Map.of(), 2)), Optional.empty()),
+                candidate("r/0", 3, Optional.of("r/0/1"), Optional.of(ok(4.0, Map.of(), 3)), Optional.empty()),
+                candidate("r/0", 4, Optional.of("r/0/1"), Optional.empty(), Optional.empty())), List.of());
+        assertThat(h.earned()).containsOnlyKeys("offline");
+        assertThat(h.earned().get("offline")).isEqualTo(new RunHistory.Earned(3, 2, 3.0));
+    }
+
+    @Test
     void theBestLineFillsThePlotHowSmallItsMovementAndFarBaselinesAreNamedAtTheSide() {
         String svg = RunReport.svg(search(), List.of(baseline("uniform-progress", -98.3), baseline("on-demand", -148.0)));
 

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -316,9 +317,15 @@ public final class RunSession {
                         + "near-duplicates not evaluated), %s, %s; results in %s%n",
                 history.evaluated().size(), history.failedProposals(), history.duplicates(), history.nearDuplicates(),
                 history.completion().orElse("not completed"), Durations.formatMillis(history.elapsedMillis()), out);
-        history.spending().forEach((model, t) -> console.printf(Locale.ROOT,
-                "%s: %d calls, %d prompt + %d completion tokens, $%.4f%n", model, t.calls(), t.promptTokens(),
-                t.completionTokens(), t.costUsd()));
+        history.settings().flatMap(s -> s.generation().llm()).ifPresent(llm ->
+                console.printf(Locale.ROOT, "model choice: %s%n", llm.selection().key()));
+        Map<String, RunHistory.Earned> earned = history.earned();
+        history.spending().forEach((model, t) -> {
+            RunHistory.Earned e = earned.getOrDefault(model, new RunHistory.Earned(0, 0, 0));
+            console.printf(Locale.ROOT, "%s: %d calls, %d prompt + %d completion tokens, $%.4f; "
+                            + "%d of %d evaluated children beat their parent, by %.4g in all%n", model, t.calls(),
+                    t.promptTokens(), t.completionTokens(), t.costUsd(), e.improved(), e.children(), e.improvement());
+        });
         return history;
     }
 
