@@ -188,12 +188,6 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     /** Timer: report counters to the run if they changed, and propose if a generator was paused. */
     enum ReportTick implements Command { INSTANCE }
 
-    /**
-     * To self, behind the results that came in while a journal write was going on: journal them all in
-     * one write (see {@link #onEvaluationArrived}).
-     */
-    enum WriteResults implements Command { INSTANCE }
-
     /** Timer: submit every unevaluated candidate again (the dispatcher ignores those it knows). */
     enum ResubmitTick implements Command { INSTANCE }
 
@@ -907,8 +901,6 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private final Set<Long> generating = new HashSet<>();
     /** Answers that came before an earlier proposal's: they wait for it (see {@link #onProposalReady}). */
     private final java.util.TreeMap<Long, ProposalReady> held = new java.util.TreeMap<>();
-    /** Selection results received and not journalled yet, in arrival order: written together by {@link WriteResults}. */
-    private final Map<String, CandidateEvaluated> unwritten = new LinkedHashMap<>();
     private Optional<SolutionGenerator> generator = Optional.empty();
     private Optional<IslandReport> lastReport = Optional.empty();
     /** The epoch last asked of the upstream neighbour; asked again on every report tick while awaited. */
@@ -963,7 +955,6 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 .onCommand(Retire.class, this::onRetire)
                 .onCommand(Passivated.class, this::onPassivated)
                 .onCommand(EvaluationArrived.class, this::onEvaluationArrived)
-                .onCommand(WriteResults.class, this::onWriteResults)
                 .onCommand(MigrantsOffered.class, this::onMigrantsOffered)
                 .onCommand(NoMoreMigrants.class, this::onNoMoreMigrants)
                 .onCommand(MigrantsWanted.class, this::onMigrantsWanted)
@@ -985,7 +976,6 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         // forgotten, so that due proposals are asked again (a lost answer would stall them) and the run hears all
         generating.clear();
         held.clear();
-        unwritten.clear(); // the candidates are pending: submitted again below
         lastReport = Optional.empty();
         askedEpoch = Optional.empty();
         if (state.settings().isEmpty()) {
@@ -1087,27 +1077,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             return Effect().persist(new TestEvaluated(result.candidateId(), result.status(), result.score(),
                     result.metrics())).thenRun(s -> afterChange(s, true));
         }
-        if (!state.pending().containsKey(result.candidateId()) || unwritten.containsKey(result.candidateId())) {
+        if (!state.pending().containsKey(result.candidateId())) {
             return Effect().none();
         }
         EvaluationTimeline.mark(result.evaluationId(), EvaluationTimeline.Mark.RESULT_ARRIVED);
-        // group commit: the results that arrive while a write is going on wait in the island's stash; the
-        // first of them asks for a write, which the island reads behind them all, and one write takes them
-        // all. A result lost with the island (unwritten) is evaluated again: its candidate is still pending.
-        unwritten.put(result.candidateId(), new CandidateEvaluated(result.candidateId(), result.status(),
+        return persistInOrder(state, List.of(new CandidateEvaluated(result.candidateId(), result.status(),
                 result.score(), result.metrics(), truncate(result.feedback()), result.split(), result.elapsedMillis(),
-                result.worker(), result.isolation()));
-        if (unwritten.size() == 1) {
-            context.getSelf().tell(WriteResults.INSTANCE);
-        }
-        return Effect().none();
-    }
-
-    private Effect<Event, State> onWriteResults(State state, WriteResults write) {
-        List<Event> results = unwritten.values().stream()
-                .filter(e -> state.pending().containsKey(e.candidateId())).<Event>map(e -> e).toList();
-        unwritten.clear();
-        return results.isEmpty() ? Effect().none() : persistInOrder(state, results);
+                result.worker(), result.isolation())));
     }
 
     private Effect<Event, State> onMigrantsOffered(State state, MigrantsOffered offered) {
