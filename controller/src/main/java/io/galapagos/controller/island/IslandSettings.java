@@ -23,15 +23,35 @@ import io.galapagos.protocol.CborSerializable;
  * @param maxFailedProposalsInRow   an island gives up after this many proposals in a row that failed
  * @param nearDuplicateSimilarity   a proposal at least this similar ({@link CodeSimilarity}) to its parent or a
  *                                  program shown with it is rejected as a near-duplicate; 1 = off
+ * @param constraints               how parents, migrants and bests respect the task's constraint metrics
  */
 public record IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
                              double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
                              int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
-                             double nearDuplicateSimilarity) implements CborSerializable {
+                             double nearDuplicateSimilarity, Constraints constraints) implements CborSerializable {
 
     public IslandSettings {
         // settings journalled before format 5 have none: those runs go on as they ran, without the check
         nearDuplicateSimilarity = nearDuplicateSimilarity == 0 ? 1.0 : nearDuplicateSimilarity;
+        // nor constraints (before format 6): those runs go on ranking by score alone
+        constraints = constraints == null ? Constraints.OFF : constraints;
+    }
+
+    /** These settings with no constraints (the shape of settings before they existed). */
+    public IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
+                          double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
+                          int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
+                          double nearDuplicateSimilarity) {
+        this(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio, inspirations, topPrograms,
+                migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow, nearDuplicateSimilarity,
+                Constraints.OFF);
+    }
+
+    /** These settings with the constraint mode applied to the task's constraint metrics (name to lower is better). */
+    public IslandSettings withConstraintMetrics(java.util.Map<String, Boolean> taskMetrics) {
+        return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
+                inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
+                nearDuplicateSimilarity, constraints.withMetrics(taskMetrics));
     }
 
     /** Throws {@link IllegalArgumentException} naming the {@code galapagos.islands} key at fault. */
