@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,7 @@ class EngineConfigTest {
                 "galapagos.islands { count = 3, in-flight = 4, grid-bins = 5, archive-size = 6, exploration-ratio = 0.3,",
                 "  exploitation-ratio = 0.6, elite-ratio = 0.2, inspirations = 1, top-programs = 2, migration-interval = 7,",
                 "  migration-rate = 3, recent-failures = 8, max-failed-proposals-in-a-row = 9, near-duplicate-similarity = 0.95,",
-                "  progress-interval = 250ms,",
+                "  constraints = zero, progress-interval = 250ms,",
                 "  resubmit-interval = 7s, snapshot-every = 50, keep-snapshots = 3 }",
                 "galapagos.dispatcher { job-timeout = 40s, max-attempts = 5, remembered-results = 99,",
                 "  worker-quarantine-after = 4, worker-quarantine = 90s }",
@@ -36,7 +37,8 @@ class EngineConfigTest {
                 List.of("SMOKE", "TRAIN", "TEST"), false, 11));
         assertThat(c.islandCount()).isEqualTo(3);
         assertThat(c.islands()).isEqualTo(new io.galapagos.controller.island.IslandSettings(4, 5, 6, 0.3, 0.6, 0.2, 1, 2,
-                7, 3, 8, 9, 0.95));
+                7, 3, 8, 9, 0.95, new io.galapagos.controller.island.Constraints(
+                io.galapagos.controller.island.Constraints.Mode.ZERO, Map.of())));
         assertThat(c.islandTimers()).isEqualTo(new io.galapagos.controller.island.IslandTimers(Duration.ofMillis(250),
                 Duration.ofSeconds(7)));
         assertThat(c.snapshotEvery()).isEqualTo(50);
@@ -54,6 +56,15 @@ class EngineConfigTest {
                 .hasMessageStartingWith("galapagos.persistence.restart-backoff: min must be positive and max at least min");
         assertThatThrownBy(() -> load("galapagos.persistence.restart-backoff.random-factor = 2"))
                 .hasMessage("galapagos.persistence.restart-backoff.random-factor must be between 0 and 1, not 2.0");
+    }
+
+    @Test
+    void constraintsAreOffByDefaultAndABadModeNamesTheKey() {
+        assertThat(load("").islands().constraints()).isEqualTo(io.galapagos.controller.island.Constraints.OFF);
+        assertThat(load("galapagos.islands.constraints = Initial").islands().constraints().mode())
+                .isEqualTo(io.galapagos.controller.island.Constraints.Mode.INITIAL);
+        assertThatThrownBy(() -> load("galapagos.islands.constraints = some"))
+                .hasMessage("galapagos.islands.constraints must be off, initial or zero, not 'some'");
     }
 
     @Test
