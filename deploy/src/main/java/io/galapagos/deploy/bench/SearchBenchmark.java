@@ -234,7 +234,9 @@ public final class SearchBenchmark {
     /** Per variant and budget: the mean best TRAIN and TEST over the seeds measured, and the constraint counts summed. */
     static List<String> means(List<Row> rows) {
         Map<String, List<Row>> groups = new LinkedHashMap<>();
-        rows.forEach(r -> groups.computeIfAbsent(r.variant() + "\u0000" + r.evaluations(), k -> new ArrayList<>()).add(r));
+        // a run that gave no summary is left out: n counts the runs measured
+        rows.stream().filter(r -> r.best().train().isPresent())
+                .forEach(r -> groups.computeIfAbsent(r.variant() + "\u0000" + r.evaluations(), k -> new ArrayList<>()).add(r));
         List<String> lines = new ArrayList<>();
         for (List<Row> group : groups.values()) {
             Row first = group.get(0);
