@@ -3,6 +3,7 @@ package io.galapagos.controller;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.galapagos.controller.dispatch.DispatcherSettings;
+import io.galapagos.controller.island.Constraints;
 import io.galapagos.controller.island.IslandSettings;
 import io.galapagos.controller.island.IslandTimers;
 import io.galapagos.controller.island.TuningSettings;
@@ -11,6 +12,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -58,7 +60,7 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
                     i.getDouble("elite-ratio"), i.getInt("inspirations"), i.getInt("top-programs"),
                     i.getInt("migration-interval"), i.getInt("migration-rate"), i.getInt("recent-failures"),
                     i.getInt("max-failed-proposals-in-a-row"), i.getDouble("near-duplicate-similarity"),
-                    tuning(root)).check();
+                    tuning(root), new Constraints(Constraints.Mode.parse(i.getString("constraints")), Map.of())).check();
             IslandTimers timers = new IslandTimers(i.getDuration("progress-interval"), i.getDuration("resubmit-interval"));
             DispatcherSettings dispatcher = new DispatcherSettings(d.getDuration("job-timeout"), d.getInt("max-attempts"),
                     d.getInt("remembered-results"), d.getInt("worker-quarantine-after"), d.getDuration("worker-quarantine"));

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,7 @@ class EngineConfigTest {
                 "galapagos.islands { count = 3, in-flight = 4, grid-bins = 5, archive-size = 6, exploration-ratio = 0.3,",
                 "  exploitation-ratio = 0.6, elite-ratio = 0.2, inspirations = 1, top-programs = 2, migration-interval = 7,",
                 "  migration-rate = 3, recent-failures = 8, max-failed-proposals-in-a-row = 9, near-duplicate-similarity = 0.95,",
-                "  progress-interval = 250ms,",
+                "  constraints = zero, progress-interval = 250ms,",
                 "  resubmit-interval = 7s, snapshot-every = 50, keep-snapshots = 3 }",
                 "galapagos.tuning { enabled = on, max-evaluations = 12, every = 30, step = 0.5, max-literals = 4 }",
                 "galapagos.dispatcher { job-timeout = 40s, max-attempts = 5, remembered-results = 99,",
@@ -37,7 +38,9 @@ class EngineConfigTest {
                 List.of("SMOKE", "TRAIN", "TEST"), false, 11));
         assertThat(c.islandCount()).isEqualTo(3);
         assertThat(c.islands()).isEqualTo(new io.galapagos.controller.island.IslandSettings(4, 5, 6, 0.3, 0.6, 0.2, 1, 2,
-                7, 3, 8, 9, 0.95, new io.galapagos.controller.island.TuningSettings(true, 12, 30, 0.5, 4)));
+                7, 3, 8, 9, 0.95, new io.galapagos.controller.island.TuningSettings(true, 12, 30, 0.5, 4),
+                new io.galapagos.controller.island.Constraints(io.galapagos.controller.island.Constraints.Mode.ZERO,
+                        Map.of())));
         assertThat(c.islandTimers()).isEqualTo(new io.galapagos.controller.island.IslandTimers(Duration.ofMillis(250),
                 Duration.ofSeconds(7)));
         assertThat(c.snapshotEvery()).isEqualTo(50);
@@ -68,6 +71,15 @@ class EngineConfigTest {
         assertThatThrownBy(() -> load("galapagos.tuning.max-literals = 0"))
                 .hasMessageStartingWith("galapagos.tuning.max-literals");
         assertThatThrownBy(() -> load("galapagos.tuning.enabled = maybe")).hasMessageContaining("tuning.enabled");
+    }
+
+    @Test
+    void constraintsAreOffByDefaultAndABadModeNamesTheKey() {
+        assertThat(load("").islands().constraints()).isEqualTo(io.galapagos.controller.island.Constraints.OFF);
+        assertThat(load("galapagos.islands.constraints = Initial").islands().constraints().mode())
+                .isEqualTo(io.galapagos.controller.island.Constraints.Mode.INITIAL);
+        assertThatThrownBy(() -> load("galapagos.islands.constraints = some"))
+                .hasMessage("galapagos.islands.constraints must be off, initial or zero, not 'some'");
     }
 
     @Test

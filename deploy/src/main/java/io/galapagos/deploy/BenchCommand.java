@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
 /** {@code galapagos bench}: measurements of Galapagos itself. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks of Galapagos itself.",
         subcommands = {BenchCommand.Engine.class, SandboxBenchCommand.class, RecoveryBenchCommand.class,
-                MutationBenchCommand.class, SoakBenchCommand.class})
+                MutationBenchCommand.class, SoakBenchCommand.class, SearchBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

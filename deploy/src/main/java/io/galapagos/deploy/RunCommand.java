@@ -303,7 +303,8 @@ public final class RunCommand implements Callable<Integer> {
         return new RunSettings(cluster.runIdOf(chosen.label()), chosen.taskId(), chosenSeed, chosenIslands,
                 chosenIterations, wallClockFlag.orElse(run.wallClock().map(Duration::toMillis).orElse(0L)),
                 run.earlyStopAfter(), run.targetScore(), cascade, testBest,
-                directory, run.dataSeed(), chosen.initialProgram(), chosen.featureMetric(), config.islands());
+                directory, run.dataSeed(), chosen.initialProgram(), chosen.featureMetric(),
+                config.islands().withConstraintMetrics(chosen.constraintMetricsByName()));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.galapagos.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.galapagos.controller.island.Constraints;
 import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.RunSettings;
@@ -108,6 +109,10 @@ public final class StatusCommand implements Callable<Integer> {
                 report.get("inFlight"), report.get("failedProposals"), report.get("duplicates"),
                 report.get("nearDuplicates"));
         console.printf(Locale.ROOT, "failed evaluations: %s%n", report.get("failures"));
+        if (report.get("constraints") instanceof Map<?, ?> constraints) {
+            console.printf(Locale.ROOT, "constraints: %s on %s (programs within the limits rank first; bestExcess: how"
+                    + " far an island's best goes past them)%n", constraints.get("mode"), constraints.get("metrics"));
+        }
         history.isolations().forEach((isolation, count) ->
                 console.printf(Locale.ROOT, "isolation of %d evaluations: %s%n", count, isolation));
         if (history.unjailed() > 0) {
@@ -127,8 +132,9 @@ public final class StatusCommand implements Callable<Integer> {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> islands = (List<Map<String, Object>>) report.get("islands");
         for (Map<String, Object> island : islands) {
-            console.printf(Locale.ROOT, "  %-10s best %-14s %s%n", island.get("island"),
-                    island.getOrDefault("bestScore", "-"), island.getOrDefault("best", ""));
+            console.printf(Locale.ROOT, "  %-10s best %-14s %s%s%n", island.get("island"),
+                    island.getOrDefault("bestScore", "-"), island.getOrDefault("best", ""),
+                    island.containsKey("bestExcess") ? " bestExcess " + island.get("bestExcess") : "");
         }
         if (history.best().isPresent()) {
             console.println();
@@ -233,6 +239,9 @@ public final class StatusCommand implements Callable<Integer> {
         report.put("failures", history.failures());
         report.put("isolation", history.isolations());
         report.put("spending", history.spending());
+        Optional<Constraints> constraints = history.settings().map(s -> s.island().constraints()).filter(Constraints::active);
+        constraints.ifPresent(c -> report.put("constraints", Map.of("mode", c.mode().label(),
+                "metrics", List.copyOf(c.metrics().keySet()))));
         List<Map<String, Object>> islands = new ArrayList<>();
         history.settings().ifPresent(s -> {
             for (int n = 0; n < s.islands(); n++) {
@@ -242,6 +251,9 @@ public final class StatusCommand implements Callable<Integer> {
                     island.put("best", best.candidateId());
                     island.put("bestScore", best.evaluation().get().score());
                     best.test().ifPresent(t -> island.put("testScore", t.score()));
+                    if (constraints.isPresent()) {
+                        history.constraintExcess(best.candidateId()).ifPresent(e -> island.put("bestExcess", e));
+                    }
                 });
                 islands.add(island);
             }

@@ -280,8 +280,16 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                                      String worker, Optional<String> isolation) implements Event {
     }
 
-    /** Persisted when the candidate's result is applied in sequence order, so every run of a seed has the same. */
-    public record BestChanged(String candidateId, double score) implements Event {
+    /**
+     * Persisted when the candidate's result is applied in sequence order, so every run of a seed has the same.
+     *
+     * @param excess how far it goes past the island's constraint limits (0 in journals before constraints)
+     */
+    public record BestChanged(String candidateId, double score, double excess) implements Event {
+
+        public BestChanged(String candidateId, double score) {
+            this(candidateId, score, 0);
+        }
     }
 
     /** The held-out TEST result of an island best, recorded next to its TRAIN score. */
@@ -614,13 +622,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 }
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population,
-                        Optional.of(new BestSummary(e.candidateId(), islandId(), e.score(), Optional.empty())),
+                        Optional.of(new BestSummary(e.candidateId(), islandId(), e.score(), Optional.empty(), e.excess())),
                         recentFailures, failures, stopped, spending, order, tuning, earnings);
             } else if (event instanceof TestEvaluated e) {
                 Map<String, String> tests = new LinkedHashMap<>(pendingTests);
                 tests.remove(e.candidateId());
                 Optional<BestSummary> newBest = best.map(b -> b.candidateId().equals(e.candidateId())
-                        ? new BestSummary(b.candidateId(), b.island(), b.score(), Optional.of(e.score())) : b);
+                        ? new BestSummary(b.candidateId(), b.island(), b.score(), Optional.of(e.score()), b.excess()) : b);
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population.withTestScore(e.candidateId(), e.score()), newBest, recentFailures,
                         failures, stopped, spending, order, tuning, earnings);
@@ -857,7 +865,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         private Population insert(Population into, Individual individual) {
             RunSettings run = settings.orElseThrow();
-            return into.insert(individual, run.featureMetric(), run.island().gridBins(), run.island().archiveSize());
+            return into.insert(individual, run.featureMetric(), run.island().gridBins(), run.island().archiveSize(),
+                    run.island().constraints());
         }
 
         private List<FailedAttempt> remember(FailedAttempt attempt) {
@@ -1226,13 +1235,18 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             }
         }
         List<Event> events = new ArrayList<>(arrived);
-        Optional<Double> best = state.best().map(BestSummary::score);
+        Optional<BestSummary> best = state.best();
+        // the limits are fixed by the island's first program, applied before any later outcome
+        Population population = after.population();
         for (long sequence : appliedNow) {
             CandidateEvaluated e = evaluations.get(sequence);
-            if (e != null && e.status().succeeded() && Double.isFinite(e.score())
-                    && best.map(b -> e.score() > b).orElse(true)) {
-                events.add(new BestChanged(e.candidateId(), e.score()));
-                best = Optional.of(e.score());
+            if (e != null && e.status().succeeded() && Double.isFinite(e.score())) {
+                BestSummary candidate = new BestSummary(e.candidateId(), "", e.score(), Optional.empty(),
+                        population.excess(e.metrics()));
+                if (best.map(candidate::beats).orElse(true)) {
+                    events.add(new BestChanged(e.candidateId(), e.score(), candidate.excess()));
+                    best = Optional.of(candidate);
+                }
             }
         }
         return events;

@@ -24,32 +24,43 @@ import io.galapagos.protocol.CborSerializable;
  * @param nearDuplicateSimilarity   a proposal at least this similar ({@link CodeSimilarity}) to its parent or a
  *                                  program shown with it is rejected as a near-duplicate; 1 = off
  * @param tuning                    whether and how the island tunes the numeric literals of its bests
+ * @param constraints               how parents, migrants and bests respect the task's constraint metrics
  */
 public record IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
                              double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
                              int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
-                             double nearDuplicateSimilarity, TuningSettings tuning) implements CborSerializable {
+                             double nearDuplicateSimilarity, TuningSettings tuning, Constraints constraints)
+        implements CborSerializable {
 
     public IslandSettings {
         // settings journalled before format 5 have none: those runs go on as they ran, without the check
         nearDuplicateSimilarity = nearDuplicateSimilarity == 0 ? 1.0 : nearDuplicateSimilarity;
         tuning = tuning == null ? TuningSettings.OFF : tuning; // journalled before tuning existed
+        // nor constraints (before format 6): those runs go on ranking by score alone
+        constraints = constraints == null ? Constraints.OFF : constraints;
     }
 
-    /** Settings of an island that tunes nothing. */
+    /** Settings of an island that tunes nothing and has no constraints (the shape of settings before them). */
     public IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
                           double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
                           int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
                           double nearDuplicateSimilarity) {
         this(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio, inspirations,
                 topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
-                nearDuplicateSimilarity, TuningSettings.OFF);
+                nearDuplicateSimilarity, TuningSettings.OFF, Constraints.OFF);
     }
 
     public IslandSettings withTuning(TuningSettings newTuning) {
         return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
                 inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
-                nearDuplicateSimilarity, newTuning);
+                nearDuplicateSimilarity, newTuning, constraints);
+    }
+
+    /** These settings with the constraint mode applied to the task's constraint metrics (name to lower is better). */
+    public IslandSettings withConstraintMetrics(java.util.Map<String, Boolean> taskMetrics) {
+        return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
+                inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
+                nearDuplicateSimilarity, tuning, constraints.withMetrics(taskMetrics));
     }
 
     /** Throws {@link IllegalArgumentException} naming the {@code galapagos.islands} key at fault. */

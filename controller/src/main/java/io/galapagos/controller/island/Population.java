@@ -21,9 +21,10 @@ import java.util.Set;
  * @param archive  candidate ids of the elite archive, best first
  * @param length   observed range of code lengths (bins stretch with it)
  * @param metric   observed range of the feature metric
+ * @param limits   the constraint limits, fixed by the first program inserted ({@link Constraints}); none when off
  */
 public record Population(Map<String, Individual> members, Map<String, String> cells, List<String> archive,
-                         Range length, Range metric) implements CborSerializable {
+                         Range length, Range metric, Constraints.Limits limits) implements CborSerializable {
 
     /** Observed minimum and maximum of a feature. */
     public record Range(double min, double max) implements CborSerializable {
@@ -49,10 +50,22 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
         members = Map.copyOf(members);
         cells = Map.copyOf(cells);
         archive = List.copyOf(archive);
+        // populations journalled before constraints existed rank by score alone
+        limits = limits == null ? Constraints.Limits.NONE : limits;
     }
 
     public static Population empty() {
-        return new Population(Map.of(), Map.of(), List.of(), Range.EMPTY, Range.EMPTY);
+        return new Population(Map.of(), Map.of(), List.of(), Range.EMPTY, Range.EMPTY, Constraints.Limits.NONE);
+    }
+
+    /** Feasible programs first (see {@link Constraints}), then by score: the order of every choice here. */
+    public Comparator<Individual> order() {
+        return limits.bestFirst();
+    }
+
+    /** How far a program's metrics go past this population's constraint limits (0: feasible). */
+    public double excess(Map<String, Double> metrics) {
+        return limits.excess(metrics);
     }
 
     public boolean isEmpty() {
@@ -68,12 +81,12 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
     /** Living programs, best first (ties by candidate id, so the order is reproducible). */
     public List<Individual> ranked() {
         List<Individual> ranked = new ArrayList<>(members.values());
-        ranked.sort(BEST_FIRST);
+        ranked.sort(order());
         return ranked;
     }
 
     public Optional<Individual> best() {
-        return members.values().stream().min(BEST_FIRST);
+        return members.values().stream().min(order());
     }
 
     /** Programs of the elite archive, best first. */
@@ -86,8 +99,19 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
         return cells.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> members.get(e.getValue())).toList();
     }
 
-    /** This population with {@code individual} added where it earns a place (a cell or the archive). */
+    /** This population with {@code individual} added where it earns a place (a cell or the archive), by score. */
     public Population insert(Individual individual, String featureMetric, int bins, int archiveSize) {
+        return insert(individual, featureMetric, bins, archiveSize, Constraints.OFF);
+    }
+
+    /**
+     * This population with {@code individual} added where it earns a place; the first program inserted
+     * fixes the limits of {@code constraints}.
+     */
+    public Population insert(Individual individual, String featureMetric, int bins, int archiveSize,
+                             Constraints constraints) {
+        Constraints.Limits newLimits = isEmpty() ? constraints.limitsFrom(individual.metrics()) : limits;
+        Comparator<Individual> order = newLimits.bestFirst();
         Range newLength = length.include(individual.code().length());
         Optional<Double> feature = Optional.ofNullable(individual.metrics().get(featureMetric));
         Range newMetric = feature.map(metric::include).orElse(metric);
@@ -98,18 +122,18 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
         all.put(individual.candidateId(), individual);
         Map<String, String> newCells = new LinkedHashMap<>(cells);
         String holder = newCells.get(cell);
-        if (holder == null || BEST_FIRST.compare(individual, all.get(holder)) < 0) {
+        if (holder == null || order.compare(individual, all.get(holder)) < 0) {
             newCells.put(cell, individual.candidateId());
         }
         List<Individual> ranked = new ArrayList<>(archive.stream().map(all::get).toList());
         ranked.add(individual);
-        ranked.sort(BEST_FIRST);
+        ranked.sort(order);
         List<String> newArchive = ranked.stream().limit(archiveSize).map(Individual::candidateId).toList();
 
         Set<String> living = new HashSet<>(newCells.values());
         living.addAll(newArchive);
         all.keySet().retainAll(living);
-        return new Population(all, newCells, newArchive, newLength, newMetric);
+        return new Population(all, newCells, newArchive, newLength, newMetric, newLimits);
     }
 
     /** This population with the test score recorded on a living program. */
@@ -120,6 +144,6 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
         }
         Map<String, Individual> updated = new LinkedHashMap<>(members);
         updated.put(candidateId, member.withTestScore(testScore));
-        return new Population(updated, cells, archive, length, metric);
+        return new Population(updated, cells, archive, length, metric, limits);
     }
 }

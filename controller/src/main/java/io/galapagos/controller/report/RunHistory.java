@@ -36,7 +36,19 @@ import java.util.function.Function;
  */
 public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
                          List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
-                         long migrantsAccepted, Set<String> migrantIds) {
+                         long migrantsAccepted, Set<String> migrantIds, Map<String, Double> islandBestExcess) {
+
+    /**
+     * A history without the islands' bests: ranked by score alone.
+     * ({@code islandBestExcess}: every candidate that became its island's best, with how far it went past the
+     * island's constraint limits; with {@code galapagos.islands.constraints} on, the best is chosen among them.)
+     */
+    public RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
+                      List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
+                      long migrantsAccepted, Set<String> migrantIds) {
+        this(settings, runEvents, candidates, proposalFailures, evaluationsPerCandidate, migrantsAccepted, migrantIds,
+                Map.of());
+    }
 
     /** How a worker's sandbox describes running candidates without a jail: {@code none (<why>)}. */
     public static final String NO_JAIL = "none";
@@ -250,6 +262,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         private Optional<RunSettings> settings = Optional.empty();
         private long migrants;
         private final Set<String> migrantIds = new TreeSet<>();
+        /** Every candidate that became its island's best, with its constraint excess. */
+        private final Map<String, Double> islandBests = new HashMap<>();
         /** A reader's: it keeps where each candidate's events are and lets go of text already read. */
         private final boolean lean;
         private final Map<String, Place> places = new HashMap<>();
@@ -288,6 +302,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 }
             }
             bestPerIsland.values().forEach(c -> keep.add(c.candidateId()));
+            keep.addAll(islandBests.keySet()); // with constraints on, the best is one of them, whatever its score
             if (best != null) {
                 keep.add(best.candidateId());
             }
@@ -385,6 +400,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             } else if (event instanceof Island.MigrantsArrived e) {
                 migrants += e.programs().size();
                 e.programs().forEach(p -> migrantIds.add(p.candidateId()));
+            } else if (event instanceof Island.BestChanged e) {
+                islandBests.put(e.candidateId(), e.excess());
             }
         }
 
@@ -395,7 +412,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             ordered.sort(Comparator.comparingLong((Candidate c) -> c.evaluation().map(Evaluation::timestampMillis)
                     .orElse(Long.MAX_VALUE)).thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
             return new RunHistory(settings, List.copyOf(runEvents), ordered, List.copyOf(failedProposals),
-                    new TreeMap<>(evaluations), migrants, Set.copyOf(migrantIds));
+                    new TreeMap<>(evaluations), migrants, Set.copyOf(migrantIds), Map.copyOf(islandBests));
         }
     }
 
@@ -518,14 +535,39 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
     private static final Comparator<Candidate> PROPOSAL_ORDER =
             Comparator.comparing(Candidate::island).thenComparingLong(Candidate::sequence);
 
-    private static Optional<Candidate> bestOf(List<Candidate> candidates) {
+    private Optional<Candidate> bestOf(List<Candidate> candidates) {
         Candidate best = null;
+        boolean constrained = constrained();
         for (Candidate c : candidates) {
-            if (c.succeeded() && (best == null || better(c, best))) {
+            if (!c.succeeded() || (constrained && !islandBestExcess.containsKey(c.candidateId()))) {
+                continue;
+            }
+            if (best == null || (constrained ? feasibleFirst(c, best) : better(c, best))) {
                 best = c;
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * Whether the run ranks feasible programs first ({@code galapagos.islands.constraints}): its best is
+     * then the islands' best that goes least past its limits, as the islands chose them.
+     */
+    private boolean constrained() {
+        return !islandBestExcess.isEmpty()
+                && settings.map(s -> s.island().constraints().active()).orElse(false);
+    }
+
+    /** The smaller constraint excess, then {@link #better}. */
+    private boolean feasibleFirst(Candidate c, Candidate best) {
+        double excess = islandBestExcess.get(c.candidateId());
+        double bestExcess = islandBestExcess.get(best.candidateId());
+        return excess < bestExcess || (excess == bestExcess && better(c, best));
+    }
+
+    /** How far an island's best went past its island's constraint limits (0: feasible, or no constraints). */
+    public Optional<Double> constraintExcess(String candidateId) {
+        return Optional.ofNullable(islandBestExcess.get(candidateId));
     }
 
     /** Whether succeeded {@code c} beats succeeded {@code best}: a higher score, or the same and proposed first. */

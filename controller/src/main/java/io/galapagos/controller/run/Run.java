@@ -205,7 +205,7 @@ public final class Run extends EventSourcedBehavior<Run.Command, Run.Event, Run.
                     return updated;
                 }
                 BestSummary candidate = reported.get();
-                boolean improves = best.map(b -> candidate.score() > b.score()).orElse(true);
+                boolean improves = best.map(candidate::beats).orElse(true);
                 boolean sameBest = best.map(b -> b.candidateId().equals(candidate.candidateId())).orElse(false);
                 if (improves) {
                     return new State(settings, startedAtEpochMillis, next, reported, updated.evaluated(),

@@ -17,6 +17,7 @@ import io.galapagos.controller.generation.ProposalRequest;
 import io.galapagos.controller.generation.LiteralSearch;
 import io.galapagos.controller.generation.TuningStep;
 import io.galapagos.controller.generation.Usage;
+import io.galapagos.controller.island.Constraints;
 import io.galapagos.controller.island.Individual;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.island.IslandSettings;
@@ -68,12 +69,13 @@ final class Samples {
         GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(llm),
                 OptionalDouble.of(12.5));
         TuningSettings tuningSettings = new TuningSettings(true, 20, 50, 0.25, 8);
+        Constraints constraints = new Constraints(Constraints.Mode.INITIAL, Map.of("deadline-misses", true));
         IslandSettings islandSettings = new IslandSettings(4, 10, 20, 0.2, 0.7, 0.1, 2, 3, 25, 2, 5, 100, 0.99,
-                tuningSettings);
+                tuningSettings, constraints);
         RunSettings settings = new RunSettings("run-7", "cant-be-late", 7, 2, 200, 3_600_000, 50, Optional.of(-100.0),
                 List.of("SMOKE", "TRAIN"), true, Optional.of("/data/adrs"), 42, Fixtures.SEED_CODE, "deadline-misses",
                 islandSettings, generation, List.of(Fixtures.SEED_CODE), 1);
-        BestSummary best = new BestSummary("run-7/0/12", "run-7/0", -103.5, Optional.of(-102.25));
+        BestSummary best = new BestSummary("run-7/0/12", "run-7/0", -103.5, Optional.of(-102.25), 2.0);
         IslandReport report = new IslandReport(0, 40, 36, 3, Map.of("COMPILE_ERROR", 2L), 2, Optional.of(best), false,
                 Map.of("model-a", totals), "paused: rate limited", 1);
         RunStatus status = new RunStatus(RunStatus.Phase.RUNNING, Optional.of(settings), List.of(report),
@@ -107,7 +109,7 @@ final class Samples {
                 "near-duplicate of run-7/1/8 (similarity 0.995)", usage, false, Optional.of(repeat));
         Island.Resolved resolved = new Island.Resolved(Optional.of(pending), Optional.of(evaluated),
                 Optional.of(proposalFailed));
-        Population population = Population.empty().insert(individual, "deadline-misses", 10, 20);
+        Population population = Population.empty().insert(individual, "deadline-misses", 10, 20, constraints);
         Island.Sequencing sequencing = new Island.Sequencing(12, 15, Map.of(13L, resolved), Map.of(14L, proposalRequest),
                 1, Map.of(1, List.of(individual)), Map.of(2, List.of(individual)), Optional.of(3), Map.of(77L, 12L));
         Island.State islandState = new Island.State(Optional.of(settings), 0, 15, 14, 12, 1, 0, Map.of("run-7/0/12", pending),
@@ -121,6 +123,8 @@ final class Samples {
         add(samples, usage);
         add(samples, generation);
         add(samples, tuningSettings);
+        add(samples, constraints);
+        add(samples, constraints.limitsFrom(Map.of("deadline-misses", 3.0)));
         add(samples, islandSettings);
         add(samples, tuningStep);
         add(samples, episode);
@@ -157,7 +161,7 @@ final class Samples {
         add(samples, proposalFailed);
         add(samples, repeat);
         add(samples, evaluated);
-        add(samples, new Island.BestChanged("run-7/0/12", -103.5));
+        add(samples, new Island.BestChanged("run-7/0/12", -103.5, 2.0));
         add(samples, new Island.TestEvaluated("run-7/0/12", EvaluationStatus.OK, -102.25, Map.of("deadline-misses", 0.0)));
         add(samples, new Island.MigrantsArrived("run-7/1", 1, List.of(individual)));
         add(samples, new Island.MigrantsAccepted("run-7/1", List.of(individual)));

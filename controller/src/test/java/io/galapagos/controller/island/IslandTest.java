@@ -542,6 +542,38 @@ class IslandTest {
         assertThat(island.getState().population().members()).containsKeys("r1/0/1", "r1/0/2", "r1/1/4");
     }
 
+    /** With constraints on, a higher score that misses more than the seed did is not the island's best. */
+    @Test
+    @Timeout(20)
+    void withConstraintsABestMustKeepTheFirstProgramsLimit() {
+        IslandSettings constrained = new IslandSettings(2, 4, 4, 0.2, 0.7, 0.1, 2, 2, 3, 1, 3, 5, 1.0,
+                TuningSettings.OFF, new Constraints(Constraints.Mode.INITIAL, Map.of("misses", true)));
+        RunSettings settings = new RunSettings("r1", "fake", 7, 1, 10, 3_600_000, 0, Optional.empty(),
+                List.of("SMOKE", "TRAIN"), false, Optional.empty(), 42, Fixtures.SEED_CODE, "value", constrained);
+        Island.State state = Island.State.empty().apply(new Island.Seeded(settings, 0)).apply(
+                new Island.CandidateProposed("r1/0/0", 0, Fixtures.SEED_CODE, Optional.empty(), "initial", "", Usage.NONE));
+
+        List<Island.Event> seed = Island.withBestChanges(state, List.of(scored("r1/0/0", 1.0, 2)));
+        assertThat(seed).endsWith(new Island.BestChanged("r1/0/0", 1.0, 0));
+        for (Island.Event event : seed) {
+            state = state.apply(event);
+        }
+        state = state.apply(child(1)).apply(child(2));
+        List<Island.Event> cheat = Island.withBestChanges(state, List.of(scored("r1/0/1", 9.0, 5)));
+        assertThat(cheat).noneMatch(e -> e instanceof Island.BestChanged);
+        for (Island.Event event : cheat) {
+            state = state.apply(event);
+        }
+        assertThat(Island.withBestChanges(state, List.of(scored("r1/0/2", 1.5, 1))))
+                .endsWith(new Island.BestChanged("r1/0/2", 1.5, 0));
+        assertThat(state.population().best().orElseThrow().candidateId()).isEqualTo("r1/0/0");
+    }
+
+    private static Island.CandidateEvaluated scored(String candidateId, double score, double misses) {
+        return new Island.CandidateEvaluated(candidateId, EvaluationStatus.OK, score,
+                Map.of("value", score, "misses", misses), "", "TRAIN", 1, "w", Optional.empty());
+    }
+
     private static Island.CandidateProposed child(long sequence) {
         return new Island.CandidateProposed("r1/0/" + sequence, sequence, child(Fixtures.SEED_CODE, sequence),
                 Optional.of("r1/0/0"), "test", "", Usage.NONE);

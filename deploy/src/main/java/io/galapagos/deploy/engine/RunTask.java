@@ -12,6 +12,7 @@ import io.galapagos.worker.external.TaskDirectory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,13 @@ public record RunTask(String taskId, String label, String initialProgram, String
     private void writeOutputs(Path out, RunHistory history, boolean table) {
         RunOutputs.write(out, history, programFile, RunComparison.of(history, constraintMetrics,
                 RunComparison.baselines(out), Optional.empty(), Optional.empty()), table);
+    }
+
+    /** The constraint metrics as the islands rank by them: name to whether lower is better. */
+    public Map<String, Boolean> constraintMetricsByName() {
+        Map<String, Boolean> byName = new LinkedHashMap<>();
+        constraintMetrics.forEach(m -> byName.put(m.name(), m.lowerIsBetter()));
+        return byName;
     }
 
     /** The extension of a candidate's file: {@code java} for a built-in task, the folder program's otherwise. */
