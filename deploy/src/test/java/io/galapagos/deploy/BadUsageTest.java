@@ -157,6 +157,8 @@ class BadUsageTest {
                 "--iterations, --islands and --in-flight must be positive");
         assertOneLine(galapagos("bench", "engine", "--breakdown", "--in-flight", "0"), "bench engine",
                 "must be positive");
+        assertOneLine(galapagos("bench", "engine", "--generator", "model"), "bench engine",
+                "--generator must be instant or offline, not 'model'");
     }
 
     @Test
