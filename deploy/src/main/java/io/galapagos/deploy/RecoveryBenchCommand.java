@@ -43,7 +43,7 @@ public final class RecoveryBenchCommand implements Callable<Integer> {
             description = "which kills to measure: worker, controller. Default: ${DEFAULT-VALUE}.")
     private List<String> victims;
 
-    @Option(names = "--workers", defaultValue = "2", description = "worker nodes. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--workers", defaultValue = "2", description = "worker nodes; with one, a killed worker is replaced by a new one at once. Default: ${DEFAULT-VALUE}.")
     private int workers;
 
     @Option(names = "--slots", defaultValue = "2", description = "sandbox slots per worker. Default: ${DEFAULT-VALUE}.")
@@ -74,9 +74,9 @@ public final class RecoveryBenchCommand implements Callable<Integer> {
                 return usage("unknown victim '" + victim + "' (worker, controller)");
             }
         }
-        if (workers < 2 || slots < 1 || islands < 1 || inFlight < 1 || warmupSeconds < RecoveryBenchmark.BEFORE.toSeconds()
+        if (workers < 1 || slots < 1 || islands < 1 || inFlight < 1 || warmupSeconds < RecoveryBenchmark.BEFORE.toSeconds()
                 || durationSeconds < warmupSeconds + 2 * RecoveryBenchmark.WINDOW.toSeconds()) {
-            return usage("needs --workers >= 2, positive counts, --warmup >= " + RecoveryBenchmark.BEFORE.toSeconds()
+            return usage("needs positive counts, --warmup >= " + RecoveryBenchmark.BEFORE.toSeconds()
                     + " and --duration well beyond --warmup");
         }
         if (nodeConfig.isPresent() && !Files.isRegularFile(nodeConfig.get())) {

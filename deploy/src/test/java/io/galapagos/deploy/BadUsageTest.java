@@ -150,6 +150,11 @@ class BadUsageTest {
     }
 
     @Test
+    void recoveryBenchWithoutAWorkerIsOneLine() {
+        assertOneLine(galapagos("bench", "recovery", "--workers", "0"), "bench recovery", "needs positive counts");
+    }
+
+    @Test
     void engineBreakdownWithAnUnknownTaskOrNoIterationsIsOneLineBeforeAnythingStarts() {
         assertOneLine(galapagos("bench", "engine", "--breakdown", "--task", "nope"), "bench engine", "--task",
                 "unknown task 'nope'");

@@ -66,6 +66,11 @@ public final class RecoveryBenchmark {
      */
     public record Result(Victim victim, double preKillRate, Optional<Double> requeuedAfter,
                          Optional<Double> recoveredAfter, double lowestRate, long evaluated, String note) {
+
+        Result noted(String more) {
+            return new Result(victim, preKillRate, requeuedAfter, recoveredAfter, lowestRate, evaluated,
+                    note.isEmpty() ? more : note + "; " + more);
+        }
     }
 
     /** Rates after the kill are counted over windows this long. */
@@ -141,13 +146,20 @@ public final class RecoveryBenchmark {
             GalapagosProcess.kill(killed);
             log.accept(victim.name().toLowerCase() + " kill: killed pid " + killed.pid() + " after "
                     + setup.warmup().toSeconds() + " s");
+            boolean replaced = victim == Victim.WORKER && setup.workers() == 1;
+            if (replaced) {
+                // the only worker is gone: a new one starts at once, as a supervisor (systemd, Kubernetes) would
+                workerNodes.add(node(victim + "-worker-replacement", "worker", "127.0.0.1:" + freePort(), seed));
+                log.accept("worker kill: started a replacement worker (the only one was killed)");
+            }
 
             RunStatus status = awaitCompletion(client, runId, Duration.ofMinutes(5).plus(setup.duration()), timer);
             sampling.cancel(false);
             RunHistory history = RunHistory.load(client.system(), runId, Duration.ofMinutes(2));
             List<Long> evaluatedAt = history.evaluated().stream()
                     .map(c -> c.evaluation().orElseThrow().timestampMillis()).sorted().toList();
-            return result(victim, killMillis, evaluatedAt, samples, status.evaluated());
+            Result result = result(victim, killMillis, evaluatedAt, samples, status.evaluated());
+            return replaced ? result.noted("a replacement worker started at the kill") : result;
         } finally {
             timer.shutdownNow();
         }
