@@ -239,7 +239,16 @@ public final class GenerationConfig {
                 throw new IllegalArgumentException(key + "." + name + ": no such variant (expected improve, fix and crossover)");
             }
         }
-        return new PromptVariants(v.getDouble("improve"), v.getDouble("fix"), v.getDouble("crossover")).check(key);
+        return new PromptVariants(weight(v, "improve", key), weight(v, "fix", key), weight(v, "crossover", key)).check(key);
+    }
+
+    private static double weight(Config variants, String name, String key) {
+        try {
+            return variants.getDouble(name);
+        } catch (ConfigException.WrongType e) {
+            throw new IllegalArgumentException(key + "." + name + ": expected a weight >= 0, not '"
+                    + variants.getValue(name).unwrapped() + "'");
+        }
     }
 
     private static int summaryEvery(int every) {
