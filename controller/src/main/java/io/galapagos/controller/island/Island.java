@@ -289,6 +289,11 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             this(sequence, parentId, generator, reason, usage, callFailed, repeats, Optional.empty());
         }
 
+        public ProposalFailed(long sequence, String parentId, String generator, String reason, Usage usage,
+                              boolean callFailed) {
+            this(sequence, parentId, generator, reason, usage, callFailed, Optional.empty());
+        }
+
         public Kind kind() {
             return kind(callFailed, repeats);
         }
