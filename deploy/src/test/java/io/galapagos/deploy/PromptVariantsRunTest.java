@@ -82,6 +82,11 @@ class PromptVariantsRunTest {
         assertThat(history).anySatisfy(line -> assertThat(line).endsWith(",crossover"));
         assertThat(Files.readAllLines(first.out.resolve("failed-proposals.csv")).get(0)).contains(",variant,reason");
 
+        JsonNode byVariant = new ObjectMapper().readTree(first.out.resolve("spending.json").toFile()).get("earnedByVariant");
+        assertThat(byVariant.get("fix").get("children").asLong()).isEqualTo(candidates.stream()
+                .filter(c -> c.get("variant").asText().equals("fix")).count());
+        assertThat(byVariant.get("crossover").get("children").asLong()).isPositive();
+
         Run again = run(dir, "again");
         assertThat(jsonLines(again.out.resolve(LlmCallLog.FILE))).as("same seed, same variants")
                 .extracting(l -> l.get("sequence").asLong() + ":" + l.get("variant").asText())

@@ -471,18 +471,27 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     /** What each generator's evaluated children earned over their parents, by generator; seeds have no parent. */
     public Map<String, Earned> earned() {
+        return earned(c -> Optional.of(c.generator()));
+    }
+
+    /** The same by prompt variant ({@code improve}, {@code fix}, {@code crossover}): which variant pays. */
+    public Map<String, Earned> earnedByVariant() {
+        return earned(c -> c.variant().map(PromptVariant::key));
+    }
+
+    private Map<String, Earned> earned(java.util.function.Function<Candidate, Optional<String>> by) {
         Map<String, Candidate> byId = new LinkedHashMap<>();
         candidates.forEach(c -> byId.put(c.candidateId(), c));
         Map<String, Earned> perModel = new TreeMap<>();
         for (Candidate c : candidates) {
-            if (c.evaluation().isEmpty() || c.parentId().isEmpty()) {
+            if (c.evaluation().isEmpty() || c.parentId().isEmpty() || by.apply(c).isEmpty()) {
                 continue;
             }
             Optional<Double> parentScore = Optional.ofNullable(byId.get(c.parentId().get()))
                     .filter(Candidate::succeeded).map(p -> p.evaluation().get().score());
             double gain = c.succeeded() && parentScore.isPresent()
                     ? Math.max(0, c.evaluation().get().score() - parentScore.get()) : 0;
-            perModel.merge(c.generator(), new Earned(1, gain > 0 ? 1 : 0, gain),
+            perModel.merge(by.apply(c).get(), new Earned(1, gain > 0 ? 1 : 0, gain),
                     (a, b) -> new Earned(a.children() + b.children(), a.improved() + b.improved(),
                             a.improvement() + b.improvement()));
         }

@@ -150,6 +150,7 @@ public final class RunOutputs {
         history.settings().flatMap(s -> s.generation().llm())
                 .ifPresent(llm -> json.put("modelChoice", llm.selection().key()));
         json.put("earned", history.earned());
+        json.put("earnedByVariant", history.earnedByVariant());
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
     }
 
