@@ -228,7 +228,35 @@ public final class GenerationConfig {
     private static PromptSettings prompt(Config p, AnswerFormat format) {
         return new PromptSettings(format, p.getBoolean("problem-statement"), p.getBoolean("candidate-api"),
                 p.getInt("max-parent-code-chars"), p.getBoolean("parent-metrics"), p.getInt("max-feedback-chars"),
-                p.getInt("max-program-chars"), p.getInt("max-failure-chars")).check();
+                p.getInt("max-program-chars"), p.getInt("max-failure-chars"), variants(p.getConfig("variants")),
+                summaryEvery(p.getInt("summary-every"))).check();
+    }
+
+    private static PromptVariants variants(Config v) {
+        String key = KEY + ".prompt.variants";
+        for (String name : v.root().keySet()) {
+            if (java.util.Arrays.stream(PromptVariant.values()).noneMatch(variant -> variant.key().equals(name))) {
+                throw new IllegalArgumentException(key + "." + name + ": no such variant (expected improve, fix and crossover)");
+            }
+        }
+        return new PromptVariants(weight(v, "improve", key), weight(v, "fix", key), weight(v, "crossover", key)).check(key);
+    }
+
+    private static double weight(Config variants, String name, String key) {
+        try {
+            return variants.getDouble(name);
+        } catch (ConfigException.WrongType e) {
+            throw new IllegalArgumentException(key + "." + name + ": expected a weight >= 0, not '"
+                    + variants.getValue(name).unwrapped() + "'");
+        }
+    }
+
+    private static int summaryEvery(int every) {
+        if (every < 0) {
+            throw new IllegalArgumentException(KEY + ".prompt.summary-every: expected 0 (off) or a count of proposals, not "
+                    + every);
+        }
+        return every;
     }
 
     private static RetryPolicy retry(Config r) {

@@ -36,11 +36,12 @@ public interface LlmCallLog {
      * One model call.
      *
      * @param island   the island that asked, with the proposal's {@code sequence}
+     * @param variant  what the prompt asked for
      * @param answer   the answer's text; empty when the call failed
      * @param error    why the call failed; empty when the model answered
      * @param attempts HTTP requests the call took, retries included (0 when it failed)
      */
-    record Call(Instant at, String island, long sequence, String model, List<ChatMessage> messages,
+    record Call(Instant at, String island, long sequence, String model, PromptVariant variant, List<ChatMessage> messages,
                 Optional<String> answer, Optional<String> finishReason, Usage usage, long latencyMillis,
                 int attempts, Optional<String> error) {
 
@@ -80,6 +81,7 @@ public interface LlmCallLog {
         line.put("island", call.island());
         line.put("sequence", call.sequence());
         line.put("model", call.model());
+        line.put("variant", call.variant().key());
         line.put("messages", call.messages().stream()
                 .map(m -> Map.of("role", m.role(), "content", m.content())).toList());
         line.put("answer", call.answer().orElse(null));

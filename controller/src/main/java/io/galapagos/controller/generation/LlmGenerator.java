@@ -174,6 +174,7 @@ public final class LlmGenerator implements SolutionGenerator {
                     .map(m -> new ChatMessage(m.role(), redactor.redact(m.content()))).toList();
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             callLog.record(new LlmCallLog.Call(clock.instant(), request.islandId(), request.sequence(), model.name(),
+                    request.plan().variant(),
                     messages, completion == null ? Optional.empty() : Optional.of(redactor.redact(completion.content())),
                     completion == null ? Optional.empty() : Optional.ofNullable(completion.finishReason()),
                     completion == null ? Usage.NONE : completion.usage(), latency,
@@ -195,7 +196,7 @@ public final class LlmGenerator implements SolutionGenerator {
             return new Proposal.Failed(model.name() + " answered with no text (finish reason '"
                     + completion.finishReason() + "')", model.name(), usage);
         }
-        DiffApplier.Outcome outcome = DiffApplier.applyAnswer(request.parent().code(), content,
+        DiffApplier.Outcome outcome = DiffApplier.applyAnswer(request.baseCode(), content,
                 settings.prompt().format(), language);
         if (outcome instanceof DiffApplier.Rejected rejected) {
             return new Proposal.Failed(rejected.reason(), model.name(), usage);

@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param tuning   present for a point of a tuning episode, answered by {@link LiteralTuner}, not the generator
  * @param model    the model the island chose for it ({@code model-choice = bandit}); empty: the generator
  *                 draws one by weight (and always for requests journalled before the field)
+ * @param plan     the prompt's variant and what it works on ({@link PromptPlan#IMPROVE} for offline runs,
+ *                 tuning points and requests journalled before variants)
  */
 public record ProposalRequest(String taskId, String islandId, long sequence, long seed, Program parent,
         List<Program> inspirations, List<Program> topPrograms, List<FailedAttempt> recentFailures,
-        Optional<TuningStep> tuning, Optional<String> model) implements CborSerializable {
+        Optional<TuningStep> tuning, Optional<String> model, PromptPlan plan) implements CborSerializable {
 
     public ProposalRequest {
         Objects.requireNonNull(taskId, "taskId");
@@ -29,11 +31,30 @@ public record ProposalRequest(String taskId, String islandId, long sequence, lon
         recentFailures = List.copyOf(recentFailures);
         tuning = tuning == null ? Optional.empty() : tuning; // snapshots before tuning existed
         model = model == null ? Optional.empty() : model;
+        plan = plan == null ? PromptPlan.IMPROVE : plan;
+    }
+
+    /** A request that improves its parent. */
+    public ProposalRequest(String taskId, String islandId, long sequence, long seed, Program parent,
+                           List<Program> inspirations, List<Program> topPrograms, List<FailedAttempt> recentFailures,
+                           Optional<TuningStep> tuning, Optional<String> model) {
+        this(taskId, islandId, sequence, seed, parent, inspirations, topPrograms, recentFailures, tuning, model,
+                PromptPlan.IMPROVE);
     }
 
     /** A request to the island's generator that leaves the model to the generator's weights. */
     public ProposalRequest(String taskId, String islandId, long sequence, long seed, Program parent,
                            List<Program> inspirations, List<Program> topPrograms, List<FailedAttempt> recentFailures) {
         this(taskId, islandId, sequence, seed, parent, inspirations, topPrograms, recentFailures, Optional.empty(), Optional.empty());
+    }
+
+    public ProposalRequest withPlan(PromptPlan next) {
+        return new ProposalRequest(taskId, islandId, sequence, seed, parent, inspirations, topPrograms, recentFailures,
+                tuning, model, next);
+    }
+
+    /** The program the answer's edits apply to: the failed child for a fix, the parent otherwise. */
+    public String baseCode() {
+        return plan.failedChild().map(PromptPlan.FailedChild::code).orElse(parent.code());
     }
 }

@@ -12,6 +12,9 @@ import io.galapagos.controller.generation.LiteralTuner;
 import io.galapagos.controller.generation.ModelBandit;
 import io.galapagos.controller.generation.ModelSelection;
 import io.galapagos.controller.generation.Program;
+import io.galapagos.controller.generation.PromptPlan;
+import io.galapagos.controller.generation.PromptSettings;
+import io.galapagos.controller.generation.PromptVariant;
 import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
 import io.galapagos.controller.generation.SolutionGenerator;
@@ -226,13 +229,22 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
      * @param parentId    empty for the seed (the task's initial program)
      * @param generator   {@code initial}, {@code offline} or a model name
      * @param fingerprint the program's {@link CodeFingerprint}; empty in journals of earlier versions
+     * @param variant     what the model's prompt asked for; empty for the seed, offline and tuned children and
+     *                    in journals before variants
      */
     public record CandidateProposed(String candidateId, long sequence, String code, Optional<String> parentId,
-                                    String generator, String summary, Usage usage, Optional<Long> fingerprint)
+                                    String generator, String summary, Usage usage, Optional<Long> fingerprint,
+                                    Optional<PromptVariant> variant)
             implements Event {
 
         public CandidateProposed {
             fingerprint = fingerprint == null ? Optional.empty() : fingerprint;
+            variant = variant == null ? Optional.empty() : variant;
+        }
+
+        public CandidateProposed(String candidateId, long sequence, String code, Optional<String> parentId,
+                                 String generator, String summary, Usage usage, Optional<Long> fingerprint) {
+            this(candidateId, sequence, code, parentId, generator, summary, usage, fingerprint, Optional.empty());
         }
 
         public CandidateProposed(String candidateId, long sequence, String code, Optional<String> parentId,
@@ -245,17 +257,52 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     /**
      * @param callFailed the model was not called or did not answer (see {@link Proposal.Failed#callFailed()})
      * @param repeats    the earlier program the proposal repeats, when that is why it was not evaluated
+     * @param variant    what the model's prompt asked for (see {@link CandidateProposed#variant()})
      */
     public record ProposalFailed(long sequence, String parentId, String generator, String reason, Usage usage,
-                                 boolean callFailed, Optional<Repeat> repeats) implements Event {
+                                 boolean callFailed, Optional<Repeat> repeats, Optional<PromptVariant> variant)
+            implements Event {
+
+        /** Why a proposal gave no candidate, as outputs name it ({@link #key()}). */
+        public enum Kind {
+            /** The model was not called or did not answer. */
+            CALL,
+            /** The answer gave no usable program. */
+            ANSWER,
+            /** The program was evaluated before, up to layout and comments. */
+            DUPLICATE,
+            /** The program is nearly one evaluated before. */
+            NEAR_DUPLICATE;
+
+            public String key() {
+                return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            }
+        }
 
         public ProposalFailed {
             repeats = repeats == null ? Optional.empty() : repeats; // journals before format 5
+            variant = variant == null ? Optional.empty() : variant;
+        }
+
+        public ProposalFailed(long sequence, String parentId, String generator, String reason, Usage usage,
+                              boolean callFailed, Optional<Repeat> repeats) {
+            this(sequence, parentId, generator, reason, usage, callFailed, repeats, Optional.empty());
         }
 
         public ProposalFailed(long sequence, String parentId, String generator, String reason, Usage usage,
                               boolean callFailed) {
             this(sequence, parentId, generator, reason, usage, callFailed, Optional.empty());
+        }
+
+        public Kind kind() {
+            return kind(callFailed, repeats);
+        }
+
+        public static Kind kind(boolean callFailed, Optional<Repeat> repeats) {
+            if (repeats.isPresent()) {
+                return repeats.get().exact() ? Kind.DUPLICATE : Kind.NEAR_DUPLICATE;
+            }
+            return callFailed ? Kind.CALL : Kind.ANSWER;
         }
     }
 
@@ -328,14 +375,21 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     /**
      * A proposed candidate waiting for its evaluation.
      *
-     * @param call the model call that proposed it, which its outcome rewards; empty for the seed, offline
-     *             children and snapshots of earlier versions
+     * @param call   the model call that proposed it, which its outcome rewards; empty for the seed, offline
+     *               children and snapshots of earlier versions
+     * @param origin what made it, for the island's {@link Lessons}; empty for the seed and earlier snapshots
      */
-    public record Pending(String code, Optional<String> parentId, Optional<ModelBandit.Call> call)
+    public record Pending(String code, Optional<String> parentId, Optional<ModelBandit.Call> call,
+                          Optional<Lessons.Origin> origin)
             implements CborSerializable {
 
         public Pending {
             call = call == null ? Optional.empty() : call;
+            origin = origin == null ? Optional.empty() : origin;
+        }
+
+        public Pending(String code, Optional<String> parentId, Optional<ModelBandit.Call> call) {
+            this(code, parentId, call, Optional.empty());
         }
 
         public Pending(String code, Optional<String> parentId) {
@@ -491,13 +545,14 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
      * @param pendingTests  island bests waiting for their TEST evaluation, with their code
      * @param spending      tokens and dollars of this island's model calls, per model
      * @param order         the in-order application of outcomes, proposals and migrants
+     * @param lessons       what worked and what failed, for the prompt variants and the summary
      */
     public record State(Optional<RunSettings> settings, int islandNo, long nextSequence, long proposed,
                         long evaluated, long failedProposals, int failedInRow, Map<String, Pending> pending,
                         Map<String, String> pendingTests, Population population, Optional<BestSummary> best,
                         List<FailedAttempt> recentFailures, Map<String, Long> failures, Optional<String> stopped,
                         Map<String, CostTracker.ModelTotals> spending, Sequencing order, Tuning tuning,
-                        ModelBandit.Earnings earnings)
+                        ModelBandit.Earnings earnings, Lessons lessons)
             implements CborSerializable {
 
         public State {
@@ -511,11 +566,12 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                     Map.of(), Optional.empty(), Map.of()) : order;
             tuning = tuning == null ? Tuning.IDLE : tuning; // a snapshot from before tuning existed
             earnings = earnings == null ? ModelBandit.Earnings.NONE : earnings; // snapshots before model-choice
+            lessons = lessons == null ? Lessons.NONE : lessons; // snapshots before prompt variants
         }
 
         static State empty() {
             return new State(Optional.empty(), 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Population.empty(),
-                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(), Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE);
+                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(), Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE, Lessons.NONE);
         }
 
         public String islandId() {
@@ -584,25 +640,25 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             if (event instanceof Seeded e) {
                 return new State(Optional.of(e.settings()), e.islandNo(), 0, 0, 0, 0, 0, Map.of(), Map.of(),
                         Population.empty(), Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(),
-                        Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE);
+                        Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE, Lessons.NONE);
             } else if (event instanceof CandidateProposed e) {
                 State chosen = issuedUpTo(e.sequence());
                 Map<String, Pending> next = new LinkedHashMap<>(pending);
                 next.put(e.candidateId(), new Pending(e.code(), e.parentId(),
-                        chosen.modelCall(e.sequence(), e.generator(), e.usage())));
+                        chosen.modelCall(e.sequence(), e.generator(), e.usage()), chosen.origin(e)));
                 Sequencing order = chosen.order.answered(e.sequence());
                 if (e.fingerprint().isPresent()) {
                     order = order.proposed(e.fingerprint().get(), e.sequence());
                 }
                 return new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed + 1, evaluated,
                         failedProposals, failedInRow, next, pendingTests, population, best, recentFailures, failures,
-                        stopped, spent(e.generator(), e.usage()), order, tuning, earnings);
+                        stopped, spent(e.generator(), e.usage()), order, tuning, earnings, lessons);
             } else if (event instanceof ProposalFailed e) {
                 State chosen = issuedUpTo(e.sequence());
                 State counted = new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed,
                         evaluated, failedProposals + 1, failedInRow, pending, pendingTests, population, best,
                         recentFailures, failures, stopped, spent(e.generator(), e.usage()),
-                        chosen.order.answered(e.sequence()), tuning, earnings);
+                        chosen.order.answered(e.sequence()), tuning, earnings, lessons);
                 return counted.resolve(e.sequence(), new Resolved(Optional.empty(), Optional.empty(), Optional.of(e)));
             } else if (event instanceof CandidateEvaluated e) {
                 Pending candidate = pending.get(e.candidateId());
@@ -623,7 +679,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population,
                         Optional.of(new BestSummary(e.candidateId(), islandId(), e.score(), Optional.empty(), e.excess())),
-                        recentFailures, failures, stopped, spending, order, tuning, earnings);
+                        recentFailures, failures, stopped, spending, order, tuning, earnings, lessons);
             } else if (event instanceof TestEvaluated e) {
                 Map<String, String> tests = new LinkedHashMap<>(pendingTests);
                 tests.remove(e.candidateId());
@@ -631,7 +687,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         ? new BestSummary(b.candidateId(), b.island(), b.score(), Optional.of(e.score()), b.excess()) : b);
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population.withTestScore(e.candidateId(), e.score()), newBest, recentFailures,
-                        failures, stopped, spending, order, tuning, earnings);
+                        failures, stopped, spending, order, tuning, earnings, lessons);
             } else if (event instanceof MigrantsAccepted e) {
                 return withPopulation(insertAll(population, e.programs()), order);
             } else if (event instanceof MigrantsArrived e) {
@@ -643,7 +699,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             } else if (event instanceof IslandStopped e) {
                 State stoppedNow = new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals,
                         failedInRow, pending, pendingTests, population, best, recentFailures, failures,
-                        Optional.of(e.reason()), spending, order, tuning, earnings);
+                        Optional.of(e.reason()), spending, order, tuning, earnings, lessons);
                 // proposals not answered yet are dropped: nothing more is proposed after a stop
                 for (long sequence : new TreeSet<>(order.due().keySet())) {
                     stoppedNow = stoppedNow.withPopulation(stoppedNow.population, stoppedNow.order.answered(sequence))
@@ -654,7 +710,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 // proposals go on from the next free sequence once drain() sees room under the new quota
                 return new State(Optional.of(e.settings()), islandNo, nextSequence, proposed, evaluated, failedProposals,
                         0, pending, pendingTests, population, best, recentFailures, failures, Optional.empty(), spending,
-                        order, tuning, earnings);
+                        order, tuning, earnings, lessons);
             }
             throw new IllegalArgumentException("unknown event " + event);
         }
@@ -726,10 +782,25 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 model = ModelBandit.choose(run.generation().models(), earnings, random.split());
                 nextEarnings = model.map(earnings::chosen).orElse(earnings);
             }
+            Individual parent = selection.parent();
+            PromptPlan plan = PromptPlan.IMPROVE;
+            Lessons nextLessons = lessons;
+            if (run.generation().llm().isPresent()) {
+                PromptSettings prompt = run.generation().llm().get().prompt();
+                VariantChoice choice = VariantChoice.choose(prompt.variants(), parent, population, lessons, random.split());
+                plan = choice.plan();
+                parent = choice.parent();
+                nextLessons = plan.failedChild().map(c -> lessons.fixing(c.candidateId())).orElse(lessons);
+                PromptPlan.SearchSummary summary = lessons.summary(failures);
+                if (prompt.summaryEvery() > 0 && sequence % prompt.summaryEvery() == 0 && !summary.isEmpty()) {
+                    plan = plan.withSummary(summary);
+                }
+            }
             ProposalRequest request = new ProposalRequest(run.taskId(), islandId(), sequence, seed,
-                    selection.parent().asProgram(), programs(selection.inspirations()),
-                    programs(selection.topPrograms()), recentFailures, Optional.empty(), model);
-            return withPopulation(population, order.withDue(sequence, request)).withEarnings(nextEarnings);
+                    parent.asProgram(), programs(selection.inspirations()),
+                    programs(selection.topPrograms()), recentFailures, Optional.empty(), model, plan);
+            return withPopulation(population, order.withDue(sequence, request)).withEarnings(nextEarnings)
+                    .withLessons(nextLessons);
         }
 
         /** A journal of an earlier version may hold a proposal that was never chosen here: choose the gap now. */
@@ -773,7 +844,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 }
                 return new State(settings, islandNo, nextSequence, proposed, evaluated + 1, failedProposals, 0,
                         pending, pendingTests, nextPopulation, best, nextFailures, byStatus, stopped, spending, order, tuning,
-                        nextEarnings);
+                        nextEarnings, lessons.evaluated(e.candidateId(), candidate, e,
+                                settings.orElseThrow().island().recentFailures()));
             } else if (outcome.failed().isPresent()) {
                 ProposalFailed e = outcome.failed().get();
                 // a call that failed is the endpoint's fault, not the answer's: nothing to learn, no reason to give up
@@ -782,7 +854,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         e.callFailed() ? recentFailures
                                 : remember(new FailedAttempt(islandId() + "/" + e.sequence(), e.reason())),
                         failures, stopped, spending, order, tuning,
-                        isModel(e.generator()) ? earnings.outcome(e.generator(), 0, e.usage().costUsd()) : earnings);
+                        isModel(e.generator()) ? earnings.outcome(e.generator(), 0, e.usage().costUsd()) : earnings,
+                        lessons.proposalFailed(e));
             }
             return this;
         }
@@ -810,23 +883,36 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         private State withTuning(Tuning nextTuning) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                     pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order,
-                    nextTuning, earnings);
+                    nextTuning, earnings, lessons);
         }
 
         private State withPopulation(Population nextPopulation, Sequencing nextOrder) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                    pending, pendingTests, nextPopulation, best, recentFailures, failures, stopped, spending, nextOrder, tuning, earnings);
+                    pending, pendingTests, nextPopulation, best, recentFailures, failures, stopped, spending, nextOrder, tuning, earnings, lessons);
+        }
+
+        private State withLessons(Lessons next) {
+            return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
+                    pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning,
+                    earnings, next);
         }
 
         private State withEarnings(ModelBandit.Earnings next) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                    pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, next);
+                    pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, next, lessons);
         }
 
         /** Whether {@code generator} is a model of the run's ensemble: its outcomes are its earnings. */
         private boolean isModel(String generator) {
             return settings.map(run -> run.generation().models().stream().anyMatch(m -> m.name().equals(generator)))
                     .orElse(false);
+        }
+
+        /** What made candidate {@code e}: its generator, idea, the variant of a model's prompt and its parent's score. */
+        private Optional<Lessons.Origin> origin(CandidateProposed e) {
+            Optional<ProposalRequest> request = Optional.ofNullable(order.due().get(e.sequence()));
+            return Optional.of(new Lessons.Origin(e.generator(), e.summary(), e.variant(),
+                    request.map(r -> r.parent().score())));
         }
 
         /** The model call behind candidate {@code sequence}, measured against the parent its request showed. */
@@ -841,7 +927,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         private State withPending(Map<String, Pending> nextPending) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                    nextPending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, earnings);
+                    nextPending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, earnings, lessons);
         }
 
         private Population insertAll(Population into, List<Individual> migrants) {
@@ -1160,7 +1246,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 // not against the budget; it counts towards max-failed-proposals-in-a-row, so a generator that
                 // only repeats itself still ends the island
                 return persistInOrder(state, List.of(new ProposalFailed(ready.sequence(), parentId, code.generator(),
-                        RepeatCheck.reason(repeat.get()), code.usage(), false, repeat)));
+                        RepeatCheck.reason(repeat.get()), code.usage(), false, repeat,
+                        variantOf(state, request, code.generator()))));
             }
             String candidateId = state.islandId() + "/" + ready.sequence();
             String evaluationId = EvaluationRequest.evaluationId(candidateId, Purpose.SELECTION);
@@ -1168,7 +1255,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             long writeStart = System.nanoTime();
             return Effect().persist(new CandidateProposed(candidateId, ready.sequence(), code.code(),
                             Optional.of(parentId), code.generator(), code.summary(), code.usage(),
-                            Optional.of(fingerprint)))
+                            Optional.of(fingerprint), variantOf(state, request, code.generator())))
                     .thenRun(s -> {
                         environment.journalled(System.nanoTime() - writeStart);
                         EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.SUBMITTED);
@@ -1178,7 +1265,14 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
         Proposal.Failed failed = (Proposal.Failed) proposal;
         return persistInOrder(state, List.of(new ProposalFailed(ready.sequence(), parentId, failed.generator(),
-                truncate(failed.reason()), failed.usage(), failed.callFailed())));
+                truncate(failed.reason()), failed.usage(), failed.callFailed(), Optional.empty(),
+                variantOf(state, request, failed.generator()))));
+    }
+
+    /** The variant of a model's prompt; none for offline and tuned children, which no prompt made. */
+    private static Optional<PromptVariant> variantOf(State state, ProposalRequest request, String generator) {
+        return request.tuning().isEmpty() && state.isModel(generator)
+                ? Optional.of(request.plan().variant()) : Optional.empty();
     }
 
     /**

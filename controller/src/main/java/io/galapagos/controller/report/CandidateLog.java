@@ -2,6 +2,7 @@ package io.galapagos.controller.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.galapagos.controller.generation.PromptVariant;
 import io.galapagos.controller.generation.Usage;
 
 import java.io.IOException;
@@ -225,6 +226,7 @@ public final class CandidateLog {
         line.put("sequence", c.sequence());
         line.put("parent", c.parentId().orElse(null));
         line.put("generator", c.generator());
+        line.put("variant", c.variant().map(PromptVariant::key).orElse(null));
         line.put("file", codeFile(c, extension));
         line.put("status", e.status().name());
         line.put("split", e.split());
@@ -261,7 +263,8 @@ public final class CandidateLog {
         line.put("sequence", f.sequence());
         line.put("parent", f.parentId());
         line.put("generator", f.generator());
-        line.put("kind", f.kind());
+        line.put("variant", f.variant().map(PromptVariant::key).orElse(null));
+        line.put("kind", f.kind().key());
         line.put("reason", cut(f.reason()));
         putUsage(line, f.usage());
         return line;

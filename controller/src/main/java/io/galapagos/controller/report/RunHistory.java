@@ -2,6 +2,7 @@ package io.galapagos.controller.report;
 
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.Usage;
+import io.galapagos.controller.generation.PromptVariant;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
@@ -59,21 +60,19 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      *
      * @param callFailed the model was not called or did not answer (endpoint, budget), rather than answering badly
      * @param repeats    the earlier program it repeats, when that is why it was not evaluated
+     * @param variant    what the model's prompt asked for; empty for offline and tuned proposals
      */
     public record FailedProposal(String island, long sequence, String parentId, String generator, String reason,
-                                 Usage usage, boolean callFailed, Optional<Island.Repeat> repeats) {
+                                 Usage usage, boolean callFailed, Optional<Island.Repeat> repeats,
+                                 Optional<PromptVariant> variant) {
 
         public FailedProposal(String island, long sequence, String parentId, String generator, String reason,
                               Usage usage, boolean callFailed) {
-            this(island, sequence, parentId, generator, reason, usage, callFailed, Optional.empty());
+            this(island, sequence, parentId, generator, reason, usage, callFailed, Optional.empty(), Optional.empty());
         }
 
-        /** {@code call}, {@code answer}, {@code duplicate} or {@code near-duplicate}, as outputs name it. */
-        public String kind() {
-            if (repeats.isPresent()) {
-                return repeats.get().exact() ? "duplicate" : "near-duplicate";
-            }
-            return callFailed ? "call" : "answer";
+        public Island.ProposalFailed.Kind kind() {
+            return Island.ProposalFailed.kind(callFailed, repeats);
         }
     }
 
@@ -83,10 +82,21 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                              Optional<String> isolation) {
     }
 
-    /** One proposed candidate; {@code evaluation} is empty while it is in flight. */
+    /**
+     * One proposed candidate; {@code evaluation} is empty while it is in flight.
+     *
+     * @param variant what the model's prompt asked for; empty for the seed, offline and tuned children
+     */
     public record Candidate(String candidateId, String island, long sequence, String code, Optional<String> parentId,
                             String generator, String summary, Usage usage, Optional<Evaluation> evaluation,
-                            Optional<Evaluation> test) {
+                            Optional<Evaluation> test, Optional<PromptVariant> variant) {
+
+        public Candidate(String candidateId, String island, long sequence, String code, Optional<String> parentId,
+                         String generator, String summary, Usage usage, Optional<Evaluation> evaluation,
+                         Optional<Evaluation> test) {
+            this(candidateId, island, sequence, code, parentId, generator, summary, usage, evaluation, test,
+                    Optional.empty());
+        }
 
         public boolean succeeded() {
             return evaluation.map(e -> e.status().succeeded()).orElse(false);
@@ -94,7 +104,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
         Candidate evaluated(Evaluation outcome) {
             return new Candidate(candidateId, island, sequence, code, parentId, generator, summary, usage,
-                    Optional.of(outcome), test);
+                    Optional.of(outcome), test, variant);
         }
 
         /**
@@ -104,12 +114,12 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         Candidate withoutText() {
             return new Candidate(candidateId, island, sequence, "", parentId, generator, summary, usage,
                     evaluation.map(e -> new Evaluation(e.status(), e.score(), Map.of(), "", e.split(),
-                            e.elapsedMillis(), e.worker(), e.timestampMillis(), e.isolation())), test);
+                            e.elapsedMillis(), e.worker(), e.timestampMillis(), e.isolation())), test, variant);
         }
 
         Candidate tested(Evaluation outcome) {
             return new Candidate(candidateId, island, sequence, code, parentId, generator, summary, usage, evaluation,
-                    Optional.of(outcome));
+                    Optional.of(outcome), variant);
         }
     }
 
@@ -210,7 +220,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             }
             return new Candidate(candidate.candidateId(), candidate.island(), candidate.sequence(), code,
                     candidate.parentId(), candidate.generator(), candidate.summary(), candidate.usage(), evaluation,
-                    candidate.test());
+                    candidate.test(), candidate.variant());
         }
 
         private List<JournalEvent> since(String persistenceId, Duration timeout) {
@@ -363,7 +373,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             if (event instanceof Island.CandidateProposed e) {
                 candidates.put(e.candidateId(), new Candidate(e.candidateId(), islandId, e.sequence(), e.code(),
                         e.parentId(), lean ? text(e.generator()) : e.generator(), e.summary(), e.usage(),
-                        Optional.empty(), Optional.empty()));
+                        Optional.empty(), Optional.empty(), e.variant()));
                 if (lean) {
                     places.computeIfAbsent(e.candidateId(), id -> new Place()).proposed = sequenceNr;
                 }
@@ -393,7 +403,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 String reason = lean && e.reason().length() > CandidateLog.MAX_TEXT_CHARS
                         ? e.reason().substring(0, CandidateLog.MAX_TEXT_CHARS) + "..." : e.reason();
                 failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(),
-                        lean ? text(e.generator()) : e.generator(), reason, e.usage(), e.callFailed(), e.repeats()));
+                        lean ? text(e.generator()) : e.generator(), reason, e.usage(), e.callFailed(), e.repeats(),
+                        e.variant()));
             } else if (event instanceof Island.MigrantsAccepted e) {
                 migrants += e.programs().size();
                 e.programs().forEach(p -> migrantIds.add(p.candidateId()));
@@ -460,18 +471,27 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     /** What each generator's evaluated children earned over their parents, by generator; seeds have no parent. */
     public Map<String, Earned> earned() {
+        return earned(c -> Optional.of(c.generator()));
+    }
+
+    /** The same by prompt variant ({@code improve}, {@code fix}, {@code crossover}): which variant pays. */
+    public Map<String, Earned> earnedByVariant() {
+        return earned(c -> c.variant().map(PromptVariant::key));
+    }
+
+    private Map<String, Earned> earned(java.util.function.Function<Candidate, Optional<String>> by) {
         Map<String, Candidate> byId = new LinkedHashMap<>();
         candidates.forEach(c -> byId.put(c.candidateId(), c));
         Map<String, Earned> perModel = new TreeMap<>();
         for (Candidate c : candidates) {
-            if (c.evaluation().isEmpty() || c.parentId().isEmpty()) {
+            if (c.evaluation().isEmpty() || c.parentId().isEmpty() || by.apply(c).isEmpty()) {
                 continue;
             }
             Optional<Double> parentScore = Optional.ofNullable(byId.get(c.parentId().get()))
                     .filter(Candidate::succeeded).map(p -> p.evaluation().get().score());
             double gain = c.succeeded() && parentScore.isPresent()
                     ? Math.max(0, c.evaluation().get().score() - parentScore.get()) : 0;
-            perModel.merge(c.generator(), new Earned(1, gain > 0 ? 1 : 0, gain),
+            perModel.merge(by.apply(c).get(), new Earned(1, gain > 0 ? 1 : 0, gain),
                     (a, b) -> new Earned(a.children() + b.children(), a.improved() + b.improved(),
                             a.improvement() + b.improvement()));
         }

@@ -1,6 +1,7 @@
 package io.galapagos.controller.report;
 
 import io.galapagos.controller.generation.CostTracker;
+import io.galapagos.controller.generation.PromptVariant;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -124,12 +125,13 @@ public final class RunOutputs {
 
     static String failedProposalsCsv(RunHistory history) {
         StringBuilder csv = new StringBuilder(
-                "island,sequence,parent,generator,kind,prompt_tokens,completion_tokens,cost_usd,reason\n");
+                "island,sequence,parent,generator,kind,prompt_tokens,completion_tokens,cost_usd,variant,reason\n");
         for (RunHistory.FailedProposal f : history.proposalFailures()) {
             csv.append(f.island()).append(',').append(f.sequence()).append(',').append(f.parentId()).append(',')
-                    .append(quote(f.generator())).append(',').append(f.kind()).append(',')
+                    .append(quote(f.generator())).append(',').append(f.kind().key()).append(',')
                     .append(f.usage().promptTokens()).append(',').append(f.usage().completionTokens()).append(',')
-                    .append(usd(f.usage().costUsd())).append(',').append(quote(f.reason())).append('\n');
+                    .append(usd(f.usage().costUsd())).append(',').append(f.variant().map(PromptVariant::key).orElse(""))
+                    .append(',').append(quote(f.reason())).append('\n');
         }
         return csv.toString();
     }
@@ -148,6 +150,7 @@ public final class RunOutputs {
         history.settings().flatMap(s -> s.generation().llm())
                 .ifPresent(llm -> json.put("modelChoice", llm.selection().key()));
         json.put("earned", history.earned());
+        json.put("earnedByVariant", history.earnedByVariant());
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
     }
 
@@ -159,7 +162,7 @@ public final class RunOutputs {
 
     /** The first line of {@code history.csv}. */
     static final String HISTORY_HEADER = "order,candidate,island,sequence,parent,generator,status,score,split,test_score,"
-            + "elapsed_ms,worker,summary,metrics,prompt_tokens,completion_tokens,cost_usd";
+            + "elapsed_ms,worker,summary,metrics,prompt_tokens,completion_tokens,cost_usd,variant";
 
     static String historyCsv(RunHistory history) {
         StringBuilder csv = new StringBuilder(HISTORY_HEADER).append('\n');
@@ -182,7 +185,7 @@ public final class RunOutputs {
                 .append(quote(e.metrics().entrySet().stream().map(m -> m.getKey() + "=" + number(m.getValue()))
                         .collect(Collectors.joining(";")))).append(',').append(c.usage().promptTokens())
                 .append(',').append(c.usage().completionTokens()).append(',').append(usd(c.usage().costUsd()))
-                .append('\n');
+                .append(',').append(c.variant().map(PromptVariant::key).orElse("")).append('\n');
     }
 
     private static String number(double value) {

@@ -11,7 +11,10 @@ import io.galapagos.controller.generation.ModelBandit;
 import io.galapagos.controller.generation.ModelSelection;
 import io.galapagos.controller.generation.ModelSpec;
 import io.galapagos.controller.generation.Program;
+import io.galapagos.controller.generation.PromptPlan;
 import io.galapagos.controller.generation.PromptSettings;
+import io.galapagos.controller.generation.PromptVariant;
+import io.galapagos.controller.generation.PromptVariants;
 import io.galapagos.controller.generation.Proposal;
 import io.galapagos.controller.generation.ProposalRequest;
 import io.galapagos.controller.generation.LiteralSearch;
@@ -21,6 +24,7 @@ import io.galapagos.controller.island.Constraints;
 import io.galapagos.controller.island.Individual;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.island.IslandSettings;
+import io.galapagos.controller.island.Lessons;
 import io.galapagos.controller.island.Tuning;
 import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.island.Population;
@@ -64,8 +68,9 @@ final class Samples {
         CostTracker.ModelTotals totals = new CostTracker.ModelTotals(3, 3600, 1020, 0.0063);
         ModelSpec model = new ModelSpec("model-a", 0.75, URI.create("http://127.0.0.1:8080/v1"),
                 Optional.of("GALAPAGOS_MODEL_KEY"), OptionalDouble.of(0.7), OptionalDouble.of(0.95), 4096, 0.15, 0.6, false);
+        PromptVariants variants = new PromptVariants(0.6, 0.25, 0.15);
         LlmSpec llm = new LlmSpec(List.of(model), new PromptSettings(AnswerFormat.DIFF, true, true, 20_000, true,
-                2000, 8000, 600), ModelSelection.WEIGHTS);
+                2000, 8000, 600, variants, 20), ModelSelection.WEIGHTS);
         GenerationSettings generation = new GenerationSettings(GenerationSettings.Mode.OPENAI, Optional.of(llm),
                 OptionalDouble.of(12.5));
         TuningSettings tuningSettings = new TuningSettings(true, 20, 50, 0.25, 8);
@@ -93,12 +98,27 @@ final class Samples {
                 "worst scenario: trace 3");
         FailedAttempt failed = new FailedAttempt("run-7/0/13", "the edit matched nothing");
         TuningStep tuningStep = new TuningStep(List.of(-104.0, LiteralSearch.FAILED, -103.0), 20, 0.25, 8);
+        PromptPlan.FailedChild failedChild = new PromptPlan.FailedChild("run-7/0/11", Fixtures.SEED_CODE,
+                "COMPILE_ERROR: line 12: cannot find symbol margin");
+        PromptPlan.Improvement improvement = new PromptPlan.Improvement("run-7/0/9", PromptVariant.CROSSOVER, "model-a",
+                1.5, "keep the safety margin of run-7/0/4");
+        PromptPlan.FailureCount failureCount = new PromptPlan.FailureCount("evaluation compile error", 3);
+        PromptPlan.SearchSummary searchSummary = new PromptPlan.SearchSummary(9, 2, List.of(improvement),
+                List.of(failureCount));
+        PromptPlan plan = PromptPlan.crossover(program).withSummary(searchSummary);
         ProposalRequest proposalRequest = new ProposalRequest("cant-be-late", "run-7/0", 14, 99, program,
-                List.of(program), List.of(program), List.of(failed), Optional.of(tuningStep), Optional.of("model-a"));
+                List.of(program), List.of(program), List.of(failed), Optional.of(tuningStep), Optional.of("model-a"),
+                plan);
         Tuning.Episode episode = new Tuning.Episode(program, List.of(-104.0, LiteralSearch.FAILED), Optional.of(14L));
         Tuning tuning = new Tuning(Optional.of(episode), -110.0, Optional.of("run-7/0/12"), 9);
         ModelBandit.Call call = new ModelBandit.Call("model-a", Optional.of(-104.0), 0.0021);
-        Island.Pending pending = new Island.Pending(Fixtures.SEED_CODE, Optional.of("run-7/0/3"), Optional.of(call));
+        Lessons.Origin origin = new Lessons.Origin("model-a", "a tighter deadline margin", Optional.of(PromptVariant.FIX),
+                Optional.of(-104.0));
+        Island.Pending pending = new Island.Pending(Fixtures.SEED_CODE, Optional.of("run-7/0/3"), Optional.of(call),
+                Optional.of(origin));
+        Lessons.Broken broken = new Lessons.Broken("run-7/0/3", failedChild);
+        Lessons lessons = new Lessons(9, 2, List.of(improvement), Map.of(Island.ProposalFailed.Kind.NEAR_DUPLICATE, 1L),
+                List.of(broken));
         ModelBandit.Arm arm = new ModelBandit.Arm(5, 4, 1.75, 0.0084);
         ModelBandit.Earnings earnings = new ModelBandit.Earnings(Map.of("model-a", arm), 1.25);
         Island.CandidateEvaluated evaluated = new Island.CandidateEvaluated("run-7/0/12", EvaluationStatus.OK, -103.5,
@@ -106,7 +126,8 @@ final class Samples {
                 Optional.of("bwrap"));
         Island.Repeat repeat = new Island.Repeat("run-7/1/8", false, 0.995, Optional.of(-104.0));
         Island.ProposalFailed proposalFailed = new Island.ProposalFailed(13, "run-7/0/3", "model-a",
-                "near-duplicate of run-7/1/8 (similarity 0.995)", usage, false, Optional.of(repeat));
+                "near-duplicate of run-7/1/8 (similarity 0.995)", usage, false, Optional.of(repeat),
+                Optional.of(PromptVariant.IMPROVE));
         Island.Resolved resolved = new Island.Resolved(Optional.of(pending), Optional.of(evaluated),
                 Optional.of(proposalFailed));
         Population population = Population.empty().insert(individual, "deadline-misses", 10, 20, constraints);
@@ -115,7 +136,7 @@ final class Samples {
         Island.State islandState = new Island.State(Optional.of(settings), 0, 15, 14, 12, 1, 0, Map.of("run-7/0/12", pending),
                 Map.of("run-7/0/11", Fixtures.SEED_CODE), population, Optional.of(best), List.of(failed),
                 Map.of("COMPILE_ERROR", 1L), Optional.of("target score reached"), Map.of("model-a", totals), sequencing,
-                tuning, earnings);
+                tuning, earnings, lessons);
         Run.State runState = new Run.State(Optional.of(settings), 1_764_547_200_000L, Map.of(0, report), Optional.of(best),
                 30, 65_000, Optional.of("target score reached"), Optional.of("target score reached"));
         EvaluationDispatcher.WorkerLoad load = new EvaluationDispatcher.WorkerLoad("worker@127.0.0.1:25521", 2, 1, 40, false);
@@ -139,6 +160,15 @@ final class Samples {
         add(samples, program);
         add(samples, failed);
         add(samples, proposalRequest);
+        add(samples, variants);
+        add(samples, plan);
+        add(samples, failedChild);
+        add(samples, improvement);
+        add(samples, failureCount);
+        add(samples, searchSummary);
+        add(samples, origin);
+        add(samples, broken);
+        add(samples, lessons);
         add(samples, new Proposal.Code(Fixtures.SEED_CODE, "model-a", "a tighter deadline margin", usage));
         add(samples, new Proposal.Failed("the edit matched nothing", "model-a", usage, true));
         add(samples, population);
@@ -157,7 +187,8 @@ final class Samples {
         add(samples, runState);
         add(samples, new Island.Seeded(settings, 0));
         add(samples, new Island.CandidateProposed("run-7/0/12", 12, Fixtures.SEED_CODE, Optional.of("run-7/0/3"),
-                "model-a", "a tighter deadline margin", usage, Optional.of(-4_611_686_018_427_387_904L)));
+                "model-a", "a tighter deadline margin", usage, Optional.of(-4_611_686_018_427_387_904L),
+                Optional.of(PromptVariant.CROSSOVER)));
         add(samples, proposalFailed);
         add(samples, repeat);
         add(samples, evaluated);

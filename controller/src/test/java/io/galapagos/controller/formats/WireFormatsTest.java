@@ -49,7 +49,7 @@ class WireFormatsTest {
 
     private static final String RESOURCES = "io/galapagos/controller/formats/";
     /** The versions, oldest first; the last is the format the current code writes. */
-    static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4", "v5", "v6");
+    static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4", "v5", "v6", "v7");
 
     private static final ActorTestKit testKit = ActorTestKit.create("galapagos-formats", ConfigFactory.load());
     private static final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
@@ -190,8 +190,14 @@ class WireFormatsTest {
 
         assertThat(read).as("the same run, its node settings left to the node").usingRecursiveComparison()
                 .ignoringFields("settings.island.nearDuplicateSimilarity", "settings.island.tuning",
-                        "settings.island.constraints")
+                        "settings.island.constraints", "settings.generation.llm.value.prompt.variants",
+                        "settings.generation.llm.value.prompt.summaryEvery")
                 .isEqualTo(Samples.all(testKit.system()).get(Run.RunStarted.class));
+        assertThat(((Run.RunStarted) read).settings().generation().llm().orElseThrow().prompt())
+                .as("a run journalled before prompt variants existed goes on improving its parents, without summaries")
+                .returns(io.galapagos.controller.generation.PromptVariants.IMPROVE_ONLY,
+                        io.galapagos.controller.generation.PromptSettings::variants)
+                .returns(0, io.galapagos.controller.generation.PromptSettings::summaryEvery);
         assertThat(((Run.RunStarted) read).settings().island().tuning())
                 .as("a run journalled before tuning existed goes on without it").isEqualTo(TuningSettings.OFF);
         assertThat(((Run.RunStarted) read).settings().island().constraints())

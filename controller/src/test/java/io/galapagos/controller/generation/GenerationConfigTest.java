@@ -41,17 +41,20 @@ class GenerationConfigTest {
                 "galapagos.generation {",
                 "  llm = openai, models = [m], api-key-env = none",
                 "  prompt { problem-statement = off, candidate-api = off, max-parent-code-chars = 900, parent-metrics = off,",
-                "    max-feedback-chars = 7, max-program-chars = 8, max-failure-chars = 9 }",
+                "    max-feedback-chars = 7, max-program-chars = 8, max-failure-chars = 9,",
+                "    variants { improve = 0.5, fix = 0.3, crossover = 0 }, summary-every = 11 }",
                 "  retry { max-attempts = 2, initial-backoff = 1s, max-backoff = 3s, jitter = 0.5, max-retry-after = 4s }",
                 "  circuit { failure-threshold = 5, cooldown = 6s, max-cooldown = 7s }",
                 "}"));
 
-        assertThat(llm.prompt()).isEqualTo(new PromptSettings(AnswerFormat.DIFF, false, false, 900, false, 7, 8, 9));
+        assertThat(llm.prompt()).isEqualTo(new PromptSettings(AnswerFormat.DIFF, false, false, 900, false, 7, 8, 9,
+                new PromptVariants(0.5, 0.3, 0), 11));
         assertThat(llm.retry()).isEqualTo(new RetryPolicy(2, Duration.ofSeconds(1), Duration.ofSeconds(3), 0.5,
                 Duration.ofSeconds(4)));
         assertThat(llm.circuit()).isEqualTo(new EndpointCircuit.Settings(5, Duration.ofSeconds(6), Duration.ofSeconds(7)));
         assertThat(PromptSettings.defaults())
-                .isEqualTo(new PromptSettings(AnswerFormat.DIFF, true, true, 40_000, true, 3_000, 8_000, 600));
+                .isEqualTo(new PromptSettings(AnswerFormat.DIFF, true, true, 40_000, true, 3_000, 8_000, 600,
+                        new PromptVariants(0.6, 0.2, 0.2), 20));
         assertThat(RetryPolicy.defaults()).isEqualTo(new RetryPolicy(4, Duration.ofSeconds(2), Duration.ofSeconds(60),
                 0.25, Duration.ofMinutes(2)));
         assertThat(EndpointCircuit.Settings.defaults())
@@ -172,6 +175,21 @@ class GenerationConfigTest {
                 .hasMessage("galapagos.generation.model-choice: expected weights or bandit, not 'ucb'");
         assertThatThrownBy(() -> load("galapagos.generation.model-choice = best"))
                 .as("checked for an offline run too").hasMessageContaining("galapagos.generation.model-choice");
+    }
+
+    @Test
+    void aBadPromptVariantWeightOrSummaryIntervalIsOneLineNamingItsKey() {
+        assertThatThrownBy(() -> load("galapagos.generation { llm = openai, models = [m], prompt.variants.fix = -0.1 }"))
+                .hasMessage("galapagos.generation.prompt.variants.fix: expected a weight >= 0, not -0.1");
+        assertThatThrownBy(() -> load("galapagos.generation { llm = openai, models = [m],"
+                + " prompt.variants { improve = 0, fix = 0, crossover = 0 } }"))
+                .hasMessage("galapagos.generation.prompt.variants: at least one variant needs a positive weight");
+        assertThatThrownBy(() -> load("galapagos.generation { llm = openai, models = [m], prompt.variants.mutate = 1 }"))
+                .hasMessageStartingWith("galapagos.generation.prompt.variants.mutate: no such variant");
+        assertThatThrownBy(() -> load("galapagos.generation { llm = openai, models = [m], prompt.variants.fix = lots }"))
+                .hasMessage("galapagos.generation.prompt.variants.fix: expected a weight >= 0, not 'lots'");
+        assertThatThrownBy(() -> load("galapagos.generation { llm = openai, models = [m], prompt.summary-every = -1 }"))
+                .hasMessage("galapagos.generation.prompt.summary-every: expected 0 (off) or a count of proposals, not -1");
     }
 
     @Test

@@ -41,10 +41,12 @@ class CandidateLogTest {
     void repeatedProposalsAreCountedAndNamedByKind(@TempDir Path out) throws IOException {
         RunHistory.FailedProposal duplicate = new RunHistory.FailedProposal("run/0", 3, "run/0/1", "offline",
                 "duplicate of run/0/2", Usage.NONE, false,
-                Optional.of(new io.galapagos.controller.island.Island.Repeat("run/0/2", true, 1.0, Optional.empty())));
+                Optional.of(new io.galapagos.controller.island.Island.Repeat("run/0/2", true, 1.0, Optional.empty())),
+                Optional.empty());
         RunHistory.FailedProposal near = new RunHistory.FailedProposal("run/0", 4, "run/0/1", "offline",
                 "near-duplicate of run/0/1", Usage.NONE, false,
-                Optional.of(new io.galapagos.controller.island.Island.Repeat("run/0/1", false, 0.995, Optional.of(-5.0))));
+                Optional.of(new io.galapagos.controller.island.Island.Repeat("run/0/1", false, 0.995, Optional.of(-5.0))),
+                Optional.empty());
         RunHistory.FailedProposal unparsed = new RunHistory.FailedProposal("run/0", 5, "run/0/1", "offline",
                 "no code", Usage.NONE, false);
         RunHistory run = history(List.of(), List.of(duplicate, near, unparsed));

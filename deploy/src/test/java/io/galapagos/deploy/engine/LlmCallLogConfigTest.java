@@ -3,6 +3,7 @@ package io.galapagos.deploy.engine;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.generation.ChatMessage;
 import io.galapagos.controller.generation.LlmCallLog;
+import io.galapagos.controller.generation.PromptVariant;
 import io.galapagos.controller.generation.Usage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LlmCallLogConfigTest {
 
     private static LlmCallLog.Call call() {
-        return new LlmCallLog.Call(Instant.EPOCH, "run/0", 3, "m", List.of(ChatMessage.user("hi")), Optional.empty(),
+        return new LlmCallLog.Call(Instant.EPOCH, "run/0", 3, "m", PromptVariant.IMPROVE, List.of(ChatMessage.user("hi")), Optional.empty(),
                 Optional.empty(), Usage.NONE, 5, 0, Optional.of("HTTP 500 after 3 attempts"));
     }
 
