@@ -122,7 +122,20 @@ public final class RunOutputs {
     }
 
     static String frontJson(RunHistory history, Optional<String> programFile) throws IOException {
-        Objectives objectives = history.paretoObjectives().orElseThrow();
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(front(history, programFile));
+    }
+
+    /**
+     * The run's Pareto front as {@code best/front.json}, {@code galapagos status --json} and the dashboard give
+     * it: {@code objectives} (name, direction {@code min}/{@code max}) and {@code points} (candidate, island,
+     * score, objective values, {@code code}: the file under {@code best/}). Empty in {@code score} mode.
+     */
+    public static Map<String, Object> front(RunHistory history, Optional<String> programFile) {
+        Optional<Objectives> pareto = history.paretoObjectives();
+        if (pareto.isEmpty()) {
+            return Map.of();
+        }
+        Objectives objectives = pareto.get();
         Map<String, Object> front = new LinkedHashMap<>();
         front.put("objectives", objectives.objectives().stream()
                 .map(o -> Map.of("name", o.name(), "direction", o.direction())).toList());
@@ -136,7 +149,7 @@ public final class RunOutputs {
             point.put("code", frontFile(c, programFile));
             return point;
         }).toList());
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(front);
+        return front;
     }
 
     public static String className(String code) {
