@@ -49,7 +49,7 @@ class WireFormatsTest {
 
     private static final String RESOURCES = "io/galapagos/controller/formats/";
     /** The versions, oldest first; the last is the format the current code writes. */
-    static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4", "v5", "v6");
+    static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4", "v5", "v6", "v7");
 
     private static final ActorTestKit testKit = ActorTestKit.create("galapagos-formats", ConfigFactory.load());
     private static final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
@@ -190,13 +190,16 @@ class WireFormatsTest {
 
         assertThat(read).as("the same run, its node settings left to the node").usingRecursiveComparison()
                 .ignoringFields("settings.island.nearDuplicateSimilarity", "settings.island.tuning",
-                        "settings.island.constraints")
+                        "settings.island.constraints", "settings.island.objectives")
                 .isEqualTo(Samples.all(testKit.system()).get(Run.RunStarted.class));
         assertThat(((Run.RunStarted) read).settings().island().tuning())
                 .as("a run journalled before tuning existed goes on without it").isEqualTo(TuningSettings.OFF);
         assertThat(((Run.RunStarted) read).settings().island().constraints())
                 .as("a run journalled before constraints existed goes on ranking by score alone")
                 .isEqualTo(io.galapagos.controller.island.Constraints.OFF);
+        assertThat(((Run.RunStarted) read).settings().island().objectives())
+                .as("a run journalled before objectives existed goes on ranking by score")
+                .isEqualTo(io.galapagos.controller.island.Objectives.SCORE);
         assertThat(((Run.RunStarted) read).settings().island().nearDuplicateSimilarity())
                 .as("a run journalled before format 5 goes on without the near-duplicate check").isEqualTo(1.0);
     }
