@@ -232,8 +232,8 @@ public final class StatusCommand implements Callable<Integer> {
     private static void printFront(Map<?, ?> front, PrintWriter console) {
         List<?> objectives = (List<?>) front.get("objectives");
         List<?> points = (List<?>) front.get("points");
-        console.printf(Locale.ROOT, "pareto front: %d programs no other evaluated program beats on every objective "
-                        + "(best/front.json)%n", points.size());
+        console.printf(Locale.ROOT, "pareto front: %d points no evaluated program beats on every objective, the first "
+                        + "program at each (best/front.json)%n", points.size());
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-24s", "candidate"));
         for (Object o : objectives) {
             Map<?, ?> objective = (Map<?, ?>) o;
@@ -247,7 +247,9 @@ public final class StatusCommand implements Callable<Integer> {
             for (Object o : objectives) {
                 line.append(String.format(Locale.ROOT, " %16s", number(values.get(((Map<?, ?>) o).get("name")))));
             }
-            console.println(line.append(String.format(Locale.ROOT, " %14s", number(point.get("score")))));
+            line.append(String.format(Locale.ROOT, " %14s", number(point.get("score"))));
+            int equal = point.get("equal") instanceof List<?> others ? others.size() : 0;
+            console.println(equal == 0 ? line : line.append(String.format(Locale.ROOT, " (+%d equal)", equal)));
         }
     }
 

@@ -599,6 +599,32 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         return paretoFront(settings, candidates);
     }
 
+    /**
+     * One point of the front: its objective values, the first program proposed there (island, then
+     * sequence) and the other programs with the same values, which the offline engine makes many of.
+     */
+    public record FrontPoint(Map<String, Double> values, Candidate program, List<Candidate> equal) {
+    }
+
+    /** The front with programs of equal values folded into one point each, in {@link #front()}'s order. */
+    public List<FrontPoint> frontPoints() {
+        Optional<Objectives> objectives = paretoObjectives();
+        List<FrontPoint> points = new ArrayList<>();
+        for (Candidate c : front()) {
+            Evaluation e = c.evaluation().orElseThrow();
+            Map<String, Double> values = objectives.orElseThrow().values(e.score(), e.metrics());
+            FrontPoint last = points.isEmpty() ? null : points.get(points.size() - 1);
+            if (last != null && last.values().equals(values)) {
+                List<Candidate> equal = new ArrayList<>(last.equal());
+                equal.add(c);
+                points.set(points.size() - 1, new FrontPoint(values, last.program(), List.copyOf(equal)));
+            } else {
+                points.add(new FrontPoint(values, c, List.of()));
+            }
+        }
+        return points;
+    }
+
     /** The objectives the front is over; empty in {@code score} mode. */
     public Optional<Objectives> paretoObjectives() {
         return paretoObjectives(settings);

@@ -92,8 +92,8 @@ public final class RunOutputs {
     public static final String FRONT_DIR = "front";
 
     /**
-     * {@code best/front.json}: the run's objectives and its Pareto front ({@link RunHistory#front()}), one
-     * point per program with its objective values and the file of its code under {@code best/front/}, which
+     * {@code best/front.json}: the run's objectives and its Pareto front ({@link RunHistory#frontPoints()}), one
+     * program per point with its objective values and the file of its code under {@code best/front/}, which
      * is written anew each time (a program that left the front leaves no file behind).
      */
     static void writeFront(Path best, RunHistory history, Optional<String> programFile) throws IOException {
@@ -106,7 +106,8 @@ public final class RunOutputs {
             }
         }
         Files.writeString(best.resolve("front.json"), frontJson(history, programFile), StandardCharsets.UTF_8);
-        for (RunHistory.Candidate c : history.front()) {
+        for (RunHistory.FrontPoint point : history.frontPoints()) {
+            RunHistory.Candidate c = point.program();
             if (!c.code().isEmpty()) {
                 Path file = best.resolve(frontFile(c, programFile));
                 Files.createDirectories(file.getParent());
@@ -127,26 +128,31 @@ public final class RunOutputs {
 
     /**
      * The run's Pareto front as {@code best/front.json}, {@code galapagos status --json} and the dashboard give
-     * it: {@code objectives} (name, direction {@code min}/{@code max}) and {@code points} (candidate, island,
-     * score, objective values, {@code code}: the file under {@code best/}). Empty in {@code score} mode.
+     * it: {@code objectives} (name, direction {@code min}/{@code max}) and {@code points}, one per distinct
+     * point: its program (candidate, island, score), the objective values, {@code code} (the program's file
+     * under {@code best/}) and {@code equal} (the other programs at the same point). Empty in {@code score} mode.
      */
     public static Map<String, Object> front(RunHistory history, Optional<String> programFile) {
         Optional<Objectives> pareto = history.paretoObjectives();
         if (pareto.isEmpty()) {
             return Map.of();
         }
-        Objectives objectives = pareto.get();
         Map<String, Object> front = new LinkedHashMap<>();
-        front.put("objectives", objectives.objectives().stream()
-                .map(o -> Map.of("name", o.name(), "direction", o.direction())).toList());
-        front.put("points", history.front().stream().map(c -> {
-            RunHistory.Evaluation train = c.evaluation().orElseThrow();
+        front.put("objectives", pareto.get().objectives().stream().map(o -> {
+            Map<String, Object> objective = new LinkedHashMap<>();
+            objective.put("name", o.name());
+            objective.put("direction", o.direction());
+            return objective;
+        }).toList());
+        front.put("points", history.frontPoints().stream().map(p -> {
+            RunHistory.Candidate c = p.program();
             Map<String, Object> point = new LinkedHashMap<>();
             point.put("candidate", c.candidateId());
             point.put("island", c.island());
-            point.put("score", finite(train.score()));
-            point.put("objectives", finiteMap(objectives.values(train.score(), train.metrics())));
+            point.put("score", finite(c.evaluation().orElseThrow().score()));
+            point.put("objectives", finiteMap(p.values()));
             point.put("code", frontFile(c, programFile));
+            point.put("equal", p.equal().stream().map(RunHistory.Candidate::candidateId).toList());
             return point;
         }).toList());
         return front;

@@ -1191,11 +1191,11 @@
     const objectives = front.objectives || [];
     const points = front.points || [];
     holder.replaceChildren(h('h2', { text: `Pareto front (${points.length})` }),
-      table({ id: 'front-table' }, ['Candidate', ...objectives.map((o) => [`${o.name} (${o.direction})`, 'num']), ['Score', 'num']],
+      table({ id: 'front-table' }, ['Candidate', ...objectives.map((o) => [`${o.name} (${o.direction})`, 'num']), ['Score', 'num'], ['Same point', 'num']],
         points.map((p) => h('tr', null,
           h('td', null, h('a', { href: candidateHash(run, p.candidate), text: p.candidate })),
           ...objectives.map((o) => numCell(fmtScore((p.objectives || {})[o.name]))),
-          numCell(fmtScore(p.score))))));
+          numCell(fmtScore(p.score)), numCell(String((p.equal || []).length))))));
   }
 
   function renderCluster(holder, cluster) {
