@@ -6,6 +6,7 @@ import io.galapagos.controller.dispatch.DispatcherSettings;
 import io.galapagos.controller.island.Constraints;
 import io.galapagos.controller.island.IslandSettings;
 import io.galapagos.controller.island.IslandTimers;
+import io.galapagos.controller.island.Objectives;
 import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.run.DurationText;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -60,7 +61,8 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
                     i.getDouble("elite-ratio"), i.getInt("inspirations"), i.getInt("top-programs"),
                     i.getInt("migration-interval"), i.getInt("migration-rate"), i.getInt("recent-failures"),
                     i.getInt("max-failed-proposals-in-a-row"), i.getDouble("near-duplicate-similarity"),
-                    tuning(root), new Constraints(Constraints.Mode.parse(i.getString("constraints")), Map.of())).check();
+                    tuning(root), new Constraints(Constraints.Mode.parse(i.getString("constraints")), Map.of()),
+                    new Objectives(Objectives.Mode.parse(i.getString("objectives")), List.of())).check();
             IslandTimers timers = new IslandTimers(i.getDuration("progress-interval"), i.getDuration("resubmit-interval"));
             DispatcherSettings dispatcher = new DispatcherSettings(d.getDuration("job-timeout"), d.getInt("max-attempts"),
                     d.getInt("remembered-results"), d.getInt("worker-quarantine-after"), d.getDuration("worker-quarantine"));

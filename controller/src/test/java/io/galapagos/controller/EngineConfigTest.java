@@ -83,6 +83,15 @@ class EngineConfigTest {
     }
 
     @Test
+    @Timeout(10)
+    void objectivesAreTheScoreByDefaultAndABadModeNamesTheKey() {
+        assertThat(load("").islands().objectives()).isEqualTo(io.galapagos.controller.island.Objectives.SCORE);
+        assertThat(load("galapagos.islands.objectives = Pareto").islands().objectives().pareto()).isTrue();
+        assertThatThrownBy(() -> load("galapagos.islands.objectives = nsga"))
+                .hasMessage("galapagos.islands.objectives must be score or pareto, not 'nsga'");
+    }
+
+    @Test
     void targetScoreOffMeansNoTarget() {
         assertThat(load("").run().targetScore()).isEmpty();
     }

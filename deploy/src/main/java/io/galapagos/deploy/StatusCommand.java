@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.galapagos.controller.island.Constraints;
 import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.report.RunOutputs;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.deploy.cluster.MemberTable;
 import io.galapagos.simulators.ConstraintMetric;
@@ -136,6 +137,9 @@ public final class StatusCommand implements Callable<Integer> {
                     island.getOrDefault("bestScore", "-"), island.getOrDefault("best", ""),
                     island.containsKey("bestExcess") ? " bestExcess " + island.get("bestExcess") : "");
         }
+        if (report.get("front") instanceof Map<?, ?> front) {
+            printFront(front, console);
+        }
         if (history.best().isPresent()) {
             console.println();
             comparison(history, baselines).lines(String.valueOf(report.get("task"))).forEach(console::println);
@@ -224,6 +228,35 @@ public final class StatusCommand implements Callable<Integer> {
         return cluster;
     }
 
+    /** The Pareto front: one line per program, its objective values in the task's order, then its score. */
+    private static void printFront(Map<?, ?> front, PrintWriter console) {
+        List<?> objectives = (List<?>) front.get("objectives");
+        List<?> points = (List<?>) front.get("points");
+        console.printf(Locale.ROOT, "pareto front: %d points no evaluated program beats on every objective, the first "
+                        + "program at each (best/front.json)%n", points.size());
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-24s", "candidate"));
+        for (Object o : objectives) {
+            Map<?, ?> objective = (Map<?, ?>) o;
+            header.append(String.format(Locale.ROOT, " %16s", objective.get("name") + " (" + objective.get("direction") + ")"));
+        }
+        console.println(header.append(String.format(Locale.ROOT, " %14s", "score")));
+        for (Object p : points) {
+            Map<?, ?> point = (Map<?, ?>) p;
+            Map<?, ?> values = (Map<?, ?>) point.get("objectives");
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-24s", point.get("candidate")));
+            for (Object o : objectives) {
+                line.append(String.format(Locale.ROOT, " %16s", number(values.get(((Map<?, ?>) o).get("name")))));
+            }
+            line.append(String.format(Locale.ROOT, " %14s", number(point.get("score"))));
+            int equal = point.get("equal") instanceof List<?> others ? others.size() : 0;
+            console.println(equal == 0 ? line : line.append(String.format(Locale.ROOT, " (+%d equal)", equal)));
+        }
+    }
+
+    private static String number(Object value) {
+        return value instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : String.valueOf(value);
+    }
+
     static Map<String, Object> report(RunHistory history, List<RunComparison.Row> baselines) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("task", history.settings().map(RunSettings::taskId).orElse("-"));
@@ -259,6 +292,10 @@ public final class StatusCommand implements Callable<Integer> {
             }
         });
         report.put("islands", islands);
+        Map<String, Object> front = RunOutputs.front(history, Optional.empty());
+        if (!front.isEmpty()) {
+            report.put("front", front);
+        }
         if (history.best().isPresent()) {
             report.put("comparison", comparison(history, baselines).json());
         }

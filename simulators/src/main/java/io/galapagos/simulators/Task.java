@@ -85,6 +85,14 @@ public interface Task<C> {
         return List.of();
     }
 
+    /**
+     * What a Pareto search trades off ({@code galapagos.islands.objectives = pareto}): metrics with their
+     * directions, or the score. Default: the score alone, so that a Pareto search ranks as a scalar one.
+     */
+    default List<Objective> objectives() {
+        return List.of(Objective.SCORE);
+    }
+
     default Baseline initialProgram() {
         return baselines().get(0);
     }

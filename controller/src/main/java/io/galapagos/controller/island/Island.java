@@ -952,7 +952,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         private Population insert(Population into, Individual individual) {
             RunSettings run = settings.orElseThrow();
             return into.insert(individual, run.featureMetric(), run.island().gridBins(), run.island().archiveSize(),
-                    run.island().constraints());
+                    run.island().constraints(), run.island().objectives());
         }
 
         private List<FailedAttempt> remember(FailedAttempt attempt) {

@@ -25,11 +25,14 @@ import io.galapagos.protocol.CborSerializable;
  *                                  program shown with it is rejected as a near-duplicate; 1 = off
  * @param tuning                    whether and how the island tunes the numeric literals of its bests
  * @param constraints               how parents, migrants and bests respect the task's constraint metrics
+ * @param objectives                whether parents, the archive and migrants rank by score or by the task's
+ *                                  objectives (Pareto fronts)
  */
 public record IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
                              double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
                              int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
-                             double nearDuplicateSimilarity, TuningSettings tuning, Constraints constraints)
+                             double nearDuplicateSimilarity, TuningSettings tuning, Constraints constraints,
+                             Objectives objectives)
         implements CborSerializable {
 
     public IslandSettings {
@@ -38,6 +41,17 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
         tuning = tuning == null ? TuningSettings.OFF : tuning; // journalled before tuning existed
         // nor constraints (before format 6): those runs go on ranking by score alone
         constraints = constraints == null ? Constraints.OFF : constraints;
+        objectives = objectives == null ? Objectives.SCORE : objectives; // nor objectives (before format 7)
+    }
+
+    /** Settings ranked by score (the shape of settings before objectives). */
+    public IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
+                          double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
+                          int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
+                          double nearDuplicateSimilarity, TuningSettings tuning, Constraints constraints) {
+        this(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio, inspirations,
+                topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
+                nearDuplicateSimilarity, tuning, constraints, Objectives.SCORE);
     }
 
     /** Settings of an island that tunes nothing and has no constraints (the shape of settings before them). */
@@ -53,14 +67,21 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
     public IslandSettings withTuning(TuningSettings newTuning) {
         return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
                 inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
-                nearDuplicateSimilarity, newTuning, constraints);
+                nearDuplicateSimilarity, newTuning, constraints, objectives);
     }
 
     /** These settings with the constraint mode applied to the task's constraint metrics (name to lower is better). */
     public IslandSettings withConstraintMetrics(java.util.Map<String, Boolean> taskMetrics) {
         return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
                 inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
-                nearDuplicateSimilarity, tuning, constraints.withMetrics(taskMetrics));
+                nearDuplicateSimilarity, tuning, constraints.withMetrics(taskMetrics), objectives);
+    }
+
+    /** These settings with the objectives mode applied to the task's objectives. */
+    public IslandSettings withObjectives(java.util.List<Objectives.Objective> taskObjectives) {
+        return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
+                inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
+                nearDuplicateSimilarity, tuning, constraints, objectives.withObjectives(taskObjectives));
     }
 
     /** Throws {@link IllegalArgumentException} naming the {@code galapagos.islands} key at fault. */

@@ -22,9 +22,12 @@ import java.util.Set;
  * @param length   observed range of code lengths (bins stretch with it)
  * @param metric   observed range of the feature metric
  * @param limits   the constraint limits, fixed by the first program inserted ({@link Constraints}); none when off
+ * @param objectives how the archive and {@link #ranked()} order programs ({@link Objectives}); the grid cells and
+ *                 {@link #best()} keep the scalar order
  */
 public record Population(Map<String, Individual> members, Map<String, String> cells, List<String> archive,
-                         Range length, Range metric, Constraints.Limits limits) implements CborSerializable {
+                         Range length, Range metric, Constraints.Limits limits, Objectives objectives)
+        implements CborSerializable {
 
     /** Observed minimum and maximum of a feature. */
     public record Range(double min, double max) implements CborSerializable {
@@ -52,6 +55,13 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
         archive = List.copyOf(archive);
         // populations journalled before constraints existed rank by score alone
         limits = limits == null ? Constraints.Limits.NONE : limits;
+        objectives = objectives == null ? Objectives.SCORE : objectives; // and before objectives, by score
+    }
+
+    /** A population ranked by score (the shape before objectives existed). */
+    public Population(Map<String, Individual> members, Map<String, String> cells, List<String> archive,
+                      Range length, Range metric, Constraints.Limits limits) {
+        this(members, cells, archive, length, metric, limits, Objectives.SCORE);
     }
 
     public static Population empty() {
@@ -78,11 +88,17 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
                 || members.values().stream().anyMatch(m -> m.code().equals(individual.code()));
     }
 
-    /** Living programs, best first (ties by candidate id, so the order is reproducible). */
+    /**
+     * Living programs, best first (ties by candidate id, so the order is reproducible); in pareto mode the
+     * non-dominated first ({@link Objectives#rank}).
+     */
     public List<Individual> ranked() {
-        List<Individual> ranked = new ArrayList<>(members.values());
-        ranked.sort(order());
-        return ranked;
+        return objectives.rank(members.values(), order());
+    }
+
+    /** The living programs no other living program dominates, best score first (pareto mode; else the best). */
+    public List<Individual> front() {
+        return objectives.front(members.values(), order());
     }
 
     public Optional<Individual> best() {
@@ -101,15 +117,22 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
 
     /** This population with {@code individual} added where it earns a place (a cell or the archive), by score. */
     public Population insert(Individual individual, String featureMetric, int bins, int archiveSize) {
-        return insert(individual, featureMetric, bins, archiveSize, Constraints.OFF);
+        return insert(individual, featureMetric, bins, archiveSize, Constraints.OFF, Objectives.SCORE);
+    }
+
+    /** The same, ranked by score within the constraint rules. */
+    public Population insert(Individual individual, String featureMetric, int bins, int archiveSize,
+                             Constraints constraints) {
+        return insert(individual, featureMetric, bins, archiveSize, constraints, Objectives.SCORE);
     }
 
     /**
      * This population with {@code individual} added where it earns a place; the first program inserted
-     * fixes the limits of {@code constraints}.
+     * fixes the limits of {@code constraints}. A cell goes to the better program in the scalar order; the
+     * archive keeps the first {@code archiveSize} programs as {@code newObjectives} rank them.
      */
     public Population insert(Individual individual, String featureMetric, int bins, int archiveSize,
-                             Constraints constraints) {
+                             Constraints constraints, Objectives newObjectives) {
         Constraints.Limits newLimits = isEmpty() ? constraints.limitsFrom(individual.metrics()) : limits;
         Comparator<Individual> order = newLimits.bestFirst();
         Range newLength = length.include(individual.code().length());
@@ -125,15 +148,15 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
         if (holder == null || order.compare(individual, all.get(holder)) < 0) {
             newCells.put(cell, individual.candidateId());
         }
-        List<Individual> ranked = new ArrayList<>(archive.stream().map(all::get).toList());
-        ranked.add(individual);
-        ranked.sort(order);
+        List<Individual> candidates = new ArrayList<>(archive.stream().map(all::get).toList());
+        candidates.add(individual);
+        List<Individual> ranked = newObjectives.rank(candidates, order);
         List<String> newArchive = ranked.stream().limit(archiveSize).map(Individual::candidateId).toList();
 
         Set<String> living = new HashSet<>(newCells.values());
         living.addAll(newArchive);
         all.keySet().retainAll(living);
-        return new Population(all, newCells, newArchive, newLength, newMetric, newLimits);
+        return new Population(all, newCells, newArchive, newLength, newMetric, newLimits, newObjectives);
     }
 
     /** This population with the test score recorded on a living program. */
@@ -144,6 +167,6 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
         }
         Map<String, Individual> updated = new LinkedHashMap<>(members);
         updated.put(candidateId, member.withTestScore(testScore));
-        return new Population(updated, cells, archive, length, metric, limits);
+        return new Population(updated, cells, archive, length, metric, limits, objectives);
     }
 }

@@ -7,7 +7,9 @@ import java.util.SplittableRandom;
 /**
  * The choice of a parent and the programs shown next to it, OpenEvolve style: with the configured
  * ratios the parent is drawn from the whole population (exploration), from the elite archive
- * (exploitation) or is the island's best (elite). Inspirations come from other grid cells.
+ * (exploitation) or is the island's best (elite; with {@code galapagos.islands.objectives = pareto}, any
+ * program of the island's Pareto front, so that the search pushes along the whole front). Inspirations come
+ * from other grid cells.
  *
  * @param mode {@code exploration}, {@code exploitation} or {@code elite}
  */
@@ -29,6 +31,10 @@ public record Selection(Individual parent, List<Individual> inspirations, List<I
             List<Individual> elites = population.elites();
             parent = elites.get(random.nextInt(elites.size()));
             mode = "exploitation";
+        } else if (settings.objectives().pareto()) {
+            List<Individual> front = population.front();
+            parent = front.get(random.nextInt(front.size()));
+            mode = "elite";
         } else {
             parent = ranked.get(0);
             mode = "elite";

@@ -4,6 +4,7 @@ import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.Usage;
 import io.galapagos.controller.generation.PromptVariant;
 import io.galapagos.controller.island.Island;
+import io.galapagos.controller.island.Objectives;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.run.RunStatus;
@@ -16,6 +17,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,6 +31,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The stored history of a run, read from the journal (the read side): every candidate with its
@@ -108,13 +111,19 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         }
 
         /**
-         * The candidate without its code, feedback and TRAIN metrics (a task may report hundreds), which a
-         * reader can bring back from the journal.
+         * The candidate without its code, feedback and TRAIN metrics (a task may report hundreds) but those
+         * named in {@code keep} (the run's objectives), which a reader can bring back from the journal.
          */
-        Candidate withoutText() {
+        Candidate withoutText(Set<String> keep) {
             return new Candidate(candidateId, island, sequence, "", parentId, generator, summary, usage,
-                    evaluation.map(e -> new Evaluation(e.status(), e.score(), Map.of(), "", e.split(),
+                    evaluation.map(e -> new Evaluation(e.status(), e.score(), kept(e.metrics(), keep), "", e.split(),
                             e.elapsedMillis(), e.worker(), e.timestampMillis(), e.isolation())), test, variant);
+        }
+
+        private static Map<String, Double> kept(Map<String, Double> metrics, Set<String> keep) {
+            Map<String, Double> kept = new LinkedHashMap<>();
+            keep.forEach(name -> Optional.ofNullable(metrics.get(name)).ifPresent(v -> kept.put(name, v)));
+            return kept.isEmpty() ? Map.of() : Collections.unmodifiableMap(kept);
         }
 
         Candidate tested(Evaluation outcome) {
@@ -313,6 +322,10 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             }
             bestPerIsland.values().forEach(c -> keep.add(c.candidateId()));
             keep.addAll(islandBests.keySet()); // with constraints on, the best is one of them, whatever its score
+            // the Pareto front's programs are written out too; a program once dominated never rejoins it
+            paretoFront(settings, candidates.values()).forEach(c -> keep.add(c.candidateId()));
+            Set<String> objectiveMetrics = paretoObjectives(settings).map(o -> o.objectives().stream().map(Objectives.Objective::name).collect(Collectors.toSet()))
+                    .orElse(Set.of());
             if (best != null) {
                 keep.add(best.candidateId());
             }
@@ -329,7 +342,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 if (keep.contains(id)) {
                     kept.add(id);
                 } else {
-                    candidates.put(id, c.withoutText());
+                    candidates.put(id, c.withoutText(objectiveMetrics));
                     place.stripped = true;
                 }
             }
@@ -595,6 +608,61 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         double score = c.evaluation().get().score();
         double bestScore = best.evaluation().get().score();
         return score > bestScore || (score == bestScore && PROPOSAL_ORDER.compare(c, best) < 0);
+    }
+
+    /**
+     * The evaluated programs that no other evaluated program dominates on the task's objectives, when the run
+     * ranks by them ({@code galapagos.islands.objectives = pareto}); best first on the first objective. Empty
+     * in {@code score} mode: its best is {@link #best()}.
+     */
+    public List<Candidate> front() {
+        return paretoFront(settings, candidates);
+    }
+
+    /**
+     * One point of the front: its objective values, the first program proposed there (island, then
+     * sequence) and the other programs with the same values, which the offline engine makes many of.
+     */
+    public record FrontPoint(Map<String, Double> values, Candidate program, List<Candidate> equal) {
+    }
+
+    /** The front with programs of equal values folded into one point each, in {@link #front()}'s order. */
+    public List<FrontPoint> frontPoints() {
+        Optional<Objectives> objectives = paretoObjectives();
+        List<FrontPoint> points = new ArrayList<>();
+        for (Candidate c : front()) {
+            Evaluation e = c.evaluation().orElseThrow();
+            Map<String, Double> values = objectives.orElseThrow().values(e.score(), e.metrics());
+            FrontPoint last = points.isEmpty() ? null : points.get(points.size() - 1);
+            if (last != null && last.values().equals(values)) {
+                List<Candidate> equal = new ArrayList<>(last.equal());
+                equal.add(c);
+                points.set(points.size() - 1, new FrontPoint(values, last.program(), List.copyOf(equal)));
+            } else {
+                points.add(new FrontPoint(values, c, List.of()));
+            }
+        }
+        return points;
+    }
+
+    /** The objectives the front is over; empty in {@code score} mode. */
+    public Optional<Objectives> paretoObjectives() {
+        return paretoObjectives(settings);
+    }
+
+    private static Optional<Objectives> paretoObjectives(Optional<RunSettings> settings) {
+        return settings.map(s -> s.island().objectives()).filter(Objectives::pareto);
+    }
+
+    private static List<Candidate> paretoFront(Optional<RunSettings> settings, Collection<Candidate> candidates) {
+        Optional<Objectives> objectives = paretoObjectives(settings);
+        if (objectives.isEmpty()) {
+            return List.of();
+        }
+        // proposal order first, so that equal points come in an order that does not depend on arrival
+        List<Candidate> succeeded = candidates.stream().filter(Candidate::succeeded).sorted(PROPOSAL_ORDER).toList();
+        return Objectives.front(succeeded, c -> objectives.get().point(c.evaluation().get().score(),
+                c.evaluation().get().metrics()));
     }
 
     /** The chain of ancestors of a candidate, itself first, back to its island's seed. */

@@ -2,6 +2,7 @@ package io.galapagos.controller.report;
 
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.PromptVariant;
+import io.galapagos.controller.island.Objectives;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Writes a run's results into its output directory: best program, history table and progress chart. */
 public final class RunOutputs {
@@ -77,10 +80,83 @@ public final class RunOutputs {
                 Files.writeString(dir.resolve(programFile.orElse(className(best.code()) + ".java")), best.code(),
                         StandardCharsets.UTF_8);
                 Files.writeString(dir.resolve("info.json"), infoJson(history, best), StandardCharsets.UTF_8);
+                if (history.paretoObjectives().isPresent()) {
+                    writeFront(dir, history, programFile);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results to " + out, e);
         }
+    }
+
+    /** The folder under {@code best/} that holds the code of the front's programs, one folder per program. */
+    public static final String FRONT_DIR = "front";
+
+    /**
+     * {@code best/front.json}: the run's objectives and its Pareto front ({@link RunHistory#frontPoints()}), one
+     * program per point with its objective values and the file of its code under {@code best/front/}, which
+     * is written anew each time (a program that left the front leaves no file behind).
+     */
+    static void writeFront(Path best, RunHistory history, Optional<String> programFile) throws IOException {
+        Path folder = best.resolve(FRONT_DIR);
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> paths = Files.walk(folder)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+        Files.writeString(best.resolve("front.json"), frontJson(history, programFile), StandardCharsets.UTF_8);
+        for (RunHistory.FrontPoint point : history.frontPoints()) {
+            RunHistory.Candidate c = point.program();
+            if (!c.code().isEmpty()) {
+                Path file = best.resolve(frontFile(c, programFile));
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, c.code(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** Where a front program's code is, relative to {@code best/}. */
+    static String frontFile(RunHistory.Candidate c, Optional<String> programFile) {
+        return FRONT_DIR + "/" + c.candidateId().replaceAll("[^A-Za-z0-9._-]", "_") + "/"
+                + programFile.orElse(className(c.code()) + ".java");
+    }
+
+    static String frontJson(RunHistory history, Optional<String> programFile) throws IOException {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(front(history, programFile));
+    }
+
+    /**
+     * The run's Pareto front as {@code best/front.json}, {@code galapagos status --json} and the dashboard give
+     * it: {@code objectives} (name, direction {@code min}/{@code max}) and {@code points}, one per distinct
+     * point: its program (candidate, island, score), the objective values, {@code code} (the program's file
+     * under {@code best/}) and {@code equal} (the other programs at the same point). Empty in {@code score} mode.
+     */
+    public static Map<String, Object> front(RunHistory history, Optional<String> programFile) {
+        Optional<Objectives> pareto = history.paretoObjectives();
+        if (pareto.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> front = new LinkedHashMap<>();
+        front.put("objectives", pareto.get().objectives().stream().map(o -> {
+            Map<String, Object> objective = new LinkedHashMap<>();
+            objective.put("name", o.name());
+            objective.put("direction", o.direction());
+            return objective;
+        }).toList());
+        front.put("points", history.frontPoints().stream().map(p -> {
+            RunHistory.Candidate c = p.program();
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("candidate", c.candidateId());
+            point.put("island", c.island());
+            point.put("score", finite(c.evaluation().orElseThrow().score()));
+            point.put("objectives", finiteMap(p.values()));
+            point.put("code", frontFile(c, programFile));
+            point.put("equal", p.equal().stream().map(RunHistory.Candidate::candidateId).toList());
+            return point;
+        }).toList());
+        return front;
     }
 
     public static String className(String code) {

@@ -25,6 +25,7 @@ import io.galapagos.controller.island.Individual;
 import io.galapagos.controller.island.Island;
 import io.galapagos.controller.island.IslandSettings;
 import io.galapagos.controller.island.Lessons;
+import io.galapagos.controller.island.Objectives;
 import io.galapagos.controller.island.Tuning;
 import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.island.Population;
@@ -75,8 +76,10 @@ final class Samples {
                 OptionalDouble.of(12.5));
         TuningSettings tuningSettings = new TuningSettings(true, 20, 50, 0.25, 8);
         Constraints constraints = new Constraints(Constraints.Mode.INITIAL, Map.of("deadline-misses", true));
+        Objectives objectives = new Objectives(Objectives.Mode.PARETO, List.of(
+                new Objectives.Objective("avgCost", false), new Objectives.Objective("deadline-misses", false)));
         IslandSettings islandSettings = new IslandSettings(4, 10, 20, 0.2, 0.7, 0.1, 2, 3, 25, 2, 5, 100, 0.99,
-                tuningSettings, constraints);
+                tuningSettings, constraints, objectives);
         RunSettings settings = new RunSettings("run-7", "cant-be-late", 7, 2, 200, 3_600_000, 50, Optional.of(-100.0),
                 List.of("SMOKE", "TRAIN"), true, Optional.of("/data/adrs"), 42, Fixtures.SEED_CODE, "deadline-misses",
                 islandSettings, generation, List.of(Fixtures.SEED_CODE), 1);
@@ -130,7 +133,8 @@ final class Samples {
                 Optional.of(PromptVariant.IMPROVE));
         Island.Resolved resolved = new Island.Resolved(Optional.of(pending), Optional.of(evaluated),
                 Optional.of(proposalFailed));
-        Population population = Population.empty().insert(individual, "deadline-misses", 10, 20, constraints);
+        Population population = Population.empty().insert(individual, "deadline-misses", 10, 20, constraints,
+                objectives);
         Island.Sequencing sequencing = new Island.Sequencing(12, 15, Map.of(13L, resolved), Map.of(14L, proposalRequest),
                 1, Map.of(1, List.of(individual)), Map.of(2, List.of(individual)), Optional.of(3), Map.of(77L, 12L));
         Island.State islandState = new Island.State(Optional.of(settings), 0, 15, 14, 12, 1, 0, Map.of("run-7/0/12", pending),
@@ -146,6 +150,8 @@ final class Samples {
         add(samples, tuningSettings);
         add(samples, constraints);
         add(samples, constraints.limitsFrom(Map.of("deadline-misses", 3.0)));
+        add(samples, objectives);
+        add(samples, objectives.objectives().get(0));
         add(samples, islandSettings);
         add(samples, tuningStep);
         add(samples, episode);

@@ -190,7 +190,7 @@ class WireFormatsTest {
 
         assertThat(read).as("the same run, its node settings left to the node").usingRecursiveComparison()
                 .ignoringFields("settings.island.nearDuplicateSimilarity", "settings.island.tuning",
-                        "settings.island.constraints", "settings.generation.llm.value.prompt.variants",
+                        "settings.island.constraints", "settings.island.objectives", "settings.generation.llm.value.prompt.variants",
                         "settings.generation.llm.value.prompt.summaryEvery")
                 .isEqualTo(Samples.all(testKit.system()).get(Run.RunStarted.class));
         assertThat(((Run.RunStarted) read).settings().generation().llm().orElseThrow().prompt())
@@ -203,6 +203,9 @@ class WireFormatsTest {
         assertThat(((Run.RunStarted) read).settings().island().constraints())
                 .as("a run journalled before constraints existed goes on ranking by score alone")
                 .isEqualTo(io.galapagos.controller.island.Constraints.OFF);
+        assertThat(((Run.RunStarted) read).settings().island().objectives())
+                .as("a run journalled before objectives existed goes on ranking by score")
+                .isEqualTo(io.galapagos.controller.island.Objectives.SCORE);
         assertThat(((Run.RunStarted) read).settings().island().nearDuplicateSimilarity())
                 .as("a run journalled before format 5 goes on without the near-duplicate check").isEqualTo(1.0);
     }

@@ -171,7 +171,7 @@ class CandidateLogTest {
     void takesACandidateWhoseTextTheHistoryLeftOutThroughFull(@TempDir Path out) throws IOException {
         RunHistory.Candidate complete = candidate("run/0", 3, Optional.of("run/0/0"),
                 Optional.of(ok(-4, Map.of("misses", 2.0), 2)), Optional.empty());
-        RunHistory.Candidate held = complete.withoutText();
+        RunHistory.Candidate held = complete.withoutText(java.util.Set.of());
 
         CandidateLog.open(out, "java").append(history(List.of(held), List.of()),
                 c -> c.candidateId().equals(complete.candidateId()) ? complete : c);

@@ -2,7 +2,11 @@ package io.galapagos.controller.report;
 
 import io.galapagos.controller.Fixtures;
 import io.galapagos.controller.generation.Usage;
+import io.galapagos.controller.island.Constraints;
 import io.galapagos.controller.island.Island;
+import io.galapagos.controller.island.IslandSettings;
+import io.galapagos.controller.island.Objectives;
+import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.protocol.EvaluationStatus;
@@ -108,6 +112,37 @@ class RunHistoryReaderTest {
         assertThat(second.best().orElseThrow().evaluation().orElseThrow().feedback()).isEqualTo(feedback("a"));
         // the first history, already handed out, is not changed
         assertThat(byId(first, "b").code()).isEqualTo(code("b"));
+    }
+
+    @Test
+    void inAParetoRunTheFrontKeepsItsCodeAndEveryProgramItsObjectiveMetrics() {
+        Objectives objectives = new Objectives(Objectives.Mode.PARETO, List.of(new Objectives.Objective("cost", false),
+                new Objectives.Objective("misses", false)));
+        RunSettings pareto = new RunSettings("r1", "fake", 7, 2, 1_000, 3_600_000, 0, Optional.empty(),
+                List.of("SMOKE", "TRAIN"), false, Optional.empty(), 42, Fixtures.SEED_CODE, "value",
+                new IslandSettings(4, 4, 4, 0.2, 0.7, 0.1, 2, 2, 3, 1, 3, 5, 1.0, TuningSettings.OFF, Constraints.OFF,
+                        objectives));
+        journal.append(Run.TYPE_KEY.name() + "|r1", new Run.RunStarted(pareto, 1, 0));
+        // cheapLate has the best score; onTime is on the front by its misses alone
+        Map<String, double[]> programs = Map.of("seed", new double[]{10, 3}, "cheapLate", new double[]{5, 4},
+                "onTime", new double[]{9, 0}, "dominated", new double[]{12, 1});
+        long sequence = 0;
+        for (String id : List.of("seed", "cheapLate", "onTime", "dominated")) {
+            proposed(0, id, sequence++, id.equals("seed") ? Optional.empty() : Optional.of("seed"));
+            journal.append(islandPid(0), new Island.CandidateEvaluated(id, EvaluationStatus.OK, -programs.get(id)[0],
+                    Map.of("cost", programs.get(id)[0], "misses", programs.get(id)[1], "other", 1.0), feedback(id),
+                    "TRAIN", 7, "worker-1", Optional.of("bwrap")));
+        }
+        reader.read(TIMEOUT);
+
+        RunHistory later = reader.read(TIMEOUT);
+
+        assertThat(later.front()).extracting(RunHistory.Candidate::candidateId).containsExactly("cheapLate", "onTime");
+        assertThat(byId(later, "onTime").code()).as("not the best score, but on the front").isNotEmpty();
+        RunHistory.Candidate dominated = byId(later, "dominated");
+        assertThat(dominated.code()).isEmpty();
+        assertThat(dominated.evaluation().orElseThrow().metrics()).as("the objectives only")
+                .isEqualTo(Map.of("cost", 12.0, "misses", 1.0));
     }
 
     @Test

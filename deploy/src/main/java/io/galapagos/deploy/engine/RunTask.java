@@ -1,11 +1,13 @@
 package io.galapagos.deploy.engine;
 
 import com.typesafe.config.Config;
+import io.galapagos.controller.island.Objectives;
 import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.report.RunOutputs;
 import io.galapagos.simulators.Baseline;
 import io.galapagos.simulators.ConstraintMetric;
+import io.galapagos.simulators.Objective;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.worker.external.TaskDirectory;
@@ -29,14 +31,17 @@ import java.util.Set;
  * @param splits         the splits its evaluator knows
  * @param programFile    the file name of a folder's program ({@code initial_program.py}); empty for a Java class
  * @param constraintMetrics the metrics the summary shows next to the score (none for a task folder)
+ * @param objectives     what a Pareto search trades off ({@code galapagos.islands.objectives = pareto})
  */
 public record RunTask(String taskId, String label, String initialProgram, String featureMetric, List<Baseline> baselines,
-                      Set<String> splits, Optional<String> programFile, List<ConstraintMetric> constraintMetrics) {
+                      Set<String> splits, Optional<String> programFile, List<ConstraintMetric> constraintMetrics,
+                      List<Objective> objectives) {
 
     public RunTask {
         baselines = List.copyOf(baselines);
         splits = Set.copyOf(splits);
         constraintMetrics = List.copyOf(constraintMetrics);
+        objectives = objectives.isEmpty() ? List.of(Objective.SCORE) : List.copyOf(objectives);
     }
 
     /**
@@ -67,6 +72,11 @@ public record RunTask(String taskId, String label, String initialProgram, String
         return byName;
     }
 
+    /** The objectives as the islands rank by them. */
+    public List<Objectives.Objective> islandObjectives() {
+        return objectives.stream().map(o -> new Objectives.Objective(o.name(), o.maximise())).toList();
+    }
+
     /** The extension of a candidate's file: {@code java} for a built-in task, the folder program's otherwise. */
     public String programExtension() {
         String name = programFile.orElse("Candidate.java");
@@ -76,12 +86,12 @@ public record RunTask(String taskId, String label, String initialProgram, String
 
     /** The same task, started from another program (the user's own, {@code run --initial}). */
     public RunTask withInitialProgram(String program) {
-        return new RunTask(taskId, label, program, featureMetric, baselines, splits, programFile, constraintMetrics);
+        return new RunTask(taskId, label, program, featureMetric, baselines, splits, programFile, constraintMetrics, objectives);
     }
 
     public static RunTask of(Task<?> task) {
         return new RunTask(task.id(), task.id(), task.initialProgram().source(), task.featureMetric(), task.baselines(),
-                Set.of("SMOKE", "TRAIN", "TEST"), Optional.empty(), task.constraintMetrics());
+                Set.of("SMOKE", "TRAIN", "TEST"), Optional.empty(), task.constraintMetrics(), task.objectives());
     }
 
     /**
@@ -101,6 +111,7 @@ public record RunTask(String taskId, String label, String initialProgram, String
             baselines.add(new Baseline(baseline.getKey(), "shipped with the task folder", baseline.getValue()));
         }
         return new RunTask(taskId, folder.id(), folder.initialProgram(), folder.featureMetric().orElse(""), baselines,
-                Set.copyOf(folder.splits()), Optional.of(Path.of(folder.programFileName()).getFileName().toString()), List.of());
+                Set.copyOf(folder.splits()), Optional.of(Path.of(folder.programFileName()).getFileName().toString()), List.of(),
+                List.of()); // a folder's objectives: its score alone, for now
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
+import io.galapagos.controller.report.RunOutputs;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -124,6 +125,10 @@ final class RunViews {
                     ? row.label().substring(RunComparison.BASELINE.length()) : row.label());
             putOutcome(node, "train", row.train());
             putOutcome(node, "test", row.test());
+        }
+        Map<String, Object> front = RunOutputs.front(history, Optional.empty());
+        if (!front.isEmpty()) {
+            summary.set("front", MAPPER.valueToTree(front)); // pareto mode only
         }
         summary.set("failures", MAPPER.valueToTree(history.failures()));
         summary.set("failedProposalReasons", reasons(history));

@@ -1184,6 +1184,20 @@
       [...rows.map((r) => line(r.model, r)), rows.length > 1 ? line('total', total, 'total') : null]));
   }
 
+  // The run's Pareto front (galapagos.islands.objectives = pareto): one row per program, its objective values.
+  function renderFront(holder, run, front) {
+    holder.hidden = !front;
+    if (!front) return;
+    const objectives = front.objectives || [];
+    const points = front.points || [];
+    holder.replaceChildren(h('h2', { text: `Pareto front (${points.length})` }),
+      table({ id: 'front-table' }, ['Candidate', ...objectives.map((o) => [`${o.name} (${o.direction})`, 'num']), ['Score', 'num'], ['Same point', 'num']],
+        points.map((p) => h('tr', null,
+          h('td', null, h('a', { href: candidateHash(run, p.candidate), text: p.candidate })),
+          ...objectives.map((o) => numCell(fmtScore((p.objectives || {})[o.name]))),
+          numCell(fmtScore(p.score)), numCell(String((p.equal || []).length))))));
+  }
+
   function renderCluster(holder, cluster) {
     const members = cluster.members || [];
     const workers = cluster.workers || [];
@@ -1298,6 +1312,8 @@
       this.message = h('div');
       this.root.append(this.message);
       this.chart = new ProgressChart(section('progress', 'Best score'), open);
+      this.frontHolder = section('front', null);
+      this.frontHolder.hidden = true;
       this.lineage = new LineageTree(section('lineage', 'Lineage'), open);
       this.candidates = new CandidateTable(section('candidates', 'Candidates'), this.run);
       const row = h('div', { class: 'columns' });
@@ -1385,6 +1401,7 @@
       this.header.setBest(this.best, this.run);
       this.failures.setByStatus(summary.failures);
       renderSpending(this.spendingHolder, summary.spending);
+      renderFront(this.frontHolder, this.run, summary.front);
       if (first) this.failures.setProposals({ byReason: summary.failedProposalReasons || [] });
       this.showLive();
     }

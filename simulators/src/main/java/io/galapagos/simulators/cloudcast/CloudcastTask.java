@@ -3,6 +3,7 @@ package io.galapagos.simulators.cloudcast;
 import io.galapagos.simulators.Baseline;
 import io.galapagos.simulators.DataSource;
 import io.galapagos.simulators.Evaluator;
+import io.galapagos.simulators.Objective;
 import io.galapagos.simulators.Resources;
 import io.galapagos.simulators.Task;
 
@@ -48,6 +49,12 @@ public final class CloudcastTask implements Task<BroadcastPlanner> {
         return List.of(new Baseline(Baseline.INITIAL,
                 "the ADRS seed: one cheapest-price path (Dijkstra) per destination, used by every partition",
                 Resources.text(CloudcastTask.class, "initial.java")));
+    }
+
+    /** Cheaper against faster: the total egress cost (the score) traded off with the total transfer time. */
+    @Override
+    public List<Objective> objectives() {
+        return List.of(Objective.minimise("totalCost"), Objective.minimise("totalTransferSeconds"));
     }
 
     @Override
