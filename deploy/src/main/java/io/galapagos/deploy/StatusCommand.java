@@ -228,26 +228,29 @@ public final class StatusCommand implements Callable<Integer> {
         return cluster;
     }
 
-    /** The Pareto front: one line per program, its objective values in the task's order, then its score. */
+    /** The Pareto front: one line per point, its objective values in the task's order, then its score. */
     private static void printFront(Map<?, ?> front, PrintWriter console) {
         List<?> objectives = (List<?>) front.get("objectives");
         List<?> points = (List<?>) front.get("points");
         console.printf(Locale.ROOT, "pareto front: %d points no evaluated program beats on every objective, the first "
                         + "program at each (best/front.json)%n", points.size());
-        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-24s", "candidate"));
+        List<String> names = new ArrayList<>();
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-16s", "candidate"));
         for (Object o : objectives) {
             Map<?, ?> objective = (Map<?, ?>) o;
-            header.append(String.format(Locale.ROOT, " %16s", objective.get("name") + " (" + objective.get("direction") + ")"));
+            names.add(String.valueOf(objective.get("name")));
+            header.append(' ').append(objective.get("name")).append(" (").append(objective.get("direction")).append(')');
         }
-        console.println(header.append(String.format(Locale.ROOT, " %14s", "score")));
+        console.println(header.append("  score"));
         for (Object p : points) {
             Map<?, ?> point = (Map<?, ?>) p;
             Map<?, ?> values = (Map<?, ?>) point.get("objectives");
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-24s", point.get("candidate")));
-            for (Object o : objectives) {
-                line.append(String.format(Locale.ROOT, " %16s", number(values.get(((Map<?, ?>) o).get("name")))));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-16s", point.get("candidate")));
+            for (int i = 0; i < names.size(); i++) {
+                int width = names.get(i).length() + ((Map<?, ?>) objectives.get(i)).get("direction").toString().length() + 3;
+                line.append(String.format(Locale.ROOT, " %" + width + "s", number(values.get(names.get(i)))));
             }
-            line.append(String.format(Locale.ROOT, " %14s", number(point.get("score"))));
+            line.append("  ").append(number(point.get("score")));
             int equal = point.get("equal") instanceof List<?> others ? others.size() : 0;
             console.println(equal == 0 ? line : line.append(String.format(Locale.ROOT, " (+%d equal)", equal)));
         }

@@ -54,8 +54,8 @@ public class StatusFrontTest {
         StringWriter text = new StringWriter();
         StatusCommand.print(Optional.of(history(Objectives.Mode.PARETO)), Optional.empty(), false, new PrintWriter(text));
         assertThat(text.toString()).contains("pareto front: 2 points")
-                .containsPattern("avgCost \\(min\\) +deadlineMisses \\(min\\)")
-                .containsPattern("run/0/1 +20\\.0000 +3\\.00000 +-20\\.0000")
+                .contains("  candidate        avgCost (min) deadlineMisses (min)  score\n")
+                .contains("  run/0/1                20.0000              3.00000  -20.0000\n")
                 .doesNotContainPattern("run/0/2 +30");
     }
 

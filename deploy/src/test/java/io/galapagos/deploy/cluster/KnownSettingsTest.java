@@ -37,6 +37,15 @@ class KnownSettingsTest {
     }
 
     @Test
+    void theObjectivesKeyIsKnownAndAMisspellingNamesIt() {
+        Config reference = ConfigFactory.defaultReference();
+        assertThatCode(() -> KnownSettings.check(ConfigFactory.parseString("galapagos.islands.objectives = pareto"),
+                reference)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> KnownSettings.check(ConfigFactory.parseString("galapagos.islands.objective = pareto"),
+                reference)).hasMessageContaining("did you mean galapagos.islands.objectives?");
+    }
+
+    @Test
     void anUnknownSectionIsNamedAsAWholeAndAKeyUnderALeafIsRefused() {
         assertThatThrownBy(() -> KnownSettings.check(ConfigFactory.parseString("galapagos.sandbox.slots = 2"), DEFAULTS))
                 .hasMessageStartingWith("unknown setting galapagos.sandbox (String: 1)").hasMessageNotContaining("did you mean");
