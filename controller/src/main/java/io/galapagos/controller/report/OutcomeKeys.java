@@ -30,7 +30,11 @@ final class OutcomeKeys {
         if (2 * (packed + 1) > slots.length) {
             grow();
         }
-        return insert(slots, key);
+        if (!insert(slots, key)) {
+            return false;
+        }
+        packed++;
+        return true;
     }
 
     boolean contains(Kind kind, String island, long sequence) {
@@ -58,7 +62,7 @@ final class OutcomeKeys {
         return sequence >= 0 ? add(kind, candidateId.substring(0, slash), sequence) : named.add(kind + ":" + candidateId);
     }
 
-    private boolean insert(long[] table, long key) {
+    private static boolean insert(long[] table, long key) {
         int mask = table.length - 1;
         int at = slot(key, mask);
         while (table[at] != 0) {
@@ -68,9 +72,6 @@ final class OutcomeKeys {
             at = (at + 1) & mask;
         }
         table[at] = key;
-        if (table == slots) {
-            packed++;
-        }
         return true;
     }
 
