@@ -398,6 +398,13 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         }
 
         void addRunEvent(Run.Event event) {
+            if (lean && onlyTime(event)) {
+                // one per evaluation (or idle minute), read only for the run's elapsed time: a reader keeps the latest
+                runEvents.removeIf(e -> onlyTime(e) && e.elapsedMillis() <= event.elapsedMillis());
+                if (runEvents.stream().anyMatch(Builder::onlyTime)) {
+                    return; // an earlier one went further
+                }
+            }
             runEvents.add(event);
             if (settings.isEmpty() && event instanceof Run.RunStarted started) {
                 settings = Optional.of(started.settings());
@@ -405,6 +412,11 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 // the settings now: with every budget extension of resume --iterations/--wall-clock
                 settings = settings.map(s -> s.extended(Optional.of(e.iterations()), Optional.of(e.wallClockMillis())));
             }
+        }
+
+        /** Events a history reads only for the run's elapsed time. */
+        private static boolean onlyTime(Run.Event event) {
+            return event instanceof Run.ProgressRecorded || event instanceof Run.ClockAdvanced;
         }
 
         List<String> islandIds() {

@@ -255,4 +255,23 @@ class RunHistoryReaderTest {
         assertThat(back.code()).isEqualTo(code("c50"));
         assertThat(back.evaluation().orElseThrow().feedback()).isEqualTo(feedback("c50"));
     }
+
+    @Test
+    void aReaderKeepsOnlyTheLatestProgressOfTheRunWhichGivesItsElapsedTime() {
+        started();
+        for (long n = 1; n <= 50; n++) {
+            journal.append(Run.TYPE_KEY.name() + "|r1", new Run.ProgressRecorded(new io.galapagos.controller.run.IslandReport(
+                    0, n, n, 0, Map.of(), 0, Optional.empty(), false, Map.of(), "offline", 0), 1_000 * n));
+        }
+
+        RunHistory first = reader.read(TIMEOUT);
+        journal.append(Run.TYPE_KEY.name() + "|r1", new Run.ProgressRecorded(new io.galapagos.controller.run.IslandReport(
+                0, 51, 51, 0, Map.of(), 0, Optional.empty(), false, Map.of(), "offline", 0), 51_000));
+        RunHistory second = reader.read(TIMEOUT);
+
+        assertThat(first.elapsedMillis()).isEqualTo(50_000);
+        assertThat(second.elapsedMillis()).isEqualTo(51_000);
+        assertThat(second.runEvents()).hasSize(2).first().isInstanceOf(Run.RunStarted.class);
+        assertThat(second.phase()).isEqualTo(io.galapagos.controller.run.RunStatus.Phase.RUNNING);
+    }
 }
