@@ -136,6 +136,9 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     private final Set<Address> unreachableNodes = new HashSet<>();
     /** Results of recent evaluations: a resubmission (an island that crashed before it stored one) gets it again. */
     private final LinkedHashMap<String, EvaluationResult> completedRecently = new LinkedHashMap<>();
+    /** Metric names of remembered results, one instance each; bounded, for a task that names metrics anew. */
+    private final Map<String, String> metricNames = new HashMap<>();
+    private static final int MAX_SHARED_NAMES = 10_000;
     /** Jobs given up at their deadline: a late failure of one of them is the worker's, not the candidate's. */
     private final LinkedHashMap<Long, String> overdueJobs = new LinkedHashMap<>();
     /** Job ids start at a random point, so that a new dispatcher never mistakes an old job's result for one of its own. */
@@ -443,12 +446,36 @@ public final class EvaluationDispatcher extends AbstractBehavior<ToDispatcher> {
     }
 
     private void remember(EvaluationResult result) {
-        completedRecently.put(result.evaluationId(), result);
+        completedRecently.put(result.evaluationId(), withSharedNames(result));
         Iterator<String> oldest = completedRecently.keySet().iterator();
         while (completedRecently.size() > settings.rememberedResults() && oldest.hasNext()) {
             oldest.next();
             oldest.remove();
         }
+    }
+
+    /**
+     * The result with metric names shared with the results remembered before it: a task may report
+     * hundreds of metrics, each name a new string per result, which made up half of what thousands of
+     * remembered results took.
+     */
+    private EvaluationResult withSharedNames(EvaluationResult result) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        result.metrics().forEach((name, value) -> metrics.put(sharedName(name), value));
+        return new EvaluationResult(result.evaluationId(), result.candidateId(), result.islandId(), result.purpose(),
+                result.status(), result.score(), metrics, result.feedback(), result.split(), result.elapsedMillis(),
+                result.worker(), result.isolation());
+    }
+
+    private String sharedName(String name) {
+        String known = metricNames.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (metricNames.size() < MAX_SHARED_NAMES) {
+            metricNames.put(name, name);
+        }
+        return name;
     }
 
     private void dispatch() {

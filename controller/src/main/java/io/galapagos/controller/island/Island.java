@@ -428,7 +428,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             implements CborSerializable {
 
         public Sequencing {
-            firstProposed = firstProposed == null ? Map.of() : Map.copyOf(firstProposed);
+            firstProposed = firstProposed == null ? ProgramFingerprints.EMPTY : ProgramFingerprints.of(firstProposed);
             waiting = waiting == null ? Map.of() : Map.copyOf(waiting);
             due = due == null ? Map.of() : Map.copyOf(due);
             sent = sent == null ? Map.of() : Map.copyOf(sent);
@@ -510,8 +510,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             if (firstProposed.containsKey(fingerprint)) {
                 return this;
             }
-            Map<Long, Long> next = new HashMap<>(firstProposed);
-            next.put(fingerprint, sequence);
+            Map<Long, Long> next = ProgramFingerprints.of(firstProposed).with(fingerprint, sequence);
             return new Sequencing(nextToApply, issued, waiting, due, epochsApplied, sent, inbox, upstreamEndsAt, next);
         }
 

@@ -1,17 +1,21 @@
 package io.galapagos.controller.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.galapagos.controller.generation.PromptVariant;
 import io.galapagos.controller.generation.Usage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,11 +44,13 @@ public final class CandidateLog {
 
     private final Path out;
     private final String extension;
-    /** Keys of the lines the file holds: {@code candidate:<id>}, {@code test:<id>}, {@code failed:<island>/<seq>}. */
-    private final Set<String> written = new HashSet<>();
-    /** Candidates {@code history.csv} has a row of, and how many rows it has. */
-    private final Set<String> tabled = new HashSet<>();
+    /** The lines the file holds (candidate, test and failed-proposal) and the rows of {@code history.csv}. */
+    private final OutcomeKeys written = new OutcomeKeys();
     private int tableRows;
+
+    /** What a line of the file is about; a key to be added once its line is on disk. */
+    private record Key(OutcomeKeys.Kind kind, String island, long sequence) {
+    }
 
     private CandidateLog(Path out, String extension) {
         this.out = out;
@@ -61,23 +67,124 @@ public final class CandidateLog {
         CandidateLog log = new CandidateLog(out, extension);
         log.readTable();
         Path file = out.resolve(FILE);
-        if (!Files.exists(file)) {
-            return log;
+        if (Files.exists(file)) {
+            try {
+                log.readKeys(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + " (remove it to have it written again)", e);
+            }
         }
-        try {
-            for (String line : completeLines(file)) {
-                if (!line.isBlank()) {
-                    JsonNode node = JSON.readTree(line);
-                    log.written.add(key(node));
-                    if (node.has("testStatus")) {
-                        log.written.add("test:" + node.path("id").asText());
+        return log;
+    }
+
+    /**
+     * The keys of the file's lines, read in chunks, and only as far into each line as its key goes: a
+     * resumed long run's file holds tens of megabytes of metrics, which a new process does not parse.
+     * A last line cut by a crash is dropped from the file.
+     */
+    private void readKeys(Path file) throws IOException {
+        long complete = 0;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            byte[] chunk = new byte[1 << 20];
+            byte[] line = new byte[8192];
+            int length = 0;
+            long position = 0;
+            int read;
+            while ((read = channel.read(ByteBuffer.wrap(chunk))) > 0) {
+                int start = 0;
+                for (int i = 0; i < read; i++) {
+                    if (chunk[i] == '\n') {
+                        line = appended(line, length, chunk, start, i - start);
+                        readKey(line, length + i - start);
+                        length = 0;
+                        start = i + 1;
+                        complete = position + i + 1;
+                    }
+                }
+                line = appended(line, length, chunk, start, read - start);
+                length += read - start;
+                position += read;
+            }
+            if (complete < position) {
+                channel.truncate(complete);
+            }
+        }
+    }
+
+    /** {@code line} (or a longer copy) with {@code count} bytes of {@code from} written after its first {@code length}. */
+    private static byte[] appended(byte[] line, int length, byte[] from, int start, int count) {
+        byte[] to = length + count <= line.length ? line : Arrays.copyOf(line, Math.max(line.length * 2, length + count));
+        System.arraycopy(from, start, to, length, count);
+        return to;
+    }
+
+    /** Adds the key of one line; a candidate line with its TEST score holds the test's key too. */
+    private void readKey(byte[] line, int length) throws IOException {
+        String type = null;
+        String id = null;
+        String island = null;
+        long sequence = -1;
+        try (JsonParser parser = JSON.getFactory().createParser(line, 0, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                if (isBlank(line, length)) {
+                    return;
+                }
+                throw new JsonParseException(parser, "a line that is not an object");
+            }
+            // the writer puts type, id, island and sequence first: stop at the first object (metrics)
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    break;
+                }
+                switch (field) {
+                    case "type" -> type = parser.getText();
+                    case "id" -> id = parser.getText();
+                    case "island" -> island = parser.getText();
+                    case "sequence" -> sequence = parser.getLongValue();
+                    default -> {
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + " (remove it to have it written again)", e);
         }
-        return log;
+        if ("failed-proposal".equals(type) && island != null) {
+            written.add(OutcomeKeys.Kind.FAILED, island, sequence);
+        } else if (id != null) {
+            boolean candidate = "candidate".equals(type);
+            written.addCandidate(candidate ? OutcomeKeys.Kind.CANDIDATE : OutcomeKeys.Kind.TEST, id);
+            if (candidate && holds(line, length, TEST_FIELD)) {
+                written.addCandidate(OutcomeKeys.Kind.TEST, id);
+            }
+        }
+    }
+
+    /**
+     * The top-level field a candidate line has when its TEST score was known: no text holds it (quotes in
+     * strings are escaped) and no metric either (their values are numbers, not strings).
+     */
+    private static final byte[] TEST_FIELD = "\"testStatus\":\"".getBytes(StandardCharsets.UTF_8);
+
+    private static boolean holds(byte[] line, int length, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (line[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean isBlank(byte[] line, int length) {
+        for (int i = 0; i < length; i++) {
+            if (!Character.isWhitespace(line[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The file's lines, a last one cut by a crash dropped from the file too. */
@@ -112,25 +219,13 @@ public final class CandidateLog {
                 int first = line.indexOf(',');
                 int second = line.indexOf(',', first + 1);
                 if (first > 0 && second > first) {
-                    tabled.add(line.substring(first + 1, second));
+                    written.addCandidate(OutcomeKeys.Kind.ROW, line.substring(first + 1, second));
                     tableRows++;
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " (remove it to have it written again)", e);
         }
-    }
-
-    private static String key(JsonNode line) {
-        String type = line.path("type").asText();
-        return switch (type) {
-            case "failed-proposal" -> failedKey(line.path("island").asText(), line.path("sequence").asLong());
-            default -> type + ":" + line.path("id").asText();
-        };
-    }
-
-    private static String failedKey(String island, long sequence) {
-        return "failed:" + island + "/" + sequence;
     }
 
     /** The code file of a candidate, relative to the run's folder: {@code candidates/0-17.java}. */
@@ -157,13 +252,14 @@ public final class CandidateLog {
         StringBuilder lines = new StringBuilder();
         StringBuilder rows = new StringBuilder();
         // keys join the written ones only once their lines are on disk: a failed write is tried again
-        Set<String> added = new HashSet<>();
-        Set<String> addedRows = new HashSet<>();
+        Set<Key> added = new HashSet<>();
+        Set<Key> addedRows = new HashSet<>();
         try {
             List<RunHistory.Candidate> evaluated = history.evaluated();
             for (RunHistory.Candidate held : evaluated) {
-                boolean line = fresh("candidate:" + held.candidateId(), added);
-                boolean row = !tabled.contains(held.candidateId()) && addedRows.add(held.candidateId());
+                boolean line = fresh(new Key(OutcomeKeys.Kind.CANDIDATE, held.island(), held.sequence()), added);
+                Key rowKey = new Key(OutcomeKeys.Kind.ROW, held.island(), held.sequence());
+                boolean row = !written.contains(rowKey.kind(), rowKey.island(), rowKey.sequence()) && addedRows.add(rowKey);
                 if (!line && !row) {
                     continue;
                 }
@@ -173,7 +269,7 @@ public final class CandidateLog {
                     Files.createDirectories(code.getParent());
                     Files.writeString(code, c.code(), StandardCharsets.UTF_8);
                     // a test known now goes on the candidate's own line; one known later gets a test line
-                    c.test().ifPresent(t -> added.add("test:" + c.candidateId()));
+                    c.test().ifPresent(t -> added.add(new Key(OutcomeKeys.Kind.TEST, c.island(), c.sequence())));
                     lines.append(JSON.writeValueAsString(candidateLine(c))).append('\n');
                 }
                 if (row) {
@@ -181,12 +277,12 @@ public final class CandidateLog {
                 }
             }
             for (RunHistory.Candidate c : evaluated) {
-                if (c.test().isPresent() && fresh("test:" + c.candidateId(), added)) {
+                if (c.test().isPresent() && fresh(new Key(OutcomeKeys.Kind.TEST, c.island(), c.sequence()), added)) {
                     lines.append(JSON.writeValueAsString(testLine(c))).append('\n');
                 }
             }
             for (RunHistory.FailedProposal f : history.proposalFailures()) {
-                if (fresh(failedKey(f.island(), f.sequence()), added)) {
+                if (fresh(new Key(OutcomeKeys.Kind.FAILED, f.island(), f.sequence()), added)) {
                     lines.append(JSON.writeValueAsString(failedLine(f))).append('\n');
                 }
             }
@@ -207,14 +303,14 @@ public final class CandidateLog {
             throw new UncheckedIOException("cannot write the candidates to " + out, e);
         }
         int appended = (int) lines.chars().filter(ch -> ch == '\n').count();
-        written.addAll(added);
-        tabled.addAll(addedRows);
+        added.forEach(key -> written.add(key.kind(), key.island(), key.sequence()));
+        addedRows.forEach(key -> written.add(key.kind(), key.island(), key.sequence()));
         tableRows += addedRows.size();
         return appended;
     }
 
-    private boolean fresh(String key, Set<String> added) {
-        return !written.contains(key) && added.add(key);
+    private boolean fresh(Key key, Set<Key> added) {
+        return !written.contains(key.kind(), key.island(), key.sequence()) && added.add(key);
     }
 
     private Map<String, Object> candidateLine(RunHistory.Candidate c) {

@@ -162,6 +162,14 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      */
     public static final class Reader {
 
+        /**
+         * Evaluated candidates a history holds whole, the most recently evaluated, when one read brings
+         * more (a resumed run's first read brings them all): their text is what the candidate log may
+         * still have to write, and the rest, hundreds of megabytes of a long run's metrics, would stay
+         * until the next read, which waits ten times as long as this one took.
+         */
+        static final int WHOLE_PER_READ = 500;
+
         private final Journal journal;
         private final String runId;
         private final Map<String, Long> lastSequenceNr = new TreeMap<>();
@@ -189,6 +197,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                                 new StoredEvent(stored.event(), stored.timestampMillis()));
                     }
                 }
+                builder.stripOlderThanRecent(WHOLE_PER_READ);
                 for (String id : builder.restore) {
                     builder.candidates.put(id, full(builder.candidates.get(id), timeout));
                     builder.places.get(id).stripped = false;
@@ -308,6 +317,66 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             if (!lean || (readOnce.isEmpty() && kept.isEmpty())) {
                 return;
             }
+            Set<String> keep = keep();
+            List<String> looked = new ArrayList<>(readOnce);
+            looked.addAll(kept);
+            readOnce.clear();
+            kept.clear();
+            for (String id : looked) {
+                strip(id, keep);
+            }
+        }
+
+        /**
+         * Lets go of the text of candidates evaluated since the last history but the {@code whole} most
+         * recently evaluated, except the seeds and bests.
+         */
+        void stripOlderThanRecent(int whole) {
+            if (!lean || evaluatedSinceBuild.size() <= whole) {
+                return;
+            }
+            List<Candidate> evaluated = new ArrayList<>();
+            for (String id : new HashSet<>(evaluatedSinceBuild)) {
+                Candidate c = candidates.get(id);
+                if (c != null && c.evaluation().isPresent()) {
+                    evaluated.add(c);
+                }
+            }
+            if (evaluated.size() <= whole) {
+                return;
+            }
+            evaluated.sort(Comparator.comparingLong((Candidate c) -> c.evaluation().get().timestampMillis())
+                    .thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
+            Set<String> keep = keep();
+            for (Candidate c : evaluated.subList(0, evaluated.size() - whole)) {
+                strip(c.candidateId(), keep);
+            }
+        }
+
+        /** Drops the text of candidate {@code id} unless {@code keep} holds it, which it then looks at again. */
+        private void strip(String id, Set<String> keep) {
+            Candidate c = candidates.get(id);
+            Place place = places.get(id);
+            if (c == null || place == null || place.stripped) {
+                return;
+            }
+            if (keep.contains(id)) {
+                kept.add(id);
+            } else {
+                candidates.put(id, c.withoutText(objectiveMetrics()));
+                place.stripped = true;
+            }
+        }
+
+        /** The metrics of the run's Pareto objectives, which a candidate keeps without its text; none in score mode. */
+        private Set<String> objectiveMetrics() {
+            return paretoObjectives(settings)
+                    .map(o -> o.objectives().stream().map(Objectives.Objective::name).collect(Collectors.toSet()))
+                    .orElse(Set.of());
+        }
+
+        /** The seeds, and the best of the run and of each island: the outputs write them again and again. */
+        private Set<String> keep() {
             Set<String> keep = new HashSet<>();
             Map<String, Candidate> bestPerIsland = new HashMap<>();
             Candidate best = null;
@@ -324,32 +393,27 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             keep.addAll(islandBests.keySet()); // with constraints on, the best is one of them, whatever its score
             // the Pareto front's programs are written out too; a program once dominated never rejoins it
             paretoFront(settings, candidates.values()).forEach(c -> keep.add(c.candidateId()));
-            Set<String> objectiveMetrics = paretoObjectives(settings).map(o -> o.objectives().stream().map(Objectives.Objective::name).collect(Collectors.toSet()))
-                    .orElse(Set.of());
             if (best != null) {
                 keep.add(best.candidateId());
             }
-            List<String> looked = new ArrayList<>(readOnce);
-            looked.addAll(kept);
-            readOnce.clear();
-            kept.clear();
-            for (String id : looked) {
-                Candidate c = candidates.get(id);
-                Place place = places.get(id);
-                if (c == null || place == null || place.stripped) {
-                    continue;
-                }
-                if (keep.contains(id)) {
-                    kept.add(id);
-                } else {
-                    candidates.put(id, c.withoutText(objectiveMetrics));
-                    place.stripped = true;
-                }
-            }
+            return keep;
         }
 
         private String text(String value) {
             return value.length() > 64 ? value : texts.computeIfAbsent(value, v -> v);
+        }
+
+        /** The parent as its own row holds its id: one string per candidate, not two. */
+        private Optional<String> parent(Optional<String> parentId) {
+            return parentId.map(id -> {
+                Candidate parent = candidates.get(id);
+                return parent == null ? id : parent.candidateId();
+            });
+        }
+
+        /** The offline engine's proposals use nothing: one instance for all of them. */
+        private static Usage usage(Usage usage) {
+            return usage.equals(Usage.NONE) ? Usage.NONE : usage;
         }
 
         private Map<String, Double> metrics(Map<String, Double> metrics) {
@@ -362,6 +426,13 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         }
 
         void addRunEvent(Run.Event event) {
+            if (lean && onlyTime(event)) {
+                // one per evaluation (or idle minute), read only for the run's elapsed time: a reader keeps the latest
+                runEvents.removeIf(e -> onlyTime(e) && e.elapsedMillis() <= event.elapsedMillis());
+                if (runEvents.stream().anyMatch(Builder::onlyTime)) {
+                    return; // an earlier one went further
+                }
+            }
             runEvents.add(event);
             if (settings.isEmpty() && event instanceof Run.RunStarted started) {
                 settings = Optional.of(started.settings());
@@ -369,6 +440,11 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 // the settings now: with every budget extension of resume --iterations/--wall-clock
                 settings = settings.map(s -> s.extended(Optional.of(e.iterations()), Optional.of(e.wallClockMillis())));
             }
+        }
+
+        /** Events a history reads only for the run's elapsed time. */
+        private static boolean onlyTime(Run.Event event) {
+            return event instanceof Run.ProgressRecorded || event instanceof Run.ClockAdvanced;
         }
 
         List<String> islandIds() {
@@ -385,8 +461,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             Object event = stored.event();
             if (event instanceof Island.CandidateProposed e) {
                 candidates.put(e.candidateId(), new Candidate(e.candidateId(), islandId, e.sequence(), e.code(),
-                        e.parentId(), lean ? text(e.generator()) : e.generator(), e.summary(), e.usage(),
-                        Optional.empty(), Optional.empty(), e.variant()));
+                        lean ? parent(e.parentId()) : e.parentId(), lean ? text(e.generator()) : e.generator(),
+                        e.summary(), lean ? usage(e.usage()) : e.usage(), Optional.empty(), Optional.empty(), e.variant()));
                 if (lean) {
                     places.computeIfAbsent(e.candidateId(), id -> new Place()).proposed = sequenceNr;
                 }
@@ -395,7 +471,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 Candidate was = candidates.get(e.candidateId());
                 if (was != null) {
                     candidates.put(e.candidateId(), was.evaluated(new Evaluation(e.status(), e.score(),
-                            metrics(e.metrics()), e.feedback(), e.split(), e.elapsedMillis(),
+                            metrics(e.metrics()), e.feedback(), lean ? text(e.split()) : e.split(), e.elapsedMillis(),
                             lean ? text(e.worker()) : e.worker(), stored.timestampMillis(),
                             lean ? e.isolation().map(this::text) : e.isolation())));
                     Place place = places.get(e.candidateId());
@@ -415,9 +491,10 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             } else if (event instanceof Island.ProposalFailed e) {
                 String reason = lean && e.reason().length() > CandidateLog.MAX_TEXT_CHARS
                         ? e.reason().substring(0, CandidateLog.MAX_TEXT_CHARS) + "..." : e.reason();
-                failedProposals.add(new FailedProposal(islandId, e.sequence(), e.parentId(),
-                        lean ? text(e.generator()) : e.generator(), reason, e.usage(), e.callFailed(), e.repeats(),
-                        e.variant()));
+                failedProposals.add(new FailedProposal(islandId, e.sequence(),
+                        lean ? parent(Optional.of(e.parentId())).orElseThrow() : e.parentId(),
+                        lean ? text(e.generator()) : e.generator(), reason, lean ? usage(e.usage()) : e.usage(),
+                        e.callFailed(), e.repeats(), e.variant()));
             } else if (event instanceof Island.MigrantsAccepted e) {
                 migrants += e.programs().size();
                 e.programs().forEach(p -> migrantIds.add(p.candidateId()));

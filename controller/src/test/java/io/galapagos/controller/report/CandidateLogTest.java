@@ -180,4 +180,25 @@ class CandidateLogTest {
         assertThat(lines(out).get(0).get("metrics").get("misses").asDouble()).isEqualTo(2);
         assertThat(Files.readString(out.resolve(RunOutputs.HISTORY_FILE))).contains("misses=2.00000");
     }
+
+    @Test
+    void aResumedLogTellsATestedLineFromTextAndMetricsThatNameTheTestField(@TempDir Path out) throws IOException {
+        // a metric and a feedback that hold the name of the field a tested line has: neither makes a line tested
+        RunHistory.Evaluation tricky = new RunHistory.Evaluation(EvaluationStatus.OK, -4, Map.of("testStatus", 1.0),
+                "\"testStatus\":\"OK\"", "TRAIN", 12, "worker-1", 2, Optional.empty());
+        RunHistory.Candidate untested = candidate("run/1", 7, Optional.of("run/1/0"), Optional.of(tricky),
+                Optional.empty());
+        RunHistory.FailedProposal failed = new RunHistory.FailedProposal("run/1", 8, "run/1/7", "offline", "no code",
+                Usage.NONE, false);
+        CandidateLog.open(out, "java").append(history(List.of(untested), List.of(failed)));
+
+        RunHistory.Candidate tested = candidate("run/1", 7, Optional.of("run/1/0"), Optional.of(tricky),
+                Optional.of(test(-4.5, Map.of())));
+        int appended = CandidateLog.open(out, "java").append(history(List.of(tested), List.of(failed)));
+
+        assertThat(appended).as("the test line only").isEqualTo(1);
+        assertThat(lines(out)).extracting(l -> l.get("type").asText())
+                .containsExactly("candidate", "failed-proposal", "test");
+        assertThat(CandidateLog.open(out, "java").append(history(List.of(tested), List.of(failed)))).isZero();
+    }
 }

@@ -11,6 +11,7 @@ import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.protocol.EvaluationStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Timeout(60)
 class RunHistoryReaderTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -262,5 +264,49 @@ class RunHistoryReaderTest {
         RunHistory once = new RunHistory.Reader(journal, "r1").read(TIMEOUT);
 
         assertThat(once.candidates()).allSatisfy(c -> assertThat(c.code()).isNotEmpty());
+    }
+
+    @Test
+    void aReadThatBringsManyEvaluationsHoldsOnlyTheMostRecentWhole() {
+        started();
+        proposed(0, "seed", 0, Optional.empty());
+        evaluated(0, "seed", -1_000);
+        int count = RunHistory.Reader.WHOLE_PER_READ + 100;
+        for (int n = 1; n <= count; n++) {
+            proposed(0, "c" + n, n, Optional.of("seed"));
+            evaluated(0, "c" + n, -n); // c1 is the best
+        }
+
+        RunHistory caughtUp = reader.read(TIMEOUT);
+
+        assertThat(byId(caughtUp, "c100").code()).as("evaluated before the most recent").isEmpty();
+        assertThat(byId(caughtUp, "c100").evaluation().orElseThrow().metrics()).isEmpty();
+        assertThat(byId(caughtUp, "c100").evaluation().orElseThrow().score()).isEqualTo(-100);
+        assertThat(byId(caughtUp, "c101").code()).isEqualTo(code("c101"));
+        assertThat(byId(caughtUp, "c" + count).code()).isEqualTo(code("c" + count));
+        assertThat(byId(caughtUp, "seed").code()).isEqualTo(code("seed"));
+        assertThat(caughtUp.best().orElseThrow().code()).isEqualTo(code("c1"));
+        RunHistory.Candidate back = reader.full(byId(caughtUp, "c50"), TIMEOUT);
+        assertThat(back.code()).isEqualTo(code("c50"));
+        assertThat(back.evaluation().orElseThrow().feedback()).isEqualTo(feedback("c50"));
+    }
+
+    @Test
+    void aReaderKeepsOnlyTheLatestProgressOfTheRunWhichGivesItsElapsedTime() {
+        started();
+        for (long n = 1; n <= 50; n++) {
+            journal.append(Run.TYPE_KEY.name() + "|r1", new Run.ProgressRecorded(new io.galapagos.controller.run.IslandReport(
+                    0, n, n, 0, Map.of(), 0, Optional.empty(), false, Map.of(), "offline", 0), 1_000 * n));
+        }
+
+        RunHistory first = reader.read(TIMEOUT);
+        journal.append(Run.TYPE_KEY.name() + "|r1", new Run.ProgressRecorded(new io.galapagos.controller.run.IslandReport(
+                0, 51, 51, 0, Map.of(), 0, Optional.empty(), false, Map.of(), "offline", 0), 51_000));
+        RunHistory second = reader.read(TIMEOUT);
+
+        assertThat(first.elapsedMillis()).isEqualTo(50_000);
+        assertThat(second.elapsedMillis()).isEqualTo(51_000);
+        assertThat(second.runEvents()).hasSize(2).first().isInstanceOf(Run.RunStarted.class);
+        assertThat(second.phase()).isEqualTo(io.galapagos.controller.run.RunStatus.Phase.RUNNING);
     }
 }

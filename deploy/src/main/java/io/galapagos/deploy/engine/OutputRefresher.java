@@ -1,5 +1,6 @@
 package io.galapagos.deploy.engine;
 
+import io.galapagos.controller.lifecycle.LifecycleLog;
 import io.galapagos.controller.report.CandidateLog;
 import io.galapagos.controller.report.RunHistory;
 import org.slf4j.Logger;
@@ -34,16 +35,22 @@ public final class OutputRefresher implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final CandidateLog log;
     private final RunHistory.Reader reader;
+    private final LifecycleLog.Where where;
+    private boolean caughtUp;
     private long lastOutputsNanos;
     private volatile long lastRefreshMillis;
 
     private OutputRefresher(RunHistory.Reader reader, Path out, RunTask task, Duration candidatesEvery,
-                            Duration outputsEvery) {
+                            Duration outputsEvery, LifecycleLog.Where where) {
         this.out = out;
         this.task = task;
         this.candidatesEvery = candidatesEvery;
         this.outputsEvery = outputsEvery;
+        this.where = where;
+        long opening = System.nanoTime();
         this.log = CandidateLog.open(out, task.programExtension());
+        // a resumed run's recovery time has parts: this one, and the first read below
+        LifecycleLog.info(where, "candidate log opened", "millis", millisSince(opening));
         this.reader = reader;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "galapagos-output-refresh");
@@ -58,8 +65,8 @@ public final class OutputRefresher implements AutoCloseable {
 
     /** Starts refreshing {@code out} from the run {@code reader} reads, the first time after {@code candidatesEvery}. */
     public static OutputRefresher start(RunHistory.Reader reader, Path out, RunTask task,
-                                        Duration candidatesEvery, Duration outputsEvery) {
-        OutputRefresher refresher = new OutputRefresher(reader, out, task, candidatesEvery, outputsEvery);
+                                        Duration candidatesEvery, Duration outputsEvery, LifecycleLog.Where where) {
+        OutputRefresher refresher = new OutputRefresher(reader, out, task, candidatesEvery, outputsEvery, where);
         refresher.executor.schedule(refresher::tick, candidatesEvery.toMillis(), TimeUnit.MILLISECONDS);
         return refresher;
     }
@@ -70,7 +77,13 @@ public final class OutputRefresher implements AutoCloseable {
         try {
             RunHistory history = reader.read(Duration.ofMinutes(1));
             read = true;
-            log.append(history, candidate -> reader.full(candidate, Duration.ofMinutes(1)));
+            long readMillis = millisSince(start);
+            int appended = log.append(history, candidate -> reader.full(candidate, Duration.ofMinutes(1)));
+            if (!caughtUp) {
+                caughtUp = true;
+                LifecycleLog.info(where, "outputs caught up", "candidates", history.proposed(), "read-millis",
+                        readMillis, "appended", appended, "millis", millisSince(start));
+            }
             if (System.nanoTime() - lastOutputsNanos >= outputsEvery.toNanos()) {
                 task.writeOutputsWhileRunning(out, history);
                 lastOutputsNanos = System.nanoTime();
@@ -88,6 +101,10 @@ public final class OutputRefresher implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // closed while refreshing: nothing more to do
         }
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     /** How long the last refresh took, in milliseconds (read the history and write the files). */

@@ -1,6 +1,7 @@
 package io.galapagos.deploy.engine;
 
 import io.galapagos.controller.Engine;
+import io.galapagos.controller.lifecycle.LifecycleLog;
 import io.galapagos.controller.report.CandidateLog;
 import io.galapagos.controller.report.RunComparison;
 import io.galapagos.controller.report.RunHistory;
@@ -285,7 +286,8 @@ public final class RunSession {
      * it before {@link #finish}.
      */
     public OutputRefresher refreshOutputs(RunTask task) {
-        return OutputRefresher.start(reader(), out, task, CANDIDATES_EVERY, OUTPUTS_EVERY);
+        return OutputRefresher.start(reader(), out, task, CANDIDATES_EVERY, OUTPUTS_EVERY,
+                LifecycleLog.Where.node(system).run(runId));
     }
 
     /**

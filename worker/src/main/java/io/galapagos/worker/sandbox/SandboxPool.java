@@ -29,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,7 +49,7 @@ public final class SandboxPool implements AutoCloseable {
     private final TaskRegistry tasks;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final ExecutorService checks = Executors.newSingleThreadExecutor(daemon("sandbox-static-check"));
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemon("sandbox-deadlines"));
+    private final ScheduledExecutorService deadlines = deadlineTimer();
     private final List<Slot> slots = new ArrayList<>();
     private final AtomicLong requestIds = new AtomicLong();
     /** Children started, the first one of every slot included. */
@@ -273,6 +274,17 @@ public final class SandboxPool implements AutoCloseable {
     }
 
     /** How long a slot may hold one request: its whole deadline, a child's start and the kill, with room. */
+    /**
+     * One thread for every deadline of the pool. A cancelled deadline leaves the queue at once: a guard
+     * holds its job (the request's code, and the result once it is in) and is cancelled after every
+     * evaluation, so kept until it would have fired it held several minutes of a run's results.
+     */
+    private static ScheduledExecutorService deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("sandbox-deadlines"));
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
     private long slotGuardMillis() {
         return settings.evaluationTimeout().plus(settings.startTimeout()).plusSeconds(30).toMillis();
     }
