@@ -304,7 +304,8 @@ public final class RunCommand implements Callable<Integer> {
                 chosenIterations, wallClockFlag.orElse(run.wallClock().map(Duration::toMillis).orElse(0L)),
                 run.earlyStopAfter(), run.targetScore(), cascade, testBest,
                 directory, run.dataSeed(), chosen.initialProgram(), chosen.featureMetric(),
-                config.islands().withConstraintMetrics(chosen.constraintMetricsByName()));
+                config.islands().withConstraintMetrics(chosen.constraintMetricsByName())
+                        .withNoise(chosen.stochastic(), chosen.repeats()));
     }
 
     /**

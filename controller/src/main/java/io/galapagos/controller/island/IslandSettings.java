@@ -25,11 +25,13 @@ import io.galapagos.protocol.CborSerializable;
  *                                  program shown with it is rejected as a near-duplicate; 1 = off
  * @param tuning                    whether and how the island tunes the numeric literals of its bests
  * @param constraints               how parents, migrants and bests respect the task's constraint metrics
+ * @param noise                     whether the task's evaluator is stochastic, and how bests are then re-evaluated
  */
 public record IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
                              double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
                              int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
-                             double nearDuplicateSimilarity, TuningSettings tuning, Constraints constraints)
+                             double nearDuplicateSimilarity, TuningSettings tuning, Constraints constraints,
+                             Noise noise)
         implements CborSerializable {
 
     public IslandSettings {
@@ -38,6 +40,17 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
         tuning = tuning == null ? TuningSettings.OFF : tuning; // journalled before tuning existed
         // nor constraints (before format 6): those runs go on ranking by score alone
         constraints = constraints == null ? Constraints.OFF : constraints;
+        noise = noise == null ? Noise.OFF : noise; // journalled before format 7: a deterministic task
+    }
+
+    /** Settings without noise (the shape before format 7). */
+    public IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
+                          double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
+                          int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
+                          double nearDuplicateSimilarity, TuningSettings tuning, Constraints constraints) {
+        this(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio, inspirations,
+                topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
+                nearDuplicateSimilarity, tuning, constraints, Noise.OFF);
     }
 
     /** Settings of an island that tunes nothing and has no constraints (the shape of settings before them). */
@@ -53,14 +66,21 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
     public IslandSettings withTuning(TuningSettings newTuning) {
         return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
                 inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
-                nearDuplicateSimilarity, newTuning, constraints);
+                nearDuplicateSimilarity, newTuning, constraints, noise);
     }
 
     /** These settings with the constraint mode applied to the task's constraint metrics (name to lower is better). */
     public IslandSettings withConstraintMetrics(java.util.Map<String, Boolean> taskMetrics) {
         return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
                 inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
-                nearDuplicateSimilarity, tuning, constraints.withMetrics(taskMetrics));
+                nearDuplicateSimilarity, tuning, constraints.withMetrics(taskMetrics), noise);
+    }
+
+    /** These settings for a task that is {@code stochastic} or not, with its own count of repeats if it has one. */
+    public IslandSettings withNoise(boolean stochastic, java.util.Optional<Integer> taskRepeats) {
+        return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
+                inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
+                nearDuplicateSimilarity, tuning, constraints, noise.forTask(stochastic, taskRepeats));
     }
 
     /** Throws {@link IllegalArgumentException} naming the {@code galapagos.islands} key at fault. */
@@ -83,6 +103,7 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
             throw new IllegalArgumentException("exploration, exploitation and elite ratios must be non-negative and not all 0");
         }
         tuning.check();
+        noise.check();
         return this;
     }
 

@@ -29,9 +29,12 @@ import java.util.Set;
  * @param splits         the splits its evaluator knows
  * @param programFile    the file name of a folder's program ({@code initial_program.py}); empty for a Java class
  * @param constraintMetrics the metrics the summary shows next to the score (none for a task folder)
+ * @param stochastic     its evaluator may score the same program differently each time ({@code galapagos.islands.noise})
+ * @param repeats        evaluations of a would-be best in all, when the task folder says
  */
 public record RunTask(String taskId, String label, String initialProgram, String featureMetric, List<Baseline> baselines,
-                      Set<String> splits, Optional<String> programFile, List<ConstraintMetric> constraintMetrics) {
+                      Set<String> splits, Optional<String> programFile, List<ConstraintMetric> constraintMetrics,
+                      boolean stochastic, Optional<Integer> repeats) {
 
     public RunTask {
         baselines = List.copyOf(baselines);
@@ -76,12 +79,14 @@ public record RunTask(String taskId, String label, String initialProgram, String
 
     /** The same task, started from another program (the user's own, {@code run --initial}). */
     public RunTask withInitialProgram(String program) {
-        return new RunTask(taskId, label, program, featureMetric, baselines, splits, programFile, constraintMetrics);
+        return new RunTask(taskId, label, program, featureMetric, baselines, splits, programFile, constraintMetrics,
+                stochastic, repeats);
     }
 
     public static RunTask of(Task<?> task) {
         return new RunTask(task.id(), task.id(), task.initialProgram().source(), task.featureMetric(), task.baselines(),
-                Set.of("SMOKE", "TRAIN", "TEST"), Optional.empty(), task.constraintMetrics());
+                Set.of("SMOKE", "TRAIN", "TEST"), Optional.empty(), task.constraintMetrics(), task.stochastic(),
+                Optional.empty());
     }
 
     /**
@@ -101,6 +106,7 @@ public record RunTask(String taskId, String label, String initialProgram, String
             baselines.add(new Baseline(baseline.getKey(), "shipped with the task folder", baseline.getValue()));
         }
         return new RunTask(taskId, folder.id(), folder.initialProgram(), folder.featureMetric().orElse(""), baselines,
-                Set.copyOf(folder.splits()), Optional.of(Path.of(folder.programFileName()).getFileName().toString()), List.of());
+                Set.copyOf(folder.splits()), Optional.of(Path.of(folder.programFileName()).getFileName().toString()), List.of(),
+                folder.stochastic(), folder.repeats());
     }
 }
