@@ -3,6 +3,7 @@ package io.galapagos.controller.formats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.island.Noise;
 import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.run.Run;
 import io.galapagos.protocol.CborSerializable;
@@ -49,7 +50,7 @@ class WireFormatsTest {
 
     private static final String RESOURCES = "io/galapagos/controller/formats/";
     /** The versions, oldest first; the last is the format the current code writes. */
-    static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4", "v5", "v6");
+    static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4", "v5", "v6", "v7");
 
     private static final ActorTestKit testKit = ActorTestKit.create("galapagos-formats", ConfigFactory.load());
     private static final Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
@@ -190,8 +191,10 @@ class WireFormatsTest {
 
         assertThat(read).as("the same run, its node settings left to the node").usingRecursiveComparison()
                 .ignoringFields("settings.island.nearDuplicateSimilarity", "settings.island.tuning",
-                        "settings.island.constraints")
+                        "settings.island.constraints", "settings.island.noise")
                 .isEqualTo(Samples.all(testKit.system()).get(Run.RunStarted.class));
+        assertThat(((Run.RunStarted) read).settings().island().noise())
+                .as("a run journalled before format 7 goes on as a deterministic task").isEqualTo(Noise.OFF);
         assertThat(((Run.RunStarted) read).settings().island().tuning())
                 .as("a run journalled before tuning existed goes on without it").isEqualTo(TuningSettings.OFF);
         assertThat(((Run.RunStarted) read).settings().island().constraints())
