@@ -132,9 +132,13 @@ public final class StatusCommand implements Callable<Integer> {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> islands = (List<Map<String, Object>>) report.get("islands");
         for (Map<String, Object> island : islands) {
-            console.printf(Locale.ROOT, "  %-10s best %-14s %s%s%n", island.get("island"),
+            console.printf(Locale.ROOT, "  %-10s best %-14s %s%s%s%n", island.get("island"),
                     island.getOrDefault("bestScore", "-"), island.getOrDefault("best", ""),
-                    island.containsKey("bestExcess") ? " bestExcess " + island.get("bestExcess") : "");
+                    island.containsKey("bestExcess") ? " bestExcess " + island.get("bestExcess") : "",
+                    island.get("bestSamples") instanceof Map<?, ?> n ? String.format(Locale.ROOT,
+                            " ± %.2g standard error (sd %.2g, min %.6g, max %.6g, %s evaluations)",
+                            n.get("standardError"), n.get("standardDeviation"), n.get("min"), n.get("max"),
+                            n.get("evaluations")) : "");
         }
         if (history.best().isPresent()) {
             console.println();
@@ -250,6 +254,9 @@ public final class StatusCommand implements Callable<Integer> {
                 history.bestOf(s.islandId(n)).ifPresent(best -> {
                     island.put("best", best.candidateId());
                     island.put("bestScore", best.evaluation().get().score());
+                    // a stochastic task: bestScore is the mean of these
+                    history.samples(best.candidateId()).ifPresent(samples -> island.put("bestSamples",
+                            RunComparison.samplesJson(samples)));
                     best.test().ifPresent(t -> island.put("testScore", t.score()));
                     if (constraints.isPresent()) {
                         history.constraintExcess(best.candidateId()).ifPresent(e -> island.put("bestExcess", e));

@@ -3,6 +3,7 @@ package io.galapagos.controller.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.galapagos.controller.generation.Usage;
+import io.galapagos.protocol.EvaluationRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,18 +12,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every candidate of a run on disk as the run goes: its code in {@code candidates/<island>-<sequence>.<ext>}
  * and one line of {@code candidates.jsonl} per outcome, appended in the history's order. Lines:
  * {@code candidate} (an evaluated candidate), {@code test} (the held-out TEST score of a candidate whose
- * line was written before it was tested) and {@code failed-proposal} (a proposal that gave no candidate).
+ * line was written before it was tested), {@code failed-proposal} (a proposal that gave no candidate) and
+ * {@code re-evaluation} (a stochastic task's would-be best evaluated again, with its own row in the table).
  * Each evaluated candidate also gets its row of {@code history.csv} (see {@link RunOutputs}), appended
  * in the same order; a row appended before its candidate was tested has no TEST score until the table is
  * written in full at the end of the session. Appending again, also from a new process on a resumed run,
@@ -39,9 +44,12 @@ public final class CandidateLog {
 
     private final Path out;
     private final String extension;
-    /** Keys of the lines the file holds: {@code candidate:<id>}, {@code test:<id>}, {@code failed:<island>/<seq>}. */
+    /**
+     * Keys of the lines the file holds: {@code candidate:<id>}, {@code test:<id>}, {@code failed:<island>/<seq>},
+     * {@code repeat:<id>#repeat-<n>}.
+     */
     private final Set<String> written = new HashSet<>();
-    /** Candidates {@code history.csv} has a row of, and how many rows it has. */
+    /** Candidates (and re-evaluations, {@code <id>#repeat-<n>}) {@code history.csv} has a row of, and how many rows it has. */
     private final Set<String> tabled = new HashSet<>();
     private int tableRows;
 
@@ -111,7 +119,10 @@ public final class CandidateLog {
                 int first = line.indexOf(',');
                 int second = line.indexOf(',', first + 1);
                 if (first > 0 && second > first) {
-                    tabled.add(line.substring(first + 1, second));
+                    Matcher repeat = RE_EVALUATION_ROW.matcher(line);
+                    String candidate = line.substring(first + 1, second);
+                    tabled.add(repeat.find() ? EvaluationRequest.repeatId(candidate, Integer.parseInt(repeat.group(1)))
+                            : candidate);
                     tableRows++;
                 }
             }
@@ -120,10 +131,16 @@ public final class CandidateLog {
         }
     }
 
+    /** How a re-evaluation's row of {@code history.csv} says which one it is (generator, ..., summary). */
+    private static final Pattern RE_EVALUATION_ROW = Pattern.compile(
+            "," + RunOutputs.RE_EVALUATION + ",.*,re-evaluation (\\d+),");
+
     private static String key(JsonNode line) {
         String type = line.path("type").asText();
         return switch (type) {
             case "failed-proposal" -> failedKey(line.path("island").asText(), line.path("sequence").asLong());
+            case RunOutputs.RE_EVALUATION -> "repeat:" + EvaluationRequest.repeatId(line.path("id").asText(),
+                    line.path("repeat").asInt());
             default -> type + ":" + line.path("id").asText();
         };
     }
@@ -178,6 +195,22 @@ public final class CandidateLog {
                 if (row) {
                     RunOutputs.appendHistoryRow(rows, tableRows + addedRows.size(), c);
                 }
+            }
+            if (!history.reEvaluations().isEmpty()) {
+                Map<String, RunHistory.Candidate> byId = new HashMap<>();
+                evaluated.forEach(c -> byId.put(c.candidateId(), c));
+                history.reEvaluations().forEach((id, repeats) -> {
+                    RunHistory.Candidate c = byId.get(id);
+                    for (RunHistory.ReEvaluation r : c == null ? List.<RunHistory.ReEvaluation>of() : repeats) {
+                        String key = EvaluationRequest.repeatId(id, r.repeat());
+                        if (fresh("repeat:" + key, added)) {
+                            lines.append(writeJson(reEvaluationLine(c, r))).append('\n');
+                        }
+                        if (!tabled.contains(key) && addedRows.add(key)) {
+                            RunOutputs.appendReEvaluationRow(rows, tableRows + addedRows.size(), c, r);
+                        }
+                    }
+                });
             }
             for (RunHistory.Candidate c : evaluated) {
                 if (c.test().isPresent() && fresh("test:" + c.candidateId(), added)) {
@@ -236,6 +269,29 @@ public final class CandidateLog {
         line.put("elapsedMs", e.elapsedMillis());
         line.put("worker", e.worker());
         putUsage(line, c.usage());
+        return line;
+    }
+
+    private static String writeJson(Map<String, Object> line) {
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A stochastic task's would-be best evaluated again: one more sample of its score. */
+    private static Map<String, Object> reEvaluationLine(RunHistory.Candidate c, RunHistory.ReEvaluation r) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", RunOutputs.RE_EVALUATION);
+        line.put("id", c.candidateId());
+        line.put("island", c.island());
+        line.put("repeat", r.repeat());
+        line.put("status", r.status().name());
+        line.put("split", r.split());
+        line.put("score", finite(r.score()));
+        line.put("elapsedMs", r.elapsedMillis());
+        line.put("worker", r.worker());
         return line;
     }
 
