@@ -104,8 +104,10 @@ public final class StatusCommand implements Callable<Integer> {
     private static void printRun(RunHistory history, List<RunComparison.Row> baselines, Map<String, Object> report,
                                  PrintWriter console) {
         console.printf(Locale.ROOT, "task %s, %s%n", report.get("task"), report.get("state"));
-        console.printf(Locale.ROOT, "proposed %s, evaluated %s, in flight %s, failed proposals %s (%s duplicates and %s "
+        console.printf(Locale.ROOT, "proposed %s, evaluated %s%s, in flight %s, failed proposals %s (%s duplicates and %s "
                         + "near-duplicates not evaluated)%n", report.get("proposed"), report.get("evaluated"),
+                Long.valueOf(0).equals(report.get("reEvaluations")) ? ""
+                        : " (and " + report.get("reEvaluations") + " re-evaluations of would-be bests)",
                 report.get("inFlight"), report.get("failedProposals"), report.get("duplicates"),
                 report.get("nearDuplicates"));
         console.printf(Locale.ROOT, "failed evaluations: %s%n", report.get("failures"));
@@ -236,6 +238,8 @@ public final class StatusCommand implements Callable<Integer> {
         report.put("iterations", history.settings().map(RunSettings::iterations).orElse(0L));
         report.put("proposed", history.proposed());
         report.put("evaluated", history.evaluated().size());
+        // a stochastic task's would-be bests evaluated again: they count against the iteration budget too
+        report.put("reEvaluations", history.reEvaluations().values().stream().mapToLong(List::size).sum());
         report.put("inFlight", history.inFlight());
         report.put("failedProposals", history.failedProposals());
         report.put("duplicates", history.duplicates());

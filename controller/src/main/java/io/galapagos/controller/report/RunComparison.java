@@ -183,8 +183,7 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
             lines.add("(constraint metrics as TRAIN/TEST; "
                     + (constraints.stream().allMatch(ConstraintMetric::lowerIsBetter) ? "lower is better)" : "see README)"));
         }
-        bestSamples.ifPresent(n -> lines.addAll(wrap("(best TRAIN: " + spread(n) + "; a stochastic task's best is "
-                + "the mean of its evaluations)")));
+        bestSamples.ifPresent(n -> lines.addAll(wrap("(a stochastic task: the best's TRAIN is the " + spread(n) + ")")));
         warnings().forEach(w -> lines.addAll(wrap("WARNING: " + w)));
         return lines;
     }
@@ -265,11 +264,11 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
                 score.isNumber() ? Optional.of(score.asDouble()) : Optional.empty(), metrics));
     }
 
-    /** {@code mean ± standard error (sd, min, max, n evaluations)}, as the summary and status show it. */
+    /** {@code mean of n evaluations, m ± standard error (sd, min, max)}, as the summary shows it. */
     public static String spread(NoisyScore samples) {
-        return String.format(Locale.ROOT, "mean %.6g ± %.2g standard error (sd %.2g, min %.6g, max %.6g, %d evaluations)",
-                samples.mean(), samples.standardError(), samples.standardDeviation(), samples.min(), samples.max(),
-                samples.count());
+        return String.format(Locale.ROOT, "mean of %d evaluations, %.6g ± %.2g standard error (sd %.2g, min %.6g, "
+                        + "max %.6g)", samples.count(), samples.mean(), samples.standardError(),
+                samples.standardDeviation(), samples.min(), samples.max());
     }
 
     /** The samples and their spread as JSON-ready values, for {@code best/info.json} and {@code status --json}. */
