@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.galapagos.controller.dispatch.DispatcherSettings;
 import io.galapagos.controller.island.Constraints;
 import io.galapagos.controller.island.IslandSettings;
+import io.galapagos.controller.island.Noise;
 import io.galapagos.controller.island.IslandTimers;
 import io.galapagos.controller.island.Objectives;
 import io.galapagos.controller.island.TuningSettings;
@@ -62,7 +63,8 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
                     i.getInt("migration-interval"), i.getInt("migration-rate"), i.getInt("recent-failures"),
                     i.getInt("max-failed-proposals-in-a-row"), i.getDouble("near-duplicate-similarity"),
                     tuning(root), new Constraints(Constraints.Mode.parse(i.getString("constraints")), Map.of()),
-                    new Objectives(Objectives.Mode.parse(i.getString("objectives")), List.of())).check();
+                    new Objectives(Objectives.Mode.parse(i.getString("objectives")), List.of()),
+                    noise(root)).check();
             IslandTimers timers = new IslandTimers(i.getDuration("progress-interval"), i.getDuration("resubmit-interval"));
             DispatcherSettings dispatcher = new DispatcherSettings(d.getDuration("job-timeout"), d.getInt("max-attempts"),
                     d.getInt("remembered-results"), d.getInt("worker-quarantine-after"), d.getDuration("worker-quarantine"));
@@ -90,6 +92,13 @@ public record EngineConfig(RunDefaults run, IslandSettings islands, IslandTimers
         String t = "galapagos.tuning.";
         return new TuningSettings(root.getBoolean(t + "enabled"), root.getInt(t + "max-evaluations"),
                 root.getInt(t + "every"), root.getDouble(t + "step"), root.getInt(t + "max-literals"));
+    }
+
+    /** Read by full path, so that a value of the wrong type is named as {@code galapagos.islands.noise.<key>}. */
+    private static Noise noise(Config root) {
+        String n = "galapagos.islands.noise.";
+        // the task says whether it is stochastic (the run's command applies it); the config says how to handle it
+        return new Noise(false, root.getInt(n + "repeats"), root.getDouble(n + "standard-errors"));
     }
 
     private static Optional<Double> targetScore(Config run) {

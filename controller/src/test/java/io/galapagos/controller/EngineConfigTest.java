@@ -92,6 +92,22 @@ class EngineConfigTest {
     }
 
     @Test
+    void noiseAppliesOnlyToStochasticTasksAndBadValuesNameTheirKey() {
+        io.galapagos.controller.island.Noise noise = load("").islands().noise();
+        assertThat(noise.active()).as("until a task says it is stochastic").isFalse();
+        assertThat(noise.repeats()).isEqualTo(3);
+        assertThat(load("galapagos.islands.noise.repeats = 5").islands().withNoise(true, java.util.Optional.empty())
+                .noise().reEvaluations()).isEqualTo(4);
+        assertThat(load("").islands().withNoise(true, java.util.Optional.of(2)).noise().reEvaluations())
+                .as("a task folder's own repeats win").isEqualTo(1);
+        assertThatThrownBy(() -> load("galapagos.islands.noise.repeats = 1"))
+                .hasMessageStartingWith("galapagos.islands.noise.repeats");
+        assertThatThrownBy(() -> load("galapagos.islands.noise.standard-errors = -1"))
+                .hasMessageStartingWith("galapagos.islands.noise.standard-errors");
+        assertThatThrownBy(() -> load("galapagos.islands.noise.repeats = many")).hasMessageContaining("noise.repeats");
+    }
+
+    @Test
     void targetScoreOffMeansNoTarget() {
         assertThat(load("").run().targetScore()).isEmpty();
     }

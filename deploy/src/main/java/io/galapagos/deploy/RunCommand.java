@@ -305,7 +305,8 @@ public final class RunCommand implements Callable<Integer> {
                 run.earlyStopAfter(), run.targetScore(), cascade, testBest,
                 directory, run.dataSeed(), chosen.initialProgram(), chosen.featureMetric(),
                 config.islands().withConstraintMetrics(chosen.constraintMetricsByName())
-                        .withObjectives(chosen.islandObjectives()));
+                        .withObjectives(chosen.islandObjectives())
+                        .withNoise(chosen.stochastic(), chosen.repeats()));
     }
 
     /**

@@ -105,8 +105,10 @@ public final class StatusCommand implements Callable<Integer> {
     private static void printRun(RunHistory history, List<RunComparison.Row> baselines, Map<String, Object> report,
                                  PrintWriter console) {
         console.printf(Locale.ROOT, "task %s, %s%n", report.get("task"), report.get("state"));
-        console.printf(Locale.ROOT, "proposed %s, evaluated %s, in flight %s, failed proposals %s (%s duplicates and %s "
+        console.printf(Locale.ROOT, "proposed %s, evaluated %s%s, in flight %s, failed proposals %s (%s duplicates and %s "
                         + "near-duplicates not evaluated)%n", report.get("proposed"), report.get("evaluated"),
+                Long.valueOf(0).equals(report.get("reEvaluations")) ? ""
+                        : " (and " + report.get("reEvaluations") + " re-evaluations of would-be bests)",
                 report.get("inFlight"), report.get("failedProposals"), report.get("duplicates"),
                 report.get("nearDuplicates"));
         console.printf(Locale.ROOT, "failed evaluations: %s%n", report.get("failures"));
@@ -133,9 +135,13 @@ public final class StatusCommand implements Callable<Integer> {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> islands = (List<Map<String, Object>>) report.get("islands");
         for (Map<String, Object> island : islands) {
-            console.printf(Locale.ROOT, "  %-10s best %-14s %s%s%n", island.get("island"),
+            console.printf(Locale.ROOT, "  %-10s best %-14s %s%s%s%n", island.get("island"),
                     island.getOrDefault("bestScore", "-"), island.getOrDefault("best", ""),
-                    island.containsKey("bestExcess") ? " bestExcess " + island.get("bestExcess") : "");
+                    island.containsKey("bestExcess") ? " bestExcess " + island.get("bestExcess") : "",
+                    island.get("bestSamples") instanceof Map<?, ?> n ? String.format(Locale.ROOT,
+                            " ± %.2g standard error (sd %.2g, min %.6g, max %.6g, %s evaluations)",
+                            n.get("standardError"), n.get("standardDeviation"), n.get("min"), n.get("max"),
+                            n.get("evaluations")) : "");
         }
         if (report.get("front") instanceof Map<?, ?> front) {
             printFront(front, console);
@@ -268,6 +274,8 @@ public final class StatusCommand implements Callable<Integer> {
         report.put("iterations", history.settings().map(RunSettings::iterations).orElse(0L));
         report.put("proposed", history.proposed());
         report.put("evaluated", history.evaluated().size());
+        // a stochastic task's would-be bests evaluated again: they count against the iteration budget too
+        report.put("reEvaluations", history.reEvaluations().values().stream().mapToLong(List::size).sum());
         report.put("inFlight", history.inFlight());
         report.put("failedProposals", history.failedProposals());
         report.put("duplicates", history.duplicates());
@@ -286,6 +294,9 @@ public final class StatusCommand implements Callable<Integer> {
                 history.bestOf(s.islandId(n)).ifPresent(best -> {
                     island.put("best", best.candidateId());
                     island.put("bestScore", best.evaluation().get().score());
+                    // a stochastic task: bestScore is the mean of these
+                    history.samples(best.candidateId()).ifPresent(samples -> island.put("bestSamples",
+                            RunComparison.samplesJson(samples)));
                     best.test().ifPresent(t -> island.put("testScore", t.score()));
                     if (constraints.isPresent()) {
                         history.constraintExcess(best.candidateId()).ifPresent(e -> island.put("bestExcess", e));

@@ -76,6 +76,9 @@ public final class TasksCommand implements Callable<Integer> {
                 out.printf("%-20s %s: %s (baselines: %s)%n", task.id(), task.title(), task.summary(),
                         EvaluateCommand.baselineNames(task));
                 task.timingTerm().ifPresent(term -> out.printf("%-20s timing-based score: %s%n", "", term));
+                if (task.stochastic()) {
+                    out.printf("%-20s stochastic: island bests are re-evaluated (galapagos.islands.noise)%n", "");
+                }
             }
         }
         out.flush();
@@ -91,6 +94,7 @@ public final class TasksCommand implements Callable<Integer> {
         object.put("featureMetric", task.featureMetric());
         object.put("timingBased", task.timingBased());
         object.put("timingTerm", task.timingTerm().orElse(null));
+        object.put("stochastic", task.stochastic());
         object.put("baselines", task.baselines().stream()
                 .map(b -> Map.of("name", b.name(), "description", b.description())).toList());
         return object;

@@ -137,11 +137,14 @@ class CommandsTest {
         assertThat(ticker.get("baselines").get(1).get("name").asText()).isEqualTo("zero");
         assertThat(ticker.get("candidateInterface").asText()).endsWith("Ticker");
         assertThat(ticker.get("timingBased").asBoolean()).isFalse();
+        assertThat(ticker.get("stochastic").asBoolean()).isFalse();
         JsonNode llmSql = java.util.stream.StreamSupport.stream(list.spliterator(), false)
                 .filter(t -> t.get("id").asText().equals("llm-sql")).findFirst().orElseThrow();
         assertThat(llmSql.get("timingBased").asBoolean()).isTrue();
         assertThat(llmSql.get("timingTerm").asText()).contains("CPU time", "median");
+        assertThat(llmSql.get("stochastic").asBoolean()).as("its score includes a measured time").isTrue();
         assertThat(plain.out()).contains("timing-based score: runtimeSeconds");
+        assertThat(plain.out()).contains("stochastic: island bests are re-evaluated");
     }
 
     @Test

@@ -36,7 +36,7 @@ public class StatusFrontTest {
         Objectives objectives = new Objectives(mode, List.of(new Objectives.Objective("avgCost", false),
                 new Objectives.Objective("deadlineMisses", false)));
         IslandSettings island = new IslandSettings(2, 4, 4, 0.2, 0.7, 0.1, 2, 2, 3, 1, 3, 5, 1.0,
-                TuningSettings.OFF, Constraints.OFF, objectives);
+                TuningSettings.OFF, Constraints.OFF, objectives, io.galapagos.controller.island.Noise.OFF);
         RunSettings settings = new RunSettings("run", "cant-be-late", 7, 1, 10, 0, 0, Optional.empty(),
                 List.of("TRAIN"), false, Optional.empty(), 42, "class C {}", "", island);
         return new RunHistory(Optional.of(settings), List.of(), List.of(candidate(0, 50, 0), candidate(1, 20, 3),

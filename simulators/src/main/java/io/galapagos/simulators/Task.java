@@ -67,6 +67,15 @@ public interface Task<C> {
         return timingTerm().isPresent();
     }
 
+    /**
+     * Whether the same program may score differently from one evaluation to the next (a measured time in
+     * the score, a random workload per evaluation): an island then re-evaluates a would-be best and decides
+     * on the mean ({@code galapagos.islands.noise}). Default: deterministic.
+     */
+    default boolean stochastic() {
+        return false;
+    }
+
     /** The shipped candidates; the first is the initial program, named {@link Baseline#INITIAL}. */
     List<Baseline> baselines();
 

@@ -25,6 +25,10 @@ public record Individual(String candidateId, String code, double score, Map<Stri
         return new Program(candidateId, code, score, metrics, feedback);
     }
 
+    Individual withScore(double newScore) {
+        return new Individual(candidateId, code, newScore, metrics, feedback, island, parentId, testScore);
+    }
+
     Individual withTestScore(double test) {
         return new Individual(candidateId, code, score, metrics, feedback, island, parentId, Optional.of(test));
     }

@@ -63,6 +63,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -215,11 +216,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             @JsonSubTypes.Type(value = MigrantsArrived.class, name = "migrants-arrived"),
             @JsonSubTypes.Type(value = UpstreamEnded.class, name = "upstream-ended"),
             @JsonSubTypes.Type(value = IslandStopped.class, name = "island-stopped"),
-            @JsonSubTypes.Type(value = QuotaExtended.class, name = "quota-extended")
+            @JsonSubTypes.Type(value = QuotaExtended.class, name = "quota-extended"),
+            @JsonSubTypes.Type(value = RepeatsRequested.class, name = "repeats-requested"),
+            @JsonSubTypes.Type(value = CandidateReEvaluated.class, name = "candidate-re-evaluated")
     })
     public sealed interface Event extends CborSerializable permits Seeded, CandidateProposed, ProposalFailed,
             CandidateEvaluated, BestChanged, TestEvaluated, MigrantsAccepted, MigrantsArrived, UpstreamEnded, MigrantsDelivered,
-            IslandStopped, QuotaExtended {
+            IslandStopped, QuotaExtended, RepeatsRequested, CandidateReEvaluated {
     }
 
     public record Seeded(RunSettings settings, int islandNo) implements Event {
@@ -328,15 +331,41 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     /**
-     * Persisted when the candidate's result is applied in sequence order, so every run of a seed has the same.
+     * Persisted when the candidate's result is applied in sequence order, so every run of a seed has the same;
+     * on a stochastic task, when its re-evaluations are in and the noise rule lets it displace the best.
      *
-     * @param excess how far it goes past the island's constraint limits (0 in journals before constraints)
+     * @param excess  how far it goes past the island's constraint limits (0 in journals before constraints)
+     * @param samples a stochastic task's scores of the candidate ({@code score} is their mean); empty otherwise
      */
-    public record BestChanged(String candidateId, double score, double excess) implements Event {
+    public record BestChanged(String candidateId, double score, double excess, List<Double> samples)
+            implements Event {
+
+        public BestChanged {
+            samples = samples == null ? List.of() : List.copyOf(samples); // journals before format 7
+        }
+
+        public BestChanged(String candidateId, double score, double excess) {
+            this(candidateId, score, excess, List.of());
+        }
 
         public BestChanged(String candidateId, double score) {
             this(candidateId, score, 0);
         }
+    }
+
+    /**
+     * A stochastic task's candidate would become the island's best on its first score: {@code reEvaluations}
+     * more evaluations of its program are due before the island decides; they count against the budget now.
+     *
+     * @param excess how far its first evaluation went past the island's constraint limits
+     */
+    public record RepeatsRequested(String candidateId, int reEvaluations, double excess) implements Event {
+    }
+
+    /** Re-evaluation {@code repeat} (1, 2, ...) of a candidate under repeats: one more sample of its score. */
+    public record CandidateReEvaluated(String candidateId, int repeat, EvaluationStatus status, double score,
+                                       String split, long elapsedMillis, String worker, Optional<String> isolation)
+            implements Event {
     }
 
     /** The held-out TEST result of an island best, recorded next to its TRAIN score. */
@@ -394,6 +423,51 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         public Pending(String code, Optional<String> parentId) {
             this(code, parentId, Optional.empty());
+        }
+    }
+
+    /**
+     * A stochastic task's candidate whose re-evaluations are due: its program and the scores in so far.
+     *
+     * @param evaluations its evaluations in all, the first included
+     * @param samples     the scores of those that succeeded, by evaluation (0: the first)
+     * @param failed      the re-evaluations that did not succeed
+     * @param excess      how far its first evaluation went past the island's constraint limits
+     */
+    public record Repeating(String code, int evaluations, Map<Integer, Double> samples, List<Integer> failed,
+                            double excess) implements CborSerializable {
+
+        public Repeating {
+            samples = Map.copyOf(samples);
+            failed = List.copyOf(failed);
+        }
+
+        static Repeating start(String code, int evaluations, double firstScore, double excess) {
+            return new Repeating(code, evaluations, Map.of(0, firstScore), List.of(), excess);
+        }
+
+        boolean arrived(int repeat) {
+            return samples.containsKey(repeat) || failed.contains(repeat) || repeat < 1 || repeat >= evaluations;
+        }
+
+        Repeating with(CandidateReEvaluated e) {
+            if (e.status().succeeded() && Double.isFinite(e.score())) {
+                Map<Integer, Double> next = new HashMap<>(samples);
+                next.put(e.repeat(), e.score());
+                return new Repeating(code, evaluations, next, failed, excess);
+            }
+            List<Integer> next = new ArrayList<>(failed);
+            next.add(e.repeat());
+            return new Repeating(code, evaluations, samples, next, excess);
+        }
+
+        boolean complete() {
+            return samples.size() + failed.size() >= evaluations;
+        }
+
+        /** The scores of the evaluations that succeeded, first evaluation first. */
+        NoisyScore score() {
+            return new NoisyScore(new TreeMap<>(samples).values().stream().toList());
         }
     }
 
@@ -545,16 +619,18 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
      * @param spending      tokens and dollars of this island's model calls, per model
      * @param order         the in-order application of outcomes, proposals and migrants
      * @param lessons       what worked and what failed, for the prompt variants and the summary
+     * @param repeating     a stochastic task's would-be bests whose re-evaluations are due (resubmitted after recovery)
      */
     public record State(Optional<RunSettings> settings, int islandNo, long nextSequence, long proposed,
                         long evaluated, long failedProposals, int failedInRow, Map<String, Pending> pending,
                         Map<String, String> pendingTests, Population population, Optional<BestSummary> best,
                         List<FailedAttempt> recentFailures, Map<String, Long> failures, Optional<String> stopped,
                         Map<String, CostTracker.ModelTotals> spending, Sequencing order, Tuning tuning,
-                        ModelBandit.Earnings earnings, Lessons lessons)
+                        ModelBandit.Earnings earnings, Lessons lessons, Map<String, Repeating> repeating)
             implements CborSerializable {
 
         public State {
+            repeating = repeating == null ? Map.of() : Map.copyOf(repeating); // snapshots before format 7
             spending = Map.copyOf(spending);
             pending = Map.copyOf(pending);
             pendingTests = Map.copyOf(pendingTests);
@@ -570,7 +646,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         static State empty() {
             return new State(Optional.empty(), 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Population.empty(),
-                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(), Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE, Lessons.NONE);
+                    Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(), Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE, Lessons.NONE, Map.of());
         }
 
         public String islandId() {
@@ -639,7 +715,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             if (event instanceof Seeded e) {
                 return new State(Optional.of(e.settings()), e.islandNo(), 0, 0, 0, 0, 0, Map.of(), Map.of(),
                         Population.empty(), Optional.empty(), List.of(), Map.of(), Optional.empty(), Map.of(),
-                        Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE, Lessons.NONE);
+                        Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE, Lessons.NONE, Map.of());
             } else if (event instanceof CandidateProposed e) {
                 State chosen = issuedUpTo(e.sequence());
                 Map<String, Pending> next = new LinkedHashMap<>(pending);
@@ -651,13 +727,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 }
                 return new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed + 1, evaluated,
                         failedProposals, failedInRow, next, pendingTests, population, best, recentFailures, failures,
-                        stopped, spent(e.generator(), e.usage()), order, tuning, earnings, lessons);
+                        stopped, spent(e.generator(), e.usage()), order, tuning, earnings, lessons, repeating);
             } else if (event instanceof ProposalFailed e) {
                 State chosen = issuedUpTo(e.sequence());
                 State counted = new State(settings, islandNo, Math.max(nextSequence, e.sequence() + 1), proposed,
                         evaluated, failedProposals + 1, failedInRow, pending, pendingTests, population, best,
                         recentFailures, failures, stopped, spent(e.generator(), e.usage()),
-                        chosen.order.answered(e.sequence()), tuning, earnings, lessons);
+                        chosen.order.answered(e.sequence()), tuning, earnings, lessons, repeating);
                 return counted.resolve(e.sequence(), new Resolved(Optional.empty(), Optional.empty(), Optional.of(e)));
             } else if (event instanceof CandidateEvaluated e) {
                 Pending candidate = pending.get(e.candidateId());
@@ -671,22 +747,56 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             } else if (event instanceof BestChanged e) {
                 Map<String, String> tests = pendingTests;
                 Optional<Individual> member = Optional.ofNullable(population.members().get(e.candidateId()));
-                if (settings.orElseThrow().testBest() && member.isPresent()) {
+                // a stochastic task's first best is told again with the mean of its repeats: tested once
+                Optional<BestSummary> same = best.filter(b -> b.candidateId().equals(e.candidateId()));
+                if (settings.orElseThrow().testBest() && member.isPresent() && same.isEmpty()) {
                     tests = new LinkedHashMap<>(pendingTests);
                     tests.put(e.candidateId(), member.get().code());
                 }
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population,
-                        Optional.of(new BestSummary(e.candidateId(), islandId(), e.score(), Optional.empty(), e.excess())),
-                        recentFailures, failures, stopped, spending, order, tuning, earnings, lessons);
+                        Optional.of(new BestSummary(e.candidateId(), islandId(), e.score(),
+                                same.flatMap(BestSummary::testScore), e.excess(), e.samples())),
+                        recentFailures, failures, stopped, spending, order, tuning, earnings, lessons, repeating);
+            } else if (event instanceof RepeatsRequested e) {
+                Individual member = population.members().get(e.candidateId());
+                if (member == null || repeating.containsKey(e.candidateId())) {
+                    return this;
+                }
+                Map<String, Repeating> next = new LinkedHashMap<>(repeating);
+                next.put(e.candidateId(), Repeating.start(member.code(), e.reEvaluations() + 1, member.score(),
+                        e.excess()));
+                // the re-evaluations count against the budget when they are asked for, at a point of the proposal order
+                return new State(settings, islandNo, nextSequence, proposed, evaluated + e.reEvaluations(),
+                        failedProposals, failedInRow, pending, pendingTests, population, best, recentFailures,
+                        failures, stopped, spending, order, tuning, earnings, lessons, next);
+            } else if (event instanceof CandidateReEvaluated e) {
+                Repeating was = repeating.get(e.candidateId());
+                if (was == null || was.arrived(e.repeat())) {
+                    return this;
+                }
+                Repeating now = was.with(e);
+                Map<String, Repeating> next = new LinkedHashMap<>(repeating);
+                Population nextPopulation = population;
+                if (now.complete()) {
+                    next.remove(e.candidateId());
+                    // parents and migrants are chosen by the mean too, not by a lucky first score
+                    nextPopulation = population.rescored(e.candidateId(), now.score().mean());
+                } else {
+                    next.put(e.candidateId(), now);
+                }
+                return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals,
+                        failedInRow, pending, pendingTests, nextPopulation, best, recentFailures, failures, stopped,
+                        spending, order, tuning, earnings, lessons, next);
             } else if (event instanceof TestEvaluated e) {
                 Map<String, String> tests = new LinkedHashMap<>(pendingTests);
                 tests.remove(e.candidateId());
                 Optional<BestSummary> newBest = best.map(b -> b.candidateId().equals(e.candidateId())
-                        ? new BestSummary(b.candidateId(), b.island(), b.score(), Optional.of(e.score()), b.excess()) : b);
+                        ? new BestSummary(b.candidateId(), b.island(), b.score(), Optional.of(e.score()), b.excess(),
+                        b.samples()) : b);
                 return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                         pending, tests, population.withTestScore(e.candidateId(), e.score()), newBest, recentFailures,
-                        failures, stopped, spending, order, tuning, earnings, lessons);
+                        failures, stopped, spending, order, tuning, earnings, lessons, repeating);
             } else if (event instanceof MigrantsAccepted e) {
                 return withPopulation(insertAll(population, e.programs()), order);
             } else if (event instanceof MigrantsArrived e) {
@@ -698,7 +808,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             } else if (event instanceof IslandStopped e) {
                 State stoppedNow = new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals,
                         failedInRow, pending, pendingTests, population, best, recentFailures, failures,
-                        Optional.of(e.reason()), spending, order, tuning, earnings, lessons);
+                        Optional.of(e.reason()), spending, order, tuning, earnings, lessons, repeating);
                 // proposals not answered yet are dropped: nothing more is proposed after a stop
                 for (long sequence : new TreeSet<>(order.due().keySet())) {
                     stoppedNow = stoppedNow.withPopulation(stoppedNow.population, stoppedNow.order.answered(sequence))
@@ -709,7 +819,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 // proposals go on from the next free sequence once drain() sees room under the new quota
                 return new State(Optional.of(e.settings()), islandNo, nextSequence, proposed, evaluated, failedProposals,
                         0, pending, pendingTests, population, best, recentFailures, failures, Optional.empty(), spending,
-                        order, tuning, earnings, lessons);
+                        order, tuning, earnings, lessons, repeating);
             }
             throw new IllegalArgumentException("unknown event " + event);
         }
@@ -844,7 +954,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 return new State(settings, islandNo, nextSequence, proposed, evaluated + 1, failedProposals, 0,
                         pending, pendingTests, nextPopulation, best, nextFailures, byStatus, stopped, spending, order, tuning,
                         nextEarnings, lessons.evaluated(e.candidateId(), candidate, e,
-                                settings.orElseThrow().island().recentFailures()));
+                                settings.orElseThrow().island().recentFailures()), repeating);
             } else if (outcome.failed().isPresent()) {
                 ProposalFailed e = outcome.failed().get();
                 // a call that failed is the endpoint's fault, not the answer's: nothing to learn, no reason to give up
@@ -854,7 +964,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                                 : remember(new FailedAttempt(islandId() + "/" + e.sequence(), e.reason())),
                         failures, stopped, spending, order, tuning,
                         isModel(e.generator()) ? earnings.outcome(e.generator(), 0, e.usage().costUsd()) : earnings,
-                        lessons.proposalFailed(e));
+                        lessons.proposalFailed(e), repeating);
             }
             return this;
         }
@@ -882,23 +992,23 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         private State withTuning(Tuning nextTuning) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                     pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order,
-                    nextTuning, earnings, lessons);
+                    nextTuning, earnings, lessons, repeating);
         }
 
         private State withPopulation(Population nextPopulation, Sequencing nextOrder) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                    pending, pendingTests, nextPopulation, best, recentFailures, failures, stopped, spending, nextOrder, tuning, earnings, lessons);
+                    pending, pendingTests, nextPopulation, best, recentFailures, failures, stopped, spending, nextOrder, tuning, earnings, lessons, repeating);
         }
 
         private State withLessons(Lessons next) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                     pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning,
-                    earnings, next);
+                    earnings, next, repeating);
         }
 
         private State withEarnings(ModelBandit.Earnings next) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                    pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, next, lessons);
+                    pending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, next, lessons, repeating);
         }
 
         /** Whether {@code generator} is a model of the run's ensemble: its outcomes are its earnings. */
@@ -926,7 +1036,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         private State withPending(Map<String, Pending> nextPending) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
-                    nextPending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, earnings, lessons);
+                    nextPending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, earnings, lessons, repeating);
         }
 
         private Population insertAll(Population into, List<Individual> migrants) {
@@ -966,8 +1076,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         IslandReport report(int generating, String generatorStatus) {
             boolean finished = settings.isPresent() && !hasWorkLeft() && generating == 0 && pending.isEmpty()
-                    && pendingTests.isEmpty();
-            return new IslandReport(islandNo, proposed, evaluated, failedProposals, failures, pending.size(), best,
+                    && pendingTests.isEmpty() && repeating.isEmpty();
+            return new IslandReport(islandNo, proposed, evaluated, failedProposals, failures,
+                    pending.size() + repeating.size(), best,
                     finished, spending, generatorStatus, settings.map(RunSettings::budgetRevision).orElse(0));
         }
     }
@@ -1080,6 +1191,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 "pending", state.pending().size(), "stopped", state.stopped().isPresent());
         state.pending().keySet().forEach(id -> submitSelection(state, id));
         state.pendingTests().keySet().forEach(id -> submitTest(state, id));
+        state.repeating().keySet().forEach(id -> submitRepeats(state, id));
         afterChange(state, true);
     }
 
@@ -1164,6 +1276,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     private Effect<Event, State> onEvaluationArrived(State state, EvaluationArrived arrived) {
         EvaluationResult result = arrived.result();
+        if (result.purpose() == Purpose.REPEAT) {
+            return onRepeatArrived(state, result);
+        }
         if (result.purpose() == Purpose.HELD_OUT_TEST) {
             if (!state.pendingTests().containsKey(result.candidateId())) {
                 return Effect().none();
@@ -1178,6 +1293,56 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         return persistInOrder(state, List.of(new CandidateEvaluated(result.candidateId(), result.status(),
                 result.score(), result.metrics(), truncate(result.feedback()), result.split(), result.elapsedMillis(),
                 result.worker(), result.isolation())));
+    }
+
+    /**
+     * One more sample of a candidate under repeats, journalled as it arrives (a repeat that arrives twice is
+     * ignored); with the last, the noise rule decides whether the candidate displaces the island's best.
+     */
+    private Effect<Event, State> onRepeatArrived(State state, EvaluationResult result) {
+        Repeating repeating = state.repeating().get(result.candidateId());
+        java.util.OptionalInt repeat = EvaluationRequest.repeatOf(result.evaluationId());
+        if (repeating == null || repeat.isEmpty() || repeating.arrived(repeat.getAsInt())) {
+            return Effect().none();
+        }
+        CandidateReEvaluated sample = new CandidateReEvaluated(result.candidateId(), repeat.getAsInt(),
+                result.status(), result.score(), result.split(), result.elapsedMillis(), result.worker(),
+                result.isolation());
+        List<Event> events = new ArrayList<>(List.of(sample));
+        Repeating now = repeating.with(sample);
+        if (now.complete()) {
+            decide(state, result.candidateId(), now).ifPresent(events::add);
+            LifecycleLog.info(where, "repeats done", "candidate", result.candidateId(), "score", now.score(),
+                    "new best", events.size() > 1);
+        }
+        return persistInOrder(state, events);
+    }
+
+    /**
+     * Whether a candidate whose repeats are all in becomes (or, as the island's first best, stays) the best,
+     * with the mean of its samples: a lower constraint excess wins, and on the same excess the
+     * {@link NoisyScore} rule, which asks its mean to lead by more than the noise. A candidate that failed a
+     * re-evaluation does not displace the best.
+     */
+    static Optional<BestChanged> decide(State state, String candidateId, Repeating done) {
+        NoisyScore score = done.score();
+        BestChanged changed = new BestChanged(candidateId, score.mean(), done.excess(), score.samples());
+        Optional<BestSummary> best = state.best();
+        if (best.isEmpty() || best.get().candidateId().equals(candidateId)) {
+            return Optional.of(changed);
+        }
+        BestSummary current = best.get();
+        if (!done.failed().isEmpty() || done.excess() > current.excess()) {
+            return Optional.empty();
+        }
+        if (done.excess() < current.excess()) {
+            return Optional.of(changed);
+        }
+        Noise noise = state.settings().orElseThrow().island().noise();
+        NoisyScore theirs = current.samples().isEmpty() ? NoisyScore.of(current.score())
+                : new NoisyScore(current.samples());
+        return score.against(theirs, noise.reEvaluations(), noise.standardErrors()) == NoisyScore.Verdict.DISPLACES
+                ? Optional.of(changed) : Optional.empty();
     }
 
     private Effect<Event, State> onMigrantsOffered(State state, MigrantsOffered offered) {
@@ -1280,7 +1445,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
      */
     private Effect<Event, State> persistInOrder(State state, List<Event> arrived) {
         List<Event> events = withBestChanges(state, arrived);
-        boolean improved = events.size() > arrived.size();
+        boolean improved = events.stream().anyMatch(e -> e instanceof BestChanged || e instanceof RepeatsRequested);
         long writeStart = System.nanoTime();
         return Effect().persist(events).thenRun(s -> {
             environment.journalled(System.nanoTime() - writeStart);
@@ -1291,6 +1456,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 }
                 if (event instanceof BestChanged b && s.pendingTests().containsKey(b.candidateId())) {
                     submitTest(s, b.candidateId());
+                }
+                if (event instanceof RepeatsRequested r && s.repeating().containsKey(r.candidateId())) {
+                    submitRepeats(s, r.candidateId());
                 }
                 if (event instanceof MigrantsArrived m) {
                     environment.tellIsland(m.fromIsland(), new MigrantsReceived(islandId, m.epoch()));
@@ -1329,6 +1497,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
         List<Event> events = new ArrayList<>(arrived);
         Optional<BestSummary> best = state.best();
+        Noise noise = state.settings().map(s -> s.island().noise()).orElse(Noise.OFF);
         // the limits are fixed by the island's first program, applied before any later outcome
         Population population = after.population();
         for (long sequence : appliedNow) {
@@ -1336,10 +1505,21 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             if (e != null && e.status().succeeded() && Double.isFinite(e.score())) {
                 BestSummary candidate = new BestSummary(e.candidateId(), "", e.score(), Optional.empty(),
                         population.excess(e.metrics()));
-                if (best.map(candidate::beats).orElse(true)) {
+                if (!best.map(candidate::beats).orElse(true)) {
+                    continue;
+                }
+                if (!noise.active()) {
                     events.add(new BestChanged(e.candidateId(), e.score(), candidate.excess()));
                     best = Optional.of(candidate);
+                    continue;
                 }
+                // a stochastic task: one score may be luck, so the rule decides once the repeats are in; the
+                // island's first best is its best at once (there is nothing to compare it with) and repeated too
+                if (best.isEmpty()) {
+                    events.add(new BestChanged(e.candidateId(), e.score(), candidate.excess(), List.of(e.score())));
+                    best = Optional.of(candidate);
+                }
+                events.add(new RepeatsRequested(e.candidateId(), noise.reEvaluations(), candidate.excess()));
             }
         }
         return events;
@@ -1356,6 +1536,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         return Effect().none().thenRun(s -> {
             s.pending().keySet().forEach(id -> submitSelection(s, id));
             s.pendingTests().keySet().forEach(id -> submitTest(s, id));
+            s.repeating().keySet().forEach(id -> submitRepeats(s, id));
         });
     }
 
@@ -1527,6 +1708,19 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         environment.submit(new EvaluationRequest(EvaluationRequest.evaluationId(candidateId, Purpose.SELECTION),
                 candidateId, islandId, settings.taskId(), candidate.code(), parentSource, settings.cascade(),
                 settings.dataDirectory(), settings.dataSeed(), Purpose.SELECTION));
+    }
+
+    /** Submits the re-evaluations of a candidate under repeats that have not arrived; the dispatcher ignores those it knows. */
+    private void submitRepeats(State state, String candidateId) {
+        RunSettings settings = state.settings().orElseThrow();
+        Repeating repeating = state.repeating().get(candidateId);
+        for (int repeat = 1; repeat < repeating.evaluations(); repeat++) {
+            if (!repeating.arrived(repeat)) {
+                environment.submit(new EvaluationRequest(EvaluationRequest.repeatId(candidateId, repeat), candidateId,
+                        islandId, settings.taskId(), repeating.code(), Optional.empty(), settings.cascade(),
+                        settings.dataDirectory(), settings.dataSeed(), Purpose.REPEAT));
+            }
+        }
     }
 
     private void submitTest(State state, String candidateId) {

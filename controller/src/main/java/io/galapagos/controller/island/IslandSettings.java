@@ -27,12 +27,13 @@ import io.galapagos.protocol.CborSerializable;
  * @param constraints               how parents, migrants and bests respect the task's constraint metrics
  * @param objectives                whether parents, the archive and migrants rank by score or by the task's
  *                                  objectives (Pareto fronts)
+ * @param noise                     whether the task's evaluator is stochastic, and how bests are then re-evaluated
  */
 public record IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
                              double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
                              int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
                              double nearDuplicateSimilarity, TuningSettings tuning, Constraints constraints,
-                             Objectives objectives)
+                             Objectives objectives, Noise noise)
         implements CborSerializable {
 
     public IslandSettings {
@@ -42,16 +43,17 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
         // nor constraints (before format 6): those runs go on ranking by score alone
         constraints = constraints == null ? Constraints.OFF : constraints;
         objectives = objectives == null ? Objectives.SCORE : objectives; // nor objectives (before format 7)
+        noise = noise == null ? Noise.OFF : noise; // journalled before format 7: a deterministic task
     }
 
-    /** Settings ranked by score (the shape of settings before objectives). */
+    /** Settings ranked by score, without noise (the shape of settings before format 7). */
     public IslandSettings(int inFlight, int gridBins, int archiveSize, double explorationRatio,
                           double exploitationRatio, double eliteRatio, int inspirations, int topPrograms,
                           int migrationInterval, int migrationRate, int recentFailures, int maxFailedProposalsInRow,
                           double nearDuplicateSimilarity, TuningSettings tuning, Constraints constraints) {
         this(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio, inspirations,
                 topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
-                nearDuplicateSimilarity, tuning, constraints, Objectives.SCORE);
+                nearDuplicateSimilarity, tuning, constraints, Objectives.SCORE, Noise.OFF);
     }
 
     /** Settings of an island that tunes nothing and has no constraints (the shape of settings before them). */
@@ -67,21 +69,28 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
     public IslandSettings withTuning(TuningSettings newTuning) {
         return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
                 inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
-                nearDuplicateSimilarity, newTuning, constraints, objectives);
+                nearDuplicateSimilarity, newTuning, constraints, objectives, noise);
     }
 
     /** These settings with the constraint mode applied to the task's constraint metrics (name to lower is better). */
     public IslandSettings withConstraintMetrics(java.util.Map<String, Boolean> taskMetrics) {
         return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
                 inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
-                nearDuplicateSimilarity, tuning, constraints.withMetrics(taskMetrics), objectives);
+                nearDuplicateSimilarity, tuning, constraints.withMetrics(taskMetrics), objectives, noise);
     }
 
     /** These settings with the objectives mode applied to the task's objectives. */
     public IslandSettings withObjectives(java.util.List<Objectives.Objective> taskObjectives) {
         return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
                 inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
-                nearDuplicateSimilarity, tuning, constraints, objectives.withObjectives(taskObjectives));
+                nearDuplicateSimilarity, tuning, constraints, objectives.withObjectives(taskObjectives), noise);
+    }
+
+    /** These settings for a task that is {@code stochastic} or not, with its own count of repeats if it has one. */
+    public IslandSettings withNoise(boolean stochastic, java.util.Optional<Integer> taskRepeats) {
+        return new IslandSettings(inFlight, gridBins, archiveSize, explorationRatio, exploitationRatio, eliteRatio,
+                inspirations, topPrograms, migrationInterval, migrationRate, recentFailures, maxFailedProposalsInRow,
+                nearDuplicateSimilarity, tuning, constraints, objectives, noise.forTask(stochastic, taskRepeats));
     }
 
     /** Throws {@link IllegalArgumentException} naming the {@code galapagos.islands} key at fault. */
@@ -104,6 +113,7 @@ public record IslandSettings(int inFlight, int gridBins, int archiveSize, double
             throw new IllegalArgumentException("exploration, exploitation and elite ratios must be non-negative and not all 0");
         }
         tuning.check();
+        noise.check();
         return this;
     }
 

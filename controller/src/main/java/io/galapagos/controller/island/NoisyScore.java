@@ -5,15 +5,15 @@ import java.util.Locale;
 
 /**
  * The scores one program got from a stochastic evaluator (its first evaluation and its repeats), and
- * the rule by which it displaces an island's best: its mean must be better (higher) by more than twice
- * the standard error of the difference of the two means. Spread is the standard error of the mean
+ * the rule by which it displaces an island's best: its mean must be better (higher) by more than a
+ * number of standard errors of the difference of the two means ({@code galapagos.islands.noise.standard-errors}). Spread is the standard error of the mean
  * (sample standard deviation over the square root of the count).
  *
  * @param samples the scores, first evaluation first; at least one, all finite
  */
 public record NoisyScore(List<Double> samples) {
 
-    /** How many standard errors of the difference a challenger's mean must lead by. */
+    /** How many standard errors of the difference a challenger's mean must lead by, unless configured. */
     public static final double STANDARD_ERRORS = 2.0;
 
     /** What the rule says about a challenger. */
@@ -91,6 +91,11 @@ public record NoisyScore(List<Double> samples) {
      * not re-evaluated) is given the other side's variance: the evaluator's noise, not the program's.
      */
     public Verdict against(NoisyScore best, int repeats) {
+        return against(best, repeats, STANDARD_ERRORS);
+    }
+
+    /** {@link #against(NoisyScore, int)} with a challenger leading by more than {@code standardErrors}. */
+    public Verdict against(NoisyScore best, int repeats, double standardErrors) {
         if (repeats < 0) {
             throw new IllegalArgumentException("repeats must be 0 (off) or positive, not " + repeats);
         }
@@ -107,7 +112,16 @@ public record NoisyScore(List<Double> samples) {
         double mine = count() > 1 ? variance() : best.variance();
         double theirs = best.count() > 1 ? best.variance() : mine;
         double standardError = Math.sqrt(mine / count() + theirs / best.count());
-        return lead > STANDARD_ERRORS * standardError ? Verdict.DISPLACES : Verdict.KEEPS;
+        return lead > standardErrors * standardError ? Verdict.DISPLACES : Verdict.KEEPS;
+    }
+
+    /** The lowest and highest sample, for reports. */
+    public double min() {
+        return samples.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    }
+
+    public double max() {
+        return samples.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     }
 
     /** {@code mean ± standard error (n samples)}, for reports. */

@@ -159,6 +159,23 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
         return new Population(all, newCells, newArchive, newLength, newMetric, newLimits, newObjectives);
     }
 
+    /**
+     * This population with a living program's score replaced (the mean of a stochastic task's repeated
+     * evaluations): it keeps its cell, and the archive is ranked again.
+     */
+    public Population rescored(String candidateId, double score) {
+        Individual member = members.get(candidateId);
+        if (member == null) {
+            return this;
+        }
+        Map<String, Individual> updated = new LinkedHashMap<>(members);
+        updated.put(candidateId, member.withScore(score));
+        List<Individual> ranked = new ArrayList<>(archive.stream().map(updated::get).toList());
+        ranked.sort(limits.bestFirst());
+        return new Population(updated, cells, ranked.stream().map(Individual::candidateId).toList(), length, metric,
+                limits);
+    }
+
     /** This population with the test score recorded on a living program. */
     public Population withTestScore(String candidateId, double testScore) {
         Individual member = members.get(candidateId);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.galapagos.controller.generation.PromptVariant;
 import io.galapagos.controller.generation.Usage;
+import io.galapagos.protocol.EvaluationRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,18 +17,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every candidate of a run on disk as the run goes: its code in {@code candidates/<island>-<sequence>.<ext>}
  * and one line of {@code candidates.jsonl} per outcome, appended in the history's order. Lines:
  * {@code candidate} (an evaluated candidate), {@code test} (the held-out TEST score of a candidate whose
- * line was written before it was tested) and {@code failed-proposal} (a proposal that gave no candidate).
+ * line was written before it was tested), {@code failed-proposal} (a proposal that gave no candidate) and
+ * {@code re-evaluation} (a stochastic task's would-be best evaluated again, with its own row in the table).
  * Each evaluated candidate also gets its row of {@code history.csv} (see {@link RunOutputs}), appended
  * in the same order; a row appended before its candidate was tested has no TEST score until the table is
  * written in full at the end of the session. Appending again, also from a new process on a resumed run,
@@ -46,6 +51,12 @@ public final class CandidateLog {
     private final String extension;
     /** The lines the file holds (candidate, test and failed-proposal) and the rows of {@code history.csv}. */
     private final OutcomeKeys written = new OutcomeKeys();
+    /**
+     * A stochastic task's re-evaluations ({@code <id>#repeat-<n>}) the file has a line of and {@code history.csv}
+     * a row of: a few per new best, so kept as text.
+     */
+    private final Set<String> repeatLines = new HashSet<>();
+    private final Set<String> repeatRows = new HashSet<>();
     private int tableRows;
 
     /** What a line of the file is about; a key to be added once its line is on disk. */
@@ -124,6 +135,7 @@ public final class CandidateLog {
         String id = null;
         String island = null;
         long sequence = -1;
+        int repeat = -1;
         try (JsonParser parser = JSON.getFactory().createParser(line, 0, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 if (isBlank(line, length)) {
@@ -143,12 +155,15 @@ public final class CandidateLog {
                     case "id" -> id = parser.getText();
                     case "island" -> island = parser.getText();
                     case "sequence" -> sequence = parser.getLongValue();
+                    case "repeat" -> repeat = parser.getIntValue();
                     default -> {
                     }
                 }
             }
         }
-        if ("failed-proposal".equals(type) && island != null) {
+        if (RunOutputs.RE_EVALUATION.equals(type) && id != null && repeat >= 0) {
+            repeatLines.add(EvaluationRequest.repeatId(id, repeat));
+        } else if ("failed-proposal".equals(type) && island != null) {
             written.add(OutcomeKeys.Kind.FAILED, island, sequence);
         } else if (id != null) {
             boolean candidate = "candidate".equals(type);
@@ -219,7 +234,13 @@ public final class CandidateLog {
                 int first = line.indexOf(',');
                 int second = line.indexOf(',', first + 1);
                 if (first > 0 && second > first) {
-                    written.addCandidate(OutcomeKeys.Kind.ROW, line.substring(first + 1, second));
+                    Matcher repeat = RE_EVALUATION_ROW.matcher(line);
+                    String candidate = line.substring(first + 1, second);
+                    if (repeat.find()) {
+                        repeatRows.add(EvaluationRequest.repeatId(candidate, Integer.parseInt(repeat.group(1))));
+                    } else {
+                        written.addCandidate(OutcomeKeys.Kind.ROW, candidate);
+                    }
                     tableRows++;
                 }
             }
@@ -227,6 +248,10 @@ public final class CandidateLog {
             throw new UncheckedIOException("cannot read " + file + " (remove it to have it written again)", e);
         }
     }
+
+    /** How a re-evaluation's row of {@code history.csv} says which one it is (generator, ..., summary). */
+    private static final Pattern RE_EVALUATION_ROW = Pattern.compile(
+            "," + RunOutputs.RE_EVALUATION + ",.*,re-evaluation (\\d+),");
 
     /** The code file of a candidate, relative to the run's folder: {@code candidates/0-17.java}. */
     public static String codeFile(RunHistory.Candidate candidate, String extension) {
@@ -254,6 +279,8 @@ public final class CandidateLog {
         // keys join the written ones only once their lines are on disk: a failed write is tried again
         Set<Key> added = new HashSet<>();
         Set<Key> addedRows = new HashSet<>();
+        Set<String> addedRepeats = new HashSet<>();
+        Set<String> addedRepeatRows = new HashSet<>();
         try {
             List<RunHistory.Candidate> evaluated = history.evaluated();
             for (RunHistory.Candidate held : evaluated) {
@@ -273,8 +300,25 @@ public final class CandidateLog {
                     lines.append(JSON.writeValueAsString(candidateLine(c))).append('\n');
                 }
                 if (row) {
-                    RunOutputs.appendHistoryRow(rows, tableRows + addedRows.size(), c);
+                    RunOutputs.appendHistoryRow(rows, tableRows + addedRows.size() + addedRepeatRows.size(), c);
                 }
+            }
+            if (!history.reEvaluations().isEmpty()) {
+                Map<String, RunHistory.Candidate> byId = new HashMap<>();
+                evaluated.forEach(c -> byId.put(c.candidateId(), c));
+                history.reEvaluations().forEach((id, repeats) -> {
+                    RunHistory.Candidate c = byId.get(id);
+                    for (RunHistory.ReEvaluation r : c == null ? List.<RunHistory.ReEvaluation>of() : repeats) {
+                        String key = EvaluationRequest.repeatId(id, r.repeat());
+                        if (!repeatLines.contains(key) && addedRepeats.add(key)) {
+                            lines.append(writeJson(reEvaluationLine(c, r))).append('\n');
+                        }
+                        if (!repeatRows.contains(key) && addedRepeatRows.add(key)) {
+                            RunOutputs.appendReEvaluationRow(rows, tableRows + addedRows.size() + addedRepeatRows.size(),
+                                    c, r);
+                        }
+                    }
+                });
             }
             for (RunHistory.Candidate c : evaluated) {
                 if (c.test().isPresent() && fresh(new Key(OutcomeKeys.Kind.TEST, c.island(), c.sequence()), added)) {
@@ -305,7 +349,9 @@ public final class CandidateLog {
         int appended = (int) lines.chars().filter(ch -> ch == '\n').count();
         added.forEach(key -> written.add(key.kind(), key.island(), key.sequence()));
         addedRows.forEach(key -> written.add(key.kind(), key.island(), key.sequence()));
-        tableRows += addedRows.size();
+        repeatLines.addAll(addedRepeats);
+        repeatRows.addAll(addedRepeatRows);
+        tableRows += addedRows.size() + addedRepeatRows.size();
         return appended;
     }
 
@@ -334,6 +380,29 @@ public final class CandidateLog {
         line.put("elapsedMs", e.elapsedMillis());
         line.put("worker", e.worker());
         putUsage(line, c.usage());
+        return line;
+    }
+
+    private static String writeJson(Map<String, Object> line) {
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A stochastic task's would-be best evaluated again: one more sample of its score. */
+    private static Map<String, Object> reEvaluationLine(RunHistory.Candidate c, RunHistory.ReEvaluation r) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", RunOutputs.RE_EVALUATION);
+        line.put("id", c.candidateId());
+        line.put("island", c.island());
+        line.put("repeat", r.repeat());
+        line.put("status", r.status().name());
+        line.put("split", r.split());
+        line.put("score", finite(r.score()));
+        line.put("elapsedMs", r.elapsedMillis());
+        line.put("worker", r.worker());
         return line;
     }
 

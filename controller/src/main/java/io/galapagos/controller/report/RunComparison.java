@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.galapagos.simulators.ConstraintMetric;
 
+import io.galapagos.controller.island.NoisyScore;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +27,10 @@ import java.util.Optional;
  *
  * @param constraints the task's constraint metrics, shown as {@code TRAIN/TEST} columns
  * @param rows        baselines, seed, the best's parent, the best (in that order; each when known)
+ * @param bestSamples a stochastic task's best: the scores of its evaluations (its TRAIN score is their mean)
  */
 public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, Optional<Row> best,
-                            Optional<Row> seed, Optional<Row> parent) {
+                            Optional<Row> seed, Optional<Row> parent, Optional<NoisyScore> bestSamples) {
 
     /** The last summary's comparison, in the run's folder. */
     public static final String FILE = "summary.json";
@@ -95,7 +98,8 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
         Optional<Row> best = bestCandidate.map(b -> new Row("best " + b.candidateId(), Optional.of(b.candidateId()),
                 b.evaluation().map(Outcome::of), b.test().map(Outcome::of).or(() -> bestTest)));
         best.ifPresent(rows::add);
-        return new RunComparison(constraints, rows, best, seed, parent);
+        return new RunComparison(constraints, rows, best, seed, parent,
+                bestCandidate.flatMap(b -> history.samples(b.candidateId())));
     }
 
     /** The task's initial program as the history holds it: the first evaluated seed of an island. */
@@ -179,6 +183,7 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
             lines.add("(constraint metrics as TRAIN/TEST; "
                     + (constraints.stream().allMatch(ConstraintMetric::lowerIsBetter) ? "lower is better)" : "see README)"));
         }
+        bestSamples.ifPresent(n -> lines.addAll(wrap("(a stochastic task: the best's TRAIN is the " + spread(n) + ")")));
         warnings().forEach(w -> lines.addAll(wrap("WARNING: " + w)));
         return lines;
     }
@@ -198,6 +203,7 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
             programs.add(program);
         }
         json.put("programs", programs);
+        bestSamples.ifPresent(n -> json.put("bestSamples", samplesJson(n)));
         json.put("warnings", warnings());
         return json;
     }
@@ -256,6 +262,26 @@ public record RunComparison(List<ConstraintMetric> constraints, List<Row> rows, 
         JsonNode score = node.path("score");
         return Optional.of(new Outcome(node.path("status").asText(),
                 score.isNumber() ? Optional.of(score.asDouble()) : Optional.empty(), metrics));
+    }
+
+    /** {@code mean of n evaluations, m ± standard error (sd, min, max)}, as the summary shows it. */
+    public static String spread(NoisyScore samples) {
+        return String.format(Locale.ROOT, "mean of %d evaluations, %.6g ± %.2g standard error (sd %.2g, min %.6g, "
+                        + "max %.6g)", samples.count(), samples.mean(), samples.standardError(),
+                samples.standardDeviation(), samples.min(), samples.max());
+    }
+
+    /** The samples and their spread as JSON-ready values, for {@code best/info.json} and {@code status --json}. */
+    public static Map<String, Object> samplesJson(NoisyScore samples) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("mean", samples.mean());
+        json.put("standardError", samples.standardError());
+        json.put("standardDeviation", samples.standardDeviation());
+        json.put("min", samples.min());
+        json.put("max", samples.max());
+        json.put("evaluations", samples.count());
+        json.put("scores", samples.samples());
+        return json;
     }
 
     /** Splits a line at spaces so that none is longer than {@link #COLUMNS}; continuations are indented. */

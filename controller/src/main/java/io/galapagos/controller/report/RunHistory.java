@@ -4,6 +4,7 @@ import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.Usage;
 import io.galapagos.controller.generation.PromptVariant;
 import io.galapagos.controller.island.Island;
+import io.galapagos.controller.island.NoisyScore;
 import io.galapagos.controller.island.Objectives;
 import io.galapagos.controller.run.Run;
 import io.galapagos.controller.run.RunSettings;
@@ -40,7 +41,24 @@ import java.util.stream.Collectors;
  */
 public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
                          List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
-                         long migrantsAccepted, Set<String> migrantIds, Map<String, Double> islandBestExcess) {
+                         long migrantsAccepted, Set<String> migrantIds, Map<String, Double> islandBestExcess,
+                         Map<String, List<ReEvaluation>> reEvaluations) {
+
+    /**
+     * A history without re-evaluations (a deterministic task's).
+     * ({@code reEvaluations}: a stochastic task's would-be bests, each with its re-evaluations in order.)
+     */
+    public RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
+                      List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
+                      long migrantsAccepted, Set<String> migrantIds, Map<String, Double> islandBestExcess) {
+        this(settings, runEvents, candidates, proposalFailures, evaluationsPerCandidate, migrantsAccepted, migrantIds,
+                islandBestExcess, Map.of());
+    }
+
+    /** Re-evaluation {@code repeat} (1, 2, ...) of a stochastic task's would-be best. */
+    public record ReEvaluation(int repeat, EvaluationStatus status, double score, String split, long elapsedMillis,
+                               String worker, long timestampMillis) {
+    }
 
     /**
      * A history without the islands' bests: ranked by score alone.
@@ -292,6 +310,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         private final Set<String> migrantIds = new TreeSet<>();
         /** Every candidate that became its island's best, with its constraint excess. */
         private final Map<String, Double> islandBests = new HashMap<>();
+        private final Map<String, List<ReEvaluation>> reEvaluations = new TreeMap<>();
         /** A reader's: it keeps where each candidate's events are and lets go of text already read. */
         private final boolean lean;
         private final Map<String, Place> places = new HashMap<>();
@@ -503,6 +522,10 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 e.programs().forEach(p -> migrantIds.add(p.candidateId()));
             } else if (event instanceof Island.BestChanged e) {
                 islandBests.put(e.candidateId(), e.excess());
+            } else if (event instanceof Island.CandidateReEvaluated e) {
+                reEvaluations.computeIfAbsent(e.candidateId(), id -> new ArrayList<>()).add(new ReEvaluation(e.repeat(),
+                        e.status(), e.score(), e.split(), e.elapsedMillis(), lean ? text(e.worker()) : e.worker(),
+                        stored.timestampMillis()));
             }
         }
 
@@ -512,8 +535,11 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             List<Candidate> ordered = new ArrayList<>(candidates.values());
             ordered.sort(Comparator.comparingLong((Candidate c) -> c.evaluation().map(Evaluation::timestampMillis)
                     .orElse(Long.MAX_VALUE)).thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
+            Map<String, List<ReEvaluation>> repeats = new TreeMap<>();
+            reEvaluations.forEach((id, list) -> repeats.put(id, List.copyOf(list)));
             return new RunHistory(settings, List.copyOf(runEvents), ordered, List.copyOf(failedProposals),
-                    new TreeMap<>(evaluations), migrants, Set.copyOf(migrantIds), Map.copyOf(islandBests));
+                    new TreeMap<>(evaluations), migrants, Set.copyOf(migrantIds), Map.copyOf(islandBests),
+                    Collections.unmodifiableMap(repeats));
         }
     }
 
@@ -645,11 +671,17 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
     private static final Comparator<Candidate> PROPOSAL_ORDER =
             Comparator.comparing(Candidate::island).thenComparingLong(Candidate::sequence);
 
+    /**
+     * The best of {@code candidates}. On a stochastic task it is chosen among the islands' bests (a program
+     * that never became one may have had one lucky score), each scored by the mean of its evaluations.
+     */
     private Optional<Candidate> bestOf(List<Candidate> candidates) {
         Candidate best = null;
         boolean constrained = constrained();
-        for (Candidate c : candidates) {
-            if (!c.succeeded() || (constrained && !islandBestExcess.containsKey(c.candidateId()))) {
+        boolean stochastic = stochastic();
+        for (Candidate held : candidates) {
+            Candidate c = stochastic ? withMean(held) : held;
+            if (!c.succeeded() || ((constrained || stochastic) && !islandBestExcess.containsKey(c.candidateId()))) {
                 continue;
             }
             if (best == null || (constrained ? feasibleFirst(c, best) : better(c, best))) {
@@ -673,6 +705,40 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         double excess = islandBestExcess.get(c.candidateId());
         double bestExcess = islandBestExcess.get(best.candidateId());
         return excess < bestExcess || (excess == bestExcess && better(c, best));
+    }
+
+    /** Whether the run's task has a stochastic evaluator whose would-be bests are re-evaluated. */
+    public boolean stochastic() {
+        return settings.map(s -> s.island().noise().active()).orElse(false);
+    }
+
+    /**
+     * The scores of every evaluation of a candidate that was re-evaluated (its first, then its re-evaluations
+     * that succeeded); empty for a candidate evaluated once, or whose first evaluation failed.
+     */
+    public Optional<NoisyScore> samples(String candidateId) {
+        List<ReEvaluation> repeats = reEvaluations.getOrDefault(candidateId, List.of());
+        Optional<Candidate> candidate = candidates.stream().filter(c -> c.candidateId().equals(candidateId)).findFirst();
+        if (repeats.isEmpty() || candidate.isEmpty() || !candidate.get().succeeded()) {
+            return Optional.empty();
+        }
+        List<Double> scores = new ArrayList<>();
+        scores.add(candidate.get().evaluation().get().score());
+        repeats.stream().sorted(Comparator.comparingInt(ReEvaluation::repeat))
+                .filter(r -> r.status().succeeded() && Double.isFinite(r.score())).forEach(r -> scores.add(r.score()));
+        return Optional.of(new NoisyScore(scores));
+    }
+
+    /** {@code c} scored by the mean of its evaluations, if it was re-evaluated. */
+    private Candidate withMean(Candidate c) {
+        Optional<NoisyScore> samples = reEvaluations.containsKey(c.candidateId()) ? samples(c.candidateId())
+                : Optional.empty();
+        if (samples.isEmpty()) {
+            return c;
+        }
+        Evaluation e = c.evaluation().orElseThrow();
+        return c.evaluated(new Evaluation(e.status(), samples.get().mean(), e.metrics(), e.feedback(), e.split(),
+                e.elapsedMillis(), e.worker(), e.timestampMillis(), e.isolation()));
     }
 
     /** How far an island's best went past its island's constraint limits (0: feasible, or no constraints). */

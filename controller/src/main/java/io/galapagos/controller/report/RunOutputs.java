@@ -178,6 +178,8 @@ public final class RunOutputs {
         info.put("score", finite(train.score()));
         info.put("split", train.split());
         info.put("metrics", finiteMap(train.metrics()));
+        // a stochastic task's best: score is the mean of these evaluations
+        history.samples(best.candidateId()).ifPresent(n -> info.put("samples", RunComparison.samplesJson(n)));
         best.test().ifPresent(t -> {
             info.put("testScore", finite(t.score()));
             info.put("testMetrics", finiteMap(t.metrics()));
@@ -245,8 +247,26 @@ public final class RunOutputs {
         int order = 0;
         for (RunHistory.Candidate c : history.evaluated()) {
             appendHistoryRow(csv, ++order, c);
+            for (RunHistory.ReEvaluation r : history.reEvaluations().getOrDefault(c.candidateId(), List.of())) {
+                appendReEvaluationRow(csv, ++order, c, r);
+            }
         }
         return csv.toString();
+    }
+
+    /** The generator column of a re-evaluation's row: it proposed nothing, it measured a would-be best again. */
+    public static final String RE_EVALUATION = "re-evaluation";
+
+    /**
+     * The line of {@code history.csv} of re-evaluation {@code r} of a stochastic task's candidate {@code c}: the
+     * candidate's id and place, generator {@value #RE_EVALUATION}, no tokens.
+     */
+    static void appendReEvaluationRow(StringBuilder csv, int order, RunHistory.Candidate c, RunHistory.ReEvaluation r) {
+        csv.append(order).append(',').append(c.candidateId()).append(',').append(c.island()).append(',')
+                .append(c.sequence()).append(',').append(c.parentId().orElse("")).append(',').append(RE_EVALUATION)
+                .append(',').append(r.status()).append(',').append(number(r.score())).append(',').append(r.split())
+                .append(",,").append(r.elapsedMillis()).append(',').append(quote(r.worker())).append(',')
+                .append("re-evaluation ").append(r.repeat()).append(",,0,0,").append(usd(0)).append('\n');
     }
 
     /** The line of {@code history.csv} of an evaluated candidate, the {@code order}-th evaluated. */

@@ -26,6 +26,7 @@ import io.galapagos.controller.island.Island;
 import io.galapagos.controller.island.IslandSettings;
 import io.galapagos.controller.island.Lessons;
 import io.galapagos.controller.island.Objectives;
+import io.galapagos.controller.island.Noise;
 import io.galapagos.controller.island.Tuning;
 import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.island.Population;
@@ -78,12 +79,14 @@ final class Samples {
         Constraints constraints = new Constraints(Constraints.Mode.INITIAL, Map.of("deadline-misses", true));
         Objectives objectives = new Objectives(Objectives.Mode.PARETO, List.of(
                 new Objectives.Objective("avgCost", false), new Objectives.Objective("deadline-misses", false)));
+        Noise noise = new Noise(true, 3, 2.0);
         IslandSettings islandSettings = new IslandSettings(4, 10, 20, 0.2, 0.7, 0.1, 2, 3, 25, 2, 5, 100, 0.99,
-                tuningSettings, constraints, objectives);
+                tuningSettings, constraints, objectives, noise);
         RunSettings settings = new RunSettings("run-7", "cant-be-late", 7, 2, 200, 3_600_000, 50, Optional.of(-100.0),
                 List.of("SMOKE", "TRAIN"), true, Optional.of("/data/adrs"), 42, Fixtures.SEED_CODE, "deadline-misses",
                 islandSettings, generation, List.of(Fixtures.SEED_CODE), 1);
-        BestSummary best = new BestSummary("run-7/0/12", "run-7/0", -103.5, Optional.of(-102.25), 2.0);
+        BestSummary best = new BestSummary("run-7/0/12", "run-7/0", -103.5, Optional.of(-102.25), 2.0,
+                List.of(-103.0, -104.0, -103.5));
         IslandReport report = new IslandReport(0, 40, 36, 3, Map.of("COMPILE_ERROR", 2L), 2, Optional.of(best), false,
                 Map.of("model-a", totals), "paused: rate limited", 1);
         RunStatus status = new RunStatus(RunStatus.Phase.RUNNING, Optional.of(settings), List.of(report),
@@ -137,10 +140,12 @@ final class Samples {
                 objectives);
         Island.Sequencing sequencing = new Island.Sequencing(12, 15, Map.of(13L, resolved), Map.of(14L, proposalRequest),
                 1, Map.of(1, List.of(individual)), Map.of(2, List.of(individual)), Optional.of(3), Map.of(77L, 12L));
+        Island.Repeating repeating = new Island.Repeating(Fixtures.SEED_CODE, 3, Map.of(0, -103.0, 1, -104.0),
+                List.of(2), 2.0);
         Island.State islandState = new Island.State(Optional.of(settings), 0, 15, 14, 12, 1, 0, Map.of("run-7/0/12", pending),
                 Map.of("run-7/0/11", Fixtures.SEED_CODE), population, Optional.of(best), List.of(failed),
                 Map.of("COMPILE_ERROR", 1L), Optional.of("target score reached"), Map.of("model-a", totals), sequencing,
-                tuning, earnings, lessons);
+                tuning, earnings, lessons, Map.of("run-7/0/10", repeating));
         Run.State runState = new Run.State(Optional.of(settings), 1_764_547_200_000L, Map.of(0, report), Optional.of(best),
                 30, 65_000, Optional.of("target score reached"), Optional.of("target score reached"));
         EvaluationDispatcher.WorkerLoad load = new EvaluationDispatcher.WorkerLoad("worker@127.0.0.1:25521", 2, 1, 40, false);
@@ -152,6 +157,7 @@ final class Samples {
         add(samples, constraints.limitsFrom(Map.of("deadline-misses", 3.0)));
         add(samples, objectives);
         add(samples, objectives.objectives().get(0));
+        add(samples, noise);
         add(samples, islandSettings);
         add(samples, tuningStep);
         add(samples, episode);
@@ -198,7 +204,11 @@ final class Samples {
         add(samples, proposalFailed);
         add(samples, repeat);
         add(samples, evaluated);
-        add(samples, new Island.BestChanged("run-7/0/12", -103.5, 2.0));
+        add(samples, new Island.BestChanged("run-7/0/12", -103.5, 2.0, List.of(-103.0, -104.0, -103.5)));
+        add(samples, new Island.RepeatsRequested("run-7/0/12", 2, 2.0));
+        add(samples, new Island.CandidateReEvaluated("run-7/0/12", 1, EvaluationStatus.OK, -104.0, "TRAIN", 790,
+                "worker@127.0.0.1:25521", Optional.of("bwrap")));
+        add(samples, repeating);
         add(samples, new Island.TestEvaluated("run-7/0/12", EvaluationStatus.OK, -102.25, Map.of("deadline-misses", 0.0)));
         add(samples, new Island.MigrantsArrived("run-7/1", 1, List.of(individual)));
         add(samples, new Island.MigrantsAccepted("run-7/1", List.of(individual)));

@@ -3,6 +3,7 @@ package io.galapagos.controller.formats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import io.galapagos.controller.island.Noise;
 import io.galapagos.controller.island.TuningSettings;
 import io.galapagos.controller.run.Run;
 import io.galapagos.protocol.CborSerializable;
@@ -190,7 +191,7 @@ class WireFormatsTest {
 
         assertThat(read).as("the same run, its node settings left to the node").usingRecursiveComparison()
                 .ignoringFields("settings.island.nearDuplicateSimilarity", "settings.island.tuning",
-                        "settings.island.constraints", "settings.island.objectives", "settings.generation.llm.value.prompt.variants",
+                        "settings.island.constraints", "settings.island.objectives", "settings.island.noise", "settings.generation.llm.value.prompt.variants",
                         "settings.generation.llm.value.prompt.summaryEvery")
                 .isEqualTo(Samples.all(testKit.system()).get(Run.RunStarted.class));
         assertThat(((Run.RunStarted) read).settings().generation().llm().orElseThrow().prompt())
@@ -198,6 +199,8 @@ class WireFormatsTest {
                 .returns(io.galapagos.controller.generation.PromptVariants.IMPROVE_ONLY,
                         io.galapagos.controller.generation.PromptSettings::variants)
                 .returns(0, io.galapagos.controller.generation.PromptSettings::summaryEvery);
+        assertThat(((Run.RunStarted) read).settings().island().noise())
+                .as("a run journalled before format 7 goes on as a deterministic task").isEqualTo(Noise.OFF);
         assertThat(((Run.RunStarted) read).settings().island().tuning())
                 .as("a run journalled before tuning existed goes on without it").isEqualTo(TuningSettings.OFF);
         assertThat(((Run.RunStarted) read).settings().island().constraints())

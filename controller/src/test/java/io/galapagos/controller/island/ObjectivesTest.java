@@ -164,9 +164,9 @@ class ObjectivesTest {
             scalar = scalar.insert(p, "avgCost", 2, 4, Constraints.OFF, scoreOnly);
         }
         IslandSettings eliteOnly = new IslandSettings(1, 2, 4, 0, 0, 1, 0, 2, 1, 1, 1, 1, 1.0,
-                TuningSettings.OFF, Constraints.OFF, COST_AND_MISSES);
+                TuningSettings.OFF, Constraints.OFF, COST_AND_MISSES, Noise.OFF);
         IslandSettings eliteOnlyScalar = new IslandSettings(1, 2, 4, 0, 0, 1, 0, 2, 1, 1, 1, 1, 1.0,
-                TuningSettings.OFF, Constraints.OFF, scoreOnly);
+                TuningSettings.OFF, Constraints.OFF, scoreOnly, Noise.OFF);
         Set<String> parents = new HashSet<>();
         for (int seed = 0; seed < 40; seed++) {
             Selection selection = Selection.choose(pareto, eliteOnly, new SplittableRandom(seed));

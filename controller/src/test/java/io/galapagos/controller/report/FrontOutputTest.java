@@ -33,7 +33,7 @@ class FrontOutputTest {
         Objectives objectives = new Objectives(mode, List.of(new Objectives.Objective("avgCost", false),
                 new Objectives.Objective("deadlineMisses", false)));
         IslandSettings island = new IslandSettings(2, 4, 4, 0.2, 0.7, 0.1, 2, 2, 3, 1, 3, 5, 1.0,
-                TuningSettings.OFF, Constraints.OFF, objectives);
+                TuningSettings.OFF, Constraints.OFF, objectives, io.galapagos.controller.island.Noise.OFF);
         return new RunSettings("r", "cant-be-late", 7, 2, 10, 0, 0, Optional.empty(), List.of("TRAIN"), true,
                 Optional.empty(), 42, Fixtures.SEED_CODE, "avgCost", island);
     }

@@ -123,7 +123,7 @@ class RunHistoryReaderTest {
         RunSettings pareto = new RunSettings("r1", "fake", 7, 2, 1_000, 3_600_000, 0, Optional.empty(),
                 List.of("SMOKE", "TRAIN"), false, Optional.empty(), 42, Fixtures.SEED_CODE, "value",
                 new IslandSettings(4, 4, 4, 0.2, 0.7, 0.1, 2, 2, 3, 1, 3, 5, 1.0, TuningSettings.OFF, Constraints.OFF,
-                        objectives));
+                        objectives, io.galapagos.controller.island.Noise.OFF));
         journal.append(Run.TYPE_KEY.name() + "|r1", new Run.RunStarted(pareto, 1, 0));
         // cheapLate has the best score; onTime is on the front by its misses alone
         Map<String, double[]> programs = Map.of("seed", new double[]{10, 3}, "cheapLate", new double[]{5, 4},

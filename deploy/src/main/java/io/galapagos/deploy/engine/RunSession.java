@@ -315,9 +315,11 @@ public final class RunSession {
         RunOutputs.write(out, history, task.programFile(), comparison);
         console.println();
         comparison.lines(task.label()).forEach(console::println);
-        console.printf(Locale.ROOT, "%n%d candidates evaluated (%d proposals failed, of which %d duplicates and %d "
+        long reEvaluations = history.reEvaluations().values().stream().mapToLong(List::size).sum();
+        console.printf(Locale.ROOT, "%n%d candidates evaluated%s (%d proposals failed, of which %d duplicates and %d "
                         + "near-duplicates not evaluated), %s, %s; results in %s%n",
-                history.evaluated().size(), history.failedProposals(), history.duplicates(), history.nearDuplicates(),
+                history.evaluated().size(), reEvaluations == 0 ? "" : " and " + reEvaluations + " re-evaluations of "
+                        + "would-be bests", history.failedProposals(), history.duplicates(), history.nearDuplicates(),
                 history.completion().orElse("not completed"), Durations.formatMillis(history.elapsedMillis()), out);
         history.settings().flatMap(s -> s.generation().llm()).ifPresent(llm ->
                 console.printf(Locale.ROOT, "model choice: %s%n", llm.selection().key()));

@@ -32,10 +32,12 @@ import java.util.Set;
  * @param programFile    the file name of a folder's program ({@code initial_program.py}); empty for a Java class
  * @param constraintMetrics the metrics the summary shows next to the score (none for a task folder)
  * @param objectives     what a Pareto search trades off ({@code galapagos.islands.objectives = pareto})
+ * @param stochastic     its evaluator may score the same program differently each time ({@code galapagos.islands.noise})
+ * @param repeats        evaluations of a would-be best in all, when the task folder says
  */
 public record RunTask(String taskId, String label, String initialProgram, String featureMetric, List<Baseline> baselines,
                       Set<String> splits, Optional<String> programFile, List<ConstraintMetric> constraintMetrics,
-                      List<Objective> objectives) {
+                      List<Objective> objectives, boolean stochastic, Optional<Integer> repeats) {
 
     public RunTask {
         baselines = List.copyOf(baselines);
@@ -86,12 +88,14 @@ public record RunTask(String taskId, String label, String initialProgram, String
 
     /** The same task, started from another program (the user's own, {@code run --initial}). */
     public RunTask withInitialProgram(String program) {
-        return new RunTask(taskId, label, program, featureMetric, baselines, splits, programFile, constraintMetrics, objectives);
+        return new RunTask(taskId, label, program, featureMetric, baselines, splits, programFile, constraintMetrics,
+                objectives, stochastic, repeats);
     }
 
     public static RunTask of(Task<?> task) {
         return new RunTask(task.id(), task.id(), task.initialProgram().source(), task.featureMetric(), task.baselines(),
-                Set.of("SMOKE", "TRAIN", "TEST"), Optional.empty(), task.constraintMetrics(), task.objectives());
+                Set.of("SMOKE", "TRAIN", "TEST"), Optional.empty(), task.constraintMetrics(), task.objectives(),
+                task.stochastic(), Optional.empty());
     }
 
     /**
@@ -112,6 +116,7 @@ public record RunTask(String taskId, String label, String initialProgram, String
         }
         return new RunTask(taskId, folder.id(), folder.initialProgram(), folder.featureMetric().orElse(""), baselines,
                 Set.copyOf(folder.splits()), Optional.of(Path.of(folder.programFileName()).getFileName().toString()), List.of(),
-                List.of()); // a folder's objectives: its score alone, for now
+                List.of(), // a folder's objectives: its score alone, for now
+                folder.stochastic(), folder.repeats());
     }
 }

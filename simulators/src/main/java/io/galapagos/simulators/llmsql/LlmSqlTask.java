@@ -60,6 +60,12 @@ public final class LlmSqlTask implements Task<TableReorderer> {
         return Optional.of("runtimeSeconds, 0.05 * (12 - min(12, s)) / 12 of the score: the reorder call's thread CPU time, median of 3 calls");
     }
 
+    /** Measured: the same program scored 0.71973 to 0.72103 over 10 evaluations, through its runtime term. */
+    @Override
+    public boolean stochastic() {
+        return true;
+    }
+
     @Override
     public String featureMetric() {
         return "hitRate";

@@ -84,6 +84,6 @@ final class OpenEvolveLayout {
         return new TaskDirectory(root, TaskDirectory.sanitizedId(name), name, problem, language, programFile, initial,
                 command, TaskDirectory.Mode.WARM, "python3", List.of("TRAIN"), "combined_score", true, Optional.empty(),
                 Map.of("initial", initial), config.evaluatorTimeout().orElse(DEFAULT_TIMEOUT), List.of("**"), List.of(),
-                List.of(), Optional.of(config));
+                List.of(), Optional.of(config), false, Optional.empty());
     }
 }

@@ -31,7 +31,8 @@ final class TaskConf {
     private static final String FILE = TaskDirectory.CONF_FILE;
     private static final Set<String> KEYS = Set.of("id", "title", "problem", "problem-file", "language",
             "initial-program", "evaluator.command", "evaluator.mode", "interpreter", "splits", "score.metric",
-            "score.higher-is-better", "feature-metric", "timeout", "ship", "environment", "toolchain");
+            "score.higher-is-better", "feature-metric", "timeout", "ship", "environment", "toolchain", "stochastic",
+            "repeats");
 
     private final Path root;
     private final Config config;
@@ -143,10 +144,23 @@ final class TaskConf {
         if (toolchain.stream().anyMatch(String::isBlank)) {
             throw TaskDirectoryException.of(FILE, "toolchain", "must be a list of executable names or paths");
         }
+        boolean stochastic = config.hasPath("stochastic")
+                && get("stochastic", () -> config.getBoolean("stochastic"), "must be true or false");
+        Optional<Integer> repeats = Optional.empty();
+        if (config.hasPath("repeats")) {
+            int k = get("repeats", () -> config.getInt("repeats"), "must be a whole number");
+            if (!stochastic) {
+                throw TaskDirectoryException.of(FILE, "repeats", "needs stochastic = true");
+            }
+            if (k < 2 || k > 100) {
+                throw TaskDirectoryException.of(FILE, "repeats", "must be from 2 to 100 (evaluations of a would-be best in all), got " + k);
+            }
+            repeats = Optional.of(k);
+        }
         String problem = problem();
         return new TaskDirectory(root, id, title, problem, language, Path.of(program).getFileName().toString(), initial,
                 command, mode, interpreter, splits, metric, higherIsBetter, feature, baselines, timeout, ship,
-                environment, toolchain, Optional.empty());
+                environment, toolchain, Optional.empty(), stochastic, repeats);
     }
 
     private String problem() {

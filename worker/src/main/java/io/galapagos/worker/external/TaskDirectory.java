@@ -42,6 +42,9 @@ import java.util.stream.Stream;
  *                         interpreter, e.g. a compiler: the jail shows their installations read-only and their
  *                         directories lead the evaluator's {@code PATH}
  * @param openEvolve       the parsed {@code config.yaml} of an OpenEvolve layout
+ * @param stochastic       the evaluator may score the same program differently each time: would-be bests are
+ *                         re-evaluated ({@code galapagos.islands.noise})
+ * @param repeats          evaluations of a would-be best in all, when the folder says; else the configured count
  */
 public record TaskDirectory(
         Path root,
@@ -63,7 +66,9 @@ public record TaskDirectory(
         List<String> ship,
         List<String> environment,
         List<String> toolchain,
-        Optional<OpenEvolveConfig> openEvolve) {
+        Optional<OpenEvolveConfig> openEvolve,
+        boolean stochastic,
+        Optional<Integer> repeats) {
 
     /** The file that marks Galapagos's own layout. */
     public static final String CONF_FILE = "galapagos-task.conf";
