@@ -116,8 +116,8 @@ public final class PromptBuilder {
 
     private String summary(PromptPlan.SearchSummary summary) {
         String improvements = summary.improvements().isEmpty() ? "" : render("summary-improvements.txt", Map.of(
-                "improvements", summary.improvements().stream().map(i -> "- " + i.candidateId() + " (" + i.variant().key()
-                        + ", " + i.generator() + ", +" + number(i.gain()) + ")"
+                "improvements", summary.improvements().stream().map(i -> "- " + i.candidateId() + " ("
+                        + i.variant().map(v -> v.key() + ", ").orElse("") + i.generator() + ", +" + number(i.gain()) + ")"
                         + (i.summary().isBlank() ? "" : ": " + truncate(redact(i.summary()).strip(), IDEA_CHARS)
                                 .replace("\n", " ")))
                         .collect(Collectors.joining("\n"))));

@@ -82,9 +82,17 @@ public record PromptPlan(PromptVariant variant, Optional<FailedChild> failedChil
         }
     }
 
-    /** A child that scored above its parent: who made it, with which variant, and what it said it changed. */
-    public record Improvement(String candidateId, PromptVariant variant, String generator, double gain, String summary)
-            implements CborSerializable {
+    /**
+     * A child that scored above its parent: who made it, with which variant, and what it said it changed.
+     *
+     * @param variant empty for a child no model prompt made (a tuned one)
+     */
+    public record Improvement(String candidateId, Optional<PromptVariant> variant, String generator, double gain,
+                              String summary) implements CborSerializable {
+
+        public Improvement {
+            variant = variant == null ? Optional.empty() : variant;
+        }
     }
 
     /** How often the island saw one kind of failure. */

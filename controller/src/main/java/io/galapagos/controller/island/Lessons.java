@@ -80,7 +80,7 @@ public record Lessons(long children, long improved, List<PromptPlan.Improvement>
             return new Lessons(children + 1, improved, improvements, proposalFailures, broken);
         }
         List<PromptPlan.Improvement> next = new ArrayList<>(improvements);
-        next.add(new PromptPlan.Improvement(candidateId, origin.variant().orElse(PromptVariant.IMPROVE),
+        next.add(new PromptPlan.Improvement(candidateId, origin.variant(),
                 origin.generator(), gain, origin.summary()));
         while (next.size() > SHOWN) {
             next.remove(0);

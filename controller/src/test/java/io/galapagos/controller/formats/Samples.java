@@ -106,7 +106,7 @@ final class Samples {
         TuningStep tuningStep = new TuningStep(List.of(-104.0, LiteralSearch.FAILED, -103.0), 20, 0.25, 8);
         PromptPlan.FailedChild failedChild = new PromptPlan.FailedChild("run-7/0/11", Fixtures.SEED_CODE,
                 "COMPILE_ERROR: line 12: cannot find symbol margin");
-        PromptPlan.Improvement improvement = new PromptPlan.Improvement("run-7/0/9", PromptVariant.CROSSOVER, "model-a",
+        PromptPlan.Improvement improvement = new PromptPlan.Improvement("run-7/0/9", Optional.of(PromptVariant.CROSSOVER), "model-a",
                 1.5, "keep the safety margin of run-7/0/4");
         PromptPlan.FailureCount failureCount = new PromptPlan.FailureCount("evaluation compile error", 3);
         PromptPlan.SearchSummary searchSummary = new PromptPlan.SearchSummary(9, 2, List.of(improvement),

@@ -103,15 +103,17 @@ class PromptVariantsTest {
     @Test
     void theSummarySaysWhatImprovedWithItsVariantAndGainAndTheMostCommonFailures() {
         PromptPlan.SearchSummary summary = new PromptPlan.SearchSummary(12, 2, List.of(
-                new PromptPlan.Improvement("r/0/5", PromptVariant.CROSSOVER, "fake-coder", 1.25, "Merge the two margins."),
-                new PromptPlan.Improvement("r/0/8", PromptVariant.FIX, "fake-coder", 0.5, "")),
+                new PromptPlan.Improvement("r/0/5", Optional.of(PromptVariant.CROSSOVER), "fake-coder", 1.25,
+                        "Merge the two margins."),
+                new PromptPlan.Improvement("r/0/8", Optional.of(PromptVariant.FIX), "fake-coder", 0.5, ""),
+                new PromptPlan.Improvement("r/0/9", Optional.empty(), "tune", 0.25, "x = 0.3")),
                 List.of(new PromptPlan.FailureCount("evaluation compile error", 4),
                         new PromptPlan.FailureCount("proposal repeated an earlier program", 1)));
 
         String user = prompt(PromptPlan.IMPROVE.withSummary(summary)).user();
 
         assertThat(user).contains("# What worked so far on this island\n\n2 of 12 evaluated children scored above their parent.",
-                "- r/0/5 (crossover, fake-coder, +1.25): Merge the two margins.", "- r/0/8 (fix, fake-coder, +0.5)\n",
+                "- r/0/5 (crossover, fake-coder, +1.25): Merge the two margins.", "- r/0/8 (fix, fake-coder, +0.5)\n", "- r/0/9 (tune, +0.25): x = 0.3",
                 "Most common failures:\n- evaluation compile error: 4\n- proposal repeated an earlier program: 1");
         assertThat(user.indexOf("# What worked so far")).isLessThan(user.indexOf("# Answer format"));
         assertThat(prompt(PromptPlan.IMPROVE).user()).doesNotContain("# What worked so far");

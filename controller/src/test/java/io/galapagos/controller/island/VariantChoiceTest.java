@@ -131,7 +131,7 @@ class VariantChoiceTest {
         assertThat(summary.improved()).as("the first child only equalled its parent").isEqualTo(6);
         assertThat(summary.improvements()).hasSize(Lessons.SHOWN).last()
                 .returns("r/0/16", PromptPlan.Improvement::candidateId)
-                .returns(PromptVariant.CROSSOVER, PromptPlan.Improvement::variant)
+                .returns(Optional.of(PromptVariant.CROSSOVER), PromptPlan.Improvement::variant)
                 .returns(6.0, PromptPlan.Improvement::gain)
                 .returns("idea 6", PromptPlan.Improvement::summary);
         assertThat(summary.failures()).extracting(PromptPlan.FailureCount::reason).as("a failed call teaches nothing")
