@@ -79,6 +79,11 @@ public final class Engine {
             }
 
             @Override
+            public boolean groupsResults() {
+                return true;
+            }
+
+            @Override
             public void journalled(long nanos) {
                 journalWrites.record(nanos);
             }

@@ -134,6 +134,12 @@ public final class BenchCommand implements Runnable {
                     throughput.evaluated(), islands, inFlight, slots, generator, throughput.seconds(),
                     throughput.evaluated() / throughput.seconds(),
                     throughput.duplicates(), (throughput.evaluated() + throughput.duplicates()) / throughput.seconds());
+            // on a shared machine the wall time says more about the neighbours than about the engine
+            console.printf(Locale.ROOT, "cpu: the process used %.1f s of CPU in those %.2f s, %.2f ms per evaluation"
+                            + " (%.0f evaluations per CPU second); load average %.1f at the end on %d cores%n",
+                    throughput.cpuSeconds(), throughput.seconds(), throughput.cpuSeconds() * 1000 / throughput.evaluated(),
+                    throughput.evaluated() / throughput.cpuSeconds(), throughput.loadAverage(),
+                    Runtime.getRuntime().availableProcessors());
 
             try (CandidateEvaluator real = new InProcessEvaluator(TaskRegistry.load(), 1, "bench")) {
                 Measurement serial = measure(task, overheadEvaluations, 1, 1, real, Optional.empty());
@@ -213,8 +219,18 @@ public final class BenchCommand implements Runnable {
             return 0;
         }
 
-        /** @param duplicates proposals that repeated an evaluated program, skipped rather than evaluated */
-        record Measurement(long evaluated, double seconds, double evaluatorMillis, long duplicates) {
+        /**
+         * @param duplicates  proposals that repeated an evaluated program, skipped rather than evaluated
+         * @param cpuSeconds  CPU time of the whole process (every thread) while the run went on
+         * @param loadAverage the machine's load average over the last minute when the run ended
+         */
+        record Measurement(long evaluated, double seconds, double evaluatorMillis, long duplicates, double cpuSeconds,
+                           double loadAverage) {
+        }
+
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
         }
 
         private static Measurement measure(Task<?> task, long iterations, int islands, int inFlight,
@@ -235,15 +251,19 @@ public final class BenchCommand implements Runnable {
                 RunSession session = new RunSession(node, out, quiet, quiet);
                 session.status(); // the cluster is up and the run entity answers before the clock starts
                 long start = System.nanoTime();
+                long cpuStart = processCpuNanos();
                 session.start(settings);
                 RunStatus status = session.follow(Duration.ofMillis(20));
                 double seconds = (System.nanoTime() - start) / 1e9;
+                double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+                double loadAverage = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage();
                 RunHistory history = RunHistory.load(node.system(), RunSession.RUN_ID, Duration.ofMinutes(2));
                 double evaluatorMillis = history.evaluated().stream()
                         .mapToLong(c -> c.evaluation().get().elapsedMillis()).average().orElse(0);
                 long duplicates = history.proposalFailures().stream()
                         .filter(f -> f.reason().startsWith(Island.DUPLICATE)).count();
-                return new Measurement(status.evaluated(), seconds, evaluatorMillis, duplicates);
+                return new Measurement(status.evaluated(), seconds, evaluatorMillis, duplicates, cpuSeconds, loadAverage);
             }
         }
     }

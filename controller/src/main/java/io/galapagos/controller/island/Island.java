@@ -76,7 +76,8 @@ import java.util.concurrent.CompletionStage;
  * to the run. After a crash it replays its journal and submits every unevaluated candidate again;
  * results that arrive twice are ignored by candidate id.
  *
- * <p>Results are journalled as they arrive but change the island only in proposal order, and each
+ * <p>Results are journalled as they arrive (on a node, those that arrive during a journal write together,
+ * in the next write) but change the island only in proposal order, and each
  * proposal is chosen at a fixed point of that order (see {@link Sequencing}), so a seed gives the same
  * run whatever the number of workers, the load or the order in which results come back.
  */
@@ -194,6 +195,12 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     /** Timer: submit every unevaluated candidate again (the dispatcher ignores those it knows). */
     enum ResubmitTick implements Command { INSTANCE }
+
+    /**
+     * To self when a journal write completes: it comes behind the results that waited for the write (the
+     * island's stash) and journals them all in one write (see {@link #onEvaluationArrived}).
+     */
+    enum WriteResults implements Command { INSTANCE }
 
     /** Sharding's stop message: a retired island stops; one that still has work asks to be started again. */
     enum Passivated implements Command { INSTANCE }
@@ -1106,6 +1113,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private final Set<Long> generating = new HashSet<>();
     /** Answers that came before an earlier proposal's: they wait for it (see {@link #onProposalReady}). */
     private final java.util.TreeMap<Long, ProposalReady> held = new java.util.TreeMap<>();
+    /** Whether a {@link WriteResults} is on its way: results handled until it comes wait for it in {@link #unwritten}. */
+    private boolean groupingResults;
+    /** Selection results handled and not journalled yet, in arrival order; their candidates are still pending. */
+    private final Map<String, CandidateEvaluated> unwritten = new LinkedHashMap<>();
     private Optional<SolutionGenerator> generator = Optional.empty();
     private Optional<IslandReport> lastReport = Optional.empty();
     /** The epoch last asked of the upstream neighbour; asked again on every report tick while awaited. */
@@ -1160,6 +1171,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 .onCommand(Retire.class, this::onRetire)
                 .onCommand(Passivated.class, this::onPassivated)
                 .onCommand(EvaluationArrived.class, this::onEvaluationArrived)
+                .onCommand(WriteResults.class, this::onWriteResults)
                 .onCommand(MigrantsOffered.class, this::onMigrantsOffered)
                 .onCommand(NoMoreMigrants.class, this::onNoMoreMigrants)
                 .onCommand(MigrantsWanted.class, this::onMigrantsWanted)
@@ -1181,6 +1193,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         // forgotten, so that due proposals are asked again (a lost answer would stall them) and the run hears all
         generating.clear();
         held.clear();
+        groupingResults = false;
+        unwritten.clear(); // their candidates are pending: submitted again below, and the dispatcher answers again
         lastReport = Optional.empty();
         askedEpoch = Optional.empty();
         if (state.settings().isEmpty()) {
@@ -1286,13 +1300,39 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             return Effect().persist(new TestEvaluated(result.candidateId(), result.status(), result.score(),
                     result.metrics())).thenRun(s -> afterChange(s, true));
         }
-        if (!state.pending().containsKey(result.candidateId())) {
+        if (!state.pending().containsKey(result.candidateId()) || unwritten.containsKey(result.candidateId())) {
             return Effect().none();
         }
         EvaluationTimeline.mark(result.evaluationId(), EvaluationTimeline.Mark.RESULT_ARRIVED);
-        return persistInOrder(state, List.of(new CandidateEvaluated(result.candidateId(), result.status(),
-                result.score(), result.metrics(), truncate(result.feedback()), result.split(), result.elapsedMillis(),
-                result.worker(), result.isolation())));
+        CandidateEvaluated evaluated = new CandidateEvaluated(result.candidateId(), result.status(), result.score(),
+                result.metrics(), truncate(result.feedback()), result.split(), result.elapsedMillis(), result.worker(),
+                result.isolation());
+        if (groupingResults) {
+            // group commit: the results that waited for the last write go into one write together. One lost
+            // with the island (a crash, a passivation) is evaluated again: its candidate is still pending.
+            unwritten.put(result.candidateId(), evaluated);
+            return Effect().none();
+        }
+        return persistInOrder(state, List.of(evaluated));
+    }
+
+    private Effect<Event, State> onWriteResults(State state, WriteResults write) {
+        groupingResults = false;
+        List<Event> results = unwritten.values().stream()
+                .filter(e -> state.pending().containsKey(e.candidateId())).<Event>map(e -> e).toList();
+        unwritten.clear();
+        return results.isEmpty() ? Effect().none() : persistInOrder(state, results);
+    }
+
+    /**
+     * After a journal write: the results that arrived during it (now unstashed behind it) wait for one
+     * {@link WriteResults}, sent now so that it comes after them.
+     */
+    private void groupResultsThatWaited() {
+        if (environment.groupsResults() && !groupingResults) {
+            groupingResults = true;
+            context.getSelf().tell(WriteResults.INSTANCE);
+        }
     }
 
     /**
@@ -1422,6 +1462,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                             Optional.of(fingerprint), variantOf(state, request, code.generator())))
                     .thenRun(s -> {
                         environment.journalled(System.nanoTime() - writeStart);
+                        groupResultsThatWaited();
                         EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.SUBMITTED);
                         submitSelection(s, candidateId);
                         afterChange(s, false);
@@ -1449,6 +1490,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         long writeStart = System.nanoTime();
         return Effect().persist(events).thenRun(s -> {
             environment.journalled(System.nanoTime() - writeStart);
+            groupResultsThatWaited();
             for (Event event : events) {
                 if (event instanceof CandidateEvaluated e) {
                     EvaluationTimeline.mark(EvaluationRequest.evaluationId(e.candidateId(), Purpose.SELECTION),

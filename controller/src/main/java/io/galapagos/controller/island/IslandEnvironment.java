@@ -23,6 +23,15 @@ public interface IslandEnvironment {
     /** How often islands on this node report and resubmit (the node's configuration, not the run's journal). */
     IslandTimers timers();
 
+    /**
+     * Whether the results that arrive while the island waits for a journal write are journalled together,
+     * in one write right after it. Off, each result is written as it is handled, so that a command's events
+     * are journalled before the next command (what the event-sourced testkit's {@code runCommand} expects).
+     */
+    default boolean groupsResults() {
+        return false;
+    }
+
     /** The journal confirmed a write of the island's events {@code nanos} after the command that made them. */
     default void journalled(long nanos) {
     }

@@ -56,8 +56,10 @@ import static org.awaitility.Awaitility.await;
 
 class IslandTest {
 
+    // the testkit's runCommand waits single-expect-default for the state: 3 s is short for a first command on a busy machine
     private static final ActorTestKit testKit = ActorTestKit.create(
-            EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+            ConfigFactory.parseString("pekko.actor.testkit.typed.single-expect-default = 15s")
+                    .withFallback(EventSourcedBehaviorTestKit.config()).withFallback(ConfigFactory.load()));
 
     record Sent(String islandId, Island.Command command) {
     }
@@ -75,6 +77,9 @@ class IslandTest {
 
     /** The node's intervals: what a resumed island reports and resubmits with, whatever its journal holds. */
     private volatile IslandTimers islandTimers = Fixtures.islandTimers();
+
+    /** Whether the islands journal the results that waited for a write together, as on a node (off: the testkit's way). */
+    private volatile boolean groupResults;
 
     private final IslandEnvironment environment = new IslandEnvironment() {
         @Override
@@ -112,6 +117,11 @@ class IslandTest {
         @Override
         public IslandTimers timers() {
             return islandTimers;
+        }
+
+        @Override
+        public boolean groupsResults() {
+            return groupResults;
         }
 
         @Override
@@ -227,6 +237,66 @@ class IslandTest {
         EvaluationRequest seed = startAndEvaluateSeed(Fixtures.runSettings(1, 10, 1), 1.0);
         assertThat(withoutProposals(island.runCommand(new Island.EvaluationArrived(ok(seed, 1.0))).events())).isEmpty();
         assertThat(island.getState().evaluated()).isEqualTo(1);
+    }
+
+    /**
+     * On a node (grouping on), the results that come while the island waits for a journal write are
+     * journalled in one write after it, and the island ends as if each had been written alone.
+     */
+    @Test
+    @Timeout(60)
+    void resultsThatArriveDuringAJournalWriteAreJournalledTogetherInTheNextWrite() throws Exception {
+        String persistenceId = "Island|r1/0-grouped";
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<List<String>> evaluatedPerWrite = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+        journal.withPolicy((id, operation) -> {
+            if (id.equals(persistenceId) && operation instanceof org.apache.pekko.persistence.testkit.WriteEvents write) {
+                List<String> evaluated = write.getBatch().stream()
+                        .map(e -> e instanceof org.apache.pekko.persistence.PersistentRepr repr ? repr.payload() : e)
+                        .filter(e -> e instanceof Island.CandidateEvaluated)
+                        .map(e -> ((Island.CandidateEvaluated) e).candidateId()).toList();
+                if (!evaluated.isEmpty()) {
+                    evaluatedPerWrite.add(evaluated);
+                }
+                if (evaluated.contains("r1/0/1")) {
+                    writing.countDown();
+                    try { // the island waits for this write while the other results come in
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+        });
+        try {
+            groupResults = true;
+            ActorRef<Island.Command> grouped = testKit.spawn(Island.create("r1/0", PersistenceId.ofUniqueId(persistenceId),
+                    environment, RetentionCriteria.disabled()));
+            grouped.tell(new Island.Start(Fixtures.runSettings(1, 5, 4), 0));
+            grouped.tell(new Island.EvaluationArrived(ok(submitted.receiveMessage(), 1.0)));
+            Map<String, EvaluationRequest> children = new java.util.TreeMap<>();
+            submitted.receiveSeveralMessages(4).forEach(r -> children.put(r.candidateId(), r));
+            assertThat(children.keySet()).containsExactly("r1/0/1", "r1/0/2", "r1/0/3", "r1/0/4");
+
+            grouped.tell(new Island.EvaluationArrived(ok(children.get("r1/0/1"), 0.1)));
+            assertThat(writing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            for (String id : List.of("r1/0/2", "r1/0/3", "r1/0/4")) {
+                grouped.tell(new Island.EvaluationArrived(ok(children.get(id), 0.2)));
+            }
+            grouped.tell(new Island.EvaluationArrived(ok(children.get("r1/0/3"), 0.2))); // twice: once in the journal
+            release.countDown();
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(evaluatedPerWrite)
+                    .containsExactly(List.of("r1/0/0"), List.of("r1/0/1"), List.of("r1/0/2", "r1/0/3", "r1/0/4")));
+            assertThat(journal.persistedInStorage(persistenceId).stream()
+                    .filter(e -> e instanceof Island.CandidateEvaluated).count()).isEqualTo(5);
+        } finally {
+            release.countDown();
+            journal.resetPolicy();
+        }
     }
 
     @Test

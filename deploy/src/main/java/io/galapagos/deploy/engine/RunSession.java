@@ -186,7 +186,7 @@ public final class RunSession {
                         // a run whose controller just died answers again once it restarted on a survivor
                         synchronized (evaluatedAtStart) {
                             if (!completed.isDone() && !stop.toCompletableFuture().isDone()) {
-                                show("the run does not answer yet (" + error.getClass().getSimpleName() + ")", lastPlain);
+                                show(() -> "the run does not answer yet (" + error.getClass().getSimpleName() + ")", lastPlain);
                             }
                         }
                     } else if (status.phase() == RunStatus.Phase.COMPLETED) {
@@ -199,7 +199,8 @@ public final class RunSession {
                             }
                             if (!stop.toCompletableFuture().isDone()) {
                                 double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-                                show(progressLine(status, (status.evaluated() - evaluatedAtStart[0]) / seconds), lastPlain);
+                                long evaluated = status.evaluated() - evaluatedAtStart[0];
+                                show(() -> progressLine(status, evaluated / seconds), lastPlain);
                             }
                         }
                     }
@@ -242,13 +243,14 @@ public final class RunSession {
      * On a terminal, rewrites the one progress line in place; elsewhere (a log file, a pipe) prints a plain
      * line at most every {@link #plainEvery}, so that files do not fill with carriage returns.
      */
-    private void show(String line, long[] lastPlain) {
+    /** @param line rendered only when shown: a follower that polls often must not format lines nobody sees */
+    private void show(java.util.function.Supplier<String> line, long[] lastPlain) {
         if (terminal) {
-            progress.print("\r" + pad(line));
+            progress.print("\r" + pad(line.get()));
             progress.flush();
         } else if (lastPlain[0] == 0 || System.nanoTime() - lastPlain[0] >= plainEvery.toNanos()) {
             lastPlain[0] = System.nanoTime();
-            progress.println(line);
+            progress.println(line.get());
             progress.flush();
         }
     }
