@@ -197,6 +197,38 @@ class OfflineMutatorTest {
     }
 
     @Test
+    void scaledOperandTurnsAComparisonIntoAThresholdOnAValue() {
+        Set<String> seen = new HashSet<>();
+        for (long seed = 0; seed < 30; seed++) {
+            Proposal.Code child = code(mutator(MutationSettings.only(MutationKind.OPERAND_SCALED))
+                    .mutate(Fixtures.request(greedy, seed)));
+            List<String> changed = changedLines(greedy, child.code());
+            assertThat(changed).hasSize(1);
+            assertThat(child.summary()).startsWith("operand scaled at line ");
+            seen.add(changed.get(0).split(" => ")[1]);
+            compiles(child.code());
+        }
+        assertThat(seen).allMatch(line -> line.matches(
+                "(\\} else )?if \\((needOne|needTwo|left)( \\* [0-9.]+)? >= (needOne|needTwo|left)( \\* [0-9.]+)?\\) \\{"))
+                .contains("} else if (needTwo >= left * 0.75) {", "if (needOne * 1.5 >= left) {");
+    }
+
+    @Test
+    void droppedConjunctKeepsOneSideOfAConditionAboutValuesOrStates() {
+        Set<String> seen = new HashSet<>();
+        for (long seed = 0; seed < 10; seed++) {
+            Proposal.Code child = code(mutator(MutationSettings.only(MutationKind.CONJUNCT_DROPPED))
+                    .mutate(Fixtures.request(greedy, seed)));
+            assertThat(changedLines(greedy, child.code())).hasSize(1);
+            seen.addAll(changedLines(greedy, child.code()));
+            compiles(child.code());
+        }
+        assertThat(seen).containsExactlyInAnyOrder(
+                "if (lastClusterType == ClusterType.SPOT && hasSpot) { => if (hasSpot) {",
+                "if (lastClusterType == ClusterType.SPOT && hasSpot) { => if (lastClusterType == ClusterType.SPOT) {");
+    }
+
+    @Test
     void methodBodyComesFromAnInspirationWithTheSameSignature() {
         Program inspiration = Fixtures.program("c-up", uniform);
 
@@ -341,7 +373,8 @@ class OfflineMutatorTest {
 
         assertThat(proposal).isEqualTo(new Proposal.Failed("no mutation applies inside the EVOLVE-BLOCK: it has no site for "
                 + "constant_scaled, constant_shifted, comparison_changed, condition_negated, branches_swapped, "
-                + "enum_constant_changed, rounding_changed, logical_operator_changed, method_body_from_inspiration",
+                + "enum_constant_changed, rounding_changed, logical_operator_changed, method_body_from_inspiration, "
+                + "operand_scaled, conjunct_dropped",
                 "offline", Usage.NONE));
     }
 
