@@ -34,5 +34,11 @@ public enum MutationKind {
      * Guarded, both sides must be value comparisons, enum constants compared or boolean names (never a
      * guard about sizes, lengths or nulls).
      */
-    CONJUNCT_DROPPED
+    CONJUNCT_DROPPED,
+    /**
+     * An {@code if} without {@code else} that returns, copied right after itself with one operand of its
+     * comparison scaled so that the copy also fires a little beyond the original's threshold: a second,
+     * wider branch that later mutations make different from the first.
+     */
+    BRANCH_DUPLICATED
 }

@@ -23,6 +23,7 @@ import com.github.javaparser.ast.expr.LongLiteralExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.UnaryExpr;
+import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.IfStmt;
 import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
@@ -246,6 +247,9 @@ public final class OfflineMutator implements SolutionGenerator {
         add(sites, MutationKind.OPERAND_SCALED, cu.findAll(BinaryExpr.class).stream()
                 .filter(b -> ordering(b.getOperator()) && inside(b, blocks) && !scalableOperands(b).isEmpty()
                         && (!guarded || guard.negatable(b))).map(Node.class::cast).toList());
+        add(sites, MutationKind.BRANCH_DUPLICATED, cu.findAll(IfStmt.class).stream()
+                .filter(s -> duplicable(s) && inside(s, blocks) && (!guarded || guard.negatable(s.getCondition())))
+                .map(Node.class::cast).toList());
         add(sites, MutationKind.LOGICAL_OPERATOR_CHANGED, cu.findAll(BinaryExpr.class).stream()
                 .filter(b -> logical(b.getOperator()) && inside(b, blocks) && (!guarded || guard.valueConjunction(b)))
                 .map(Node.class::cast).toList());
@@ -304,11 +308,31 @@ public final class OfflineMutator implements SolutionGenerator {
         return op == BinaryExpr.Operator.AND || op == BinaryExpr.Operator.OR;
     }
 
+    /**
+     * An {@code if} without {@code else}, in a block, that ends by returning, on an ordering comparison with
+     * an operand to scale: a copy after it is reached only where the original did not fire.
+     */
+    private static boolean duplicable(IfStmt statement) {
+        Statement then = statement.getThenStmt();
+        Statement last = then instanceof BlockStmt block && block.getStatements().isNonEmpty()
+                ? block.getStatements().getLast().orElseThrow() : then;
+        return statement.getElseStmt().isEmpty() && !(statement.getParentNode().orElse(null) instanceof IfStmt)
+                && statement.getParentNode().orElse(null) instanceof BlockStmt && last instanceof ReturnStmt
+                && statement.getCondition() instanceof BinaryExpr b && ordering(b.getOperator())
+                && !scalableOperands(b).isEmpty();
+    }
+
     /** The sides of {@code b} a factor may scale: not a number, not already a number times something. */
     private static List<Expression> scalableOperands(BinaryExpr b) {
         return java.util.stream.Stream.of(b.getLeft(), b.getRight()).filter(side -> !numberLiteral(side)
                 && !(side instanceof BinaryExpr product && product.getOperator() == BinaryExpr.Operator.MULTIPLY
                         && (numberLiteral(product.getLeft()) || numberLiteral(product.getRight())))).toList();
+    }
+
+    /** An operand that needs no parentheses before {@code * factor}. */
+    private static boolean primary(Expression side) {
+        return side instanceof NameExpr || side instanceof MethodCallExpr || side instanceof FieldAccessExpr
+                || side instanceof ArrayAccessExpr || side instanceof EnclosedExpr;
     }
 
     private static boolean numberLiteral(Expression e) {
@@ -431,12 +455,29 @@ public final class OfflineMutator implements SolutionGenerator {
                 List<Expression> sides = scalableOperands(b);
                 Expression side = sides.get(random.nextInt(sides.size()));
                 String text = source.text(side);
-                boolean primary = side instanceof NameExpr || side instanceof MethodCallExpr
-                        || side instanceof FieldAccessExpr || side instanceof ArrayAccessExpr || side instanceof EnclosedExpr;
                 String factor = Double.toString(OPERAND_FACTORS[random.nextInt(OPERAND_FACTORS.length)]);
-                String replacement = (primary ? text : "(" + text + ")") + " * " + factor;
+                String replacement = (primary(side) ? text : "(" + text + ")") + " * " + factor;
                 return Edit.of(side, replacement, "'" + oneLine(text) + "' -> '" + oneLine(replacement) + "' in '"
                         + oneLine(source.text(b)) + "'");
+            }
+            case BRANCH_DUPLICATED: {
+                IfStmt statement = (IfStmt) site;
+                BinaryExpr b = (BinaryExpr) statement.getCondition();
+                List<Expression> sides = scalableOperands(b);
+                Expression side = sides.get(random.nextInt(sides.size()));
+                // Widen: the greater side grows (or the lesser shrinks) so that the copy fires beyond the original.
+                boolean greaterSide = (b.getOperator() == BinaryExpr.Operator.GREATER
+                        || b.getOperator() == BinaryExpr.Operator.GREATER_EQUALS) == (side == b.getLeft());
+                double[] factors = greaterSide ? new double[] {1.1, 1.25, 1.5, 2.0} : new double[] {0.5, 0.75, 0.9};
+                String factor = Double.toString(factors[random.nextInt(factors.length)]);
+                String text = source.text(side);
+                String scaled = (primary(side) ? text : "(" + text + ")") + " * " + factor;
+                String copy = source.text(statement.getBegin().orElseThrow(), side.getBegin().orElseThrow().right(-1))
+                        + scaled + source.text(side.getEnd().orElseThrow().right(1), statement.getEnd().orElseThrow());
+                String original = source.text(statement);
+                int indent = source.indentation(statement.getBegin().orElseThrow().line);
+                return Edit.of(statement, original + "\n" + " ".repeat(indent) + copy, "'if (" + oneLine(source.text(b))
+                        + ")' copied after itself with '" + oneLine(text) + "' -> '" + oneLine(scaled) + "'");
             }
             case CONJUNCT_DROPPED: {
                 BinaryExpr b = (BinaryExpr) site;

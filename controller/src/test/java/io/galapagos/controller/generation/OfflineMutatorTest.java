@@ -229,6 +229,34 @@ class OfflineMutatorTest {
     }
 
     @Test
+    void duplicatedBranchFollowsItsOriginalWithAWiderCondition() {
+        Set<String> seen = new HashSet<>();
+        for (long seed = 0; seed < 20; seed++) {
+            Proposal.Code child = code(mutator(MutationSettings.only(MutationKind.BRANCH_DUPLICATED))
+                    .mutate(Fixtures.request(uniform, seed)));
+            assertThat(child.summary()).startsWith("branch duplicated at line ").contains("copied after itself");
+            List<String> parent = uniform.lines().toList();
+            List<String> lines = child.code().lines().toList();
+            assertThat(lines).hasSize(parent.size() + 3);
+            int at = 0;
+            while (lines.get(at).equals(parent.get(at))) {
+                at++;
+            }
+            // the copy follows the original's closing brace; the original is untouched
+            assertThat(lines.subList(at + 3, lines.size())).isEqualTo(parent.subList(at, parent.size()));
+            assertThat(lines.get(at - 1)).isEqualTo("        }");
+            assertThat(lines.get(at + 1)).isEqualTo(lines.get(at - 2));
+            seen.add(lines.get(at).strip());
+            compiles(child.code());
+        }
+        assertThat(seen).allMatch(line -> line.startsWith("if (remaining * 0.") && line.endsWith(" <= 1e-3) {")
+                || line.startsWith("if (Math.ceil((remaining + overhead) / env.gapSeconds())")
+                        && line.contains(" * ") && line.endsWith(") {"))
+                .anyMatch(line -> line.startsWith("if (remaining * 0."))
+                .anyMatch(line -> line.contains("Math.floor((d - t) / env.gapSeconds()) * 0."));
+    }
+
+    @Test
     void methodBodyComesFromAnInspirationWithTheSameSignature() {
         Program inspiration = Fixtures.program("c-up", uniform);
 
@@ -286,6 +314,9 @@ class OfflineMutatorTest {
         OfflineMutator offline = mutator(new MutationSettings(java.util.Map.of(kind, 1.0), 2, false));
         for (String parent : List.of(greedy, uniform)) {
             for (long seed = 0; seed < 2; seed++) {
+                if (kind == MutationKind.BRANCH_DUPLICATED && parent == greedy) {
+                    continue; // every if of the greedy fixture has an else or no comparison
+                }
                 ProposalRequest request = Fixtures.request(parent, seed,
                         List.of(Fixtures.program("c-other", parent == greedy ? uniform : greedy)));
                 Proposal proposal = offline.propose(request).toCompletableFuture().join();
@@ -374,7 +405,7 @@ class OfflineMutatorTest {
         assertThat(proposal).isEqualTo(new Proposal.Failed("no mutation applies inside the EVOLVE-BLOCK: it has no site for "
                 + "constant_scaled, constant_shifted, comparison_changed, condition_negated, branches_swapped, "
                 + "enum_constant_changed, rounding_changed, logical_operator_changed, method_body_from_inspiration, "
-                + "operand_scaled, conjunct_dropped",
+                + "operand_scaled, conjunct_dropped, branch_duplicated",
                 "offline", Usage.NONE));
     }
 
