@@ -50,6 +50,9 @@ public record MutationSettings(Map<MutationKind, Double> weights, int maxMutatio
         w.put(MutationKind.ROUNDING_CHANGED, 1.0);
         w.put(MutationKind.LOGICAL_OPERATOR_CHANGED, 1.0);
         w.put(MutationKind.METHOD_BODY_FROM_INSPIRATION, 1.0);
+        w.put(MutationKind.OPERAND_SCALED, 2.0);
+        w.put(MutationKind.CONJUNCT_DROPPED, 1.0);
+        w.put(MutationKind.BRANCH_DUPLICATED, 1.0);
         return new MutationSettings(w, 2);
     }
 

@@ -9,6 +9,7 @@ import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.AnnotationExpr;
+import com.github.javaparser.ast.expr.ArrayAccessExpr;
 import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.BinaryExpr;
 import com.github.javaparser.ast.expr.ConditionalExpr;
@@ -22,6 +23,7 @@ import com.github.javaparser.ast.expr.LongLiteralExpr;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.UnaryExpr;
+import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.IfStmt;
 import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
@@ -50,15 +52,18 @@ import java.util.stream.Collectors;
 
 /**
  * The embedded generator that needs no model: parses the parent with JavaParser, makes one or a few
- * small edits inside the EVOLVE-BLOCK (constants, comparisons, conditions, branches, enum constants,
- * rounding, a method body from an inspiration) and emits them as SEARCH/REPLACE blocks that go
+ * small edits inside the EVOLVE-BLOCK (constants, comparisons and their operands, conditions and their
+ * conjuncts, branches, enum constants, rounding, a method body from an inspiration) and emits them as SEARCH/REPLACE blocks that go
  * through the same {@link DiffApplier} as a model's answer. Every choice comes from the request's seed.
  */
 public final class OfflineMutator implements SolutionGenerator {
 
     public static final String GENERATOR = "offline";
 
-    private static final double[] SCALE_FACTORS = {0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0};
+    /** Mostly small steps, now and then a large one (a quarter, four times) to leave a flat region. */
+    private static final double[] SCALE_FACTORS = {0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0, 4.0};
+    /** Factors a comparison's operand is multiplied by: a threshold around where the decision was. */
+    private static final double[] OPERAND_FACTORS = {0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0};
     private static final Set<String> NOT_ENUMS = Set.of("Math", "StrictMath", "Double", "Float", "Integer",
             "Long", "Short", "Byte", "Character", "Boolean", "System");
     /** Tries per mutation before giving up (a site may yield no change, or no unique SEARCH text). */
@@ -239,9 +244,19 @@ public final class OfflineMutator implements SolutionGenerator {
         add(sites, MutationKind.COMPARISON_CHANGED, cu.findAll(BinaryExpr.class).stream()
                 .filter(b -> comparison(b.getOperator()) && inside(b, blocks) && (!guarded || guard.valueComparison(b)))
                 .map(Node.class::cast).toList());
+        add(sites, MutationKind.OPERAND_SCALED, cu.findAll(BinaryExpr.class).stream()
+                .filter(b -> ordering(b.getOperator()) && inside(b, blocks) && !scalableOperands(b).isEmpty()
+                        && (!guarded || guard.negatable(b))).map(Node.class::cast).toList());
+        add(sites, MutationKind.BRANCH_DUPLICATED, cu.findAll(IfStmt.class).stream()
+                .filter(s -> duplicable(s) && inside(s, blocks) && (!guarded || guard.negatable(s.getCondition())))
+                .map(Node.class::cast).toList());
         add(sites, MutationKind.LOGICAL_OPERATOR_CHANGED, cu.findAll(BinaryExpr.class).stream()
-                .filter(b -> (b.getOperator() == BinaryExpr.Operator.AND || b.getOperator() == BinaryExpr.Operator.OR)
-                        && inside(b, blocks) && (!guarded || guard.valueConjunction(b))).map(Node.class::cast).toList());
+                .filter(b -> logical(b.getOperator()) && inside(b, blocks) && (!guarded || guard.valueConjunction(b)))
+                .map(Node.class::cast).toList());
+        add(sites, MutationKind.CONJUNCT_DROPPED, cu.findAll(BinaryExpr.class).stream()
+                .filter(b -> logical(b.getOperator()) && inside(b, blocks)
+                        && (!guarded || guard.plainCondition(b.getLeft()) && guard.plainCondition(b.getRight())))
+                .map(Node.class::cast).toList());
         List<Node> conditions = new ArrayList<>();
         cu.findAll(IfStmt.class).forEach(s -> conditions.add(s.getCondition()));
         cu.findAll(ConditionalExpr.class).forEach(c -> conditions.add(c.getCondition()));
@@ -280,6 +295,53 @@ public final class OfflineMutator implements SolutionGenerator {
             case LESS, LESS_EQUALS, GREATER, GREATER_EQUALS, EQUALS, NOT_EQUALS -> true;
             default -> false;
         };
+    }
+
+    private static boolean ordering(BinaryExpr.Operator op) {
+        return switch (op) {
+            case LESS, LESS_EQUALS, GREATER, GREATER_EQUALS -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean logical(BinaryExpr.Operator op) {
+        return op == BinaryExpr.Operator.AND || op == BinaryExpr.Operator.OR;
+    }
+
+    /**
+     * An {@code if} without {@code else}, in a block, that ends by returning, on an ordering comparison with
+     * an operand to scale: a copy after it is reached only where the original did not fire.
+     */
+    private static boolean duplicable(IfStmt statement) {
+        Statement then = statement.getThenStmt();
+        Statement last = then instanceof BlockStmt block && block.getStatements().isNonEmpty()
+                ? block.getStatements().getLast().orElseThrow() : then;
+        return statement.getElseStmt().isEmpty() && !(statement.getParentNode().orElse(null) instanceof IfStmt)
+                && statement.getParentNode().orElse(null) instanceof BlockStmt && last instanceof ReturnStmt
+                && statement.getCondition() instanceof BinaryExpr b && ordering(b.getOperator())
+                && !scalableOperands(b).isEmpty();
+    }
+
+    /** The sides of {@code b} a factor may scale: not a number, not already a number times something. */
+    private static List<Expression> scalableOperands(BinaryExpr b) {
+        return java.util.stream.Stream.of(b.getLeft(), b.getRight()).filter(side -> !numberLiteral(side)
+                && !(side instanceof BinaryExpr product && product.getOperator() == BinaryExpr.Operator.MULTIPLY
+                        && (numberLiteral(product.getLeft()) || numberLiteral(product.getRight())))).toList();
+    }
+
+    /** An operand that needs no parentheses before {@code * factor}. */
+    private static boolean primary(Expression side) {
+        return side instanceof NameExpr || side instanceof MethodCallExpr || side instanceof FieldAccessExpr
+                || side instanceof ArrayAccessExpr || side instanceof EnclosedExpr;
+    }
+
+    private static boolean numberLiteral(Expression e) {
+        Expression inner = e;
+        while (inner instanceof EnclosedExpr || inner instanceof UnaryExpr u
+                && u.getOperator() == UnaryExpr.Operator.MINUS) {
+            inner = inner instanceof EnclosedExpr enclosed ? enclosed.getInner() : ((UnaryExpr) inner).getExpression();
+        }
+        return inner instanceof IntegerLiteralExpr || inner instanceof LongLiteralExpr || inner instanceof DoubleLiteralExpr;
     }
 
     private static boolean rounding(MethodCallExpr call) {
@@ -387,6 +449,42 @@ public final class OfflineMutator implements SolutionGenerator {
                 BinaryExpr.Operator op = ((BinaryExpr) site).getOperator();
                 return operator((BinaryExpr) site, source, settings.guarded() ? strictnessFlipped(op)
                         : otherComparison(op, random));
+            }
+            case OPERAND_SCALED: {
+                BinaryExpr b = (BinaryExpr) site;
+                List<Expression> sides = scalableOperands(b);
+                Expression side = sides.get(random.nextInt(sides.size()));
+                String text = source.text(side);
+                String factor = Double.toString(OPERAND_FACTORS[random.nextInt(OPERAND_FACTORS.length)]);
+                String replacement = (primary(side) ? text : "(" + text + ")") + " * " + factor;
+                return Edit.of(side, replacement, "'" + oneLine(text) + "' -> '" + oneLine(replacement) + "' in '"
+                        + oneLine(source.text(b)) + "'");
+            }
+            case BRANCH_DUPLICATED: {
+                IfStmt statement = (IfStmt) site;
+                BinaryExpr b = (BinaryExpr) statement.getCondition();
+                List<Expression> sides = scalableOperands(b);
+                Expression side = sides.get(random.nextInt(sides.size()));
+                // Widen: the greater side grows (or the lesser shrinks) so that the copy fires beyond the original.
+                boolean greaterSide = (b.getOperator() == BinaryExpr.Operator.GREATER
+                        || b.getOperator() == BinaryExpr.Operator.GREATER_EQUALS) == (side == b.getLeft());
+                double[] factors = greaterSide ? new double[] {1.1, 1.25, 1.5, 2.0} : new double[] {0.5, 0.75, 0.9};
+                String factor = Double.toString(factors[random.nextInt(factors.length)]);
+                String text = source.text(side);
+                String scaled = (primary(side) ? text : "(" + text + ")") + " * " + factor;
+                String copy = source.text(statement.getBegin().orElseThrow(), side.getBegin().orElseThrow().right(-1))
+                        + scaled + source.text(side.getEnd().orElseThrow().right(1), statement.getEnd().orElseThrow());
+                String original = source.text(statement);
+                int indent = source.indentation(statement.getBegin().orElseThrow().line);
+                return Edit.of(statement, original + "\n" + " ".repeat(indent) + copy, "'if (" + oneLine(source.text(b))
+                        + ")' copied after itself with '" + oneLine(text) + "' -> '" + oneLine(scaled) + "'");
+            }
+            case CONJUNCT_DROPPED: {
+                BinaryExpr b = (BinaryExpr) site;
+                // The kept side binds at least as tightly as the whole, so its text needs no parentheses.
+                Expression kept = random.nextBoolean() ? b.getLeft() : b.getRight();
+                String text = source.text(kept);
+                return Edit.of(b, text, "'" + oneLine(source.text(b)) + "' -> '" + oneLine(text) + "'");
             }
             case LOGICAL_OPERATOR_CHANGED: {
                 BinaryExpr b = (BinaryExpr) site;

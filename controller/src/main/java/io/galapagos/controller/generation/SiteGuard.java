@@ -13,6 +13,7 @@ import com.github.javaparser.ast.expr.ArrayCreationExpr;
 import com.github.javaparser.ast.expr.ArrayInitializerExpr;
 import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.BinaryExpr;
+import com.github.javaparser.ast.expr.BooleanLiteralExpr;
 import com.github.javaparser.ast.expr.CastExpr;
 import com.github.javaparser.ast.expr.ConditionalExpr;
 import com.github.javaparser.ast.expr.DoubleLiteralExpr;
@@ -167,6 +168,39 @@ final class SiteGuard {
     /** {@code a && b} or {@code a || b} where both sides are value comparisons, not guards. */
     boolean valueConjunction(BinaryExpr b) {
         return negatable(b.getLeft()) && negatable(b.getRight());
+    }
+
+    /**
+     * A condition that weighs values or states rather than guarding an access, so that it may be dropped
+     * from a conjunction: a negatable value comparison, an equality with an enum-like constant or a boolean
+     * literal, a boolean name, possibly negated, or {@code &&}/{@code ||} of such; never about sizes,
+     * lengths or nulls.
+     */
+    boolean plainCondition(Expression condition) {
+        Expression inner = condition;
+        while (inner instanceof EnclosedExpr || inner instanceof UnaryExpr u
+                && u.getOperator() == UnaryExpr.Operator.LOGICAL_COMPLEMENT) {
+            inner = inner instanceof EnclosedExpr e ? e.getInner() : ((UnaryExpr) inner).getExpression();
+        }
+        if (inner instanceof NameExpr) {
+            return true;
+        }
+        if (!(inner instanceof BinaryExpr b) || aboutStructure(b.getLeft()) || aboutStructure(b.getRight())) {
+            return false;
+        }
+        return switch (b.getOperator()) {
+            case AND, OR -> plainCondition(b.getLeft()) && plainCondition(b.getRight());
+            case EQUALS, NOT_EQUALS -> namedConstant(b.getLeft()) || namedConstant(b.getRight());
+            default -> negatable(b);
+        };
+    }
+
+    /** {@code Type.CONSTANT} (an enum constant or a static final) or a boolean literal. */
+    private static boolean namedConstant(Expression e) {
+        Expression inner = unwrap(e);
+        return inner instanceof BooleanLiteralExpr || inner instanceof FieldAccessExpr f
+                && f.getNameAsString().matches("[A-Z][A-Z0-9_]*") && f.getScope() instanceof NameExpr scope
+                && Character.isUpperCase(scope.getNameAsString().charAt(0));
     }
 
     private static boolean ordering(BinaryExpr.Operator op) {

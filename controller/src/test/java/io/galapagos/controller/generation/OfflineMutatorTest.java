@@ -197,6 +197,66 @@ class OfflineMutatorTest {
     }
 
     @Test
+    void scaledOperandTurnsAComparisonIntoAThresholdOnAValue() {
+        Set<String> seen = new HashSet<>();
+        for (long seed = 0; seed < 30; seed++) {
+            Proposal.Code child = code(mutator(MutationSettings.only(MutationKind.OPERAND_SCALED))
+                    .mutate(Fixtures.request(greedy, seed)));
+            List<String> changed = changedLines(greedy, child.code());
+            assertThat(changed).hasSize(1);
+            assertThat(child.summary()).startsWith("operand scaled at line ");
+            seen.add(changed.get(0).split(" => ")[1]);
+            compiles(child.code());
+        }
+        assertThat(seen).allMatch(line -> line.matches(
+                "(\\} else )?if \\((needOne|needTwo|left)( \\* [0-9.]+)? >= (needOne|needTwo|left)( \\* [0-9.]+)?\\) \\{"))
+                .contains("} else if (needTwo >= left * 0.75) {", "if (needOne * 1.5 >= left) {");
+    }
+
+    @Test
+    void droppedConjunctKeepsOneSideOfAConditionAboutValuesOrStates() {
+        Set<String> seen = new HashSet<>();
+        for (long seed = 0; seed < 10; seed++) {
+            Proposal.Code child = code(mutator(MutationSettings.only(MutationKind.CONJUNCT_DROPPED))
+                    .mutate(Fixtures.request(greedy, seed)));
+            assertThat(changedLines(greedy, child.code())).hasSize(1);
+            seen.addAll(changedLines(greedy, child.code()));
+            compiles(child.code());
+        }
+        assertThat(seen).containsExactlyInAnyOrder(
+                "if (lastClusterType == ClusterType.SPOT && hasSpot) { => if (hasSpot) {",
+                "if (lastClusterType == ClusterType.SPOT && hasSpot) { => if (lastClusterType == ClusterType.SPOT) {");
+    }
+
+    @Test
+    void duplicatedBranchFollowsItsOriginalWithAWiderCondition() {
+        Set<String> seen = new HashSet<>();
+        for (long seed = 0; seed < 20; seed++) {
+            Proposal.Code child = code(mutator(MutationSettings.only(MutationKind.BRANCH_DUPLICATED))
+                    .mutate(Fixtures.request(uniform, seed)));
+            assertThat(child.summary()).startsWith("branch duplicated at line ").contains("copied after itself");
+            List<String> parent = uniform.lines().toList();
+            List<String> lines = child.code().lines().toList();
+            assertThat(lines).hasSize(parent.size() + 3);
+            int at = 0;
+            while (lines.get(at).equals(parent.get(at))) {
+                at++;
+            }
+            // the copy follows the original's closing brace; the original is untouched
+            assertThat(lines.subList(at + 3, lines.size())).isEqualTo(parent.subList(at, parent.size()));
+            assertThat(lines.get(at - 1)).isEqualTo("        }");
+            assertThat(lines.get(at + 1)).isEqualTo(lines.get(at - 2));
+            seen.add(lines.get(at).strip());
+            compiles(child.code());
+        }
+        assertThat(seen).allMatch(line -> line.startsWith("if (remaining * 0.") && line.endsWith(" <= 1e-3) {")
+                || line.startsWith("if (Math.ceil((remaining + overhead) / env.gapSeconds())")
+                        && line.contains(" * ") && line.endsWith(") {"))
+                .anyMatch(line -> line.startsWith("if (remaining * 0."))
+                .anyMatch(line -> line.contains("Math.floor((d - t) / env.gapSeconds()) * 0."));
+    }
+
+    @Test
     void methodBodyComesFromAnInspirationWithTheSameSignature() {
         Program inspiration = Fixtures.program("c-up", uniform);
 
@@ -254,6 +314,9 @@ class OfflineMutatorTest {
         OfflineMutator offline = mutator(new MutationSettings(java.util.Map.of(kind, 1.0), 2, false));
         for (String parent : List.of(greedy, uniform)) {
             for (long seed = 0; seed < 2; seed++) {
+                if (kind == MutationKind.BRANCH_DUPLICATED && parent == greedy) {
+                    continue; // every if of the greedy fixture has an else or no comparison
+                }
                 ProposalRequest request = Fixtures.request(parent, seed,
                         List.of(Fixtures.program("c-other", parent == greedy ? uniform : greedy)));
                 Proposal proposal = offline.propose(request).toCompletableFuture().join();
@@ -341,7 +404,8 @@ class OfflineMutatorTest {
 
         assertThat(proposal).isEqualTo(new Proposal.Failed("no mutation applies inside the EVOLVE-BLOCK: it has no site for "
                 + "constant_scaled, constant_shifted, comparison_changed, condition_negated, branches_swapped, "
-                + "enum_constant_changed, rounding_changed, logical_operator_changed, method_body_from_inspiration",
+                + "enum_constant_changed, rounding_changed, logical_operator_changed, method_body_from_inspiration, "
+                + "operand_scaled, conjunct_dropped, branch_duplicated",
                 "offline", Usage.NONE));
     }
 
