@@ -446,9 +446,11 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
         void addRunEvent(Run.Event event) {
             if (lean && onlyTime(event)) {
-                // one per evaluation (or idle minute), read only for the run's elapsed time: a reader keeps the latest
-                runEvents.removeIf(e -> onlyTime(e) && e.elapsedMillis() <= event.elapsedMillis());
-                if (runEvents.stream().anyMatch(Builder::onlyTime)) {
+                // one per evaluation (or idle minute), read for the run's elapsed time and each island's last
+                // report: a reader keeps the latest of each island, and of the clock
+                int island = islandOf(event);
+                runEvents.removeIf(e -> onlyTime(e) && islandOf(e) == island && e.elapsedMillis() <= event.elapsedMillis());
+                if (runEvents.stream().anyMatch(e -> onlyTime(e) && islandOf(e) == island)) {
                     return; // an earlier one went further
                 }
             }
@@ -461,7 +463,12 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             }
         }
 
-        /** Events a history reads only for the run's elapsed time. */
+        /** The island a progress event reports on; -1 for the clock. */
+        private static int islandOf(Run.Event event) {
+            return event instanceof Run.ProgressRecorded p ? p.report().islandNo() : -1;
+        }
+
+        /** Events a history reads only for the run's elapsed time and the islands' last reports. */
         private static boolean onlyTime(Run.Event event) {
             return event instanceof Run.ProgressRecorded || event instanceof Run.ClockAdvanced;
         }

@@ -309,4 +309,24 @@ class RunHistoryReaderTest {
         assertThat(second.runEvents()).hasSize(2).first().isInstanceOf(Run.RunStarted.class);
         assertThat(second.phase()).isEqualTo(io.galapagos.controller.run.RunStatus.Phase.RUNNING);
     }
+
+    @Test
+    @Timeout(10)
+    void aReaderKeepsTheLatestReportOfEachIslandWithItsBest() {
+        started();
+        for (long n = 1; n <= 20; n++) {
+            int island = (int) (n % 2);
+            journal.append(Run.TYPE_KEY.name() + "|r1", new Run.ProgressRecorded(new io.galapagos.controller.run.IslandReport(
+                    island, n, n, 0, Map.of(), 0, Optional.of(new io.galapagos.controller.run.BestSummary(
+                            "r1/" + island + "/" + n, "r1/" + island, -100.0 + n, Optional.empty(), 0)),
+                    false, Map.of(), "offline", 0), 1_000 * n));
+        }
+
+        RunHistory history = reader.read(TIMEOUT);
+
+        assertThat(history.runEvents()).filteredOn(Run.ProgressRecorded.class::isInstance)
+                .extracting(e -> ((Run.ProgressRecorded) e).report().best().orElseThrow().candidateId())
+                .containsExactly("r1/1/19", "r1/0/20");
+        assertThat(history.elapsedMillis()).isEqualTo(20_000);
+    }
 }
