@@ -273,7 +273,6 @@ public final class SandboxPool implements AutoCloseable {
         return known;
     }
 
-    /** How long a slot may hold one request: its whole deadline, a child's start and the kill, with room. */
     /**
      * One thread for every deadline of the pool. A cancelled deadline leaves the queue at once: a guard
      * holds its job (the request's code, and the result once it is in) and is cancelled after every
@@ -285,6 +284,7 @@ public final class SandboxPool implements AutoCloseable {
         return timer;
     }
 
+    /** How long a slot may hold one request: its whole deadline, a child's start and the kill, with room. */
     private long slotGuardMillis() {
         return settings.evaluationTimeout().plus(settings.startTimeout()).plusSeconds(30).toMillis();
     }
