@@ -12,16 +12,11 @@ import io.galapagos.deploy.engine.Evaluators;
 import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.RunTask;
 import io.galapagos.deploy.bench.EvaluationBreakdown;
+import io.galapagos.deploy.bench.InstantEvaluator;
+import io.galapagos.deploy.bench.InstantGenerator;
 import io.galapagos.controller.generation.GenerationConfig;
 import io.galapagos.controller.generation.GeneratorFactory;
-import io.galapagos.controller.generation.Proposal;
-import io.galapagos.controller.generation.ProposalRequest;
-import io.galapagos.controller.generation.SolutionGenerator;
-import io.galapagos.controller.generation.Usage;
 import io.galapagos.protocol.EvaluationTimeline;
-import io.galapagos.protocol.EvaluationRequest;
-import io.galapagos.protocol.EvaluationResult;
-import io.galapagos.protocol.EvaluationStatus;
 import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.simulators.noop.NoopTask;
@@ -39,15 +34,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code galapagos bench}: measurements of Galapagos itself. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks of Galapagos itself.",
         subcommands = {BenchCommand.Engine.class, SandboxBenchCommand.class, RecoveryBenchCommand.class,
-                MutationBenchCommand.class, SoakBenchCommand.class, SearchBenchCommand.class})
+                MutationBenchCommand.class, SoakBenchCommand.class, SearchBenchCommand.class,
+                InstantRunCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -265,60 +257,6 @@ public final class BenchCommand implements Runnable {
                         .filter(f -> f.reason().startsWith(Island.DUPLICATE)).count();
                 return new Measurement(status.evaluated(), seconds, evaluatorMillis, duplicates, cpuSeconds, loadAverage);
             }
-        }
-    }
-
-    /**
-     * Proposals that cost nothing to make: the no-op program with a constant no earlier proposal of the
-     * island had (a new best now and then, as in a search), answered on the common pool as a generator would answer from its own threads. What is
-     * left of a proposal's cost is the engine's: fingerprinting, the repeat checks, the journal, dispatch.
-     */
-    static final class InstantGenerator implements SolutionGenerator {
-        private static final Pattern CONSTANT = Pattern.compile("return\\s+[-0-9.eE]+\\s*;");
-
-        @Override
-        public CompletionStage<Proposal> propose(ProposalRequest request) {
-            return CompletableFuture.supplyAsync(() -> {
-                // distinct for each sequence, in no order: a new best is as rare as in a search
-                double value = (request.sequence() * 0x9E3779B97F4A7C15L >>> 11) * 0x1.0p-53 * NoopTask.TARGET;
-                String code = CONSTANT.matcher(request.parent().code())
-                        .replaceFirst(Matcher.quoteReplacement("return " + value + ";"));
-                return new Proposal.Code(code, "instant", "constant " + value, Usage.NONE);
-            });
-        }
-    }
-
-    /** The no-op evaluation: reads the candidate's number from its source, compiles and runs nothing. */
-    static final class InstantEvaluator implements CandidateEvaluator {
-        private static final Pattern RETURN = Pattern.compile("return\\s+([-0-9.eE]+)\\s*;");
-        private final int slots;
-
-        InstantEvaluator(int slots) {
-            this.slots = slots;
-        }
-
-        @Override
-        public CompletionStage<EvaluationResult> evaluate(EvaluationRequest request) {
-            Matcher m = RETURN.matcher(request.source());
-            if (!m.find()) {
-                return CompletableFuture.completedFuture(EvaluationResult.failure(request,
-                        EvaluationStatus.COMPILE_ERROR, "no return statement", 0, "instant"));
-            }
-            double value = Double.parseDouble(m.group(1));
-            return CompletableFuture.completedFuture(new EvaluationResult(request.evaluationId(), request.candidateId(),
-                    request.islandId(), request.purpose(), EvaluationStatus.OK, -Math.abs(value - NoopTask.TARGET),
-                    Map.of("value", value), "", request.cascade().get(request.cascade().size() - 1), 0, "instant",
-                    Optional.of(isolation())));
-        }
-
-        @Override
-        public int slots() {
-            return slots;
-        }
-
-        @Override
-        public String isolation() {
-            return "none";
         }
     }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.deploy.engine.EmbeddedNode;
+import io.galapagos.deploy.engine.NodeParts;
 import io.galapagos.deploy.engine.RecordedProposals;
 import io.galapagos.deploy.engine.ReplayCheck;
 import io.galapagos.deploy.engine.RunFolderLock;
@@ -137,7 +138,8 @@ public final class ReplayCommand implements Callable<Integer> {
             exit = RunCommand.execute(config, replayDir, task, runId, session -> {
                 carried.ifPresent(b -> TaskFolders.put(config, b));
                 return session.start(settings);
-            }, Optional.empty(), Optional.of(RecordedProposals.of(recorded).generators()), spec.commandLine());
+            }, Optional.empty(), NodeParts.standard().withGenerators(RecordedProposals.of(recorded).generators()),
+                    spec.commandLine());
         }
         if (exit != 0) {
             return exit;

@@ -9,6 +9,7 @@ import io.galapagos.controller.run.DurationText;
 import io.galapagos.controller.run.RunSettings;
 import io.galapagos.controller.run.RunStatus;
 import io.galapagos.deploy.engine.EmbeddedNode;
+import io.galapagos.deploy.engine.NodeParts;
 import io.galapagos.deploy.engine.RunSession;
 import io.galapagos.deploy.engine.RunFolderLock;
 import io.galapagos.deploy.engine.RunTask;
@@ -53,10 +54,16 @@ public final class ResumeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code galapagos}, or {@code bench instant} whose runs propose and evaluate instantly. */
+    @CommandLine.ParentCommand
+    Object parent;
+
     @Override
     public Integer call() throws Exception {
         Optional<Long> wallClockMillis;
+        NodeParts parts;
         try {
+            parts = InstantRunCommand.partsUnder(parent, cluster.active());
             wallClockMillis = wallClock.map(text -> DurationText.parseBudget("--wall-clock", text)
                     .map(Duration::toMillis).orElse(0L));
         } catch (IllegalArgumentException e) {
@@ -116,7 +123,7 @@ public final class ResumeCommand implements Callable<Integer> {
             return Galapagos.EXIT_USAGE;
         }
         try (lock) {
-            return RunCommand.execute(config, outDir, task, budget::begin, dashboardSettings, spec.commandLine());
+            return RunCommand.execute(config, outDir, task, budget::begin, dashboardSettings, parts, spec.commandLine());
         }
     }
 

@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.generation.GenerationConfig;
-import io.galapagos.controller.generation.GeneratorFactory;
 import io.galapagos.controller.generation.GenerationSettings;
 import io.galapagos.controller.generation.LlmSettings;
 import io.galapagos.controller.generation.ModelSettings;
@@ -17,6 +16,7 @@ import io.galapagos.controller.report.CandidateLog;
 import io.galapagos.deploy.engine.ConsoleLog;
 import io.galapagos.deploy.engine.DashboardTasks;
 import io.galapagos.deploy.engine.EmbeddedNode;
+import io.galapagos.deploy.engine.NodeParts;
 import io.galapagos.deploy.engine.OutputRefresher;
 import io.galapagos.deploy.engine.StopSignals;
 import io.galapagos.deploy.engine.StoredRun;
@@ -150,9 +150,14 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code galapagos}, or {@code bench instant} whose runs propose and evaluate instantly. */
+    @CommandLine.ParentCommand
+    Object parent;
+
     @Override
     public Integer call() throws Exception {
         Path outDir;
+        NodeParts parts;
         RunTask chosen;
         Optional<TaskDirectory> folder = Optional.empty();
         Optional<TaskBundle> bundle = Optional.empty();
@@ -161,6 +166,7 @@ public final class RunCommand implements Callable<Integer> {
         Optional<DashboardSettings> dashboardSettings;
         try {
             cluster.checkEmbedded();
+            parts = InstantRunCommand.partsUnder(parent, cluster.active());
             if (cluster.active()) {
                 dashboard.settings(ConfigFactory.empty(), true); // flags a cluster run cannot use, at once
             }
@@ -258,7 +264,7 @@ public final class RunCommand implements Callable<Integer> {
             return execute(config, outDir, chosen, session -> {
                 carried.ifPresent(b -> TaskFolders.put(finalConfig, b));
                 return session.start(finalSettings);
-            }, dashboardSettings, spec.commandLine());
+            }, dashboardSettings, parts, spec.commandLine());
         }
     }
 
@@ -399,14 +405,13 @@ public final class RunCommand implements Callable<Integer> {
      */
     static int execute(Config config, Path outDir, RunTask task, Begin begin,
                        Optional<DashboardSettings> dashboardSettings, CommandLine cli) throws Exception {
-        return execute(config, outDir, task, begin, dashboardSettings, Optional.empty(), cli);
+        return execute(config, outDir, task, begin, dashboardSettings, NodeParts.standard(), cli);
     }
 
-    /** The same, with the islands' proposals from {@code generators} instead of the configured engine or models. */
+    /** The same, evaluating and proposing with {@code parts} instead of the sandbox and the configured generators. */
     static int execute(Config config, Path outDir, RunTask task, Begin begin,
-                       Optional<DashboardSettings> dashboardSettings, Optional<GeneratorFactory> generators,
-                       CommandLine cli) throws Exception {
-        return execute(config, outDir, task, RunSession.RUN_ID, begin, dashboardSettings, generators, cli);
+                       Optional<DashboardSettings> dashboardSettings, NodeParts parts, CommandLine cli) throws Exception {
+        return execute(config, outDir, task, RunSession.RUN_ID, begin, dashboardSettings, parts, cli);
     }
 
     /**
@@ -414,8 +419,8 @@ public final class RunCommand implements Callable<Integer> {
      * run replayed on this machine keeps its id, which its islands report to and its candidates' ids carry.
      */
     static int execute(Config config, Path outDir, RunTask task, String runId, Begin begin,
-                       Optional<DashboardSettings> dashboardSettings, Optional<GeneratorFactory> generators,
-                       CommandLine cli) throws Exception {
+                       Optional<DashboardSettings> dashboardSettings, NodeParts parts, CommandLine cli)
+            throws Exception {
         String command = cli.getCommandSpec().qualifiedName();
         String resumeHint = "continue with: galapagos resume --out " + outDir;
         ConsoleLog.Format format;
@@ -433,8 +438,8 @@ public final class RunCommand implements Callable<Integer> {
             DashboardTasks dashboardTasks = null;
             Dashboard dashboard = null;
             try {
-                evaluator = Evaluators.forNode(config, TaskRegistry.load());
-                node = EmbeddedNode.start(config, evaluator, generators.orElseGet(() -> Evaluators.generators(config)));
+                evaluator = parts.evaluator().apply(config);
+                node = EmbeddedNode.start(config, evaluator, parts.generators().apply(config));
                 ConsoleLog.nameNode(node.member().address());
                 RunSession session = new RunSession(node.system(), node.engine(), runId, outDir, cli.getOut(), cli.getErr());
                 if (dashboardSettings.isPresent()) {

@@ -3,6 +3,7 @@ package io.galapagos.deploy;
 import io.galapagos.controller.run.DurationText;
 import io.galapagos.deploy.bench.SoakBenchmark;
 import io.galapagos.simulators.TaskRegistry;
+import io.galapagos.simulators.noop.NoopTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,6 +55,11 @@ public final class SoakBenchCommand implements Callable<Integer> {
     @Option(names = "--heap", paramLabel = "SIZE", description = "the run's -Xmx (e.g. 512m); default: the JVM's")
     private Optional<String> heap = Optional.empty();
 
+    @Option(names = "--engine-only", description = "propose and evaluate instantly (the no-op task's constants, as"
+            + " 'bench engine' does) in the same embedded run, journal and output files: the engine alone, some"
+            + " hundred times as many evaluations as with the offline engine and the sandbox")
+    private boolean engineOnly;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "where the run's folder and each process's output go (new or empty); default: a temporary directory")
     private Optional<Path> out = Optional.empty();
@@ -77,6 +83,9 @@ public final class SoakBenchCommand implements Callable<Integer> {
         if (TaskRegistry.load().find(task).isEmpty()) {
             return usage("unknown task '" + task + "' (see 'galapagos tasks')");
         }
+        if (engineOnly && !task.equals(NoopTask.ID)) {
+            return usage("--engine-only runs the no-op task (instant proposals are its constants), not '" + task + "'");
+        }
         if (config.isPresent() && !Files.isRegularFile(config.get())) {
             return usage("config file " + config.get() + " does not exist");
         }
@@ -88,12 +97,12 @@ public final class SoakBenchCommand implements Callable<Integer> {
         }
         Path folder = out.orElse(Files.createTempDirectory("galapagos-bench-soak")).toAbsolutePath().normalize();
         PrintWriter console = spec.commandLine().getOut();
-        console.printf(Locale.ROOT, "galapagos bench soak: %s, %d islands, %s slots, %s watched, a sample every %s;"
-                        + " folder %s%n", task, islands, slots.map(String::valueOf).orElse("default"), duration, sampleEvery,
+        console.printf(Locale.ROOT, "galapagos bench soak: %s%s, %d islands, %s slots, %s watched, a sample every %s;"
+                        + " folder %s%n", task, engineOnly ? " (engine only: instant proposals and evaluations)" : "", islands, slots.map(String::valueOf).orElse("default"), duration, sampleEvery,
                 folder);
         console.flush();
         SoakBenchmark.Setup setup = new SoakBenchmark.Setup(task, watched, interval, islands, slots,
-                config.map(Path::toAbsolutePath), heap, folder);
+                config.map(Path::toAbsolutePath), heap, folder, engineOnly);
         SoakBenchmark.Report report;
         try {
             report = new SoakBenchmark(setup, new Table(console)).soak();

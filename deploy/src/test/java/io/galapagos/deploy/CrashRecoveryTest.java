@@ -1,5 +1,6 @@
 package io.galapagos.deploy;
 
+import io.galapagos.deploy.bench.InstantEvaluator;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.EngineConfig;
@@ -43,7 +44,7 @@ class CrashRecoveryTest {
 
     /** The no-op evaluation, answered a little later so that candidates are in flight at the crash. */
     static final class SlowInstantEvaluator implements CandidateEvaluator {
-        private final BenchCommand.InstantEvaluator instant = new BenchCommand.InstantEvaluator(4);
+        private final InstantEvaluator instant = new InstantEvaluator(4);
 
         @Override
         public CompletionStage<EvaluationResult> evaluate(EvaluationRequest request) {

@@ -1,5 +1,6 @@
 package io.galapagos.deploy;
 
+import io.galapagos.deploy.bench.InstantEvaluator;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.galapagos.controller.EngineConfig;
@@ -62,7 +63,7 @@ class FinishedRunsLeaveTest {
         EngineConfig engineConfig = EngineConfig.from(config);
         Task<?> task = TaskRegistry.load().require(NoopTask.ID);
 
-        try (EmbeddedNode first = EmbeddedNode.start(config, new BenchCommand.InstantEvaluator(4),
+        try (EmbeddedNode first = EmbeddedNode.start(config, new InstantEvaluator(4),
                 Evaluators.generators(config))) {
             start(first, settings("done", 20, task, engineConfig));
             start(first, settings("going", 1_000_000, task, engineConfig));
@@ -78,7 +79,7 @@ class FinishedRunsLeaveTest {
             });
         }
 
-        try (EmbeddedNode second = EmbeddedNode.start(config, new BenchCommand.InstantEvaluator(4),
+        try (EmbeddedNode second = EmbeddedNode.start(config, new InstantEvaluator(4),
                 Evaluators.generators(config))) {
             // nothing is sent: remember-entities alone wakes what is remembered
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->

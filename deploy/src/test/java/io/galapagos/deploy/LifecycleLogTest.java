@@ -1,5 +1,6 @@
 package io.galapagos.deploy;
 
+import io.galapagos.deploy.bench.InstantEvaluator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
@@ -53,7 +54,7 @@ class LifecycleLogTest {
         PrintWriter quiet = new PrintWriter(Writer.nullWriter());
         Path file;
         try (ConsoleLog.RunLog log = ConsoleLog.toRunFolder(out, ConsoleLog.Format.of(config));
-             EmbeddedNode node = EmbeddedNode.start(config, new BenchCommand.InstantEvaluator(2),
+             EmbeddedNode node = EmbeddedNode.start(config, new InstantEvaluator(2),
                      Evaluators.generators(config))) {
             file = log.file();
             RunSession session = new RunSession(node, out, quiet, quiet);

@@ -1,5 +1,6 @@
 package io.galapagos.deploy;
 
+import io.galapagos.deploy.bench.InstantEvaluator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
@@ -59,7 +60,7 @@ class NodeHealthTest {
         Config config = EmbeddedNode.config(dir.resolve("out"), Optional.empty(), ConfigFactory.parseMap(Map.of(
                 "galapagos.store.url", url,
                 "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off")));
-        try (EmbeddedNode node = EmbeddedNode.start(config, new BenchCommand.InstantEvaluator(1), Evaluators.generators(config));
+        try (EmbeddedNode node = EmbeddedNode.start(config, new InstantEvaluator(1), Evaluators.generators(config));
              NodeReadiness readiness = new NodeReadiness(node.member(), config.getDuration("galapagos.health.database-timeout"));
              HealthEndpoint health = HealthEndpoint.start(node.system(), config.getString("galapagos.health.host"), 0, readiness)) {
             int port = health.port();

@@ -1,5 +1,6 @@
 package io.galapagos.deploy;
 
+import io.galapagos.deploy.bench.InstantEvaluator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
@@ -50,7 +51,7 @@ class ResumedOutputFilesTest {
 
     /** The no-op evaluation, slow enough that the run is still going when the first refresh comes. */
     static final class SlowEvaluator implements CandidateEvaluator {
-        private final BenchCommand.InstantEvaluator instant = new BenchCommand.InstantEvaluator(2);
+        private final InstantEvaluator instant = new InstantEvaluator(2);
 
         @Override
         public CompletionStage<EvaluationResult> evaluate(EvaluationRequest request) {

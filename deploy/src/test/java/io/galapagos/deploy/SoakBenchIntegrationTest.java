@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A short soak of a real embedded run: its table has samples with rising evaluations and positive memory and
- * journal figures, and both kills of the controller were followed by evaluations again.
+ * journal figures, and both kills of the controller were followed by evaluations again; the same for an
+ * engine-only soak, whose run proposes and evaluates instantly.
  */
 // integration lane: starts embedded runs as child JVMs with their sandboxes, kills and resumes them
 @Tag("integration")
@@ -28,6 +29,10 @@ class SoakBenchIntegrationTest {
     private static final Pattern ROW = Pattern.compile(
             "^\\s*([0-9.]+)\\s+(\\d+)\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)\\s+(\\d+)\\s+([0-9.]+)\\s+(\\d+)\\s+([0-9.]+)\\s+([0-9.]+)$");
     private static final Pattern RECOVERY = Pattern.compile("evaluating again after ([0-9.]+) s");
+    /** The evaluations of a row without a sandbox column figure. */
+    private static final Pattern ENGINE_ONLY_ROW = Pattern.compile(
+            "^\\s*[0-9.]+\\s+(\\d+)\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+\\s+-\\s+\\d+\\s+[0-9.]+\\s+\\d+\\s+[0-9.]+\\s+[0-9.]+$");
+    private static final Pattern RECOVERED = Pattern.compile("recovery at minute [0-9.]+ \\((\\d+) evaluated\\)");
 
     /** minute, evaluations, heap MB, RSS MB, journal rows, file MB of a table row. */
     record Row(double minute, long evaluations, double heapMb, double rssMb, long journalRows, double fileMb) {
@@ -75,5 +80,45 @@ class SoakBenchIntegrationTest {
         // the run folder is left whole: a later resume would continue it
         assertThat(out.resolve("run").resolve("journal").resolve("galapagos.mv.db")).exists();
         assertThat(Files.readString(out.resolve("soak.conf"))).contains("galapagos.worker.slots = 2");
+    }
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void engineOnlySoakRunsTheRealRunWithInstantEvaluationsAndResumesItAfterEachKill(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("soak");
+        Outcome soak = galapagos("bench", "soak", "--engine-only", "--duration", "40s", "--sample-every", "10s",
+                "--islands", "2", "--slots", "2", "--heap", "384m", "--out", out.toString());
+
+        assertThat(soak.exitCode()).as(soak.out() + soak.err()).isZero();
+        List<Long> evaluations = new ArrayList<>();
+        List<Long> evaluatedBeforeKill = new ArrayList<>();
+        for (String line : soak.out().lines().toList()) {
+            Matcher row = ENGINE_ONLY_ROW.matcher(line);
+            if (row.matches()) {
+                evaluations.add(Long.parseLong(row.group(1)));
+            }
+            Matcher recovery = RECOVERED.matcher(line);
+            if (recovery.find()) {
+                evaluatedBeforeKill.add(Long.parseLong(recovery.group(1)));
+            }
+        }
+        assertThat(evaluations).as(soak.out()).hasSizeGreaterThanOrEqualTo(2).isSorted();
+        // the resumed process went on from the journal of the killed one: the count never starts again
+        assertThat(evaluations.get(evaluations.size() - 1)).as(soak.out()).isGreaterThan(evaluations.get(0));
+        assertThat(evaluatedBeforeKill).as(soak.out()).hasSize(2);
+        assertThat(evaluatedBeforeKill.get(0)).isPositive();
+        assertThat(soak.out()).contains("engine only").containsPattern("verdict: heap after GC .*; recovery");
+        // the children were the instant run and resume of the bench's hidden command, not 'run' and the sandbox
+        assertThat(out.resolve("1-run.err")).exists();
+        assertThat(out.resolve("3-resume.err")).exists();
+
+        Outcome status = galapagos("status", "--out", out.resolve("run").toString());
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        Matcher evaluated = Pattern.compile("evaluated (\\d+)").matcher(status.out());
+        assertThat(evaluated.find()).as(status.out()).isTrue();
+        // the last resume journalled at least one evaluation of its own before the final kill
+        assertThat(Long.parseLong(evaluated.group(1))).isGreaterThan(evaluatedBeforeKill.get(1));
+        // nothing was compiled or run: the instant evaluator answered every evaluation
+        assertThat(status.out()).containsPattern("isolation of \\d+ evaluations: none");
     }
 }

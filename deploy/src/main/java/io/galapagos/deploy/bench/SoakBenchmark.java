@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A long run of the embedded node under watch: {@code galapagos run} in a child JVM with a budget it will not
- * reach, sampled at a fixed interval (evaluations and table sizes from its journal, its heap after a full
+ * A long run of the embedded node under watch: {@code galapagos run} (or, engine only, {@code galapagos bench
+ * instant run}) in a child JVM with a budget it will not reach, sampled at a fixed interval (evaluations and table sizes from its journal, its heap after a full
  * collection, its resident memory and its sandbox's), and its controller killed with SIGKILL and resumed once
  * after the first sample and once at the end, each time timed from the kill to the first evaluation the
  * resumed process journals.
@@ -27,10 +27,19 @@ public final class SoakBenchmark {
      * @param slots  worker slots; empty: the node's default (one per core)
      * @param config a HOCON file the run reads under the bench's own settings
      * @param heap   the run's -Xmx; empty: the JVM's default, as the launcher leaves it for {@code run}
-     * @param folder where the run's folder ({@code run/}) and the output of each process go
+     * @param folder     where the run's folder ({@code run/}) and the output of each process go
+     * @param engineOnly the run proposes and evaluates instantly ({@code bench instant run}): no offline engine,
+     *                   no sandbox, the engine alone at its own pace
      */
     public record Setup(String taskId, Duration duration, Duration sampleEvery, int islands, Optional<Integer> slots,
-                        Optional<Path> config, Optional<String> heap, Path folder) {
+                        Optional<Path> config, Optional<String> heap, Path folder, boolean engineOnly) {
+
+        /** The command that starts ({@code run}) or continues ({@code resume}) the run in the child JVM. */
+        List<String> command(String verb, List<String> arguments) {
+            List<String> command = new ArrayList<>(engineOnly ? List.of("bench", "instant", verb) : List.of(verb));
+            command.addAll(arguments);
+            return command;
+        }
     }
 
     /** One look at the run, {@code minute} minutes after it was started. */
@@ -157,10 +166,8 @@ public final class SoakBenchmark {
 
     private Report watch() throws Exception {
         Path config = writeConfig();
-        List<String> arguments = new ArrayList<>(List.of("run", "--task", setup.taskId(), "--iterations",
-                String.valueOf(BUDGET), "--islands", String.valueOf(setup.islands()), "--out", runFolder.toString(),
-                "--no-http", "--config", config.toString()));
-        start(arguments);
+        start("run", List.of("--task", setup.taskId(), "--iterations", String.valueOf(BUDGET), "--islands",
+                String.valueOf(setup.islands()), "--out", runFolder.toString(), "--no-http", "--config", config.toString()));
         long soakStart = runStartedMillis;
         long first = awaitEvaluationAfter(soakStart);
         listener.started((first - soakStart) / 1000.0);
@@ -205,14 +212,14 @@ public final class SoakBenchmark {
         return file;
     }
 
-    private synchronized void start(List<String> arguments) throws IOException {
+    private synchronized void start(String verb, List<String> arguments) throws IOException {
         if (stopped) {
             throw new IllegalStateException("the bench is stopping");
         }
         List<String> jvm = setup.heap().map(heap -> List.of("-Xmx" + heap)).orElse(List.of());
-        String name = (++processes) + "-" + arguments.get(0);
+        String name = (++processes) + "-" + verb;
         runStartedMillis = System.currentTimeMillis();
-        run = new ProcessBuilder(GalapagosProcess.command(jvm, arguments))
+        run = new ProcessBuilder(GalapagosProcess.command(jvm, setup.command(verb, arguments)))
                 .redirectOutput(setup.folder().resolve(name + ".out").toFile())
                 .redirectError(setup.folder().resolve(name + ".err").toFile())
                 .start();
@@ -224,7 +231,7 @@ public final class SoakBenchmark {
         heapProbe = Optional.empty();
         long kill = System.currentTimeMillis();
         GalapagosProcess.kill(run);
-        start(List.of("resume", "--out", runFolder.toString(), "--no-http"));
+        start("resume", List.of("--out", runFolder.toString(), "--no-http"));
         long[] journalBack = {0};
         Optional<Long> first = poll(kill, c -> {
             if (journalBack[0] == 0) {
@@ -291,7 +298,9 @@ public final class SoakBenchmark {
         long at = System.currentTimeMillis();
         double heap = heapMb();
         double rss = rssMb(run.toHandle());
-        double sandbox = run.descendants().mapToDouble(SoakBenchmark::rssMb).filter(mb -> !Double.isNaN(mb)).sum();
+        // an engine-only run has no sandbox: its column says so rather than 0
+        double sandbox = setup.engineOnly() ? Double.NaN
+                : run.descendants().mapToDouble(SoakBenchmark::rssMb).filter(mb -> !Double.isNaN(mb)).sum();
         JournalFigures.Totals totals = totals();
         double minute = (at - soakStart) / 60_000.0;
         double perMinute = previous.map(p -> (totals.evaluations() - p.evaluations()) / (minute - p.minute()))
