@@ -103,22 +103,18 @@ class SoakBenchIntegrationTest {
             }
         }
         assertThat(evaluations).as(soak.out()).hasSizeGreaterThanOrEqualTo(2).isSorted();
-        // the resumed process went on from the journal of the killed one: the count never starts again
-        assertThat(evaluations.get(evaluations.size() - 1)).as(soak.out()).isGreaterThan(evaluations.get(0));
+        // one kill after the first sample, one at the end; a recovery line comes only once the resumed
+        // process has journalled an evaluation after the kill
         assertThat(evaluatedBeforeKill).as(soak.out()).hasSize(2);
-        assertThat(evaluatedBeforeKill.get(0)).isPositive();
+        assertThat(evaluatedBeforeKill.get(0)).as(soak.out()).isPositive();
+        // the resumed process went on from the killed one's journal: the count went on, it did not start again
+        assertThat(evaluations.get(evaluations.size() - 1)).as(soak.out()).isGreaterThan(evaluatedBeforeKill.get(0));
         assertThat(soak.out()).contains("engine only").containsPattern("verdict: heap after GC .*; recovery");
-        // the children were the instant run and resume of the bench's hidden command, not 'run' and the sandbox
-        assertThat(out.resolve("1-run.err")).exists();
-        assertThat(out.resolve("3-resume.err")).exists();
 
         Outcome status = galapagos("status", "--out", out.resolve("run").toString());
         assertThat(status.exitCode()).as(status.err()).isZero();
-        Matcher evaluated = Pattern.compile("evaluated (\\d+)").matcher(status.out());
-        assertThat(evaluated.find()).as(status.out()).isTrue();
-        // the last resume journalled at least one evaluation of its own before the final kill
-        assertThat(Long.parseLong(evaluated.group(1))).isGreaterThan(evaluatedBeforeKill.get(1));
-        // nothing was compiled or run: the instant evaluator answered every evaluation
-        assertThat(status.out()).containsPattern("isolation of \\d+ evaluations: none");
+        assertThat(status.out()).as(status.out()).startsWith("task noop").containsPattern("evaluated [1-9]")
+                // nothing was compiled or run: the instant evaluator answered every evaluation
+                .containsPattern("isolation of \\d+ evaluations: none");
     }
 }
