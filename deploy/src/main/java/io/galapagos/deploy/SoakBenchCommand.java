@@ -56,8 +56,8 @@ public final class SoakBenchCommand implements Callable<Integer> {
     private Optional<String> heap = Optional.empty();
 
     @Option(names = "--engine-only", description = "propose and evaluate instantly (the no-op task's constants, as"
-            + " 'bench engine' does) in the same embedded run, journal and output files: the engine alone, some"
-            + " hundred times as many evaluations as with the offline engine and the sandbox")
+            + " 'bench engine' does) in the same embedded run, journal and output files: the engine alone, with many"
+            + " more evaluations than the offline engine and the sandbox make in the same time")
     private boolean engineOnly;
 
     @Option(names = "--out", paramLabel = "DIR",

@@ -35,6 +35,8 @@ class SoakBenchCommandTest {
         assertUsage(galapagos("bench", "soak", "--islands", "0"), "--islands and --slots must be positive");
         assertUsage(galapagos("bench", "soak", "--slots", "-1"), "--islands and --slots must be positive");
         assertUsage(galapagos("bench", "soak", "--task", "no-such-task"), "unknown task 'no-such-task'");
+        assertUsage(galapagos("bench", "soak", "--engine-only", "--task", "cant-be-late"),
+                "--engine-only runs the no-op task", "'cant-be-late'");
         assertUsage(galapagos("bench", "soak", "--config", dir.resolve("missing.conf").toString()), "missing.conf");
         assertUsage(galapagos("bench", "soak", "--heap", "lots"), "bad heap size 'lots'");
         Files.writeString(dir.resolve("taken"), "x");
