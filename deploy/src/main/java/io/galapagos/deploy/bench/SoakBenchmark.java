@@ -16,17 +16,17 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * A long run of the embedded node under watch: {@code galapagos run} (or, engine only, {@code galapagos bench
- * instant run}) in a child JVM with a budget it will not reach, sampled at a fixed interval (evaluations and table sizes from its journal, its heap after a full
- * collection, its resident memory and its sandbox's), and its controller killed with SIGKILL and resumed once
- * after the first sample and once at the end, each time timed from the kill to the first evaluation the
- * resumed process journals.
+ * instant run}) in a child JVM with a budget it will not reach, sampled at a fixed interval (evaluations and
+ * table sizes from its journal, its heap after a full collection, its resident memory and its sandbox's),
+ * and its controller killed with SIGKILL and resumed once after the first sample and once at the end, each
+ * time timed from the kill to the first evaluation the resumed process journals.
  */
 public final class SoakBenchmark {
 
     /**
-     * @param slots  worker slots; empty: the node's default (one per core)
-     * @param config a HOCON file the run reads under the bench's own settings
-     * @param heap   the run's -Xmx; empty: the JVM's default, as the launcher leaves it for {@code run}
+     * @param slots      worker slots; empty: the node's default (one per core)
+     * @param config     a HOCON file the run reads under the bench's own settings
+     * @param heap       the run's -Xmx; empty: the JVM's default, as the launcher leaves it for {@code run}
      * @param folder     where the run's folder ({@code run/}) and the output of each process go
      * @param engineOnly the run proposes and evaluates instantly ({@code bench instant run}): no offline engine,
      *                   no sandbox, the engine alone at its own pace
