@@ -220,7 +220,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      * feedback and TRAIN metrics (what stays is the row the tables and the dashboard show, well under a
      * kilobyte, instead of the several or tens of kilobytes a candidate's text and metrics take), except
      * for the seeds and the best of the run and of each island. {@link #full} brings back any candidate
-     * in full from the journal.
+     * in full from the journal. The failed proposals that a client writing them out has had (see
+     * {@link #readToWrite}) are counted rather than listed, but the last {@link #RECENT_FAILED}.
      */
     public static final class Reader {
 

@@ -28,8 +28,8 @@ final class RunWatch {
 
     /**
      * An event of the live stream; ids count up from 1 in the order the events happened. Its data is
-     * kept as JSON text: a long run's log holds an event per evaluation, and text is several times
-     * smaller than the tree.
+     * kept as JSON text: the log holds an event per evaluation (the last {@link #RECENT_EVENTS}), and
+     * text is several times smaller than the tree.
      */
     record LiveEvent(long id, String type, String json) {
 
