@@ -373,5 +373,12 @@ class RunHistoryReaderTest {
         List<String> table = Files.readAllLines(out.resolve(RunOutputs.FAILED_PROPOSALS_FILE));
         List<String> wholeTable = RunOutputs.failedProposalsCsv(whole).lines().toList();
         assertThat(table).as("every row once, in the order the log had them").containsExactlyElementsOf(wholeTable);
+
+        // the outputs while the run goes leave the table to the log, and count what the history no longer lists
+        RunOutputs.write(out, second, Optional.empty(), RunComparison.of(second, List.of(), RunComparison.baselines(out),
+                Optional.empty(), Optional.empty()), false);
+        assertThat(Files.readAllLines(out.resolve(RunOutputs.FAILED_PROPOSALS_FILE))).containsExactlyElementsOf(wholeTable);
+        assertThat(Files.readString(out.resolve("report.html")))
+                .contains("<td>failed proposals</td><td class=\"n\">" + (many + 1) + "</td>");
     }
 }
