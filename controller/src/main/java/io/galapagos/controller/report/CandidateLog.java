@@ -274,8 +274,19 @@ public final class CandidateLog {
      * histories may hold candidates without their code, which {@code full} brings back.
      */
     public synchronized int append(RunHistory history, UnaryOperator<RunHistory.Candidate> full) {
+        return append(history, full, false);
+    }
+
+    /**
+     * The same, appending to {@code failed-proposals.csv} too the row of each failed proposal it appends a line
+     * for, when {@code failedTable}: a running run's reader lists only its recent failed proposals (see
+     * {@link RunHistory.Reader#readToWrite}), so the file grows with {@code candidates.jsonl} instead of
+     * being written whole; the end of the run writes it whole again.
+     */
+    public synchronized int append(RunHistory history, UnaryOperator<RunHistory.Candidate> full, boolean failedTable) {
         StringBuilder lines = new StringBuilder();
         StringBuilder rows = new StringBuilder();
+        StringBuilder failedRows = new StringBuilder();
         // keys join the written ones only once their lines are on disk: a failed write is tried again
         Set<Key> added = new HashSet<>();
         Set<Key> addedRows = new HashSet<>();
@@ -328,11 +339,22 @@ public final class CandidateLog {
             for (RunHistory.FailedProposal f : history.proposalFailures()) {
                 if (fresh(new Key(OutcomeKeys.Kind.FAILED, f.island(), f.sequence()), added)) {
                     lines.append(JSON.writeValueAsString(failedLine(f))).append('\n');
+                    if (failedTable) {
+                        RunOutputs.appendFailedProposalRow(failedRows, f);
+                    }
                 }
             }
             if (!lines.isEmpty()) {
                 Files.createDirectories(out);
                 Files.writeString(out.resolve(FILE), lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
+            if (!failedRows.isEmpty()) {
+                Path failedFile = out.resolve(RunOutputs.FAILED_PROPOSALS_FILE);
+                if (!Files.exists(failedFile)) {
+                    failedRows.insert(0, RunOutputs.FAILED_PROPOSALS_HEADER + "\n");
+                }
+                Files.writeString(failedFile, failedRows, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
             }
             if (!rows.isEmpty()) {

@@ -42,7 +42,51 @@ import java.util.stream.Collectors;
 public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
                          List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
                          long migrantsAccepted, Set<String> migrantIds, Map<String, Double> islandBestExcess,
-                         Map<String, List<ReEvaluation>> reEvaluations) {
+                         Map<String, List<ReEvaluation>> reEvaluations, FailedBefore failedBefore) {
+
+    /**
+     * A history that holds every failed proposal. ({@code failedBefore}: what a {@link Reader}'s history
+     * no longer lists of the failed proposals it handed out before, as totals.)
+     */
+    public RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
+                      List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
+                      long migrantsAccepted, Set<String> migrantIds, Map<String, Double> islandBestExcess,
+                      Map<String, List<ReEvaluation>> reEvaluations) {
+        this(settings, runEvents, candidates, proposalFailures, evaluationsPerCandidate, migrantsAccepted, migrantIds,
+                islandBestExcess, reEvaluations, FailedBefore.NONE);
+    }
+
+    /**
+     * The failed proposals a reader's history no longer lists, as the outputs count them: how many, of which
+     * repeats, the tokens and dollars per model, and how many per reason (the reason's first line as
+     * {@code report.html} groups them; at most {@link #MAX_REASONS} reasons, a repeat's names the program
+     * it repeats).
+     */
+    public record FailedBefore(long count, long duplicates, long nearDuplicates,
+                               Map<String, CostTracker.ModelTotals> spending, Map<String, Long> reasons) {
+
+        public static final FailedBefore NONE = new FailedBefore(0, 0, 0, Map.of(), Map.of());
+
+        static final int MAX_REASONS = 1_000;
+
+        FailedBefore plus(List<FailedProposal> failed) {
+            Map<String, CostTracker.ModelTotals> models = new TreeMap<>(spending);
+            Map<String, Long> byReason = new HashMap<>(reasons);
+            long exact = duplicates;
+            long near = nearDuplicates;
+            for (FailedProposal f : failed) {
+                charge(models, f.generator(), f.usage());
+                String reason = RunReport.firstLine(f.reason());
+                if (byReason.containsKey(reason) || byReason.size() < MAX_REASONS) {
+                    byReason.merge(reason, 1L, Long::sum);
+                }
+                exact += f.repeats().map(Island.Repeat::exact).orElse(false) ? 1 : 0;
+                near += f.repeats().map(r -> !r.exact()).orElse(false) ? 1 : 0;
+            }
+            return new FailedBefore(count + failed.size(), exact, near, Collections.unmodifiableMap(models),
+                    Collections.unmodifiableMap(byReason));
+        }
+    }
 
     /**
      * A history without re-evaluations (a deterministic task's).
@@ -176,7 +220,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      * feedback and TRAIN metrics (what stays is the row the tables and the dashboard show, well under a
      * kilobyte, instead of the several or tens of kilobytes a candidate's text and metrics take), except
      * for the seeds and the best of the run and of each island. {@link #full} brings back any candidate
-     * in full from the journal.
+     * in full from the journal. The failed proposals that a client writing them out has had (see
+     * {@link #readToWrite}) are counted rather than listed, but the last {@link #RECENT_FAILED}.
      */
     public static final class Reader {
 
@@ -202,9 +247,32 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             this.runId = runId;
         }
 
+        /**
+         * Failed proposals a history lists at least, the most recent, once a client has written out those
+         * before (see {@link #readToWrite}): the dashboard shows the last ones.
+         */
+        static final int RECENT_FAILED = 1_000;
+
         /** The history as the journal holds it now. */
         public RunHistory read(Duration timeout) {
+            return read(timeout, false);
+        }
+
+        /**
+         * The same, for a client that writes out every failed proposal a history lists (the candidate log):
+         * those the last such read handed out, but the most recent {@link #RECENT_FAILED}, are then counted in
+         * {@link RunHistory#failedBefore()} rather than listed. A long run fails a proposal for every repeat
+         * its generator makes, often more than it evaluates.
+         */
+        public RunHistory readToWrite(Duration timeout) {
+            return read(timeout, true);
+        }
+
+        private RunHistory read(Duration timeout, boolean written) {
             synchronized (builder) {
+                if (written) {
+                    builder.foldFailed(RECENT_FAILED);
+                }
                 builder.compact();
                 for (JournalEvent stored : since(Run.TYPE_KEY.name() + "|" + runId, timeout)) {
                     builder.addRunEvent((Run.Event) stored.event());
@@ -221,7 +289,11 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                     builder.places.get(id).stripped = false;
                 }
                 builder.restore.clear();
-                return builder.build();
+                RunHistory history = builder.build();
+                if (written) {
+                    builder.failedWritten = builder.failedProposals.size();
+                }
+                return history;
             }
         }
 
@@ -305,6 +377,9 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         private final Map<String, Candidate> candidates = new LinkedHashMap<>();
         private final Map<String, Integer> evaluations = new TreeMap<>();
         private final List<FailedProposal> failedProposals = new ArrayList<>();
+        /** The failed proposals no longer listed, and how many of those listed a writing client has had. */
+        private FailedBefore failedBefore = FailedBefore.NONE;
+        private int failedWritten;
         private Optional<RunSettings> settings = Optional.empty();
         private long migrants;
         private final Set<String> migrantIds = new TreeSet<>();
@@ -326,6 +401,18 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
         Builder(boolean lean) {
             this.lean = lean;
+        }
+
+        /** Counts, rather than lists, the failed proposals a writing client has had, but the {@code recent} last. */
+        void foldFailed(int recent) {
+            int folded = Math.min(failedWritten, failedProposals.size() - recent);
+            if (folded <= 0) {
+                return;
+            }
+            List<FailedProposal> oldest = failedProposals.subList(0, folded);
+            failedBefore = failedBefore.plus(oldest);
+            oldest.clear();
+            failedWritten -= folded;
         }
 
         /**
@@ -546,7 +633,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             reEvaluations.forEach((id, list) -> repeats.put(id, List.copyOf(list)));
             return new RunHistory(settings, List.copyOf(runEvents), ordered, List.copyOf(failedProposals),
                     new TreeMap<>(evaluations), migrants, Set.copyOf(migrantIds), Map.copyOf(islandBests),
-                    Collections.unmodifiableMap(repeats));
+                    Collections.unmodifiableMap(repeats), failedBefore);
         }
     }
 
@@ -561,17 +648,26 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
     }
 
     public long failedProposals() {
-        return proposalFailures.size();
+        return failedBefore.count() + proposalFailures.size();
     }
 
     /** Proposals not evaluated because they repeated an earlier program up to layout and comments. */
     public long duplicates() {
-        return proposalFailures.stream().filter(f -> f.repeats().map(Island.Repeat::exact).orElse(false)).count();
+        return failedBefore.duplicates()
+                + proposalFailures.stream().filter(f -> f.repeats().map(Island.Repeat::exact).orElse(false)).count();
     }
 
     /** Proposals not evaluated because they were nearly the same as a program shown with them. */
     public long nearDuplicates() {
-        return proposalFailures.stream().filter(f -> f.repeats().map(r -> !r.exact()).orElse(false)).count();
+        return failedBefore.nearDuplicates()
+                + proposalFailures.stream().filter(f -> f.repeats().map(r -> !r.exact()).orElse(false)).count();
+    }
+
+    /** How many proposals failed for each reason, by the reason's first line ({@code report.html}'s table). */
+    public Map<String, Long> proposalFailureReasons() {
+        Map<String, Long> reasons = new TreeMap<>(failedBefore.reasons());
+        proposalFailures.forEach(f -> reasons.merge(RunReport.firstLine(f.reason()), 1L, Long::sum));
+        return reasons;
     }
 
     /**
@@ -579,7 +675,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      * model answered (a call that never came back has no usage).
      */
     public Map<String, CostTracker.ModelTotals> spending() {
-        Map<String, CostTracker.ModelTotals> perModel = new TreeMap<>();
+        Map<String, CostTracker.ModelTotals> perModel = new TreeMap<>(failedBefore.spending());
         candidates.forEach(c -> charge(perModel, c.generator(), c.usage()));
         proposalFailures.forEach(f -> charge(perModel, f.generator(), f.usage()));
         return perModel;

@@ -56,9 +56,9 @@ public final class RunOutputs {
     }
 
     /**
-     * The same, leaving {@code history.csv} as it is when {@code table} is false: while a run goes, its
-     * {@link CandidateLog} appends the table's lines, and the history it is written from may hold only
-     * the rows a reader keeps (see {@link RunHistory.Reader}).
+     * The same, leaving {@code history.csv} and {@code failed-proposals.csv} as they are when {@code table} is
+     * false: while a run goes, its {@link CandidateLog} appends their lines, and the history it is written from
+     * may hold only the rows a reader keeps (see {@link RunHistory.Reader}).
      */
     public static void write(Path out, RunHistory history, Optional<String> programFile, RunComparison comparison,
                              boolean table) {
@@ -72,7 +72,9 @@ public final class RunOutputs {
             String svg = RunReport.svg(history, baselines);
             Files.writeString(out.resolve("progress.svg"), svg, StandardCharsets.UTF_8);
             Files.writeString(out.resolve("report.html"), RunReport.html(history, comparison, svg), StandardCharsets.UTF_8);
-            Files.writeString(out.resolve("failed-proposals.csv"), failedProposalsCsv(history), StandardCharsets.UTF_8);
+            if (table) {
+                Files.writeString(out.resolve(FAILED_PROPOSALS_FILE), failedProposalsCsv(history), StandardCharsets.UTF_8);
+            }
             Files.writeString(out.resolve("spending.json"), spendingJson(history), StandardCharsets.UTF_8);
             if (history.best().isPresent()) {
                 RunHistory.Candidate best = history.best().get();
@@ -201,17 +203,27 @@ public final class RunOutputs {
         return out;
     }
 
+    public static final String FAILED_PROPOSALS_FILE = "failed-proposals.csv";
+
+    /** The first line of {@code failed-proposals.csv}. */
+    static final String FAILED_PROPOSALS_HEADER =
+            "island,sequence,parent,generator,kind,prompt_tokens,completion_tokens,cost_usd,variant,reason";
+
     static String failedProposalsCsv(RunHistory history) {
-        StringBuilder csv = new StringBuilder(
-                "island,sequence,parent,generator,kind,prompt_tokens,completion_tokens,cost_usd,variant,reason\n");
+        StringBuilder csv = new StringBuilder(FAILED_PROPOSALS_HEADER).append('\n');
         for (RunHistory.FailedProposal f : history.proposalFailures()) {
-            csv.append(f.island()).append(',').append(f.sequence()).append(',').append(f.parentId()).append(',')
-                    .append(quote(f.generator())).append(',').append(f.kind().key()).append(',')
-                    .append(f.usage().promptTokens()).append(',').append(f.usage().completionTokens()).append(',')
-                    .append(usd(f.usage().costUsd())).append(',').append(f.variant().map(PromptVariant::key).orElse(""))
-                    .append(',').append(quote(f.reason())).append('\n');
+            appendFailedProposalRow(csv, f);
         }
         return csv.toString();
+    }
+
+    /** The line of {@code failed-proposals.csv} of a proposal that gave no candidate. */
+    static void appendFailedProposalRow(StringBuilder csv, RunHistory.FailedProposal f) {
+        csv.append(f.island()).append(',').append(f.sequence()).append(',').append(f.parentId()).append(',')
+                .append(quote(f.generator())).append(',').append(f.kind().key()).append(',')
+                .append(f.usage().promptTokens()).append(',').append(f.usage().completionTokens()).append(',')
+                .append(usd(f.usage().costUsd())).append(',').append(f.variant().map(PromptVariant::key).orElse(""))
+                .append(',').append(quote(f.reason())).append('\n');
     }
 
     static String spendingJson(RunHistory history) throws IOException {

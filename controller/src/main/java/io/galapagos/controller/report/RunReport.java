@@ -226,8 +226,7 @@ public final class RunReport {
                 .append("</td><td class=\"n\">").append(count).append("</td></tr>\n"));
         page.append("<tr><td>failed proposals</td><td class=\"n\">").append(history.failedProposals())
                 .append("</td></tr>\n</table>\n");
-        Map<String, Long> reasons = history.proposalFailures().stream().collect(Collectors.groupingBy(
-                f -> firstLine(f.reason()), TreeMap::new, Collectors.counting()));
+        Map<String, Long> reasons = history.proposalFailureReasons();
         if (!reasons.isEmpty()) {
             page.append("<table>\n<tr><th>reason of failed proposals</th><th>count</th></tr>\n");
             reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP_CANDIDATES)
@@ -286,7 +285,7 @@ public final class RunReport {
         return format("%." + Math.min(digits, 8) + "f", value);
     }
 
-    private static String firstLine(String text) {
+    static String firstLine(String text) {
         String line = text == null ? "" : text.lines().findFirst().orElse("");
         return line.length() > 160 ? line.substring(0, 160) + "..." : line;
     }

@@ -329,4 +329,56 @@ class RunHistoryReaderTest {
                 .containsExactly("r1/1/19", "r1/0/20");
         assertThat(history.elapsedMillis()).isEqualTo(20_000);
     }
+    private void failed(int island, long sequence, String parent, boolean duplicate) {
+        journal.append(islandPid(island), new Island.ProposalFailed(sequence, parent, "model-a",
+                duplicate ? "duplicate of " + parent + "\nsame program" : "no code block", new Usage(10, 5, 0.25),
+                false, duplicate ? Optional.of(new Island.Repeat(parent, true, 1.0, Optional.empty())) : Optional.empty()));
+    }
+
+    @Test
+    void aWritingClientsFailedProposalsAreCountedOnceItHadThemAndTheFilesHoldEveryOne(
+            @org.junit.jupiter.api.io.TempDir Path out) throws Exception {
+        int many = RunHistory.Reader.RECENT_FAILED + 200;
+        started();
+        proposed(0, "seed", 0, Optional.empty());
+        evaluated(0, "seed", -10);
+        for (int n = 1; n <= many; n++) {
+            failed(0, n, "seed", n % 2 == 0);
+        }
+        CandidateLog log = CandidateLog.open(out, "java");
+        RunHistory first = reader.readToWrite(TIMEOUT);
+        log.append(first, candidate -> reader.full(candidate, TIMEOUT), true);
+        failed(1, 1, "seed", false);
+        RunHistory dashboards = reader.read(TIMEOUT); // another client's read: it writes nothing
+        RunHistory second = reader.readToWrite(TIMEOUT);
+        log.append(second, candidate -> reader.full(candidate, TIMEOUT), true);
+
+        assertThat(first.proposalFailures()).hasSize(many);
+        assertThat(dashboards.proposalFailures()).hasSize(many + 1);
+        assertThat(second.proposalFailures()).as("the most recent, with the one the writer has not had")
+                .hasSize(RunHistory.Reader.RECENT_FAILED)
+                .last().satisfies(f -> assertThat(f.island()).isEqualTo(settings.islandId(1)));
+        assertThat(second.failedBefore().count()).isEqualTo(many + 1 - RunHistory.Reader.RECENT_FAILED);
+        RunHistory whole = RunHistory.of(List.of(new Run.RunStarted(settings, 1, 0)), islandId -> {
+            List<RunHistory.StoredEvent> events = new ArrayList<>();
+            journal.events.getOrDefault(Island.TYPE_KEY.name() + "|" + islandId, List.of())
+                    .forEach(e -> events.add(new RunHistory.StoredEvent(e, 0)));
+            return events;
+        });
+        assertThat(second.failedProposals()).isEqualTo(whole.failedProposals()).isEqualTo(many + 1);
+        assertThat(second.duplicates()).isEqualTo(whole.duplicates());
+        assertThat(second.nearDuplicates()).isEqualTo(whole.nearDuplicates());
+        assertThat(second.spending()).isEqualTo(whole.spending());
+        assertThat(second.proposalFailureReasons()).isEqualTo(whole.proposalFailureReasons());
+        List<String> table = Files.readAllLines(out.resolve(RunOutputs.FAILED_PROPOSALS_FILE));
+        List<String> wholeTable = RunOutputs.failedProposalsCsv(whole).lines().toList();
+        assertThat(table).as("every row once, in the order the log had them").containsExactlyElementsOf(wholeTable);
+
+        // the outputs while the run goes leave the table to the log, and count what the history no longer lists
+        RunOutputs.write(out, second, Optional.empty(), RunComparison.of(second, List.of(), RunComparison.baselines(out),
+                Optional.empty(), Optional.empty()), false);
+        assertThat(Files.readAllLines(out.resolve(RunOutputs.FAILED_PROPOSALS_FILE))).containsExactlyElementsOf(wholeTable);
+        assertThat(Files.readString(out.resolve("report.html")))
+                .contains("<td>failed proposals</td><td class=\"n\">" + (many + 1) + "</td>");
+    }
 }

@@ -75,10 +75,11 @@ public final class OutputRefresher implements AutoCloseable {
         long start = System.nanoTime();
         boolean read = false;
         try {
-            RunHistory history = reader.read(Duration.ofMinutes(1));
+            // the log writes every failed proposal the history lists: the next read may count them instead
+            RunHistory history = reader.readToWrite(Duration.ofMinutes(1));
             read = true;
             long readMillis = millisSince(start);
-            int appended = log.append(history, candidate -> reader.full(candidate, Duration.ofMinutes(1)));
+            int appended = log.append(history, candidate -> reader.full(candidate, Duration.ofMinutes(1)), true);
             if (!caughtUp) {
                 caughtUp = true;
                 LifecycleLog.info(where, "outputs caught up", "candidates", history.proposed(), "read-millis",

@@ -148,6 +148,9 @@ final class RunViews {
 
     static ArrayNode reasons(RunHistory history) {
         Map<String, Integer> counts = new LinkedHashMap<>();
+        // those a long run's history no longer lists, by the first line of their reason
+        history.failedBefore().reasons().forEach((reason, count) ->
+                counts.merge(reasonGroup(reason), (int) (long) count, Integer::sum));
         for (RunHistory.FailedProposal failed : history.proposalFailures()) {
             counts.merge(reasonGroup(failed.reason()), 1, Integer::sum);
         }

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.galapagos.controller.report.RunHistory;
 import io.galapagos.controller.run.RunStatus;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +28,8 @@ final class RunWatch {
 
     /**
      * An event of the live stream; ids count up from 1 in the order the events happened. Its data is
-     * kept as JSON text: a long run's log holds an event per evaluation, and text is several times
-     * smaller than the tree.
+     * kept as JSON text: the log holds an event per evaluation (the last {@link #RECENT_EVENTS}), and
+     * text is several times smaller than the tree.
      */
     record LiveEvent(long id, String type, String json) {
 
@@ -43,6 +46,13 @@ final class RunWatch {
     record Step(long n, double score, String candidateId) {
     }
 
+    /**
+     * Events the stream can replay: a page loads the run's snapshot (summary, progress, candidates) and
+     * then asks for the events after its {@code seq}, so it needs only the recent ones; a long run would
+     * otherwise keep one per evaluation for as long as it goes.
+     */
+    static final int RECENT_EVENTS = 10_000;
+
     private final String runId;
     private final Supplier<RunHistory> reader;
     private final UnaryOperator<RunHistory.Candidate> full;
@@ -50,7 +60,10 @@ final class RunWatch {
     private final Map<String, Integer> position = new HashMap<>();
     private final Map<String, List<Step>> steps = new LinkedHashMap<>();
     private final Set<String> tested = new HashSet<>();
-    private final List<LiveEvent> events = new ArrayList<>();
+    /** The most recent events, at most {@link #RECENT_EVENTS}; a page starts from a snapshot and their tail. */
+    private final ArrayDeque<LiveEvent> events = new ArrayDeque<>();
+    private final int recentEvents;
+    private long lastEventId;
     private ObjectNode lastStatus;
 
     RunWatch(String runId, Supplier<RunHistory> reader) {
@@ -59,9 +72,15 @@ final class RunWatch {
 
     /** @param full brings back the code and feedback the reader's histories may leave out of a candidate */
     RunWatch(String runId, Supplier<RunHistory> reader, UnaryOperator<RunHistory.Candidate> full) {
+        this(runId, reader, full, RECENT_EVENTS);
+    }
+
+    /** @param recentEvents how many of the latest events the stream can replay */
+    RunWatch(String runId, Supplier<RunHistory> reader, UnaryOperator<RunHistory.Candidate> full, int recentEvents) {
         this.runId = runId;
         this.reader = reader;
         this.full = full;
+        this.recentEvents = recentEvents;
     }
 
     /** The candidate with its code and feedback (a long run's history keeps them only for its best). */
@@ -117,7 +136,10 @@ final class RunWatch {
     }
 
     private void append(String type, ObjectNode data) {
-        events.add(new LiveEvent(events.size() + 1, type, data.toString()));
+        events.addLast(new LiveEvent(++lastEventId, type, data.toString()));
+        while (events.size() > recentEvents) {
+            events.removeFirst();
+        }
     }
 
     /** The history as the last refresh read it; empty before the first. */
@@ -125,10 +147,22 @@ final class RunWatch {
         return Optional.ofNullable(history);
     }
 
-    /** The events after {@code id}, in order. */
+    /**
+     * The events after {@code id}, in order; of those no longer kept, none (a client that was away for
+     * more than {@link #RECENT_EVENTS} events reloads the run's snapshot to see them).
+     */
     synchronized List<LiveEvent> eventsAfter(long id) {
-        int from = (int) Math.max(0, Math.min(id, events.size()));
-        return List.copyOf(events.subList(from, events.size()));
+        List<LiveEvent> after = new ArrayList<>();
+        Iterator<LiveEvent> newestFirst = events.descendingIterator();
+        while (newestFirst.hasNext()) {
+            LiveEvent event = newestFirst.next();
+            if (event.id() <= id) {
+                break;
+            }
+            after.add(event);
+        }
+        Collections.reverse(after);
+        return after;
     }
 
     /** Whether the run has completed: it changes again only when resumed, so it may be read less often. */
@@ -138,7 +172,7 @@ final class RunWatch {
 
     /** The id of the last event so far (0: none). */
     synchronized long lastEventId() {
-        return events.size();
+        return lastEventId;
     }
 
     /** The 1-based place of a candidate's evaluation in the order the run evaluated them. */

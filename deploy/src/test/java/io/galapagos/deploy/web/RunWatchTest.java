@@ -64,6 +64,22 @@ class RunWatchTest {
         assertThat(watch.eventsAfter(afterFirst + 100)).isEmpty();
     }
 
+    @Test
+    void theStreamKeepsOnlyTheRecentEventsAndTheirIdsGoOnCounting() {
+        RunWatch small = new RunWatch("run", this::history, c -> c, 3);
+        for (int n = 0; n < 5; n++) {
+            propose("run/0/" + n, Optional.empty(), ok(-10 + n));
+        }
+        small.refresh();
+
+        assertThat(small.lastEventId()).as("five evaluations and a status").isEqualTo(6);
+        assertThat(small.eventsAfter(0)).extracting(RunWatch.LiveEvent::id).containsExactly(4L, 5L, 6L);
+        assertThat(small.eventsAfter(4)).extracting(RunWatch.LiveEvent::id).containsExactly(5L, 6L);
+        assertThat(small.eventsAfter(6)).isEmpty();
+        assertThat(small.position("run/0/0")).as("older evaluations keep their place").contains(1);
+        assertThat(small.steps().get("run/0")).hasSize(5);
+    }
+
     private void propose(String id, Optional<String> parent, Optional<RunHistory.Evaluation> evaluation) {
         String island = id.substring(0, id.lastIndexOf('/'));
         long sequence = Long.parseLong(id.substring(id.lastIndexOf('/') + 1));
