@@ -686,7 +686,46 @@ public final class OfflineMutator implements SolutionGenerator {
         return s.length() <= 60 ? s : s.substring(0, 60) + "...";
     }
 
+    /**
+     * The parse of {@code code}, shared: a parent, its inspirations and the API are parsed once, not on every
+     * proposal. The trees are only read (edits are cut from the text by position), so threads may share them.
+     */
     static Optional<CompilationUnit> parse(String code) {
+        return PARSED.get(code);
+    }
+
+    /** The few latest sources; a search keeps proposing from the same parents for a while. */
+    private static final ParseCache PARSED = new ParseCache(32);
+
+    private static final class ParseCache {
+        private final Map<String, Optional<CompilationUnit>> units;
+
+        ParseCache(int capacity) {
+            this.units = new LinkedHashMap<>(capacity * 2, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Optional<CompilationUnit>> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        Optional<CompilationUnit> get(String code) {
+            synchronized (units) {
+                Optional<CompilationUnit> unit = units.get(code);
+                if (unit != null) {
+                    return unit;
+                }
+            }
+            // parsed outside the lock: two threads may both parse a new source, and either tree serves
+            Optional<CompilationUnit> unit = parseAnew(code);
+            synchronized (units) {
+                units.putIfAbsent(code, unit);
+                return units.get(code);
+            }
+        }
+    }
+
+    private static Optional<CompilationUnit> parseAnew(String code) {
         ParserConfiguration configuration = new ParserConfiguration()
                 .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17)
                 .setTabSize(1);

@@ -343,24 +343,37 @@ public final class RunSession {
         RunSettings settings = history.settings().orElseThrow();
         boolean train = task.splits().contains("TRAIN");
         boolean test = task.splits().contains("TEST");
-        List<RunComparison.Row> baselines = new ArrayList<>();
+        // every evaluation is submitted before any is awaited, so that they share the sandbox's slots
+        record Pending(String name, Optional<CompletableFuture<EvaluationResult>> train,
+                       Optional<CompletableFuture<EvaluationResult>> test) {
+        }
+        List<Pending> pending = new ArrayList<>();
         for (Baseline baseline : task.baselines()) {
             if (baseline.source().equals(settings.initialProgram())) {
                 continue; // the seed's own row shows it
             }
-            baselines.add(new RunComparison.Row(RunComparison.BASELINE + baseline.name(), Optional.empty(),
-                    train ? Optional.of(outcome(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TRAIN")))
+            pending.add(new Pending(baseline.name(),
+                    train ? Optional.of(submit(evaluator, settings, baseline.name(), baseline.source(), "TRAIN"))
                             : Optional.empty(),
-                    test ? Optional.of(outcome(evaluate(evaluator, settings, baseline.name(), baseline.source(), "TEST")))
+                    test ? Optional.of(submit(evaluator, settings, baseline.name(), baseline.source(), "TEST"))
                             : Optional.empty()));
         }
-        Optional<RunComparison.Outcome> seedTest = test && RunComparison.seedNeedsTest(history)
-                ? Optional.of(outcome(evaluate(evaluator, settings, "seed", settings.initialProgram(), "TEST")))
+        Optional<CompletableFuture<EvaluationResult>> seedTestRun = test && RunComparison.seedNeedsTest(history)
+                ? Optional.of(submit(evaluator, settings, "seed", settings.initialProgram(), "TEST"))
                 : Optional.empty();
         // a best that is still the seed's code needs no second evaluation of it
-        Optional<RunComparison.Outcome> bestTest = history.best().filter(b -> test && b.test().isEmpty())
-                .map(b -> b.code().equals(settings.initialProgram()) && seedTest.isPresent() ? seedTest.get()
-                        : outcome(evaluate(evaluator, settings, "best", b.code(), "TEST")));
+        Optional<CompletableFuture<EvaluationResult>> bestTestRun = history.best()
+                .filter(b -> test && b.test().isEmpty())
+                .map(b -> b.code().equals(settings.initialProgram()) && seedTestRun.isPresent() ? seedTestRun.get()
+                        : submit(evaluator, settings, "best", b.code(), "TEST"));
+        List<RunComparison.Row> baselines = new ArrayList<>();
+        for (Pending p : pending) {
+            baselines.add(new RunComparison.Row(RunComparison.BASELINE + p.name(), Optional.empty(),
+                    p.train().map(f -> outcome(await(f, p.name(), "TRAIN"))),
+                    p.test().map(f -> outcome(await(f, p.name(), "TEST")))));
+        }
+        Optional<RunComparison.Outcome> seedTest = seedTestRun.map(f -> outcome(await(f, "seed", "TEST")));
+        Optional<RunComparison.Outcome> bestTest = bestTestRun.map(f -> outcome(await(f, "best", "TEST")));
         return RunComparison.of(history, task.constraintMetrics(), baselines, seedTest, bestTest);
     }
 
@@ -373,11 +386,20 @@ public final class RunSession {
     /** Evaluates a program that is not one of the run's candidates (a baseline, the seed on TEST) on one split. */
     static EvaluationResult evaluate(CandidateEvaluator evaluator, RunSettings settings, String name,
                                      String source, String split) {
+        return await(submit(evaluator, settings, name, source, split), name, split);
+    }
+
+    private static CompletableFuture<EvaluationResult> submit(CandidateEvaluator evaluator, RunSettings settings,
+                                                              String name, String source, String split) {
         EvaluationRequest request = new EvaluationRequest("summary/" + name + "/" + split, "summary/" + name, "summary",
                 settings.taskId(), source, Optional.empty(), List.of(split), settings.dataDirectory(), settings.dataSeed(),
                 EvaluationRequest.Purpose.HELD_OUT_TEST);
+        return evaluator.evaluate(request).toCompletableFuture();
+    }
+
+    private static EvaluationResult await(CompletableFuture<EvaluationResult> evaluation, String name, String split) {
         try {
-            return evaluator.evaluate(request).toCompletableFuture().get(10, TimeUnit.MINUTES);
+            return evaluation.get(10, TimeUnit.MINUTES);
         } catch (Exception e) {
             throw new IllegalStateException("cannot evaluate " + name + " on " + split + ": " + e, e);
         }

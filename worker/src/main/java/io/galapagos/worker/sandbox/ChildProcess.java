@@ -67,11 +67,29 @@ final class ChildProcess {
 
     /** Starts the pool's compiler in the jail: it sees the JDK and its class path, and no data. */
     static ChildProcess startCompiler(SandboxSettings settings, Jail jail) throws IOException {
-        return start(settings, jail, Optional.empty(), CompilerChild.class, List.of());
+        return startCompiler(settings, jail, false);
     }
+
+    /**
+     * The same; with {@code quickJit}, javac runs with the client compiler only ({@link #QUICK_JIT}), which
+     * makes its first few hundred compiles cheaper than the optimising compiler's warm-up.
+     */
+    static ChildProcess startCompiler(SandboxSettings settings, Jail jail, boolean quickJit) throws IOException {
+        return start(settings, jail, Optional.empty(), CompilerChild.class, List.of(),
+                quickJit ? QUICK_JIT : List.of());
+    }
+
+    /** The JIT options of a quick compiler JVM. */
+    static final List<String> QUICK_JIT = List.of("-XX:TieredStopAtLevel=1");
 
     private static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory,
                                       Class<?> main, List<String> arguments) throws IOException {
+        return start(settings, jail, dataDirectory, main, arguments, List.of());
+    }
+
+    private static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory,
+                                      Class<?> main, List<String> arguments, List<String> jvmOptions)
+            throws IOException {
         Path directory;
         if (jail.confined()) {
             directory = JAILED_DIRECTORY;  // a private tmpfs inside the jail
@@ -82,7 +100,7 @@ final class ChildProcess {
         }
         List<Path> classPath = ChildClassPath.entries();
         Optional<Path> archive = ClassDataArchive.find(main);
-        List<String> command = command(settings, directory, archive, main, arguments);
+        List<String> command = command(settings, directory, archive, main, arguments, jvmOptions);
         List<Path> readOnly = new ArrayList<>(Jail.javaRuntime());
         readOnly.addAll(classPath);
         archive.ifPresent(readOnly::add);
@@ -108,6 +126,12 @@ final class ChildProcess {
      */
     static List<String> command(SandboxSettings settings, Path directory, Optional<Path> archive, Class<?> main,
                                 List<String> arguments) {
+        return command(settings, directory, archive, main, arguments, List.of());
+    }
+
+    /** The same with {@code jvmOptions} before the configured extra options (which may override them). */
+    static List<String> command(SandboxSettings settings, Path directory, Optional<Path> archive, Class<?> main,
+                                List<String> arguments, List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Jail.javaExecutable());
         command.add("-Xmx" + settings.heapMegabytes() + "m");
@@ -118,6 +142,7 @@ final class ChildProcess {
                 "-Djava.io.tmpdir=" + directory, "-Duser.home=" + directory, "-Djava.awt.headless=true",
                 "-Dfile.encoding=UTF-8"));
         archive.ifPresent(file -> command.add("-XX:SharedArchiveFile=" + file));
+        command.addAll(jvmOptions);
         command.addAll(settings.extraJvmOptions());
         command.addAll(List.of("-cp", ChildClassPath.entries().stream().map(Path::toString)
                 .collect(Collectors.joining(File.pathSeparator)), main.getName()));

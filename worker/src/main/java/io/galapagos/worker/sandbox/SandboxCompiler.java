@@ -37,6 +37,13 @@ final class SandboxCompiler implements AutoCloseable {
 
     /** Compiled sources kept: a candidate's class files are a few kilobytes; its source is at most max-source. */
     static final int CACHE_ENTRIES = 256;
+    /**
+     * Compiles a compiler JVM does with the client compiler only before a JVM with the optimising one
+     * replaces it. Measured on Can't-Be-Late (CPU of the JVM per compile): client only 91, 68, 63 ms for
+     * compiles 1-100, 101-200, 201-300, then 60; tiered 162, 112, 94, 72, 70, 64 ms for the first 600,
+     * still falling. A short run's compilers stay quick; a long run's pay the optimiser's warm-up once.
+     */
+    static final int QUICK_COMPILES = 300;
     /** Most class files one compilation unit may produce before the reply is not believed. */
     private static final int MAX_CLASSES = 4096;
 
@@ -171,6 +178,9 @@ final class SandboxCompiler implements AutoCloseable {
     private final class Process {
         private volatile ChildProcess child;
         private long busyMillis;
+        /** Compiles this slot's JVMs did, all lives together: the first {@link #QUICK_COMPILES} run quick. */
+        private long compiles;
+        private boolean quick;
 
         synchronized void ensureStarted() throws IOException {
             if (closed) {
@@ -181,7 +191,8 @@ final class SandboxCompiler implements AutoCloseable {
             }
             retire();
             started.incrementAndGet();
-            ChildProcess fresh = spawn();
+            boolean quickJit = compiles < QUICK_COMPILES;
+            ChildProcess fresh = spawn(quickJit);
             ScheduledFuture<?> tooSlow = timer.schedule(fresh::kill, settings.startTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
             var ready = fresh.readReply();
@@ -192,15 +203,16 @@ final class SandboxCompiler implements AutoCloseable {
                         + settings.startTimeout().toSeconds() + " s" + tail(fresh.diagnostics()));
             }
             child = fresh;
+            quick = quickJit;
             busyMillis = 0;
         }
 
-        private ChildProcess spawn() throws IOException {
+        private ChildProcess spawn(boolean quickJit) throws IOException {
             if (Thread.currentThread() == launcherThread) {
-                return ChildProcess.startCompiler(settings, jail);
+                return ChildProcess.startCompiler(settings, jail, quickJit);
             }
             try {
-                return launcher.submit(() -> ChildProcess.startCompiler(settings, jail)).get();
+                return launcher.submit(() -> ChildProcess.startCompiler(settings, jail, quickJit)).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while starting the sandbox's compiler", e);
@@ -253,13 +265,16 @@ final class SandboxCompiler implements AutoCloseable {
                 kill.cancel(false);
             }
             busyMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun);
+            compiles++;
             if (expired.get()) {
                 retire();
                 return new Compilation.TimedOut(deadline);
             }
             // the kernel stops a JVM at its CPU-time limit: replace it at a quarter of it in wall time
             boolean worn = busyMillis >= settings.jail().limits().cpuTime().toMillis() / 4;
-            if (!compilation.cacheable() || worn) {
+            // a long run's compiles go on in a JVM whose javac the optimising compiler makes faster
+            boolean outgrown = quick && compiles >= QUICK_COMPILES;
+            if (!compilation.cacheable() || worn || outgrown) {
                 retire();
             }
             return compilation;
