@@ -132,6 +132,9 @@ public final class BenchCommand implements Runnable {
                     throughput.cpuSeconds(), throughput.seconds(), throughput.cpuSeconds() * 1000 / throughput.evaluated(),
                     throughput.evaluated() / throughput.cpuSeconds(), throughput.loadAverage(),
                     Runtime.getRuntime().availableProcessors());
+            // each write stashes the island's commands and commits in H2: the engine's largest cost per evaluation
+            console.printf(Locale.ROOT, "journal: the islands wrote %d times, %.2f writes per evaluation%n",
+                    throughput.journalWrites(), (double) throughput.journalWrites() / throughput.evaluated());
 
             try (CandidateEvaluator real = new InProcessEvaluator(TaskRegistry.load(), 1, "bench")) {
                 Measurement serial = measure(task, overheadEvaluations, 1, 1, real, Optional.empty());
@@ -215,9 +218,10 @@ public final class BenchCommand implements Runnable {
          * @param duplicates  proposals that repeated an evaluated program, skipped rather than evaluated
          * @param cpuSeconds  CPU time of the whole process (every thread) while the run went on
          * @param loadAverage the machine's load average over the last minute when the run ended
+         * @param journalWrites writes of events the islands made while the run went on (each a commit of one or more)
          */
         record Measurement(long evaluated, double seconds, double evaluatorMillis, long duplicates, double cpuSeconds,
-                           double loadAverage) {
+                           double loadAverage, long journalWrites) {
         }
 
         private static long processCpuNanos() {
@@ -244,10 +248,12 @@ public final class BenchCommand implements Runnable {
                 session.status(); // the cluster is up and the run entity answers before the clock starts
                 long start = System.nanoTime();
                 long cpuStart = processCpuNanos();
+                long writesStart = node.engine().journalWrites().snapshot().count();
                 session.start(settings);
                 RunStatus status = session.follow(Duration.ofMillis(20));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+                long journalWrites = node.engine().journalWrites().snapshot().count() - writesStart;
                 double loadAverage = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage();
                 RunHistory history = RunHistory.load(node.system(), RunSession.RUN_ID, Duration.ofMinutes(2));
@@ -255,7 +261,8 @@ public final class BenchCommand implements Runnable {
                         .mapToLong(c -> c.evaluation().get().elapsedMillis()).average().orElse(0);
                 long duplicates = history.proposalFailures().stream()
                         .filter(f -> f.reason().startsWith(Island.DUPLICATE)).count();
-                return new Measurement(status.evaluated(), seconds, evaluatorMillis, duplicates, cpuSeconds, loadAverage);
+                return new Measurement(status.evaluated(), seconds, evaluatorMillis, duplicates, cpuSeconds, loadAverage,
+                        journalWrites);
             }
         }
     }

@@ -1117,6 +1117,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private boolean groupingResults;
     /** Selection results handled and not journalled yet, in arrival order; their candidates are still pending. */
     private final Map<String, CandidateEvaluated> unwritten = new LinkedHashMap<>();
+    /** Generator answers handled while {@link #groupingResults}, by sequence: decided and journalled with the results. */
+    private final java.util.TreeMap<Long, ProposalReady> unwrittenProposals = new java.util.TreeMap<>();
     private Optional<SolutionGenerator> generator = Optional.empty();
     private Optional<IslandReport> lastReport = Optional.empty();
     /** The epoch last asked of the upstream neighbour; asked again on every report tick while awaited. */
@@ -1195,6 +1197,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         held.clear();
         groupingResults = false;
         unwritten.clear(); // their candidates are pending: submitted again below, and the dispatcher answers again
+        unwrittenProposals.clear(); // their sequences are still due: asked of the generator again below
         lastReport = Optional.empty();
         askedEpoch = Optional.empty();
         if (state.settings().isEmpty()) {
@@ -1318,10 +1321,28 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     private Effect<Event, State> onWriteResults(State state, WriteResults write) {
         groupingResults = false;
-        List<Event> results = unwritten.values().stream()
-                .filter(e -> state.pending().containsKey(e.candidateId())).<Event>map(e -> e).toList();
+        List<Event> events = new ArrayList<>();
+        // answers in sequence order, each decided on the state with the ones before it (a repeat within the group)
+        State decided = state;
+        for (ProposalReady ready : unwrittenProposals.values()) {
+            Optional<Event> event = decideProposal(decided, ready);
+            if (event.isPresent()) {
+                events.add(event.get());
+                decided = decided.apply(event.get());
+            }
+        }
+        boolean answered = !unwrittenProposals.isEmpty();
+        unwrittenProposals.clear();
+        for (CandidateEvaluated e : unwritten.values()) {
+            if (state.pending().containsKey(e.candidateId())) {
+                events.add(e);
+            }
+        }
         unwritten.clear();
-        return results.isEmpty() ? Effect().none() : persistInOrder(state, results);
+        if (events.isEmpty()) {
+            return answered ? Effect().none().thenRun(s -> afterChange(s, true)) : Effect().none();
+        }
+        return persistInOrder(state, events);
     }
 
     /**
@@ -1428,15 +1449,48 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     }
 
     private Effect<Event, State> onProposalReady(State state, ProposalReady ready) {
+        if (groupingResults) {
+            // group commit, as for results: the answers that waited for the last write go into one write. One
+            // lost with the island is asked of the generator again: its sequence is still due
+            unwrittenProposals.put(ready.sequence(), ready);
+            return Effect().none();
+        }
+        Optional<Event> decided = decideProposal(state, ready);
+        if (decided.isEmpty()) {
+            // held for an earlier answer, or answered before a crash or dropped by a stop
+            return state.order().due().containsKey(ready.sequence()) ? Effect().none()
+                    : Effect().none().thenRun(s -> afterChange(s, true));
+        }
+        if (decided.get() instanceof CandidateProposed proposed) {
+            String candidateId = proposed.candidateId();
+            String evaluationId = EvaluationRequest.evaluationId(candidateId, Purpose.SELECTION);
+            long writeStart = System.nanoTime();
+            return Effect().persist(decided.get())
+                    .thenRun(s -> {
+                        environment.journalled(System.nanoTime() - writeStart);
+                        groupResultsThatWaited();
+                        EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.SUBMITTED);
+                        submitSelection(s, candidateId);
+                        afterChange(s, false);
+                    });
+        }
+        return persistInOrder(state, List.of(decided.get()));
+    }
+
+    /**
+     * What a generator's answer makes, decided on {@code state}: a candidate, or a failed proposal (a repeat
+     * included); none when it waits for an earlier proposal's answer (held) or its sequence is no longer due.
+     */
+    private Optional<Event> decideProposal(State state, ProposalReady ready) {
         ProposalRequest request = state.order().due().get(ready.sequence());
         if (request != null && state.order().answerDueBefore(ready.sequence())) {
             // whether it repeats an earlier proposal is decided once all of them are known, whatever their timing
             held.put(ready.sequence(), ready);
-            return Effect().none();
+            return Optional.empty();
         }
         generating.remove(ready.sequence());
         if (request == null) {
-            return Effect().none().thenRun(s -> afterChange(s, true)); // answered before a crash, or dropped by a stop
+            return Optional.empty();
         }
         String parentId = request.parent().candidateId();
         Proposal proposal = ready.proposal();
@@ -1449,29 +1503,21 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 // the same program is evaluated (or in evaluation) with its result in the history: not again, and
                 // not against the budget; it counts towards max-failed-proposals-in-a-row, so a generator that
                 // only repeats itself still ends the island
-                return persistInOrder(state, List.of(new ProposalFailed(ready.sequence(), parentId, code.generator(),
+                return Optional.of(new ProposalFailed(ready.sequence(), parentId, code.generator(),
                         RepeatCheck.reason(repeat.get()), code.usage(), false, repeat,
-                        variantOf(state, request, code.generator()))));
+                        variantOf(state, request, code.generator())));
             }
             String candidateId = state.islandId() + "/" + ready.sequence();
-            String evaluationId = EvaluationRequest.evaluationId(candidateId, Purpose.SELECTION);
-            EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.PROPOSAL_RECEIVED);
-            long writeStart = System.nanoTime();
-            return Effect().persist(new CandidateProposed(candidateId, ready.sequence(), code.code(),
-                            Optional.of(parentId), code.generator(), code.summary(), code.usage(),
-                            Optional.of(fingerprint), variantOf(state, request, code.generator())))
-                    .thenRun(s -> {
-                        environment.journalled(System.nanoTime() - writeStart);
-                        groupResultsThatWaited();
-                        EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.SUBMITTED);
-                        submitSelection(s, candidateId);
-                        afterChange(s, false);
-                    });
+            EvaluationTimeline.mark(EvaluationRequest.evaluationId(candidateId, Purpose.SELECTION),
+                    EvaluationTimeline.Mark.PROPOSAL_RECEIVED);
+            return Optional.of(new CandidateProposed(candidateId, ready.sequence(), code.code(),
+                    Optional.of(parentId), code.generator(), code.summary(), code.usage(),
+                    Optional.of(fingerprint), variantOf(state, request, code.generator())));
         }
         Proposal.Failed failed = (Proposal.Failed) proposal;
-        return persistInOrder(state, List.of(new ProposalFailed(ready.sequence(), parentId, failed.generator(),
+        return Optional.of(new ProposalFailed(ready.sequence(), parentId, failed.generator(),
                 truncate(failed.reason()), failed.usage(), failed.callFailed(), Optional.empty(),
-                variantOf(state, request, failed.generator()))));
+                variantOf(state, request, failed.generator())));
     }
 
     /** The variant of a model's prompt; none for offline and tuned children, which no prompt made. */
@@ -1492,6 +1538,11 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             environment.journalled(System.nanoTime() - writeStart);
             groupResultsThatWaited();
             for (Event event : events) {
+                if (event instanceof CandidateProposed p && s.pending().containsKey(p.candidateId())) {
+                    String evaluationId = EvaluationRequest.evaluationId(p.candidateId(), Purpose.SELECTION);
+                    EvaluationTimeline.mark(evaluationId, EvaluationTimeline.Mark.SUBMITTED);
+                    submitSelection(s, p.candidateId());
+                }
                 if (event instanceof CandidateEvaluated e) {
                     EvaluationTimeline.mark(EvaluationRequest.evaluationId(e.candidateId(), Purpose.SELECTION),
                             EvaluationTimeline.Mark.EVALUATION_PERSISTED);

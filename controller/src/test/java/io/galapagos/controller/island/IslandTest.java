@@ -300,6 +300,68 @@ class IslandTest {
     }
 
     @Test
+    void answersThatArriveDuringAJournalWriteAreJournalledTogetherAndSubmittedAfterIt() throws Exception {
+        String persistenceId = "Island|r1/0-grouped-answers";
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<List<String>> proposedPerWrite = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+        journal.withPolicy((id, operation) -> {
+            if (id.equals(persistenceId) && operation instanceof org.apache.pekko.persistence.testkit.WriteEvents write) {
+                List<String> proposed = write.getBatch().stream()
+                        .map(e -> e instanceof org.apache.pekko.persistence.PersistentRepr repr ? repr.payload() : e)
+                        .filter(e -> e instanceof Island.CandidateProposed)
+                        .map(e -> ((Island.CandidateProposed) e).candidateId()).toList();
+                if (!proposed.isEmpty()) {
+                    proposedPerWrite.add(proposed);
+                }
+                if (proposed.contains("r1/0/1")) {
+                    writing.countDown();
+                    try { // the island waits for this write while the generator's other answers come in
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+        });
+        Map<Long, CompletableFuture<Proposal>> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Long, ProposalRequest> asked = new java.util.concurrent.ConcurrentHashMap<>();
+        SolutionGenerator instant = generator;
+        generator = request -> {
+            if (request.sequence() == 1) {
+                return instant.propose(request);
+            }
+            asked.put(request.sequence(), request);
+            return answers.computeIfAbsent(request.sequence(), s -> new CompletableFuture<>());
+        };
+        try {
+            groupResults = true;
+            ActorRef<Island.Command> grouped = testKit.spawn(Island.create("r1/0", PersistenceId.ofUniqueId(persistenceId),
+                    environment, RetentionCriteria.disabled()));
+            grouped.tell(new Island.Start(Fixtures.runSettings(1, 5, 4), 0));
+            grouped.tell(new Island.EvaluationArrived(ok(submitted.receiveMessage(), 1.0)));
+            assertThat(writing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() == 3);
+            for (long sequence = 2; sequence <= 4; sequence++) {
+                // answered while the write of r1/0/1 is held: they wait in the island's stash
+                instant.propose(asked.get(sequence)).thenAccept(answers.get(sequence)::complete);
+            }
+            release.countDown();
+
+            assertThat(submitted.receiveSeveralMessages(4).stream().map(EvaluationRequest::candidateId))
+                    .containsExactlyInAnyOrder("r1/0/1", "r1/0/2", "r1/0/3", "r1/0/4");
+            assertThat(proposedPerWrite)
+                    .containsExactly(List.of("r1/0/0"), List.of("r1/0/1"), List.of("r1/0/2", "r1/0/3", "r1/0/4"));
+        } finally {
+            release.countDown();
+            journal.resetPolicy();
+            generator = instant;
+        }
+    }
+
+    @Test
     void newIslandBestIsTestedOnTheHeldOutSplitAndRecordedNextToTrain() {
         island.runCommand(new Island.Start(Fixtures.runSettings(1, 10, 1, true), 0));
         EvaluationRequest seed = submitted.receiveMessage();
