@@ -76,8 +76,9 @@ import java.util.concurrent.CompletionStage;
  * to the run. After a crash it replays its journal and submits every unevaluated candidate again;
  * results that arrive twice are ignored by candidate id.
  *
- * <p>Results are journalled as they arrive (on a node, those that arrive during a journal write together,
- * in the next write) but change the island only in proposal order, and each
+ * <p>Results and generator answers are journalled as they arrive (on a node, those that arrive during a
+ * journal write together, in the next write; a candidate is submitted only once its proposal is journalled)
+ * but change the island only in proposal order, and each
  * proposal is chosen at a fixed point of that order (see {@link Sequencing}), so a seed gives the same
  * run whatever the number of workers, the load or the order in which results come back.
  */
@@ -1324,11 +1325,15 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         List<Event> events = new ArrayList<>();
         // answers in sequence order, each decided on the state with the ones before it (a repeat within the group)
         State decided = state;
+        int left = unwrittenProposals.size();
         for (ProposalReady ready : unwrittenProposals.values()) {
             Optional<Event> event = decideProposal(decided, ready);
-            if (event.isPresent()) {
+            left--;
+            if (event.isPresent() && left > 0) { // the last one's state is not needed: a copy saved
                 events.add(event.get());
                 decided = decided.apply(event.get());
+            } else {
+                event.ifPresent(events::add);
             }
         }
         boolean answered = !unwrittenProposals.isEmpty();

@@ -24,9 +24,10 @@ public interface IslandEnvironment {
     IslandTimers timers();
 
     /**
-     * Whether the results that arrive while the island waits for a journal write are journalled together,
-     * in one write right after it. Off, each result is written as it is handled, so that a command's events
-     * are journalled before the next command (what the event-sourced testkit's {@code runCommand} expects).
+     * Whether the results and generator answers that arrive while the island waits for a journal write are
+     * journalled together, in one write right after it. Off, each is written as it is handled, so that a
+     * command's events are journalled before the next command (what the event-sourced testkit's
+     * {@code runCommand} expects).
      */
     default boolean groupsResults() {
         return false;
