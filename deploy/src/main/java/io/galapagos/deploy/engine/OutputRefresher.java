@@ -29,7 +29,7 @@ public final class OutputRefresher implements AutoCloseable {
     static final int PAUSE_PER_WORK = 10;
 
     /** The longest pause between two refreshes: the outputs lag the journal by about this much at most. */
-    static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+    static final Duration MAX_PAUSE = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputRefresher.class);
 
