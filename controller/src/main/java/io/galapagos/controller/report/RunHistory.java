@@ -310,7 +310,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             if (place == null || !place.stripped) {
                 return candidate;
             }
-            Restored text = restored.get(candidate.candidateId());
+            Restored text = restored.getOrDefault(candidate.island(), Map.of()).get(candidate.candidateId());
             if (text == null || text.proposed() != place.proposed || text.evaluated() != place.evaluated) {
                 text = readWindow(candidate.island(), place, timeout);
             }
@@ -330,15 +330,15 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
          * the order they were evaluated, so one read serves the island's next ones too, instead of two reads
          * of one event each per candidate (a resumed fast run's log has tens of thousands to bring back).
          */
-        static final int FULL_WINDOW = 2_000;
+        static final int FULL_WINDOW = 1_000;
 
         /** The text {@link #full} read of a candidate, with where it read it; {@code null} what it did not find. */
         private record Restored(long proposed, long evaluated, String code, Map<String, Double> metrics,
                                 String feedback) {
         }
 
-        /** Text read by the last windows of {@link #full}, kept till the next read: at most a few windows. */
-        private final Map<String, Restored> restored = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Per island, the text its last window of {@link #full} read, kept till the next read: one window each. */
+        private final Map<String, Map<String, Restored>> restored = new java.util.concurrent.ConcurrentHashMap<>();
 
         /** Reads the window of the island's journal from the candidate's proposal on, keeping the stripped ones' text. */
         private Restored readWindow(String island, Place place, Duration timeout) {
@@ -360,9 +360,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                     events.put(stored.sequenceNr(), e);
                 }
             }
-            if (restored.size() > 4 * FULL_WINDOW) {
-                restored.clear();
-            }
+            Map<String, Restored> window = new HashMap<>();
             Restored mine = null;
             synchronized (builder) {
                 for (String id : code) {
@@ -382,10 +380,11 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                     if (p == place) {
                         mine = r;
                     } else {
-                        restored.put(id, r);
+                        window.put(id, r);
                     }
                 }
             }
+            restored.put(island, window);
             return mine != null ? mine : new Restored(place.proposed, place.evaluated, null, null, null);
         }
 
