@@ -271,6 +271,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         private RunHistory read(Duration timeout, boolean written) {
             synchronized (builder) {
                 restored.clear();
+                missed.clear();
                 if (written) {
                     builder.foldFailed(RECENT_FAILED);
                 }
@@ -312,7 +313,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             }
             Restored text = restored.getOrDefault(candidate.island(), Map.of()).get(candidate.candidateId());
             if (text == null || text.proposed() != place.proposed || text.evaluated() != place.evaluated) {
-                text = readWindow(candidate.island(), place, timeout);
+                // a first look (the dashboard's page of one candidate) reads the candidate's events alone
+                text = readWindow(candidate.island(), place, missed.add(candidate.island()) ? 1 : FULL_WINDOW, timeout);
             }
             Optional<Evaluation> evaluation = candidate.evaluation();
             if (evaluation.isPresent() && place.evaluated > 0 && text.metrics() != null) {
@@ -340,11 +342,14 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         /** Per island, the text its last window of {@link #full} read, kept till the next read: one window each. */
         private final Map<String, Map<String, Restored>> restored = new java.util.concurrent.ConcurrentHashMap<>();
 
+        /** The islands {@link #full} read a candidate of since the last read: the next reads a whole window. */
+        private final Set<String> missed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
         /** Reads the window of the island's journal from the candidate's proposal on, keeping the stripped ones' text. */
-        private Restored readWindow(String island, Place place, Duration timeout) {
+        private Restored readWindow(String island, Place place, int size, Duration timeout) {
             String persistenceId = islandPersistenceId(island);
             long from = place.proposed;
-            long to = from + FULL_WINDOW - 1;
+            long to = from + size - 1;
             List<JournalEvent> read = new ArrayList<>(journal.events(persistenceId, from, to, timeout));
             if (place.evaluated > to) {
                 // evaluated long after it was proposed (a migrant evaluated again): its one event as well
