@@ -270,6 +270,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
         private RunHistory read(Duration timeout, boolean written) {
             synchronized (builder) {
+                restored.clear();
+                missed.clear();
                 if (written) {
                     builder.foldFailed(RECENT_FAILED);
                 }
@@ -309,26 +311,86 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             if (place == null || !place.stripped) {
                 return candidate;
             }
-            String persistenceId = islandPersistenceId(candidate.island());
-            String code = candidate.code();
-            for (JournalEvent stored : journal.events(persistenceId, place.proposed, place.proposed, timeout)) {
-                if (stored.event() instanceof Island.CandidateProposed e && e.candidateId().equals(candidate.candidateId())) {
-                    code = e.code();
-                }
+            Restored text = restored.getOrDefault(candidate.island(), Map.of()).get(candidate.candidateId());
+            if (text == null || text.proposed() != place.proposed || text.evaluated() != place.evaluated) {
+                // a first look (the dashboard's page of one candidate) reads the candidate's events alone
+                text = readWindow(candidate.island(), place, missed.add(candidate.island()) ? 1 : FULL_WINDOW, timeout);
             }
             Optional<Evaluation> evaluation = candidate.evaluation();
-            if (evaluation.isPresent() && place.evaluated > 0) {
-                for (JournalEvent stored : journal.events(persistenceId, place.evaluated, place.evaluated, timeout)) {
-                    if (stored.event() instanceof Island.CandidateEvaluated e && e.candidateId().equals(candidate.candidateId())) {
-                        Evaluation was = evaluation.get();
-                        evaluation = Optional.of(new Evaluation(was.status(), was.score(), e.metrics(), e.feedback(),
-                                was.split(), was.elapsedMillis(), was.worker(), was.timestampMillis(), was.isolation()));
+            if (evaluation.isPresent() && place.evaluated > 0 && text.metrics() != null) {
+                Evaluation was = evaluation.get();
+                evaluation = Optional.of(new Evaluation(was.status(), was.score(), text.metrics(), text.feedback(),
+                        was.split(), was.elapsedMillis(), was.worker(), was.timestampMillis(), was.isolation()));
+            }
+            return new Candidate(candidate.candidateId(), candidate.island(), candidate.sequence(),
+                    text.code() == null ? candidate.code() : text.code(), candidate.parentId(), candidate.generator(),
+                    candidate.summary(), candidate.usage(), evaluation, candidate.test(), candidate.variant());
+        }
+
+        /**
+         * Events of an island's journal {@link #full} reads at once: the candidate log brings back candidates in
+         * the order they were evaluated, so one read serves the island's next ones too, instead of two reads
+         * of one event each per candidate (a resumed fast run's log has tens of thousands to bring back).
+         */
+        static final int FULL_WINDOW = 1_000;
+
+        /** The text {@link #full} read of a candidate, with where it read it; {@code null} what it did not find. */
+        private record Restored(long proposed, long evaluated, String code, Map<String, Double> metrics,
+                                String feedback) {
+        }
+
+        /** Per island, the text its last window of {@link #full} read, kept till the next read: one window each. */
+        private final Map<String, Map<String, Restored>> restored = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** The islands {@link #full} read a candidate of since the last read: the next reads a whole window. */
+        private final Set<String> missed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        /** Reads the window of the island's journal from the candidate's proposal on, keeping the stripped ones' text. */
+        private Restored readWindow(String island, Place place, int size, Duration timeout) {
+            String persistenceId = islandPersistenceId(island);
+            long from = place.proposed;
+            long to = from + size - 1;
+            List<JournalEvent> read = new ArrayList<>(journal.events(persistenceId, from, to, timeout));
+            if (place.evaluated > to) {
+                // evaluated long after it was proposed (a migrant evaluated again): its one event as well
+                read.addAll(journal.events(persistenceId, place.evaluated, place.evaluated, timeout));
+            }
+            Set<String> code = new HashSet<>();
+            Map<Long, Object> events = new HashMap<>();
+            for (JournalEvent stored : read) {
+                if (stored.event() instanceof Island.CandidateProposed e) {
+                    code.add(e.candidateId());
+                    events.put(stored.sequenceNr(), e);
+                } else if (stored.event() instanceof Island.CandidateEvaluated e) {
+                    events.put(stored.sequenceNr(), e);
+                }
+            }
+            Map<String, Restored> window = new HashMap<>();
+            Restored mine = null;
+            synchronized (builder) {
+                for (String id : code) {
+                    Place p = builder.places.get(id);
+                    if (p == null || !p.stripped || !(events.get(p.proposed) instanceof Island.CandidateProposed e)
+                            || !e.candidateId().equals(id)) {
+                        continue;
+                    }
+                    Island.CandidateEvaluated last = p.evaluated > 0
+                            && events.get(p.evaluated) instanceof Island.CandidateEvaluated ev
+                            && ev.candidateId().equals(id) ? ev : null;
+                    if (p.evaluated > 0 && last == null && p != place) {
+                        continue; // its evaluation lies past the window: read with its own window
+                    }
+                    Restored r = new Restored(p.proposed, p.evaluated, e.code(), last == null ? null : last.metrics(),
+                            last == null ? null : last.feedback());
+                    if (p == place) {
+                        mine = r;
+                    } else {
+                        window.put(id, r);
                     }
                 }
             }
-            return new Candidate(candidate.candidateId(), candidate.island(), candidate.sequence(), code,
-                    candidate.parentId(), candidate.generator(), candidate.summary(), candidate.usage(), evaluation,
-                    candidate.test(), candidate.variant());
+            restored.put(island, window);
+            return mine != null ? mine : new Restored(place.proposed, place.evaluated, null, null, null);
         }
 
         private List<JournalEvent> since(String persistenceId, Duration timeout) {

@@ -291,6 +291,46 @@ class RunHistoryReaderTest {
         assertThat(back.evaluation().orElseThrow().feedback()).isEqualTo(feedback("c50"));
     }
 
+    /**
+     * A resumed fast run's first read brings tens of thousands of evaluations, most without their text, which
+     * the candidate log then writes: one journal read per candidate made the log fall minutes behind.
+     */
+    @Test
+    void theCandidateLogWritesAReadOfManyEvaluationsWithAJournalReadPerWindowNotPerCandidate(
+            @org.junit.jupiter.api.io.TempDir Path out) throws Exception {
+        started();
+        int count = 3 * RunHistory.Reader.FULL_WINDOW;
+        for (int island = 0; island < 2; island++) {
+            proposed(island, "seed" + island, 0, Optional.empty());
+            evaluated(island, "seed" + island, -1_000);
+            for (int n = 1; n <= count; n++) {
+                proposed(island, island + "-c" + n, n, Optional.of("seed" + island));
+                evaluated(island, island + "-c" + n, -n);
+            }
+        }
+        RunHistory caughtUp = reader.readToWrite(TIMEOUT);
+        assertThat(caughtUp.evaluated().stream().filter(c -> c.code().isEmpty()).count())
+                .as("held without text").isGreaterThan(count);
+        journal.reads.clear();
+
+        int appended = CandidateLog.open(out, "java").append(caughtUp, candidate -> reader.full(candidate, TIMEOUT), true);
+
+        assertThat(appended).isEqualTo(2 * (count + 1));
+        // an island's first candidate alone (two reads), then two events per candidate: a window serves
+        // FULL_WINDOW / 2 of an island's candidates
+        assertThat(journal.reads).hasSizeLessThanOrEqualTo(2 * (2 * count / RunHistory.Reader.FULL_WINDOW + 4));
+        for (int island = 0; island < 2; island++) {
+            for (int n : new int[]{1, count / 2, count}) {
+                RunHistory.Candidate c = byId(caughtUp, island + "-c" + n);
+                assertThat(Files.readString(out.resolve(CandidateLog.codeFile(c, "java"))))
+                        .isEqualTo(code(island + "-c" + n));
+            }
+        }
+        List<String> lines = Files.readAllLines(out.resolve(CandidateLog.FILE));
+        assertThat(lines).hasSize(2 * (count + 1));
+        assertThat(lines).allMatch(line -> line.contains("\"feedback\":\"") && !line.contains("\"feedback\":\"\""));
+    }
+
     @Test
     void aReaderKeepsOnlyTheLatestProgressOfTheRunWhichGivesItsElapsedTime() {
         started();

@@ -18,13 +18,18 @@ import java.util.concurrent.TimeUnit;
  * {@code candidates/}, {@code candidates.jsonl} and {@code history.csv} every few seconds, and {@code best/}
  * and the other result files are rewritten every {@code outputsEvery}, so a crashed run leaves recent
  * outputs. Each refresh reads what the journal added since the last (a {@link RunHistory.Reader}, which
- * keeps a long run's history small); the next one waits at least ten times as long as the refresh took,
- * so a long run does not spend its client on refreshing.
+ * keeps a long run's history small); the next one waits ten times as long as the refresh took, so a long
+ * run does not spend its client on refreshing, but no more than {@link #MAX_PAUSE}, so a fast run's
+ * outputs do not fall further behind with each refresh. The files written from the whole history wait
+ * ten times as long as their last writing took, at least {@code outputsEvery}.
  */
 public final class OutputRefresher implements AutoCloseable {
 
     /** The next refresh waits this many times the last one's duration, at least. */
     static final int PAUSE_PER_WORK = 10;
+
+    /** The longest pause between two refreshes: the outputs lag the journal by about this much at most. */
+    static final Duration MAX_PAUSE = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputRefresher.class);
 
@@ -38,6 +43,7 @@ public final class OutputRefresher implements AutoCloseable {
     private final LifecycleLog.Where where;
     private boolean caughtUp;
     private long lastOutputsNanos;
+    private long outputsPause;
     private volatile long lastRefreshMillis;
 
     private OutputRefresher(RunHistory.Reader reader, Path out, RunTask task, Duration candidatesEvery,
@@ -61,6 +67,7 @@ public final class OutputRefresher implements AutoCloseable {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.executor = executor;
         this.lastOutputsNanos = System.nanoTime();
+        this.outputsPause = outputsEvery.toNanos();
     }
 
     /** Starts refreshing {@code out} from the run {@code reader} reads, the first time after {@code candidatesEvery}. */
@@ -74,6 +81,7 @@ public final class OutputRefresher implements AutoCloseable {
     private void tick() {
         long start = System.nanoTime();
         boolean read = false;
+        long outputsMillis = 0;
         try {
             // the log writes every failed proposal the history lists: the next read may count them instead
             RunHistory history = reader.readToWrite(Duration.ofMinutes(1));
@@ -85,20 +93,38 @@ public final class OutputRefresher implements AutoCloseable {
                 LifecycleLog.info(where, "outputs caught up", "candidates", history.proposed(), "read-millis",
                         readMillis, "appended", appended, "millis", millisSince(start));
             }
-            if (System.nanoTime() - lastOutputsNanos >= outputsEvery.toNanos()) {
+            if (System.nanoTime() - lastOutputsNanos >= outputsPause) {
+                long writing = System.nanoTime();
                 task.writeOutputsWhileRunning(out, history);
                 lastOutputsNanos = System.nanoTime();
+                outputsMillis = millisSince(writing);
+                // the page, chart and best/ are written from the whole history: less often as it grows
+                outputsPause = Math.max(outputsEvery.toNanos(), PAUSE_PER_WORK * (lastOutputsNanos - writing));
             }
         } catch (RuntimeException e) {
             // the journal may be busy or the member leaving; the next tick or the summary writes the outputs
             LOG.debug("refreshing the outputs in {} failed: {}", out, e.toString());
+        } finally {
+            lastRefreshMillis = millisSince(start);
+            // the whole-history writers have their own pause; a read that waited for an unreachable database
+            // did no work: try again soon, not ten waits later
+            long work = read ? lastRefreshMillis - outputsMillis : 0;
+            schedule(nextPause(candidatesEvery.toMillis(), work));
         }
-        lastRefreshMillis = (System.nanoTime() - start) / 1_000_000;
-        // a read that waited for an unreachable database did no work: try again soon, not ten waits later
-        long next = read ? Math.max(candidatesEvery.toMillis(), PAUSE_PER_WORK * lastRefreshMillis)
-                : candidatesEvery.toMillis();
+    }
+
+    /**
+     * The pause before the next refresh: ten times the work of this one, within {@code [every, MAX_PAUSE]}. A
+     * refresh's work grows with what the journal added since the last, so an unbounded pause would let the
+     * next refresh have even more to read and write, and the refresher fall further behind each time.
+     */
+    static long nextPause(long everyMillis, long workMillis) {
+        return Math.max(everyMillis, Math.min(PAUSE_PER_WORK * workMillis, MAX_PAUSE.toMillis()));
+    }
+
+    private void schedule(long millis) {
         try {
-            executor.schedule(this::tick, next, TimeUnit.MILLISECONDS);
+            executor.schedule(this::tick, millis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closed while refreshing: nothing more to do
         }
