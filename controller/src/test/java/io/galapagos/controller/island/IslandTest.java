@@ -251,26 +251,8 @@ class IslandTest {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         List<List<String>> evaluatedPerWrite = new java.util.concurrent.CopyOnWriteArrayList<>();
         PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
-        journal.withPolicy((id, operation) -> {
-            if (id.equals(persistenceId) && operation instanceof org.apache.pekko.persistence.testkit.WriteEvents write) {
-                List<String> evaluated = write.getBatch().stream()
-                        .map(e -> e instanceof org.apache.pekko.persistence.PersistentRepr repr ? repr.payload() : e)
-                        .filter(e -> e instanceof Island.CandidateEvaluated)
-                        .map(e -> ((Island.CandidateEvaluated) e).candidateId()).toList();
-                if (!evaluated.isEmpty()) {
-                    evaluatedPerWrite.add(evaluated);
-                }
-                if (evaluated.contains("r1/0/1")) {
-                    writing.countDown();
-                    try { // the island waits for this write while the other results come in
-                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-            return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
-        });
+        holdTheWriteOf("r1/0/1", Island.CandidateEvaluated.class, Island.CandidateEvaluated::candidateId, journal,
+                persistenceId, evaluatedPerWrite, writing, release);
         try {
             groupResults = true;
             ActorRef<Island.Command> grouped = testKit.spawn(Island.create("r1/0", PersistenceId.ofUniqueId(persistenceId),
@@ -300,32 +282,15 @@ class IslandTest {
     }
 
     @Test
+    @Timeout(60)
     void answersThatArriveDuringAJournalWriteAreJournalledTogetherAndSubmittedAfterIt() throws Exception {
         String persistenceId = "Island|r1/0-grouped-answers";
         java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         List<List<String>> proposedPerWrite = new java.util.concurrent.CopyOnWriteArrayList<>();
         PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
-        journal.withPolicy((id, operation) -> {
-            if (id.equals(persistenceId) && operation instanceof org.apache.pekko.persistence.testkit.WriteEvents write) {
-                List<String> proposed = write.getBatch().stream()
-                        .map(e -> e instanceof org.apache.pekko.persistence.PersistentRepr repr ? repr.payload() : e)
-                        .filter(e -> e instanceof Island.CandidateProposed)
-                        .map(e -> ((Island.CandidateProposed) e).candidateId()).toList();
-                if (!proposed.isEmpty()) {
-                    proposedPerWrite.add(proposed);
-                }
-                if (proposed.contains("r1/0/1")) {
-                    writing.countDown();
-                    try { // the island waits for this write while the generator's other answers come in
-                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-            return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
-        });
+        holdTheWriteOf("r1/0/1", Island.CandidateProposed.class, Island.CandidateProposed::candidateId, journal,
+                persistenceId, proposedPerWrite, writing, release);
         Map<Long, CompletableFuture<Proposal>> answers = new java.util.concurrent.ConcurrentHashMap<>();
         Map<Long, ProposalRequest> asked = new java.util.concurrent.ConcurrentHashMap<>();
         SolutionGenerator instant = generator;
@@ -359,6 +324,36 @@ class IslandTest {
             journal.resetPolicy();
             generator = instant;
         }
+    }
+
+    /**
+     * Records the candidate ids of every write of {@code persistenceId} that holds events of {@code type},
+     * and holds back the write that holds {@code held} until {@code release}, counting {@code writing} down
+     * when it starts: the island waits for that write while the test sends what should be grouped.
+     */
+    private static <E> void holdTheWriteOf(String held, Class<E> type, java.util.function.Function<E, String> idOf,
+                                           PersistenceTestKit journal, String persistenceId, List<List<String>> perWrite,
+                                           java.util.concurrent.CountDownLatch writing,
+                                           java.util.concurrent.CountDownLatch release) {
+        journal.withPolicy((id, operation) -> {
+            if (id.equals(persistenceId) && operation instanceof org.apache.pekko.persistence.testkit.WriteEvents write) {
+                List<String> ids = write.getBatch().stream()
+                        .map(e -> e instanceof org.apache.pekko.persistence.PersistentRepr repr ? repr.payload() : e)
+                        .filter(type::isInstance).map(type::cast).map(idOf).toList();
+                if (!ids.isEmpty()) {
+                    perWrite.add(ids);
+                }
+                if (ids.contains(held)) {
+                    writing.countDown();
+                    try {
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+        });
     }
 
     @Test
