@@ -517,7 +517,7 @@ public final class RunCommand implements Callable<Integer> {
         if (history.settings().isEmpty()) {
             cli.getErr().println(command + ": stopped before the run started; start it again with another --out");
         } else {
-            cli.getErr().println(command + ": stopped after " + history.evaluated().size() + "/"
+            cli.getErr().println(command + ": stopped after " + history.evaluatedCount() + "/"
                     + history.settings().get().iterations() + " evaluations; " + resumeHint);
         }
         cli.getErr().flush();

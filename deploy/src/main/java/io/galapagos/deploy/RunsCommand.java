@@ -94,7 +94,7 @@ public final class RunsCommand implements Callable<Integer> {
 
     private static String line(Row row) {
         RunHistory h = row.history();
-        String evaluated = h.evaluated().size() + "/" + h.settings().map(s -> Long.toString(s.iterations())).orElse("-");
+        String evaluated = h.evaluatedCount() + "/" + h.settings().map(s -> Long.toString(s.iterations())).orElse("-");
         String best = h.best().flatMap(RunHistory.Candidate::evaluation).map(e -> String.format(Locale.ROOT, "%.6g", e.score()))
                 .orElse("-");
         String started = h.startedAtMillis().map(ms -> STARTED.format(Instant.ofEpochMilli(ms))).orElse("-");
@@ -115,7 +115,7 @@ public final class RunsCommand implements Callable<Integer> {
         map.put("id", row.id());
         map.put("task", h.settings().map(s -> s.taskId()).orElse(null));
         map.put("state", row.state());
-        map.put("evaluated", h.evaluated().size());
+        map.put("evaluated", h.evaluatedCount());
         map.put("proposed", h.proposed());
         map.put("iterations", h.settings().map(s -> s.iterations()).orElse(null));
         map.put("best", h.best().flatMap(RunHistory.Candidate::evaluation).map(e -> e.score()).orElse(null));

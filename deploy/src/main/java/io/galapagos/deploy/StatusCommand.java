@@ -273,7 +273,7 @@ public final class StatusCommand implements Callable<Integer> {
                 .orElse(history.settings().isPresent() ? "not completed" : "not started"));
         report.put("iterations", history.settings().map(RunSettings::iterations).orElse(0L));
         report.put("proposed", history.proposed());
-        report.put("evaluated", history.evaluated().size());
+        report.put("evaluated", history.evaluatedCount());
         // a stochastic task's would-be bests evaluated again: they count against the iteration budget too
         report.put("reEvaluations", history.reEvaluations().values().stream().mapToLong(List::size).sum());
         report.put("inFlight", history.inFlight());

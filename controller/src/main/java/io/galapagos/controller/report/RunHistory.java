@@ -42,7 +42,26 @@ import java.util.stream.Collectors;
 public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
                          List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
                          long migrantsAccepted, Set<String> migrantIds, Map<String, Double> islandBestExcess,
-                         Map<String, List<ReEvaluation>> reEvaluations, FailedBefore failedBefore) {
+                         Map<String, List<ReEvaluation>> reEvaluations, FailedBefore failedBefore,
+                         EvaluatedBefore evaluatedBefore, CandidateLinks links) {
+
+    /**
+     * ({@code evaluatedBefore}: the evaluated candidates a {@link Reader}'s history no longer lists, as totals;
+     * {@code links}: every candidate's parent and score, listed or not.)
+     */
+    public RunHistory {
+        evaluatedBefore = evaluatedBefore == null ? EvaluatedBefore.NONE : evaluatedBefore;
+        links = links == null ? CandidateLinks.of(candidates) : links;
+    }
+
+    /** A history that lists every evaluated candidate. */
+    public RunHistory(Optional<RunSettings> settings, List<Run.Event> runEvents, List<Candidate> candidates,
+                      List<FailedProposal> proposalFailures, Map<String, Integer> evaluationsPerCandidate,
+                      long migrantsAccepted, Set<String> migrantIds, Map<String, Double> islandBestExcess,
+                      Map<String, List<ReEvaluation>> reEvaluations, FailedBefore failedBefore) {
+        this(settings, runEvents, candidates, proposalFailures, evaluationsPerCandidate, migrantsAccepted, migrantIds,
+                islandBestExcess, reEvaluations, failedBefore, EvaluatedBefore.NONE, null);
+    }
 
     /**
      * A history that holds every failed proposal. ({@code failedBefore}: what a {@link Reader}'s history
@@ -233,18 +252,44 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
          */
         static final int WHOLE_PER_READ = 500;
 
+        /** Best-scoring candidates a history lists however long ago they were evaluated: the tables show them. */
+        static final int TOP_SCORES = 100;
+
+        /**
+         * Evaluated candidates a history lists at least, the most recently evaluated; those before them are
+         * counted in {@link RunHistory#evaluatedBefore()} once a client had them (see {@link #readToWrite}),
+         * but for the seeds, the bests, the front and the {@link #TOP_SCORES} best scores.
+         */
+        static final int RECENT_EVALUATED = 2_000;
+
         private final Journal journal;
         private final String runId;
+        private final boolean written;
         private final Map<String, Long> lastSequenceNr = new TreeMap<>();
         private final Builder builder = new Builder(true);
 
+        /** A reader for clients that only show what they read (a dashboard of another node's run). */
         public Reader(ActorSystem<?> system, String runId) {
-            this(Journal.of(system), runId);
+            this(Journal.of(system), runId, false);
+        }
+
+        /**
+         * A reader; {@code written}: a client writes out every candidate its histories list (the candidate log,
+         * through {@link #readToWrite}), so only candidates such a read handed out are ever counted instead
+         * of listed. Otherwise those any read handed out are.
+         */
+        public Reader(ActorSystem<?> system, String runId, boolean written) {
+            this(Journal.of(system), runId, written);
         }
 
         Reader(Journal journal, String runId) {
+            this(journal, runId, false);
+        }
+
+        Reader(Journal journal, String runId, boolean written) {
             this.journal = journal;
             this.runId = runId;
+            this.written = written;
         }
 
         /**
@@ -275,6 +320,9 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 if (written) {
                     builder.foldFailed(RECENT_FAILED);
                 }
+                if (written || !this.written) {
+                    builder.count(RECENT_EVALUATED);
+                }
                 builder.compact();
                 for (JournalEvent stored : since(Run.TYPE_KEY.name() + "|" + runId, timeout)) {
                     builder.addRunEvent((Run.Event) stored.event());
@@ -294,6 +342,9 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 RunHistory history = builder.build();
                 if (written) {
                     builder.failedWritten = builder.failedProposals.size();
+                }
+                if (written || !this.written) {
+                    builder.countable();
                 }
                 return history;
             }
@@ -460,6 +511,15 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         private final Set<String> kept = new HashSet<>();
         /** One instance per distinct short text (generators, workers, metric names), not one per event. */
         private final Map<String, String> texts = new HashMap<>();
+        private final CandidateLinks links = new CandidateLinks();
+        /** A reader's: the evaluated candidates it counts rather than lists. */
+        private final EvaluatedBefore.Tally tally = new EvaluatedBefore.Tally();
+        /**
+         * The evaluated candidates the last history that may be counted next listed and did not count, in the
+         * order it listed them (see {@link Reader#read}).
+         */
+        private List<String> countable = List.of();
+        private List<String> lastListed = List.of();
 
         Builder(boolean lean) {
             this.lean = lean;
@@ -606,6 +666,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
             runEvents.add(event);
             if (settings.isEmpty() && event instanceof Run.RunStarted started) {
                 settings = Optional.of(started.settings());
+                islandIds().forEach(links::island);
             } else if (event instanceof Run.BudgetExtended e) {
                 // the settings now: with every budget extension of resume --iterations/--wall-clock
                 settings = settings.map(s -> s.extended(Optional.of(e.iterations()), Optional.of(e.wallClockMillis())));
@@ -641,9 +702,14 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                 if (lean) {
                     places.computeIfAbsent(e.candidateId(), id -> new Place()).proposed = sequenceNr;
                 }
+                links.proposed(e.candidateId(), e.parentId());
             } else if (event instanceof Island.CandidateEvaluated e) {
-                evaluations.merge(e.candidateId(), 1, Integer::sum);
                 Candidate was = candidates.get(e.candidateId());
+                links.evaluated(e.candidateId(), e.status().succeeded(), e.score());
+                if (lean && was == null) {
+                    return; // counted and no longer listed (evaluated again elsewhere: its first outcome counts)
+                }
+                evaluations.merge(e.candidateId(), 1, Integer::sum);
                 if (was != null) {
                     candidates.put(e.candidateId(), was.evaluated(new Evaluation(e.status(), e.score(),
                             metrics(e.metrics()), e.feedback(), lean ? text(e.split()) : e.split(), e.elapsedMillis(),
@@ -693,9 +759,61 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
                     .orElse(Long.MAX_VALUE)).thenComparing(Candidate::island).thenComparingLong(Candidate::sequence));
             Map<String, List<ReEvaluation>> repeats = new TreeMap<>();
             reEvaluations.forEach((id, list) -> repeats.put(id, List.copyOf(list)));
+            if (lean) {
+                lastListed = ordered.stream().filter(c -> c.evaluation().isPresent() && !tally.held.contains(c.candidateId()))
+                        .map(Candidate::candidateId).toList();
+            }
             return new RunHistory(settings, List.copyOf(runEvents), ordered, List.copyOf(failedProposals),
                     new TreeMap<>(evaluations), migrants, Set.copyOf(migrantIds), Map.copyOf(islandBests),
-                    Collections.unmodifiableMap(repeats), failedBefore);
+                    Collections.unmodifiableMap(repeats), failedBefore, lean ? tally.snapshot() : EvaluatedBefore.NONE,
+                    links);
+        }
+
+        /** The candidates the last history listed may be counted at the next {@link #count}. */
+        void countable() {
+            countable = lastListed;
+        }
+
+        /**
+         * Counts, rather than lists, the evaluated candidates made {@link #countable} but the {@code recent} last;
+         * those {@link #keep} names stay listed (and counted), and listed ones counted before that it no longer
+         * names go.
+         */
+        void count(int recent) {
+            int counted = countable.size() - recent;
+            if (!lean || (counted <= 0 && tally.held.isEmpty())) {
+                return;
+            }
+            Set<String> keep = keep();
+            keep.addAll(topScores());
+            for (String id : countable.subList(0, Math.max(0, counted))) {
+                Candidate c = candidates.get(id);
+                if (c == null || c.evaluation().isEmpty() || tally.held.contains(id)) {
+                    continue;
+                }
+                tally.add(c, links);
+                tally.held.add(id);
+            }
+            countable = counted <= 0 ? countable : List.copyOf(countable.subList(counted, countable.size()));
+            for (java.util.Iterator<String> held = tally.held.iterator(); held.hasNext(); ) {
+                String id = held.next();
+                if (!keep.contains(id)) {
+                    held.remove();
+                    candidates.remove(id);
+                    places.remove(id);
+                    evaluations.remove(id);
+                    kept.remove(id);
+                }
+            }
+        }
+
+        /** The {@link Reader#TOP_SCORES} best scores of those listed: the tables show them. */
+        private Set<String> topScores() {
+            Set<String> top = new HashSet<>();
+            candidates.values().stream().filter(c -> c.succeeded() && Double.isFinite(c.evaluation().get().score()))
+                    .sorted(Comparator.comparingDouble((Candidate c) -> c.evaluation().get().score()).reversed())
+                    .limit(Reader.TOP_SCORES).forEach(c -> top.add(c.candidateId()));
+            return top;
         }
     }
 
@@ -738,7 +856,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      */
     public Map<String, CostTracker.ModelTotals> spending() {
         Map<String, CostTracker.ModelTotals> perModel = new TreeMap<>(failedBefore.spending());
-        candidates.forEach(c -> charge(perModel, c.generator(), c.usage()));
+        evaluatedBefore.spending().forEach((model, t) -> perModel.merge(model, t, CostTracker.ModelTotals::plus));
+        uncounted().forEach(c -> charge(perModel, c.generator(), c.usage()));
         proposalFailures.forEach(f -> charge(perModel, f.generator(), f.usage()));
         return perModel;
     }
@@ -748,35 +867,129 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      * how much in all (the improvements {@code model-choice = bandit} rewards).
      */
     public record Earned(long children, long improved, double improvement) {
+
+        Earned plus(Earned other) {
+            return new Earned(children + other.children, improved + other.improved, improvement + other.improvement);
+        }
+    }
+
+    /**
+     * What evaluated child {@code c} earned over its parent ({@code links} give the parent's score); empty for
+     * a seed.
+     */
+    static Optional<Earned> earnedBy(Candidate c, CandidateLinks links) {
+        if (c.evaluation().isEmpty() || c.parentId().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Double> parentScore = links.score(c.parentId().get());
+        double gain = c.succeeded() && parentScore.isPresent()
+                ? Math.max(0, c.evaluation().get().score() - parentScore.get()) : 0;
+        return Optional.of(new Earned(1, gain > 0 ? 1 : 0, gain));
+    }
+
+    /** An island's best TRAIN score rising to {@code score} at evaluation {@code x} (1, 2, ...), by {@code candidateId}. */
+    public record Step(long x, double score, String candidateId) {
+    }
+
+    /** Each island's best-so-far steps over the run's {@code evaluations}, in the order they were evaluated. */
+    public record Progress(long evaluations, Map<String, List<Step>> steps) {
+
+        static final Progress NONE = new Progress(0, Map.of());
+    }
+
+    /** Walks evaluated candidates in order and keeps each island's steps. */
+    static final class ProgressWalk {
+
+        private long x;
+        private final Map<String, List<Step>> steps = new TreeMap<>();
+
+        ProgressWalk() {
+        }
+
+        ProgressWalk(Progress from) {
+            x = from.evaluations();
+            from.steps().forEach((island, list) -> steps.put(island, new ArrayList<>(list)));
+        }
+
+        void add(Candidate c) {
+            x++;
+            if (!c.succeeded() || !Double.isFinite(c.evaluation().orElseThrow().score())) {
+                return;
+            }
+            double score = c.evaluation().orElseThrow().score();
+            List<Step> line = steps.computeIfAbsent(c.island(), k -> new ArrayList<>());
+            if (line.isEmpty() || score > line.get(line.size() - 1).score()) {
+                line.add(new Step(x, score, c.candidateId()));
+            }
+        }
+
+        Progress snapshot() {
+            return new Progress(x, EvaluatedBefore.copySteps(steps));
+        }
+    }
+
+    /**
+     * Each island's best TRAIN score so far, step by step, over every evaluation of the run in the order they
+     * were evaluated (those the history counts and those it lists).
+     */
+    public Progress progress() {
+        ProgressWalk walk = new ProgressWalk(evaluatedBefore.progress());
+        uncounted().filter(c -> c.evaluation().isPresent()).forEach(walk::add);
+        return walk.snapshot();
+    }
+
+    /**
+     * The candidates the history lists that its {@link #evaluatedBefore()} totals do not count: the totals
+     * and these make the whole run.
+     */
+    private java.util.stream.Stream<Candidate> uncounted() {
+        return evaluatedBefore.held().isEmpty() ? candidates.stream()
+                : candidates.stream().filter(c -> !evaluatedBefore.counts(c.candidateId()));
+    }
+
+    /**
+     * The evaluated candidates the history lists and its totals do not count yet, in the order they were
+     * evaluated: the most recent ones (all of them in a history that counts none).
+     */
+    public List<Candidate> recent() {
+        return uncounted().filter(c -> c.evaluation().isPresent()).toList();
+    }
+
+    /** How many candidates were evaluated, listed or counted. */
+    public long evaluatedCount() {
+        return evaluatedBefore.evaluated() + uncounted().filter(c -> c.evaluation().isPresent()).count();
+    }
+
+    /** How many candidates each island evaluated. */
+    public Map<String, Long> evaluatedPerIsland() {
+        Map<String, Long> perIsland = new TreeMap<>(evaluatedBefore.perIsland());
+        uncounted().filter(c -> c.evaluation().isPresent()).forEach(c -> perIsland.merge(c.island(), 1L, Long::sum));
+        return perIsland;
+    }
+
+    /** Evaluated candidates by status, succeeded ones included. */
+    public Map<String, Long> statuses() {
+        Map<String, Long> byStatus = new TreeMap<>(evaluatedBefore.statuses());
+        uncounted().filter(c -> c.evaluation().isPresent())
+                .forEach(c -> byStatus.merge(c.evaluation().get().status().name(), 1L, Long::sum));
+        return byStatus;
     }
 
     /** What each generator's evaluated children earned over their parents, by generator; seeds have no parent. */
     public Map<String, Earned> earned() {
-        return earned(c -> Optional.of(c.generator()));
+        return earned(evaluatedBefore.earned(), c -> Optional.of(c.generator()));
     }
 
     /** The same by prompt variant ({@code improve}, {@code fix}, {@code crossover}): which variant pays. */
     public Map<String, Earned> earnedByVariant() {
-        return earned(c -> c.variant().map(PromptVariant::key));
+        return earned(evaluatedBefore.earnedByVariant(), c -> c.variant().map(PromptVariant::key));
     }
 
-    private Map<String, Earned> earned(java.util.function.Function<Candidate, Optional<String>> by) {
-        Map<String, Candidate> byId = new LinkedHashMap<>();
-        candidates.forEach(c -> byId.put(c.candidateId(), c));
-        Map<String, Earned> perModel = new TreeMap<>();
-        for (Candidate c : candidates) {
-            if (c.evaluation().isEmpty() || c.parentId().isEmpty() || by.apply(c).isEmpty()) {
-                continue;
-            }
-            Optional<Double> parentScore = Optional.ofNullable(byId.get(c.parentId().get()))
-                    .filter(Candidate::succeeded).map(p -> p.evaluation().get().score());
-            double gain = c.succeeded() && parentScore.isPresent()
-                    ? Math.max(0, c.evaluation().get().score() - parentScore.get()) : 0;
-            perModel.merge(by.apply(c).get(), new Earned(1, gain > 0 ? 1 : 0, gain),
-                    (a, b) -> new Earned(a.children() + b.children(), a.improved() + b.improved(),
-                            a.improvement() + b.improvement()));
-        }
-        return perModel;
+    private Map<String, Earned> earned(Map<String, Earned> before, Function<Candidate, Optional<String>> by) {
+        Map<String, Earned> perKey = new TreeMap<>(before);
+        uncounted().forEach(c -> by.apply(c).ifPresent(key -> earnedBy(c, links)
+                .ifPresent(gain -> perKey.merge(key, gain, Earned::plus))));
+        return perKey;
     }
 
     private static void charge(Map<String, CostTracker.ModelTotals> perModel, String model, Usage usage) {
@@ -794,8 +1007,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      * journalled before workers reported it count as {@code unknown}.
      */
     public Map<String, Long> isolations() {
-        Map<String, Long> counts = new TreeMap<>();
-        for (Candidate candidate : evaluated()) {
+        Map<String, Long> counts = new TreeMap<>(evaluatedBefore.isolations());
+        for (Candidate candidate : recent()) {
             counts.merge(candidate.evaluation().flatMap(Evaluation::isolation).orElse("unknown"), 1L, Long::sum);
         }
         return counts;
@@ -803,12 +1016,13 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     /** Evaluations that ran without a jail: a run whose workers say {@code isolation = none}. */
     public long unjailed() {
-        return evaluated().stream().filter(c -> c.evaluation().flatMap(Evaluation::isolation)
+        return evaluatedBefore.unjailed() + recent().stream().filter(c -> c.evaluation().flatMap(Evaluation::isolation)
                 .map(isolation -> isolation.startsWith(NO_JAIL)).orElse(false)).count();
     }
 
+    /** How many candidates were proposed (evaluated or in flight), listed or counted. */
     public long proposed() {
-        return candidates.size();
+        return evaluatedBefore.evaluated() + uncounted().count();
     }
 
     public long inFlight() {
@@ -817,9 +1031,8 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     /** Evaluated candidates that failed, by status. */
     public Map<String, Long> failures() {
-        Map<String, Long> byStatus = new TreeMap<>();
-        evaluated().stream().filter(c -> !c.succeeded())
-                .forEach(c -> byStatus.merge(c.evaluation().get().status().name(), 1L, Long::sum));
+        Map<String, Long> byStatus = statuses();
+        byStatus.keySet().removeIf(status -> EvaluationStatus.valueOf(status).succeeded());
         return byStatus;
     }
 
@@ -975,14 +1188,12 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
 
     /** The chain of ancestors of a candidate, itself first, back to its island's seed. */
     public List<String> lineage(String candidateId) {
-        Map<String, Candidate> byId = new LinkedHashMap<>();
-        candidates.forEach(c -> byId.put(c.candidateId(), c));
         List<String> chain = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         Optional<String> next = Optional.of(candidateId);
-        while (next.isPresent() && !chain.contains(next.get())) {
+        while (next.isPresent() && seen.add(next.get())) {
             chain.add(next.get());
-            Candidate c = byId.get(next.get());
-            next = c == null ? Optional.empty() : c.parentId();
+            next = links.parent(next.get());
         }
         return chain;
     }

@@ -4,6 +4,7 @@ import io.galapagos.controller.generation.CostTracker;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,26 +50,23 @@ public final class RunReport {
         Map<String, List<Point>> best = new TreeMap<>();
         Map<String, List<Point>> tests = new TreeMap<>();
         Map<String, Double> bestSoFar = new LinkedHashMap<>();
-        int x = 0;
-        for (RunHistory.Candidate c : history.evaluated()) {
-            x++;
-            if (!c.succeeded() || !Double.isFinite(c.evaluation().orElseThrow().score())) {
-                continue;
-            }
-            double score = c.evaluation().orElseThrow().score();
-            Double before = bestSoFar.get(c.island());
-            if (before == null || score > before) {
-                bestSoFar.put(c.island(), score);
-                List<Point> line = best.computeIfAbsent(c.island(), k -> new ArrayList<>());
+        Map<String, RunHistory.Candidate> listed = new HashMap<>();
+        history.candidates().forEach(c -> listed.put(c.candidateId(), c));
+        RunHistory.Progress progress = history.progress();
+        long x = progress.evaluations();
+        progress.steps().forEach((island, steps) -> {
+            for (RunHistory.Step step : steps) {
+                Double before = bestSoFar.put(island, step.score());
+                List<Point> line = best.computeIfAbsent(island, k -> new ArrayList<>());
                 if (before != null) {
-                    line.add(new Point(x, before)); // a step: level until this evaluation, then up
+                    line.add(new Point(step.x(), before)); // a step: level until this evaluation, then up
                 }
-                line.add(new Point(x, score));
-                int at = x;
-                c.test().filter(t -> t.status().succeeded() && Double.isFinite(t.score()))
-                        .ifPresent(t -> tests.computeIfAbsent(c.island(), k -> new ArrayList<>()).add(new Point(at, t.score())));
+                line.add(new Point(step.x(), step.score()));
+                Optional.ofNullable(listed.get(step.candidateId())).flatMap(RunHistory.Candidate::test)
+                        .filter(t -> t.status().succeeded() && Double.isFinite(t.score()))
+                        .ifPresent(t -> tests.computeIfAbsent(island, k -> new ArrayList<>()).add(new Point(step.x(), t.score())));
             }
-        }
+        });
         double maxX = Math.max(1, x);
         best.forEach((island, line) -> line.add(new Point(maxX, bestSoFar.get(island))));
         Map<String, Double> baselineScores = new LinkedHashMap<>();
@@ -165,7 +163,7 @@ public final class RunReport {
         history.settings().ifPresent(s -> page.append("run ").append(escape(s.runId())).append(", ")
                 .append(s.islands()).append(" islands, seed ").append(s.seed()).append(", "));
         page.append(escape(history.completion().map(c -> "completed: " + c).orElse("not completed"))).append(", ")
-                .append(history.evaluated().size()).append(" evaluated, ").append(history.inFlight())
+                .append(history.evaluatedCount()).append(" evaluated, ").append(history.inFlight())
                 .append(" in flight, ").append(history.failedProposals()).append(" failed proposals, ")
                 .append(escape(io.galapagos.protocol.Durations.formatMillis(history.elapsedMillis()))).append("</p>\n");
         for (String warning : comparison.warnings()) {
@@ -206,8 +204,7 @@ public final class RunReport {
     private static void islandsTable(RunHistory history, StringBuilder page) {
         page.append("<h2>Islands</h2>\n<table>\n<tr><th>island</th><th>evaluated</th><th>best</th><th>TRAIN</th>"
                 + "<th>TEST</th></tr>\n");
-        Map<String, Long> evaluated = history.evaluated().stream()
-                .collect(Collectors.groupingBy(RunHistory.Candidate::island, TreeMap::new, Collectors.counting()));
+        Map<String, Long> evaluated = history.evaluatedPerIsland();
         for (Map.Entry<String, Long> island : evaluated.entrySet()) {
             Optional<RunHistory.Candidate> best = history.bestOf(island.getKey());
             page.append("<tr><td>").append(escape(island.getKey())).append("</td><td class=\"n\">").append(island.getValue())

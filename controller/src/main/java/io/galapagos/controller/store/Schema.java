@@ -76,14 +76,24 @@ public final class Schema {
      * The URL of an H2 database in a file of this process, with commits written to the file before they
      * return ({@code WRITE_DELAY=0}). H2's default writes them up to half a second late: a node killed in
      * that window loses events it had acknowledged, and its islands evaluate those candidates again.
-     * Other URLs, and an explicit {@code WRITE_DELAY}, are kept as they are.
+     * It also lets go of the BLOBs a read handed out after {@link #LOB_TIMEOUT_MILLIS} rather than H2's five
+     * minutes: the journal's readers take the bytes at once, and a fast run's history reader would otherwise
+     * keep hundreds of thousands of them alive. Other URLs, and an explicit {@code WRITE_DELAY} or
+     * {@code LOB_TIMEOUT}, are kept as they are.
      */
     public static String durable(String url) {
         String lower = url.toLowerCase(java.util.Locale.ROOT);
         boolean inThisProcess = lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:mem:")
                 && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:");
-        return inThisProcess && !lower.contains(";write_delay=") ? url + ";WRITE_DELAY=0" : url;
+        if (!inThisProcess) {
+            return url;
+        }
+        String durable = lower.contains(";write_delay=") ? url : url + ";WRITE_DELAY=0";
+        return lower.contains(";lob_timeout=") ? durable : durable + ";LOB_TIMEOUT=" + LOB_TIMEOUT_MILLIS;
     }
+
+    /** How long an H2 journal of this process keeps a BLOB a read handed out. */
+    public static final int LOB_TIMEOUT_MILLIS = 10_000;
 
     static String dialect(String url) {
         if (url.startsWith("jdbc:h2:")) {

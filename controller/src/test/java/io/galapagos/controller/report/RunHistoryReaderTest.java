@@ -33,10 +33,24 @@ class RunHistoryReaderTest {
     private static final class MemoryJournal implements RunHistory.Journal {
 
         final Map<String, List<Object>> events = new HashMap<>();
+        /** When each event was written: one clock for the whole journal, as a database's. */
+        final Map<String, List<Long>> written = new HashMap<>();
         final List<String> reads = new ArrayList<>();
+        private long clock = 1_000;
 
         void append(String persistenceId, Object event) {
             events.computeIfAbsent(persistenceId, id -> new ArrayList<>()).add(event);
+            written.computeIfAbsent(persistenceId, id -> new ArrayList<>()).add(++clock);
+        }
+
+        /** The events of {@code persistenceId} as a history built from a list takes them. */
+        List<RunHistory.StoredEvent> stored(String persistenceId) {
+            List<RunHistory.StoredEvent> stored = new ArrayList<>();
+            List<Object> all = events.getOrDefault(persistenceId, List.of());
+            for (int k = 0; k < all.size(); k++) {
+                stored.add(new RunHistory.StoredEvent(all.get(k), written.get(persistenceId).get(k)));
+            }
+            return stored;
         }
 
         @Override
@@ -45,7 +59,7 @@ class RunHistoryReaderTest {
             List<Object> all = events.getOrDefault(persistenceId, List.of());
             List<RunHistory.JournalEvent> out = new ArrayList<>();
             for (long n = from; n <= Math.min(to, all.size()); n++) {
-                out.add(new RunHistory.JournalEvent(n, all.get((int) n - 1), 1_000 + n));
+                out.add(new RunHistory.JournalEvent(n, all.get((int) n - 1), written.get(persistenceId).get((int) n - 1)));
             }
             return out;
         }
@@ -420,5 +434,118 @@ class RunHistoryReaderTest {
         assertThat(Files.readAllLines(out.resolve(RunOutputs.FAILED_PROPOSALS_FILE))).containsExactlyElementsOf(wholeTable);
         assertThat(Files.readString(out.resolve("report.html")))
                 .contains("<td>failed proposals</td><td class=\"n\">" + (many + 1) + "</td>");
+    }
+
+    /**
+     * A long run: two islands, candidates that fail now and then, use tokens, name a prompt variant and
+     * descend from earlier ones (some long gone from the list), journalled in batches between reads.
+     */
+    private int longRun(RunHistory.Reader reader, int perIsland, java.util.function.Consumer<RunHistory> eachRead) {
+        java.util.Random random = new java.util.Random(7);
+        started();
+        for (int island = 0; island < 2; island++) {
+            proposed(island, candidateId(island, 0), 0, Optional.empty());
+            evaluated(island, candidateId(island, 0), -1_000);
+        }
+        int batch = 700;
+        for (int from = 1; from <= perIsland; from += batch) {
+            for (int sequence = from; sequence < Math.min(perIsland + 1, from + batch); sequence++) {
+                for (int island = 0; island < 2; island++) {
+                    String id = candidateId(island, sequence);
+                    String parent = candidateId(random.nextInt(5) == 0 ? 1 - island : island, random.nextInt(sequence));
+                    boolean model = random.nextBoolean();
+                    journal.append(islandPid(island), new Island.CandidateProposed(id, sequence, code(id),
+                            Optional.of(parent), model ? "model-a" : "offline", "change " + id,
+                            model ? new Usage(100, 20, 0.125) : Usage.NONE, Optional.empty(),
+                            model ? Optional.of(io.galapagos.controller.generation.PromptVariant.IMPROVE) : Optional.empty()));
+                    boolean fails = random.nextInt(10) == 0;
+                    journal.append(islandPid(island), new Island.CandidateEvaluated(id,
+                            fails ? EvaluationStatus.TIMEOUT : EvaluationStatus.OK,
+                            fails ? Double.NaN : -1_000 + sequence * random.nextDouble(), Map.of("cost", 1.0),
+                            feedback(id), "TRAIN", 7, "worker-1", Optional.of(random.nextInt(50) == 0 ? "none (test)" : "bwrap")));
+                }
+            }
+            eachRead.accept(reader.readToWrite(TIMEOUT));
+        }
+        return 2 * (perIsland + 1);
+    }
+
+    private String candidateId(int island, int sequence) {
+        return settings.islandId(island) + "/" + sequence;
+    }
+
+    private RunHistory whole() {
+        return RunHistory.of(List.of(new Run.RunStarted(settings, 1, 0)),
+                islandId -> journal.stored(Island.TYPE_KEY.name() + "|" + islandId));
+    }
+
+    @Test
+    void aLongRunsHistoryListsItsRecentKeptAndTopCandidatesAndCountsTheRestAsTheWholeHistoryDoes() {
+        RunHistory.Reader writer = new RunHistory.Reader(journal, "r1", true);
+        int proposed = longRun(writer, 3_000, history -> { });
+        writer.readToWrite(TIMEOUT);
+        RunHistory lean = writer.readToWrite(TIMEOUT);
+        RunHistory whole = whole();
+
+        assertThat(lean.candidates().size()).as("listed of " + proposed)
+                .isLessThanOrEqualTo(RunHistory.Reader.RECENT_EVALUATED + RunHistory.Reader.TOP_SCORES + 20);
+        assertThat(lean.evaluatedBefore().evaluated()).isGreaterThan(proposed / 2);
+        assertThat(lean.evaluatedCount()).isEqualTo(whole.evaluatedCount()).isEqualTo(proposed);
+        assertThat(lean.proposed()).isEqualTo(whole.proposed());
+        assertThat(lean.statuses()).isEqualTo(whole.statuses());
+        assertThat(lean.failures()).isEqualTo(whole.failures()).isNotEmpty();
+        assertThat(lean.isolations()).isEqualTo(whole.isolations());
+        assertThat(lean.unjailed()).isEqualTo(whole.unjailed()).isPositive();
+        assertThat(lean.evaluatedPerIsland()).isEqualTo(whole.evaluatedPerIsland());
+        assertThat(lean.spending()).isEqualTo(whole.spending()); // eighths of a dollar add up exactly
+        assertThat(lean.earned()).isEqualTo(whole.earned());
+        assertThat(lean.earnedByVariant()).isEqualTo(whole.earnedByVariant()).isNotEmpty();
+        assertThat(lean.progress()).isEqualTo(whole.progress());
+        assertThat(lean.best().map(RunHistory.Candidate::candidateId)).isEqualTo(whole.best().map(RunHistory.Candidate::candidateId));
+        for (int island = 0; island < 2; island++) {
+            String islandId = settings.islandId(island);
+            assertThat(lean.bestOf(islandId).map(RunHistory.Candidate::candidateId))
+                    .isEqualTo(whole.bestOf(islandId).map(RunHistory.Candidate::candidateId));
+        }
+        String best = whole.best().orElseThrow().candidateId();
+        assertThat(lean.lineage(best)).isEqualTo(whole.lineage(best)).hasSizeGreaterThan(2);
+        String old = candidateId(1, 10);
+        assertThat(lean.candidates()).noneMatch(c -> c.candidateId().equals(old));
+        assertThat(lean.lineage(old)).as("a candidate no longer listed").isEqualTo(whole.lineage(old));
+        assertThat(top(lean, 20)).isEqualTo(top(whole, 20));
+        assertThat(RunReport.svg(lean, List.of())).isEqualTo(RunReport.svg(whole, List.of()));
+    }
+
+    private static List<String> top(RunHistory history, int n) {
+        return history.evaluated().stream().filter(c -> c.succeeded())
+                .sorted(java.util.Comparator.comparingDouble((RunHistory.Candidate c) -> c.evaluation().get().score())
+                        .reversed()).limit(n).map(RunHistory.Candidate::candidateId).toList();
+    }
+
+    @Test
+    void aWritingClientsReaderCountsOnlyWhatItsWritingReadsHandedOut() {
+        RunHistory.Reader writer = new RunHistory.Reader(journal, "r1", true);
+        int proposed = longRun(writer, 0, history -> { });
+        for (int sequence = 1; sequence <= 3_000; sequence++) {
+            String id = candidateId(0, sequence);
+            journal.append(islandPid(0), new Island.CandidateProposed(id, sequence, code(id),
+                    Optional.of(candidateId(0, 0)), "offline", "", Usage.NONE, Optional.empty()));
+            evaluated(0, id, -sequence);
+        }
+        writer.read(TIMEOUT);
+        writer.read(TIMEOUT);
+        RunHistory shown = writer.read(TIMEOUT);
+        assertThat(shown.evaluatedBefore().evaluated()).as("a dashboard's reads count nothing").isZero();
+        assertThat(shown.candidates()).hasSize(proposed + 3_000);
+
+        writer.readToWrite(TIMEOUT);
+        RunHistory next = writer.readToWrite(TIMEOUT);
+        assertThat(next.evaluatedBefore().evaluated()).isEqualTo(proposed + 3_000 - RunHistory.Reader.RECENT_EVALUATED);
+        assertThat(next.evaluatedCount()).isEqualTo(proposed + 3_000);
+
+        RunHistory.Reader dashboard = new RunHistory.Reader(journal, "r1");
+        dashboard.read(TIMEOUT);
+        assertThat(dashboard.read(TIMEOUT).evaluatedBefore().evaluated()).as("a reader no client writes from")
+                .isEqualTo(proposed + 3_000 - RunHistory.Reader.RECENT_EVALUATED);
     }
 }

@@ -62,14 +62,26 @@ class SchemaTest {
     }
 
     @Test
-    void onlyH2FilesOfThisProcessAreMadeToWriteAtEachCommit() {
+    void onlyH2FilesOfThisProcessAreMadeToWriteAtEachCommitAndLetGoOfReadBlobsSoon() {
         assertThat(Schema.durable("jdbc:h2:file:/runs/a/journal/galapagos;AUTO_SERVER=TRUE"))
-                .isEqualTo("jdbc:h2:file:/runs/a/journal/galapagos;AUTO_SERVER=TRUE;WRITE_DELAY=0");
-        assertThat(Schema.durable("jdbc:h2:./journal")).isEqualTo("jdbc:h2:./journal;WRITE_DELAY=0");
-        assertThat(Schema.durable("jdbc:h2:file:/j;write_delay=100")).isEqualTo("jdbc:h2:file:/j;write_delay=100");
+                .isEqualTo("jdbc:h2:file:/runs/a/journal/galapagos;AUTO_SERVER=TRUE;WRITE_DELAY=0;LOB_TIMEOUT=10000");
+        assertThat(Schema.durable("jdbc:h2:./journal")).isEqualTo("jdbc:h2:./journal;WRITE_DELAY=0;LOB_TIMEOUT=10000");
+        assertThat(Schema.durable("jdbc:h2:file:/j;write_delay=100;LOB_TIMEOUT=5"))
+                .isEqualTo("jdbc:h2:file:/j;write_delay=100;LOB_TIMEOUT=5");
         for (String kept : List.of("jdbc:h2:mem:galapagos;DB_CLOSE_DELAY=-1", "jdbc:h2:tcp://127.0.0.1:9092/galapagos",
                 "jdbc:postgresql://db/galapagos")) {
             assertThat(Schema.durable(kept)).isEqualTo(kept);
+        }
+    }
+
+    @Test
+    void theDatabaseOpenedThroughTheUrlHasTheShortBlobTimeout(@TempDir Path dir) throws Exception {
+        String url = Schema.durable("jdbc:h2:file:" + dir.resolve("journal"));
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             ResultSet setting = c.createStatement().executeQuery(
+                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'LOB_TIMEOUT'")) {
+            assertThat(setting.next()).isTrue();
+            assertThat(setting.getString(1)).isEqualTo(String.valueOf(Schema.LOB_TIMEOUT_MILLIS));
         }
     }
 

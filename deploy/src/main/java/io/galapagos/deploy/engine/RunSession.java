@@ -298,7 +298,8 @@ public final class RunSession {
      */
     public synchronized RunHistory.Reader reader() {
         if (reader == null) {
-            reader = new RunHistory.Reader(system, runId);
+            // the candidate log writes out every candidate a history lists before the reader counts it instead
+            reader = new RunHistory.Reader(system, runId, true);
         }
         return reader;
     }
@@ -320,7 +321,7 @@ public final class RunSession {
         long reEvaluations = history.reEvaluations().values().stream().mapToLong(List::size).sum();
         console.printf(Locale.ROOT, "%n%d candidates evaluated%s (%d proposals failed, of which %d duplicates and %d "
                         + "near-duplicates not evaluated), %s, %s; results in %s%n",
-                history.evaluated().size(), reEvaluations == 0 ? "" : " and " + reEvaluations + " re-evaluations of "
+                history.evaluatedCount(), reEvaluations == 0 ? "" : " and " + reEvaluations + " re-evaluations of "
                         + "would-be bests", history.failedProposals(), history.duplicates(), history.nearDuplicates(),
                 history.completion().orElse("not completed"), Durations.formatMillis(history.elapsedMillis()), out);
         history.settings().flatMap(s -> s.generation().llm()).ifPresent(llm ->

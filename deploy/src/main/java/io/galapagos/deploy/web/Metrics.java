@@ -39,10 +39,7 @@ final class Metrics {
 
         header(out, "galapagos_evaluations_total", "counter", "Evaluated candidates by run and status.");
         for (Map.Entry<String, RunHistory> run : runs.entrySet()) {
-            Map<String, Long> byStatus = new TreeMap<>();
-            for (RunHistory.Candidate c : run.getValue().evaluated()) {
-                byStatus.merge(c.evaluation().get().status().name(), 1L, Long::sum);
-            }
+            Map<String, Long> byStatus = run.getValue().statuses();
             for (Map.Entry<String, Long> status : byStatus.entrySet()) {
                 sample(out, "galapagos_evaluations_total", Map.of("run", run.getKey(), "status", status.getKey()),
                         status.getValue());
@@ -121,7 +118,8 @@ final class Metrics {
         long recent = 0;
         long earliest = nowMillis;
         for (RunHistory history : runs) {
-            for (RunHistory.Candidate c : history.evaluated()) {
+            // the recent ones: a long run's history counts the others, which are older than a minute
+            for (RunHistory.Candidate c : history.recent()) {
                 long at = c.evaluation().get().timestampMillis();
                 earliest = Math.min(earliest, at);
                 if (nowMillis - at <= RATE_WINDOW_MILLIS) {

@@ -65,7 +65,7 @@ final class RunViews {
     static ObjectNode status(RunHistory history) {
         ObjectNode status = JSON.objectNode();
         status.put("phase", history.phase().name());
-        status.put("evaluated", history.evaluated().size());
+        status.put("evaluated", history.evaluatedCount());
         status.put("proposed", history.proposed());
         status.put("inFlight", history.inFlight());
         status.put("failedProposals", history.failedProposals());
@@ -81,7 +81,7 @@ final class RunViews {
         item.put("id", runId);
         item.put("task", history.settings().map(s -> s.taskId()).orElse(""));
         item.put("phase", history.phase().name());
-        item.put("evaluated", history.evaluated().size());
+        item.put("evaluated", history.evaluatedCount());
         item.put("proposed", history.proposed());
         putScore(item, "best", history.best().flatMap(RunHistory.Candidate::evaluation));
         item.put("elapsedMillis", history.elapsedMillis());
@@ -97,12 +97,13 @@ final class RunViews {
         summary.put("iterations", history.settings().map(s -> s.iterations()).orElse(0L));
         summary.put("migrants", history.migrantsAccepted());
         ArrayNode islands = summary.putArray("islands");
+        Map<String, Long> evaluatedPerIsland = history.evaluatedPerIsland();
         history.settings().ifPresent(settings -> {
             for (int k = 0; k < settings.islands(); k++) {
                 String islandId = settings.islandId(k);
                 ObjectNode island = islands.addObject();
                 island.put("id", islandId);
-                island.put("evaluated", history.evaluated().stream().filter(c -> c.island().equals(islandId)).count());
+                island.put("evaluated", evaluatedPerIsland.getOrDefault(islandId, 0L));
                 Optional<RunHistory.Candidate> best = history.bestOf(islandId);
                 putScore(island, "best", best.flatMap(RunHistory.Candidate::evaluation));
                 putOptional(island, "bestCandidate", best.map(RunHistory.Candidate::candidateId));
@@ -184,7 +185,7 @@ final class RunViews {
 
     static ObjectNode progress(RunWatch watch, RunHistory history) {
         ObjectNode progress = JSON.objectNode();
-        progress.put("evaluated", history.evaluated().size());
+        progress.put("evaluated", history.evaluatedCount());
         ObjectNode islands = progress.putObject("islands");
         ObjectNode tests = progress.putObject("tests");
         Map<String, RunHistory.Candidate> byId = byId(history);

@@ -58,6 +58,10 @@ final class RunWatch {
     private final UnaryOperator<RunHistory.Candidate> full;
     private RunHistory history;
     private final Map<String, Integer> position = new HashMap<>();
+    /** Evaluations placed so far, counted ones included. */
+    private int seen;
+    /** Places kept beyond twice the listed candidates before those of unlisted ones go. */
+    private static final int PRUNE_SLACK = 1_000;
     private final Map<String, List<Step>> steps = new LinkedHashMap<>();
     private final Set<String> tested = new HashSet<>();
     /** The most recent events, at most {@link #RECENT_EVENTS}; a page starts from a snapshot and their tail. */
@@ -98,9 +102,13 @@ final class RunWatch {
     }
 
     synchronized void apply(RunHistory next) {
-        for (RunHistory.Candidate candidate : next.evaluated()) {
+        List<RunHistory.Candidate> evaluated = next.evaluated();
+        long unseen = evaluated.stream().filter(c -> !position.containsKey(c.candidateId())).count();
+        // a long run's history counts evaluations it no longer lists: they keep their places in the order
+        seen = (int) Math.max(seen, next.evaluatedCount() - unseen);
+        for (RunHistory.Candidate candidate : evaluated) {
             if (!position.containsKey(candidate.candidateId())) {
-                int n = position.size() + 1;
+                int n = ++seen;
                 position.put(candidate.candidateId(), n);
                 boolean improved = improves(candidate, n);
                 ObjectNode data = RunViews.row(candidate, n, next.migrantIds().contains(candidate.candidateId()));
@@ -113,6 +121,13 @@ final class RunWatch {
                 RunViews.putScore(data, "test", candidate.test());
                 append("test", data);
             }
+        }
+        if (position.size() > 2 * next.candidates().size() + PRUNE_SLACK) {
+            // the places and tests of candidates the history no longer lists go with them
+            Set<String> listed = new HashSet<>();
+            next.candidates().forEach(c -> listed.add(c.candidateId()));
+            position.keySet().retainAll(listed);
+            tested.retainAll(listed);
         }
         history = next;
         ObjectNode status = RunViews.status(next);
