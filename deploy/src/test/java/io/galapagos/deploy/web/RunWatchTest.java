@@ -80,6 +80,35 @@ class RunWatchTest {
         assertThat(small.steps().get("run/0")).hasSize(5);
     }
 
+    @Test
+    void candidatesAHistoryCountsRatherThanListsLeaveTheWatchAndNewOnesTakeTheRunsPlaces() {
+        int many = 3_000;
+        for (int n = 0; n < many; n++) {
+            propose("run/0/" + n, Optional.empty(), ok(-10 - n));
+        }
+        watch.refresh();
+        assertThat(watch.position("run/0/" + (many - 1))).contains(many);
+        // the reader counts all but the seed (the best) and the last hundred, and one more comes
+        List<RunHistory.Candidate> listed = new ArrayList<>(candidates.subList(many - 100, many));
+        listed.add(0, candidates.get(0));
+        candidates.clear();
+        candidates.addAll(listed);
+        propose("run/0/" + many, Optional.empty(), ok(-20_000));
+        watch.apply(new RunHistory(Optional.empty(), List.of(), List.copyOf(candidates), List.of(), Map.of(), 0, Set.of(),
+                Map.of(), Map.of(), RunHistory.FailedBefore.NONE, countedBefore(many - 100), null));
+
+        assertThat(watch.position("run/0/1")).as("counted: its place went with it").isEmpty();
+        assertThat(watch.position("run/0/0")).contains(1);
+        assertThat(watch.position("run/0/" + (many - 1))).contains(many);
+        assertThat(watch.position("run/0/" + many)).as("the next evaluation of the run").contains(many + 1);
+    }
+
+    private static io.galapagos.controller.report.EvaluatedBefore countedBefore(long evaluated) {
+        io.galapagos.controller.report.EvaluatedBefore none = io.galapagos.controller.report.EvaluatedBefore.NONE;
+        return new io.galapagos.controller.report.EvaluatedBefore(evaluated, Map.of("OK", evaluated), Map.of(), 0,
+                Map.of(), Map.of(), Map.of(), Map.of(), none.progress(), Set.of("run/0/0"));
+    }
+
     private void propose(String id, Optional<String> parent, Optional<RunHistory.Evaluation> evaluation) {
         String island = id.substring(0, id.lastIndexOf('/'));
         long sequence = Long.parseLong(id.substring(id.lastIndexOf('/') + 1));
