@@ -240,7 +240,11 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      * kilobyte, instead of the several or tens of kilobytes a candidate's text and metrics take), except
      * for the seeds and the best of the run and of each island. {@link #full} brings back any candidate
      * in full from the journal. The failed proposals that a client writing them out has had (see
-     * {@link #readToWrite}) are counted rather than listed, but the last {@link #RECENT_FAILED}.
+     * {@link #readToWrite}) are counted rather than listed, but the last {@link #RECENT_FAILED}; so are the
+     * evaluated candidates, but the last {@link #RECENT_EVALUATED}, the seeds, the bests, the front and the
+     * {@link #TOP_SCORES} best scores ({@link RunHistory#evaluatedBefore()}), with every candidate's parent
+     * and score kept in 16 bytes for the lineage and what each generator earned. A reader's memory then
+     * stays the same however long the run goes, but for those 16 bytes a proposal.
      */
     public static final class Reader {
 

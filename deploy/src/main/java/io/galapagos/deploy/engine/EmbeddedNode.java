@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import io.galapagos.controller.Engine;
 import io.galapagos.controller.EngineConfig;
 import io.galapagos.controller.generation.GeneratorFactory;
+import io.galapagos.controller.store.Schema;
 import io.galapagos.deploy.cluster.ClusterNode;
 import io.galapagos.deploy.cluster.KnownSettings;
 import io.galapagos.worker.CandidateEvaluator;
@@ -92,7 +93,14 @@ public final class EmbeddedNode implements AutoCloseable {
         try {
             Config defaults = ConfigFactory.parseResources("galapagos-node.conf").withFallback(ConfigFactory.defaultReference());
             KnownSettings.check(user, defaults.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true)));
-            Config config = overrides.withFallback(user).withFallback(journal).withFallback(defaults).resolve();
+            Config layered = overrides.withFallback(user).withFallback(journal).withFallback(defaults);
+            Config config = layered.resolve();
+            // an H2 journal of this process writes each commit before it returns, as a cluster node's does
+            String url = config.getString("galapagos.store.url");
+            String durable = Schema.durable(url);
+            if (!durable.equals(url)) {
+                config = ConfigFactory.parseMap(Map.of("galapagos.store.url", durable)).withFallback(layered).resolve();
+            }
             KnownSettings.checkRelated(config);
             return config;
         } catch (com.typesafe.config.ConfigException e) {

@@ -21,7 +21,8 @@ class EmbeddedNodeConfigTest {
         Config defaults = EmbeddedNode.config(dir, Optional.empty(), ConfigFactory.empty());
         assertThat(defaults.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"))
                 .startsWith("jdbc:h2:file:" + dir.resolve("journal")).contains("DATABASE_TO_UPPER=false")
-                .contains("AUTO_SERVER=TRUE");
+                .contains("AUTO_SERVER=TRUE")
+                .as("commits on disk before they return; read BLOBs let go soon").contains(";WRITE_DELAY=0;LOB_TIMEOUT=");
 
         Path file = dir.resolve("user.conf");
         Files.writeString(file, "galapagos.store.url = \"jdbc:postgresql://db/galapagos\"\ngalapagos.worker.slots = 3\n");
