@@ -83,13 +83,25 @@ public final class Schema {
      */
     public static String durable(String url) {
         String lower = url.toLowerCase(java.util.Locale.ROOT);
-        boolean inThisProcess = lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:mem:")
-                && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:");
-        if (!inThisProcess) {
+        if (!inThisProcess(lower)) {
             return url;
         }
-        String durable = lower.contains(";write_delay=") ? url : url + ";WRITE_DELAY=0";
-        return lower.contains(";lob_timeout=") ? durable : durable + ";LOB_TIMEOUT=" + LOB_TIMEOUT_MILLIS;
+        return blobsLetGo(lower.contains(";write_delay=") ? url : url + ";WRITE_DELAY=0");
+    }
+
+    /**
+     * The URL of an H2 database in a file of this process with read BLOBs let go of after
+     * {@link #LOB_TIMEOUT_MILLIS} (see {@link #durable}); other URLs, and an explicit {@code LOB_TIMEOUT}, as
+     * they are.
+     */
+    public static String blobsLetGo(String url) {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        return !inThisProcess(lower) || lower.contains(";lob_timeout=") ? url : url + ";LOB_TIMEOUT=" + LOB_TIMEOUT_MILLIS;
+    }
+
+    private static boolean inThisProcess(String lowerUrl) {
+        return lowerUrl.startsWith("jdbc:h2:") && !lowerUrl.startsWith("jdbc:h2:mem:")
+                && !lowerUrl.startsWith("jdbc:h2:tcp:") && !lowerUrl.startsWith("jdbc:h2:ssl:");
     }
 
     /** How long an H2 journal of this process keeps a BLOB a read handed out. */
