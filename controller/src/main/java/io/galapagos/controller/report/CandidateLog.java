@@ -50,7 +50,7 @@ public final class CandidateLog {
     private final Path out;
     private final String extension;
     /** The lines the file holds (candidate, test and failed-proposal) and the rows of {@code history.csv}. */
-    private final OutcomeKeys written = new OutcomeKeys();
+    private OutcomeKeys written = new OutcomeKeys();
     /**
      * A stochastic task's re-evaluations ({@code <id>#repeat-<n>}) the file has a line of and {@code history.csv}
      * a row of: a few per new best, so kept as text.
@@ -374,7 +374,44 @@ public final class CandidateLog {
         repeatLines.addAll(addedRepeats);
         repeatRows.addAll(addedRepeatRows);
         tableRows += addedRows.size() + addedRepeatRows.size();
+        if (failedTable) {
+            forgetUnlisted(history);
+        }
         return appended;
+    }
+
+    /** Keys kept beyond four per outcome a history lists before those of unlisted outcomes go. */
+    static final int FORGET_SLACK = 1_000;
+
+    /**
+     * Forgets the keys of outcomes {@code history} does not list, once they are many: a {@link RunHistory.Reader}
+     * counts the candidates and failed proposals the log has had rather than listing them again, so their
+     * keys would only grow with the run. The files keep their lines; a new log reads the keys back from them.
+     */
+    /** How many outcomes the log knows it holds (its keys). */
+    int keys() {
+        return written.size();
+    }
+
+    private void forgetUnlisted(RunHistory history) {
+        long listed = history.candidates().size() + history.proposalFailures().size();
+        if (written.size() <= 4 * listed + FORGET_SLACK) {
+            return;
+        }
+        OutcomeKeys kept = new OutcomeKeys();
+        for (RunHistory.Candidate c : history.candidates()) {
+            for (OutcomeKeys.Kind kind : List.of(OutcomeKeys.Kind.CANDIDATE, OutcomeKeys.Kind.TEST, OutcomeKeys.Kind.ROW)) {
+                if (written.contains(kind, c.island(), c.sequence())) {
+                    kept.add(kind, c.island(), c.sequence());
+                }
+            }
+        }
+        for (RunHistory.FailedProposal f : history.proposalFailures()) {
+            if (written.contains(OutcomeKeys.Kind.FAILED, f.island(), f.sequence())) {
+                kept.add(OutcomeKeys.Kind.FAILED, f.island(), f.sequence());
+            }
+        }
+        written = kept;
     }
 
     private boolean fresh(Key key, Set<Key> added) {

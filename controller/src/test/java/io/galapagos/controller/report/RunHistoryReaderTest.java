@@ -548,4 +548,28 @@ class RunHistoryReaderTest {
         assertThat(dashboard.read(TIMEOUT).evaluatedBefore().evaluated()).as("a reader no client writes from")
                 .isEqualTo(proposed + 3_000 - RunHistory.Reader.RECENT_EVALUATED);
     }
+
+    @Test
+    void theCandidateLogOfALongRunWritesEveryCandidateOnceAndForgetsTheKeysOfThoseCounted(
+            @org.junit.jupiter.api.io.TempDir Path out) throws Exception {
+        RunHistory.Reader writer = new RunHistory.Reader(journal, "r1", true);
+        CandidateLog log = CandidateLog.open(out, "java");
+        List<Integer> keys = new ArrayList<>();
+        int proposed = longRun(writer, 3_000, history -> {
+            log.append(history, c -> writer.full(c, TIMEOUT), true);
+            keys.add(log.keys());
+        });
+        for (int k = 0; k < 2; k++) {
+            log.append(writer.readToWrite(TIMEOUT), c -> writer.full(c, TIMEOUT), true);
+        }
+
+        List<String> lines = Files.readAllLines(out.resolve("candidates.jsonl"));
+        assertThat(lines).hasSize(proposed);
+        assertThat(lines.stream().map(l -> l.substring(0, l.indexOf(',', l.indexOf("\"id\"")))).distinct()).hasSize(proposed);
+        assertThat(Files.readAllLines(out.resolve(RunOutputs.HISTORY_FILE))).hasSize(proposed + 1);
+        assertThat(log.keys()).as("two keys per candidate would be " + 2 * proposed)
+                .isLessThan(4 * (RunHistory.Reader.RECENT_EVALUATED + RunHistory.Reader.TOP_SCORES + 20) + CandidateLog.FORGET_SLACK)
+                .isLessThan(2 * proposed);
+        assertThat(CandidateLog.open(out, "java").keys()).as("a new log reads every key back").isEqualTo(2 * proposed);
+    }
 }
