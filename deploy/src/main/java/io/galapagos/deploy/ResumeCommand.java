@@ -89,6 +89,7 @@ public final class ResumeCommand implements Callable<Integer> {
         Path outDir = out.get().toAbsolutePath().normalize();
         Config config;
         RunTask task;
+        StoredRun.HeldJournal held = null;
         try {
             cluster.checkEmbedded();
             // a live run holds the journal: say who, before anything opens it
@@ -99,7 +100,12 @@ public final class ResumeCommand implements Callable<Integer> {
             RunHistory history;
             try {
                 // only a new evaluation budget needs the candidates (it must not fall below those proposed)
-                history = budget.iterations().isPresent() ? readHistory(outDir) : readRunEvents(outDir);
+                if (budget.iterations().isPresent()) {
+                    history = readHistory(outDir);
+                } else {
+                    held = holdRunEvents(outDir);
+                    history = held.history();
+                }
             } catch (IllegalStateException e) {
                 throw new IllegalArgumentException(outDir + " holds a journal that cannot be read ("
                         + firstLine(e.getMessage()) + "): it is empty or damaged; start a new run with another --out");
@@ -112,6 +118,9 @@ public final class ResumeCommand implements Callable<Integer> {
             RunCommand.preflight(history.settings().get().generation(), config);
             GenerationConfig.calls(config); // this node's call settings, which the resumed run takes: one line if bad
         } catch (IllegalArgumentException e) {
+            if (held != null) {
+                held.close();
+            }
             spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
             return Galapagos.EXIT_USAGE;
         }
@@ -119,11 +128,25 @@ public final class ResumeCommand implements Callable<Integer> {
         try {
             lock = RunFolderLock.acquire(outDir);
         } catch (IllegalArgumentException e) {
+            if (held != null) {
+                held.close();
+            }
             spec.commandLine().getErr().println("galapagos resume: " + e.getMessage());
             return Galapagos.EXIT_USAGE;
         }
-        try (lock) {
-            return RunCommand.execute(config, outDir, task, budget::begin, dashboardSettings, parts, spec.commandLine());
+        StoredRun.HeldJournal journal = held;
+        // the journal read above stays open until the run has recovered through the node's own connections
+        RunCommand.Begin begin = session -> {
+            try {
+                return budget.begin(session);
+            } finally {
+                if (journal != null) {
+                    journal.close();
+                }
+            }
+        };
+        try (lock; journal) {
+            return RunCommand.execute(config, outDir, task, begin, dashboardSettings, parts, spec.commandLine());
         }
     }
 
@@ -192,9 +215,13 @@ public final class ResumeCommand implements Callable<Integer> {
         return StoredRun.read(EmbeddedNode.storeConfig(outDir, savedConfig(outDir), false), RunSession.RUN_ID);
     }
 
-    /** The run's own events, not its islands': enough to resume it, in a time that does not grow with it. */
-    static RunHistory readRunEvents(Path outDir) {
-        return StoredRun.readRun(EmbeddedNode.storeConfig(outDir, savedConfig(outDir), false), RunSession.RUN_ID);
+    /**
+     * The run's own events, not its islands' nor its progress reports: enough to resume it, in a time that
+     * does not grow with it. The journal stays open until the answer is closed, so that the node started
+     * next finds it open (see {@link StoredRun.HeldJournal}).
+     */
+    static StoredRun.HeldJournal holdRunEvents(Path outDir) {
+        return StoredRun.holdRun(EmbeddedNode.storeConfig(outDir, savedConfig(outDir), false), RunSession.RUN_ID);
     }
 
     /**

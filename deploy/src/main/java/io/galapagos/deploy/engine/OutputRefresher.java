@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -38,7 +39,8 @@ public final class OutputRefresher implements AutoCloseable {
     private final Duration candidatesEvery;
     private final Duration outputsEvery;
     private final ScheduledExecutorService executor;
-    private final CandidateLog log;
+    /** Opened by the first refresh, on the refresher's thread. */
+    private CandidateLog log;
     private final RunHistory.Reader reader;
     private final LifecycleLog.Where where;
     private boolean caughtUp;
@@ -53,10 +55,6 @@ public final class OutputRefresher implements AutoCloseable {
         this.candidatesEvery = candidatesEvery;
         this.outputsEvery = outputsEvery;
         this.where = where;
-        long opening = System.nanoTime();
-        this.log = CandidateLog.open(out, task.programExtension());
-        // a resumed run's recovery time has parts: this one, and the first read below
-        LifecycleLog.info(where, "candidate log opened", "millis", millisSince(opening));
         this.reader = reader;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "galapagos-output-refresh");
@@ -70,12 +68,38 @@ public final class OutputRefresher implements AutoCloseable {
         this.outputsPause = outputsEvery.toNanos();
     }
 
-    /** Starts refreshing {@code out} from the run {@code reader} reads, the first time after {@code candidatesEvery}. */
-    public static OutputRefresher start(RunHistory.Reader reader, Path out, RunTask task,
-                                        Duration candidatesEvery, Duration outputsEvery, LifecycleLog.Where where) {
+    /**
+     * Starts refreshing {@code out} from the run {@code reader} reads once {@code begin} completes: the first
+     * refresh opens the candidate log and reads the journal from the start, which on a long run takes the
+     * process's cores for seconds, so a resumed run's refreshes wait until it evaluates again.
+     */
+    public static OutputRefresher start(RunHistory.Reader reader, Path out, RunTask task, Duration candidatesEvery,
+                                        Duration outputsEvery, LifecycleLog.Where where, CompletionStage<?> begin) {
         OutputRefresher refresher = new OutputRefresher(reader, out, task, candidatesEvery, outputsEvery, where);
-        refresher.executor.schedule(refresher::tick, candidatesEvery.toMillis(), TimeUnit.MILLISECONDS);
+        begin.whenComplete((done, error) -> refresher.schedule(0));
         return refresher;
+    }
+
+    /** Opens the candidate log, knowing the lines a previous process wrote; empty when that fails (tried again). */
+    private boolean openLog() {
+        if (log != null) {
+            return true;
+        }
+        long opening = System.nanoTime();
+        try {
+            log = CandidateLog.open(out, task.programExtension());
+        } catch (RuntimeException e) {
+            LOG.debug("opening the candidate log in {} failed: {}", out, e.toString());
+            return false;
+        }
+        // a resumed run's recovery of its outputs has parts: this one, and the first read below
+        LifecycleLog.info(where, "candidate log opened", "millis", millisSince(opening));
+        return true;
+    }
+
+    /** Whether the first refresh has opened the candidate log (tests). */
+    boolean logOpened() {
+        return log != null;
     }
 
     private void tick() {
@@ -83,6 +107,9 @@ public final class OutputRefresher implements AutoCloseable {
         boolean read = false;
         long outputsMillis = 0;
         try {
+            if (!openLog()) {
+                return;
+            }
             // the log writes every failed proposal the history lists: the next read may count them instead
             RunHistory history = reader.readToWrite(Duration.ofMinutes(1));
             read = true;

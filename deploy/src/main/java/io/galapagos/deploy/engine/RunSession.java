@@ -283,13 +283,48 @@ public final class RunSession {
     public static final Duration CANDIDATES_EVERY = Duration.ofSeconds(3);
     public static final Duration OUTPUTS_EVERY = Duration.ofSeconds(30);
 
+    /** The longest the outputs wait for a (resumed) run to evaluate before they start following it anyway. */
+    public static final Duration REFRESH_WAIT = Duration.ofSeconds(30);
+
     /**
-     * Starts keeping the output folder current while the run goes (see {@link OutputRefresher}); close
-     * it before {@link #finish}.
+     * Starts keeping the output folder current while the run goes (see {@link OutputRefresher}), from when the
+     * run evaluates again (see {@link #evaluating}); close it before {@link #finish}.
      */
     public OutputRefresher refreshOutputs(RunTask task) {
         return OutputRefresher.start(reader(), out, task, CANDIDATES_EVERY, OUTPUTS_EVERY,
-                LifecycleLog.Where.node(system).run(runId));
+                LifecycleLog.Where.node(system).run(runId), evaluating(REFRESH_WAIT));
+    }
+
+    /**
+     * Completes once the run counts more evaluations than at its first answer, or answers that it is no longer
+     * running, and at the latest after {@code wait}: a resumed run's islands recover from their snapshots
+     * meanwhile, and work that shares the process's cores with them (the first refresh of the outputs reads
+     * the whole journal) would put its first evaluation off.
+     */
+    CompletableFuture<Void> evaluating(Duration wait) {
+        CompletableFuture<Void> evaluating = new CompletableFuture<>();
+        long[] first = {-1};
+        Cancellable asks = system.scheduler().scheduleWithFixedDelay(Duration.ZERO, Duration.ofMillis(250), () ->
+                run().ask(Run.GetStatus::new, ASK_TIMEOUT).whenComplete((status, error) -> {
+                    if (error != null) {
+                        return; // asked again at the next tick; the wait bounds it all
+                    }
+                    synchronized (first) {
+                        if (status.phase() != RunStatus.Phase.RUNNING || (first[0] >= 0 && status.evaluated() > first[0])) {
+                            evaluating.complete(null);
+                        } else if (first[0] < 0) {
+                            first[0] = status.evaluated();
+                        }
+                    }
+                }), system.executionContext());
+        Cancellable deadline = system.scheduler().scheduleOnce(wait, () -> evaluating.complete(null),
+                system.executionContext());
+        evaluating.whenComplete((done, error) -> {
+            asks.cancel();
+            deadline.cancel();
+        });
+        system.getWhenTerminated().thenRun(() -> evaluating.complete(null));
+        return evaluating;
     }
 
     /**

@@ -77,34 +77,86 @@ public final class StoredRun {
 
     /** As {@link #read(Config, String)}, from the database at {@code url}. */
     public static RunHistory read(Config config, String url, String runId) {
-        return read(config, url, runId, true);
-    }
-
-    /**
-     * The run's own events only (settings, budget extensions, stops, completion), without its islands':
-     * what a resume needs to start, read in the same short time however long the run has gone on.
-     */
-    public static RunHistory readRun(Config config, String runId) {
-        return read(config, config.getString("galapagos.store.url"), runId, false);
-    }
-
-    private static RunHistory read(Config config, String url, String runId, boolean islands) {
-        // a missing database is not created by a reader
-        String readUrl = url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS")
-                ? url + ";IFEXISTS=TRUE" : url;
-        try (Connection connection = DriverManager.getConnection(readUrl, config.getString("galapagos.store.user"),
-                config.getString("galapagos.store.password"))) {
-            connection.setReadOnly(true);
+        try (Connection connection = open(config, url)) {
             StoredRun stored = new StoredRun(connection, JOURNAL_MAPPER);
-            List<Run.Event> runEvents = new ArrayList<>();
-            for (RunHistory.StoredEvent event : stored.events(Run.ENTITY_TYPE + "|" + runId, Run.Event.class)) {
-                runEvents.add((Run.Event) event.event());
-            }
-            return RunHistory.of(runEvents, islandId -> islands
-                    ? stored.events(Island.ENTITY_TYPE + "|" + islandId, Island.Event.class) : List.of());
+            return RunHistory.of(stored.runEvents(runId, false),
+                    islandId -> stored.events(Island.ENTITY_TYPE + "|" + islandId, Island.Event.class));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the journal: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The run's own events that a resume needs (settings, budget extensions, stops, completion, and the last
+     * event for the run's elapsed time), without its islands' and without the progress reports and clock
+     * ticks in between, which the run journals by the thousand on a long run: read in the same short time
+     * however long the run has gone on. The journal stays open until the answer is closed (see
+     * {@link HeldJournal}).
+     *
+     * @throws IllegalStateException in one line when the journal cannot be opened or read
+     */
+    public static HeldJournal holdRun(Config config, String runId) {
+        Connection connection;
+        try {
+            connection = open(config, config.getString("galapagos.store.url"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the journal: " + firstLine(e.getMessage()), e);
+        }
+        try {
+            return new HeldJournal(RunHistory.of(new StoredRun(connection, JOURNAL_MAPPER).runEvents(runId, true),
+                    islandId -> List.of()), connection);
+        } catch (RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A run's own events and the connection they were read through, which keeps an embedded journal open
+     * while held: a process that starts its node meanwhile opens H2's file once, rather than closing it and
+     * opening it again (an H2 close writes and compacts the file, which takes seconds on a long run's journal).
+     */
+    public static final class HeldJournal implements AutoCloseable {
+        private final RunHistory history;
+        private final Connection connection;
+
+        private HeldJournal(RunHistory history, Connection connection) {
+            this.history = history;
+            this.connection = connection;
+        }
+
+        public RunHistory history() {
+            return history;
+        }
+
+        /** Lets the journal go; the database closes unless another connection of this process holds it. */
+        @Override
+        public void close() {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // only read through: nothing of ours is lost with it
+            }
+        }
+    }
+
+    /** A read-only connection; a missing database is not created by a reader. */
+    private static Connection open(Config config, String url) throws SQLException {
+        String readUrl = url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS")
+                ? url + ";IFEXISTS=TRUE" : url;
+        Connection connection = DriverManager.getConnection(readUrl, config.getString("galapagos.store.user"),
+                config.getString("galapagos.store.password"));
+        try {
+            connection.setReadOnly(true);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
     }
 
     /**
@@ -152,12 +204,48 @@ public final class StoredRun {
         }
     }
 
+    /** Run events that only move the run's clock: one per island report, and one per idle stretch. */
+    private static final List<String> TIME_EVENTS = List.of(Run.ProgressRecorded.class.getName(),
+            Run.ClockAdvanced.class.getName());
+
+    /**
+     * The run's events; {@code withoutTime}: all but its progress reports and clock ticks, and its last event
+     * whatever it is (each event carries the run's elapsed time, which only grows).
+     */
+    private List<Run.Event> runEvents(String runId, boolean withoutTime) {
+        String persistenceId = Run.ENTITY_TYPE + "|" + runId;
+        List<Run.Event> events = new ArrayList<>();
+        List<RunHistory.StoredEvent> stored;
+        if (withoutTime) {
+            // the manifest is the class name, with "#<version>" when the class declares migrations
+            String notTime = TIME_EVENTS.stream().map(name -> "event_ser_manifest <> ? AND event_ser_manifest NOT LIKE ?")
+                    .collect(java.util.stream.Collectors.joining(" AND "));
+            List<String> parameters = new ArrayList<>(List.of(persistenceId));
+            TIME_EVENTS.forEach(name -> parameters.addAll(List.of(name, name + "#%")));
+            parameters.add(persistenceId);
+            stored = events(persistenceId, Run.Event.class, " AND (" + notTime + " OR sequence_number = (SELECT"
+                    + " MAX(sequence_number) FROM event_journal WHERE persistence_id = ? AND deleted = false))", parameters);
+        } else {
+            stored = events(persistenceId, Run.Event.class);
+        }
+        stored.forEach(event -> events.add((Run.Event) event.event()));
+        return events;
+    }
+
     private List<RunHistory.StoredEvent> events(String persistenceId, Class<?> kind) {
+        return events(persistenceId, kind, "", List.of(persistenceId));
+    }
+
+    /** The events of {@code persistenceId} that {@code condition} (with {@code parameters} after the id) selects. */
+    private List<RunHistory.StoredEvent> events(String persistenceId, Class<?> kind, String condition,
+                                                List<String> parameters) {
         List<RunHistory.StoredEvent> events = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement("SELECT sequence_number, write_timestamp, event_ser_id,"
                 + " event_ser_manifest, event_payload FROM event_journal WHERE persistence_id = ? AND deleted = false"
-                + " ORDER BY sequence_number")) {
-            query.setString(1, persistenceId);
+                + condition + " ORDER BY sequence_number")) {
+            for (int i = 0; i < parameters.size(); i++) {
+                query.setString(i + 1, parameters.get(i));
+            }
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     events.add(new RunHistory.StoredEvent(event(persistenceId, rows.getLong(1), rows.getInt(3),
