@@ -32,7 +32,9 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /** The H2 URL of the journal of a run whose output directory is {@code out}. */
     public static String journalUrl(Path out) {
-        return "jdbc:h2:file:" + journalBase(out) + ";DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE";
+        // whichever connection of the process opens the file first sets the database's LOB timeout: the
+        // resume's read of the run's events does, and keeps it open for the node (see Schema#blobsLetGo)
+        return Schema.blobsLetGo("jdbc:h2:file:" + journalBase(out) + ";DATABASE_TO_UPPER=false;AUTO_SERVER=TRUE");
     }
 
     /**

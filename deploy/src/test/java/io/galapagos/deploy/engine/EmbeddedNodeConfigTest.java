@@ -23,6 +23,9 @@ class EmbeddedNodeConfigTest {
                 .startsWith("jdbc:h2:file:" + dir.resolve("journal")).contains("DATABASE_TO_UPPER=false")
                 .contains("AUTO_SERVER=TRUE")
                 .as("read BLOBs let go soon").contains(";LOB_TIMEOUT=").doesNotContain("WRITE_DELAY");
+        assertThat(EmbeddedNode.storeConfig(dir, Optional.empty(), false).getString("galapagos.store.url"))
+                .as("the resume's first open sets the database's settings for the node that joins it")
+                .isEqualTo(defaults.getString("galapagos.store.url"));
 
         Path file = dir.resolve("user.conf");
         Files.writeString(file, "galapagos.store.url = \"jdbc:postgresql://db/galapagos\"\ngalapagos.worker.slots = 3\n");
