@@ -299,7 +299,9 @@ public final class RunSession {
      * Completes once the run counts more evaluations than at its first answer, or answers that it is no longer
      * running, and at the latest after {@code wait}: a resumed run's islands recover from their snapshots
      * meanwhile, and work that shares the process's cores with them (the first refresh of the outputs reads
-     * the whole journal) would put its first evaluation off.
+     * the whole journal) would put its first evaluation off. The count grows with the recovered islands' first
+     * reports (a killed run journalled evaluations its run had not counted yet) or with new evaluations,
+     * whichever comes first: either way the islands have recovered.
      */
     CompletableFuture<Void> evaluating(Duration wait) {
         CompletableFuture<Void> evaluating = new CompletableFuture<>();
