@@ -2,13 +2,9 @@ package io.galapagos.controller.report;
 
 import io.galapagos.controller.generation.CostTracker;
 import io.galapagos.controller.generation.PromptVariant;
-import io.galapagos.controller.generation.Usage;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -56,9 +52,7 @@ public record EvaluatedBefore(long evaluated, Map<String, Long> statuses, Map<St
             if (e.isolation().map(i -> i.startsWith(RunHistory.NO_JAIL)).orElse(false)) {
                 unjailed++;
             }
-            if (!c.usage().equals(Usage.NONE)) {
-                spending.merge(c.generator(), CostTracker.ModelTotals.NONE.plus(c.usage()), CostTracker.ModelTotals::plus);
-            }
+            RunHistory.charge(spending, c.generator(), c.usage());
             RunHistory.earnedBy(c, links).ifPresent(gain -> {
                 earned.merge(c.generator(), gain, RunHistory.Earned::plus);
                 c.variant().map(PromptVariant::key).ifPresent(v -> earnedByVariant.merge(v, gain, RunHistory.Earned::plus));
@@ -80,10 +74,4 @@ public record EvaluatedBefore(long evaluated, Map<String, Long> statuses, Map<St
         }
     }
 
-    /** Each island's steps as a list copy per island. */
-    static Map<String, List<RunHistory.Step>> copySteps(Map<String, List<RunHistory.Step>> steps) {
-        Map<String, List<RunHistory.Step>> copy = new LinkedHashMap<>();
-        steps.forEach((island, list) -> copy.put(island, List.copyOf(new ArrayList<>(list))));
-        return Collections.unmodifiableMap(copy);
-    }
 }

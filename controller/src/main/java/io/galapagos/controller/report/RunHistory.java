@@ -928,7 +928,9 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         }
 
         Progress snapshot() {
-            return new Progress(x, EvaluatedBefore.copySteps(steps));
+            Map<String, List<Step>> copy = new LinkedHashMap<>();
+            steps.forEach((island, line) -> copy.put(island, List.copyOf(line)));
+            return new Progress(x, Collections.unmodifiableMap(copy));
         }
     }
 
@@ -996,7 +998,7 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
         return perKey;
     }
 
-    private static void charge(Map<String, CostTracker.ModelTotals> perModel, String model, Usage usage) {
+    static void charge(Map<String, CostTracker.ModelTotals> perModel, String model, Usage usage) {
         if (!usage.equals(Usage.NONE)) {
             perModel.merge(model, CostTracker.ModelTotals.NONE.plus(usage), CostTracker.ModelTotals::plus);
         }
