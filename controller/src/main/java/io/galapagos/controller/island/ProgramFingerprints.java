@@ -3,105 +3,197 @@ package io.galapagos.controller.island;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * The first candidate (its sequence) with each program, by {@link CodeFingerprint}: an island keeps one
- * entry per distinct program it proposed, for the repeat check, so over a long run this is its largest
- * part. Two sorted primitive arrays, 16 bytes an entry (a map of boxed longs takes some 80, and was copied
- * whole at every proposal), immutable; {@link #with} copies the arrays. A {@code Map} to Jackson, so the
- * journal and snapshots keep their format.
+ * The first candidate (its sequence) with each program, by {@link CodeFingerprint}, among the latest
+ * {@link #REMEMBERED} or so distinct programs an island proposed: the repeat check. A program proposed before
+ * those is evaluated again if it comes back (a prompt's own programs are caught by the generator's check of
+ * what it was shown), so neither an island's heap nor its snapshots grow with the length of its run.
+ *
+ * <p>Immutable, 16 bytes an entry, in the order the island proposed the programs (sequence order: it decides
+ * its proposals in that order): full blocks of {@link #BLOCK} entries, each two sorted primitive arrays shared
+ * by every later instance, then the block being filled as a larger sorted part and a small newest one.
+ * {@link #with} copies only the small part, and merges it into the larger one when it is full, so an entry
+ * costs a few hundred bytes of copying whatever the size. When more than {@link #BLOCKS} full blocks are kept
+ * the oldest goes, whole. A {@code Map} to Jackson, so the journal and snapshots keep their format; read
+ * back ({@link #of}), the entries go in again in sequence order, which gives the same blocks, since a
+ * snapshot's entries start at a block's first.
  */
 final class ProgramFingerprints extends AbstractMap<Long, Long> {
 
-    static final ProgramFingerprints EMPTY = new ProgramFingerprints(new long[0], new long[0]);
+    /** Entries in a full block. */
+    static final int BLOCK = 4_096;
+    /** Full blocks kept. */
+    static final int BLOCKS = 8;
+    /** Distinct programs remembered at least (and fewer than a block more). */
+    static final int REMEMBERED = BLOCK * BLOCKS;
+    /** Entries in the newest part before it is merged into the block being filled. */
+    private static final int NEWEST = 64;
 
-    private final long[] fingerprints;
-    private final long[] sequences;
+    static final ProgramFingerprints EMPTY = new ProgramFingerprints(new Part[0], Part.EMPTY, Part.EMPTY);
 
-    private ProgramFingerprints(long[] fingerprints, long[] sequences) {
-        this.fingerprints = fingerprints;
-        this.sequences = sequences;
+    /** Sorted fingerprints and, at the same index, the sequence that first had each. */
+    private record Part(long[] fingerprints, long[] sequences) {
+        static final Part EMPTY = new Part(new long[0], new long[0]);
+
+        int size() {
+            return fingerprints.length;
+        }
+
+        int find(long fingerprint) {
+            return Arrays.binarySearch(fingerprints, fingerprint);
+        }
+
+        Part with(long fingerprint, long sequence, int insert) {
+            int size = size();
+            long[] keys = new long[size + 1];
+            long[] values = new long[size + 1];
+            System.arraycopy(fingerprints, 0, keys, 0, insert);
+            System.arraycopy(sequences, 0, values, 0, insert);
+            keys[insert] = fingerprint;
+            values[insert] = sequence;
+            System.arraycopy(fingerprints, insert, keys, insert + 1, size - insert);
+            System.arraycopy(sequences, insert, values, insert + 1, size - insert);
+            return new Part(keys, values);
+        }
+
+        /** Both parts' entries, sorted; they have no fingerprint in common. */
+        Part merged(Part other) {
+            int size = size() + other.size();
+            long[] keys = new long[size];
+            long[] values = new long[size];
+            int a = 0;
+            int b = 0;
+            for (int i = 0; i < size; i++) {
+                boolean fromThis = b >= other.size() || (a < size() && fingerprints[a] < other.fingerprints[b]);
+                if (fromThis) {
+                    keys[i] = fingerprints[a];
+                    values[i] = sequences[a++];
+                } else {
+                    keys[i] = other.fingerprints[b];
+                    values[i] = other.sequences[b++];
+                }
+            }
+            return new Part(keys, values);
+        }
     }
 
-    /** {@code map} itself when it is one, else its entries in a new one. */
+    /** Full blocks, oldest first. */
+    private final Part[] blocks;
+    private final Part filling;
+    private final Part newest;
+
+    private ProgramFingerprints(Part[] blocks, Part filling, Part newest) {
+        this.blocks = blocks;
+        this.filling = filling;
+        this.newest = newest;
+    }
+
+    /** {@code map} itself when it is one, else its entries put in one by one in the order of their sequences. */
     static ProgramFingerprints of(Map<Long, Long> map) {
         if (map instanceof ProgramFingerprints fingerprints) {
             return fingerprints;
         }
-        long[] keys = new long[map.size()];
-        int n = 0;
-        for (Long key : map.keySet()) {
-            keys[n++] = key;
+        List<Entry<Long, Long>> entries = map.entrySet().stream()
+                .sorted(Comparator.comparing((Entry<Long, Long> e) -> e.getValue()).thenComparing(Entry::getKey))
+                .toList();
+        ProgramFingerprints fingerprints = EMPTY;
+        for (Entry<Long, Long> entry : entries) {
+            fingerprints = fingerprints.with(entry.getKey(), entry.getValue());
         }
-        Arrays.sort(keys);
-        long[] values = new long[keys.length];
-        for (int i = 0; i < keys.length; i++) {
-            values[i] = map.get(keys[i]);
-        }
-        return new ProgramFingerprints(keys, values);
+        return fingerprints;
     }
 
     /** These entries and {@code fingerprint} first proposed at {@code sequence}, unless it has an entry already. */
     ProgramFingerprints with(long fingerprint, long sequence) {
-        int at = Arrays.binarySearch(fingerprints, fingerprint);
-        if (at >= 0) {
+        if (sequenceOf(fingerprint) != null) {
             return this;
         }
-        int insert = -at - 1;
-        int size = fingerprints.length;
-        long[] keys = new long[size + 1];
-        long[] values = new long[size + 1];
-        System.arraycopy(fingerprints, 0, keys, 0, insert);
-        System.arraycopy(sequences, 0, values, 0, insert);
-        keys[insert] = fingerprint;
-        values[insert] = sequence;
-        System.arraycopy(fingerprints, insert, keys, insert + 1, size - insert);
-        System.arraycopy(sequences, insert, values, insert + 1, size - insert);
-        return new ProgramFingerprints(keys, values);
+        Part newer = newest.with(fingerprint, sequence, -newest.find(fingerprint) - 1);
+        if (newer.size() < NEWEST && filling.size() + newer.size() < BLOCK) {
+            return new ProgramFingerprints(blocks, filling, newer);
+        }
+        Part filled = filling.merged(newer);
+        if (filled.size() < BLOCK) {
+            return new ProgramFingerprints(blocks, filled, Part.EMPTY);
+        }
+        int from = blocks.length >= BLOCKS ? blocks.length - BLOCKS + 1 : 0;
+        Part[] kept = Arrays.copyOfRange(blocks, from, blocks.length + 1);
+        kept[kept.length - 1] = filled;
+        return new ProgramFingerprints(kept, Part.EMPTY, Part.EMPTY);
+    }
+
+    private Long sequenceOf(long fingerprint) {
+        int at = newest.find(fingerprint);
+        if (at >= 0) {
+            return newest.sequences[at];
+        }
+        at = filling.find(fingerprint);
+        if (at >= 0) {
+            return filling.sequences[at];
+        }
+        for (int b = blocks.length - 1; b >= 0; b--) {
+            at = blocks[b].find(fingerprint);
+            if (at >= 0) {
+                return blocks[b].sequences[at];
+            }
+        }
+        return null;
     }
 
     @Override
     public int size() {
-        return fingerprints.length;
+        int size = newest.size() + filling.size();
+        for (Part block : blocks) {
+            size += block.size();
+        }
+        return size;
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return key instanceof Long fingerprint && Arrays.binarySearch(fingerprints, fingerprint) >= 0;
+        return key instanceof Long fingerprint && sequenceOf(fingerprint) != null;
     }
 
     @Override
     public Long get(Object key) {
-        if (!(key instanceof Long fingerprint)) {
-            return null;
-        }
-        int at = Arrays.binarySearch(fingerprints, fingerprint);
-        return at >= 0 ? sequences[at] : null;
+        return key instanceof Long fingerprint ? sequenceOf(fingerprint) : null;
     }
 
     @Override
     public Set<Entry<Long, Long>> entrySet() {
+        Part[] parts = Arrays.copyOf(blocks, blocks.length + 2);
+        parts[blocks.length] = filling;
+        parts[blocks.length + 1] = newest;
         return new AbstractSet<>() {
             @Override
             public Iterator<Entry<Long, Long>> iterator() {
                 return new Iterator<>() {
+                    private int part;
                     private int next;
 
                     @Override
                     public boolean hasNext() {
-                        return next < fingerprints.length;
+                        while (part < parts.length && next >= parts[part].size()) {
+                            part++;
+                            next = 0;
+                        }
+                        return part < parts.length;
                     }
 
                     @Override
                     public Entry<Long, Long> next() {
-                        if (next >= fingerprints.length) {
+                        if (!hasNext()) {
                             throw new NoSuchElementException();
                         }
-                        Entry<Long, Long> entry = new SimpleImmutableEntry<>(fingerprints[next], sequences[next]);
+                        Part at = parts[part];
+                        Entry<Long, Long> entry = new SimpleImmutableEntry<>(at.fingerprints[next], at.sequences[next]);
                         next++;
                         return entry;
                     }
@@ -110,7 +202,7 @@ final class ProgramFingerprints extends AbstractMap<Long, Long> {
 
             @Override
             public int size() {
-                return fingerprints.length;
+                return ProgramFingerprints.this.size();
             }
         };
     }

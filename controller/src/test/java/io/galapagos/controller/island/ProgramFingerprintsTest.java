@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,5 +57,82 @@ class ProgramFingerprintsTest {
 
         assertThat(json.readTree(written)).isEqualTo(json.readTree(json.writeValueAsString(asMap)));
         assertThat(ProgramFingerprints.of(read)).isEqualTo(fingerprints);
+    }
+
+    /**
+     * A long run's island remembers its latest distinct programs only: checked against a model that numbers
+     * every program put in and keeps those of the newest {@code BLOCKS} full blocks and the block being filled.
+     */
+    @Test
+    void rememberingTheLatestProgramsOnlyForgetsTheOldestBlockWhole() {
+        SplittableRandom random = new SplittableRandom(11);
+        List<long[]> putIn = new ArrayList<>(); // fingerprint, sequence, in the order they went in
+        Map<Long, Integer> indexOf = new HashMap<>();
+        ProgramFingerprints fingerprints = ProgramFingerprints.EMPTY;
+        int total = ProgramFingerprints.REMEMBERED * 3 + 123;
+        long sequence = 0;
+        while (putIn.size() < total) {
+            sequence++;
+            // mostly new programs, some repeats of recent and of long-forgotten ones
+            long fingerprint = random.nextInt(5) == 0 && !putIn.isEmpty()
+                    ? putIn.get(random.nextInt(putIn.size()))[0] : random.nextLong();
+            int firstKept = firstKept(putIn.size());
+            Integer at = indexOf.get(fingerprint);
+            boolean remembered = at != null && at >= firstKept;
+            assertThat(fingerprints.containsKey(fingerprint)).isEqualTo(remembered);
+            fingerprints = fingerprints.with(fingerprint, sequence);
+            if (!remembered) {
+                indexOf.put(fingerprint, putIn.size());
+                putIn.add(new long[] {fingerprint, sequence});
+            }
+        }
+        int firstKept = firstKept(putIn.size());
+        Map<Long, Long> expected = new HashMap<>();
+        for (int i = firstKept; i < putIn.size(); i++) {
+            expected.put(putIn.get(i)[0], putIn.get(i)[1]);
+        }
+
+        assertThat(fingerprints).hasSize(expected.size()).isEqualTo(expected);
+        assertThat(expected.size()).isBetween(ProgramFingerprints.REMEMBERED,
+                ProgramFingerprints.REMEMBERED + ProgramFingerprints.BLOCK - 1);
+        long forgotten = putIn.get(firstKept - 1)[0];
+        if (!expected.containsKey(forgotten)) {
+            assertThat(fingerprints.with(forgotten, sequence + 1).get(forgotten)).isEqualTo(sequence + 1);
+        }
+    }
+
+    /** The first program of the blocks kept after {@code putIn} programs went in. */
+    private static int firstKept(int putIn) {
+        int fullBlocks = putIn / ProgramFingerprints.BLOCK;
+        return Math.max(0, fullBlocks - ProgramFingerprints.BLOCKS) * ProgramFingerprints.BLOCK;
+    }
+
+    /**
+     * A snapshot hands over a plain map: read back at any point of a long run, it must answer as the instance
+     * it was written from for the rest of the run, forgetting the same programs at the same time.
+     */
+    @Test
+    void readBackFromAPlainMapAnywhereItGoesOnAsTheInstanceWritten() {
+        SplittableRandom random = new SplittableRandom(5);
+        int steps = ProgramFingerprints.REMEMBERED * 2 + 7_000;
+        long[] stream = new long[steps];
+        for (int i = 0; i < steps; i++) {
+            stream[i] = random.nextInt(4) == 0 && i > 0 ? stream[random.nextInt(i)] : random.nextLong();
+        }
+        for (int readAt : new int[] {ProgramFingerprints.BLOCK - 1, ProgramFingerprints.REMEMBERED + 1_000,
+                ProgramFingerprints.REMEMBERED + ProgramFingerprints.BLOCK * 3 + 17}) {
+            ProgramFingerprints written = ProgramFingerprints.EMPTY;
+            for (int i = 0; i < readAt; i++) {
+                written = written.with(stream[i], i);
+            }
+            ProgramFingerprints read = ProgramFingerprints.of(new HashMap<>(written));
+            assertThat(read).isEqualTo(written);
+            for (int i = readAt; i < steps; i++) {
+                assertThat(read.get(stream[i])).isEqualTo(written.get(stream[i]));
+                written = written.with(stream[i], i);
+                read = read.with(stream[i], i);
+            }
+            assertThat(read).isEqualTo(written);
+        }
     }
 }
