@@ -52,7 +52,8 @@ public final class SoakBenchCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "HOCON file the run reads (galapagos.* and pekko.*)")
     private Optional<Path> config = Optional.empty();
 
-    @Option(names = "--heap", paramLabel = "SIZE", description = "the run's -Xmx (e.g. 512m); default: the JVM's")
+    @Option(names = "--heap", paramLabel = "SIZE", description = "the run's heap (e.g. 512m), committed and touched"
+            + " at its start (-Xms, -Xmx, -XX:+AlwaysPreTouch) so that RSS shows what grows beside it; default: the JVM's")
     private Optional<String> heap = Optional.empty();
 
     @Option(names = "--engine-only", description = "propose and evaluate instantly (the no-op task's constants, as"

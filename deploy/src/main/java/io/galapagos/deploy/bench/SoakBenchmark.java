@@ -26,7 +26,8 @@ public final class SoakBenchmark {
     /**
      * @param slots      worker slots; empty: the node's default (one per core)
      * @param config     a HOCON file the run reads under the bench's own settings
-     * @param heap       the run's -Xmx; empty: the JVM's default, as the launcher leaves it for {@code run}
+     * @param heap       the run's heap, all of it committed and touched at its start (-Xms, -Xmx, AlwaysPreTouch);
+     *                   empty: the JVM's default, as the launcher leaves it for {@code run}
      * @param folder     where the run's folder ({@code run/}) and the output of each process go
      * @param engineOnly the run proposes and evaluates instantly ({@code bench instant run}): no offline engine,
      *                   no sandbox, the engine alone at its own pace
@@ -216,7 +217,10 @@ public final class SoakBenchmark {
         if (stopped) {
             throw new IllegalStateException("the bench is stopping");
         }
-        List<String> jvm = setup.heap().map(heap -> List.of("-Xmx" + heap)).orElse(List.of());
+        // a heap of its full size from the start, its pages touched: the run's RSS then shows what grows beside the
+        // heap (metaspace, threads, buffers), not the collector committing more of the heap as it goes
+        List<String> jvm = setup.heap().map(heap -> List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch"))
+                .orElse(List.of());
         String name = (++processes) + "-" + verb;
         runStartedMillis = System.currentTimeMillis();
         run = new ProcessBuilder(GalapagosProcess.command(jvm, setup.command(verb, arguments)))
