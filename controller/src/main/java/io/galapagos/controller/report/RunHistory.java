@@ -243,8 +243,9 @@ public record RunHistory(Optional<RunSettings> settings, List<Run.Event> runEven
      * {@link #readToWrite}) are counted rather than listed, but the last {@link #RECENT_FAILED}; so are the
      * evaluated candidates, but the last {@link #RECENT_EVALUATED}, the seeds, the bests, the front and the
      * {@link #TOP_SCORES} best scores ({@link RunHistory#evaluatedBefore()}), with every candidate's parent
-     * and score kept in 16 bytes for the lineage and what each generator earned. A reader's memory then
-     * stays the same however long the run goes, but for those 16 bytes a proposal.
+     * and score kept for the lineage and what each generator earned ({@link CandidateLinks}: the newest on
+     * the heap, the older in a scratch file). A reader's memory then stays the same however long the run
+     * goes, but for 8 bytes per 1,024 proposals (where the file holds their links).
      */
     public static final class Reader {
 
