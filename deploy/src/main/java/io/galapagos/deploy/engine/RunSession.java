@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -296,26 +297,31 @@ public final class RunSession {
     }
 
     /**
-     * Completes once the run counts more evaluations than at its first answer, or answers that it is no longer
-     * running, and at the latest after {@code wait}: a resumed run's islands recover from their snapshots
-     * meanwhile, and work that shares the process's cores with them (the first refresh of the outputs reads
-     * the whole journal) would put its first evaluation off. The count grows with the recovered islands' first
-     * reports (a killed run journalled evaluations its run had not counted yet) or with new evaluations,
-     * whichever comes first: either way the islands have recovered.
+     * Completes once every island of the run counts more evaluations than at the run's first answer (or has
+     * finished), or the run answers that it is no longer running, and at the latest after {@code wait}: a
+     * resumed run's islands recover from their snapshots meanwhile, and work that shares the process's cores
+     * with them (the first refresh of the outputs reads the candidate files and the journal) would put their
+     * recovery off, past the journal's recovery timeout for a long run's. An island's count grows with its first
+     * report after recovery (a killed run journalled evaluations its run had not counted yet) or with new
+     * evaluations, whichever comes first: either way that island has recovered. Waiting for the first island
+     * alone let a long run's refresh start beside the others' recovery.
      */
     CompletableFuture<Void> evaluating(Duration wait) {
         CompletableFuture<Void> evaluating = new CompletableFuture<>();
-        long[] first = {-1};
+        Map<Integer, Long> first = new HashMap<>();
+        boolean[] answered = {false};
         Cancellable asks = system.scheduler().scheduleWithFixedDelay(Duration.ZERO, Duration.ofMillis(250), () ->
                 run().ask(Run.GetStatus::new, ASK_TIMEOUT).whenComplete((status, error) -> {
                     if (error != null) {
                         return; // asked again at the next tick; the wait bounds it all
                     }
                     synchronized (first) {
-                        if (status.phase() != RunStatus.Phase.RUNNING || (first[0] >= 0 && status.evaluated() > first[0])) {
+                        if (status.phase() != RunStatus.Phase.RUNNING
+                                || (answered[0] && allIslandsMovedOn(status, first))) {
                             evaluating.complete(null);
-                        } else if (first[0] < 0) {
-                            first[0] = status.evaluated();
+                        } else if (!answered[0]) {
+                            answered[0] = true;
+                            status.islands().forEach(i -> first.put(i.islandNo(), i.evaluated()));
                         }
                     }
                 }), system.executionContext());
@@ -327,6 +333,19 @@ public final class RunSession {
         });
         system.getWhenTerminated().thenRun(() -> evaluating.complete(null));
         return evaluating;
+    }
+
+    /**
+     * Whether every island the run expects has finished or counts more evaluations than {@code first} (an
+     * island the first answer did not list counts from nothing).
+     */
+    static boolean allIslandsMovedOn(RunStatus status, Map<Integer, Long> first) {
+        int islands = status.settings().map(RunSettings::islands).orElse(status.islands().size());
+        if (status.islands().size() < islands) {
+            return false;
+        }
+        return status.islands().stream()
+                .allMatch(i -> i.finished() || i.evaluated() > first.getOrDefault(i.islandNo(), -1L));
     }
 
     /**
