@@ -1823,8 +1823,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             CompletionStage<Proposal> answer;
             try {
                 // a tuning point is derived from the episode's recorded scores, not asked of the generator
-                answer = tuning ? CompletableFuture.supplyAsync(() -> LiteralTuner.propose(request, language))
-                        : generator.propose(request);
+                // (the common pool named: without an executor the JDK starts a thread per task on fewer than 3 cores)
+                answer = tuning ? CompletableFuture.supplyAsync(() -> LiteralTuner.propose(request, language),
+                        java.util.concurrent.ForkJoinPool.commonPool()) : generator.propose(request);
             } catch (RuntimeException e) {
                 answer = CompletableFuture.completedFuture(new Proposal.Failed("the generator threw " + e, "unknown", Usage.NONE));
             }

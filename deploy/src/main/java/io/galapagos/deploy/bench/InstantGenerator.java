@@ -8,6 +8,7 @@ import io.galapagos.simulators.noop.NoopTask;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,12 +23,13 @@ public final class InstantGenerator implements SolutionGenerator {
 
     @Override
     public CompletionStage<Proposal> propose(ProposalRequest request) {
+        // the common pool named: without an executor, the JDK starts a new thread per answer on fewer than 3 cores
         return CompletableFuture.supplyAsync(() -> {
             // distinct for each sequence, in no order: a new best is as rare as in a search
             double value = (request.sequence() * 0x9E3779B97F4A7C15L >>> 11) * 0x1.0p-53 * NoopTask.TARGET;
             String code = CONSTANT.matcher(request.parent().code())
                     .replaceFirst(Matcher.quoteReplacement("return " + value + ";"));
             return new Proposal.Code(code, "instant", "constant " + value, Usage.NONE);
-        });
+        }, ForkJoinPool.commonPool());
     }
 }
