@@ -506,6 +506,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     public record Sequencing(long nextToApply, long issued, Map<Long, Resolved> waiting,
                              Map<Long, ProposalRequest> due, int epochsApplied, Map<Integer, List<Individual>> sent,
                              Map<Integer, List<Individual>> inbox, Optional<Integer> upstreamEndsAt,
+                             @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = ProgramFingerprints.Json.class)
                              Map<Long, Long> firstProposed)
             implements CborSerializable {
 
@@ -1648,9 +1649,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     /** The same, applying the events through {@code transitions}, which keeps the states for the event handler. */
     static List<Event> withBestChanges(State state, List<Event> arrived, Transitions transitions) {
+        // the evaluations that arrive now; those that waited for their turn are looked up where they wait
         Map<Long, CandidateEvaluated> evaluations = new HashMap<>();
-        state.order().waiting().forEach((sequence, outcome) ->
-                outcome.evaluated().ifPresent(e -> evaluations.put(sequence, e)));
         List<Long> appliedNow = new ArrayList<>();
         State after = state;
         for (Event event : arrived) {
@@ -1674,6 +1674,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         Population population = after.population();
         for (long sequence : appliedNow) {
             CandidateEvaluated e = evaluations.get(sequence);
+            if (e == null) {
+                Resolved waited = state.order().waiting().get(sequence);
+                e = waited == null ? null : waited.evaluated().orElse(null);
+            }
             if (e != null && e.status().succeeded() && Double.isFinite(e.score())) {
                 BestSummary candidate = new BestSummary(e.candidateId(), "", e.score(), Optional.empty(),
                         population.excess(e.metrics()));
