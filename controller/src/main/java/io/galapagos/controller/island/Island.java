@@ -97,6 +97,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     /** How the reason of a proposal nearly the same as a program shown with it starts; the program's id follows. */
     public static final String NEAR_DUPLICATE = "near-duplicate of ";
 
+    /**
+     * The common pool, for work off the island's thread. Not named as such: {@code CompletableFuture} swaps the
+     * common pool itself (named or not) for a new thread per task when the machine has fewer than 3 cores.
+     */
+    private static final java.util.concurrent.Executor COMMON_POOL =
+            task -> java.util.concurrent.ForkJoinPool.commonPool().execute(task);
+
     /** Longest feedback text kept in the journal per evaluation. */
     static final int MAX_FEEDBACK = 4000;
 
@@ -1827,9 +1834,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             CompletionStage<Proposal> answer;
             try {
                 // a tuning point is derived from the episode's recorded scores, not asked of the generator
-                // (the common pool named: without an executor the JDK starts a thread per task on fewer than 3 cores)
                 answer = tuning ? CompletableFuture.supplyAsync(() -> LiteralTuner.propose(request, language),
-                        java.util.concurrent.ForkJoinPool.commonPool()) : generator.propose(request);
+                        COMMON_POOL) : generator.propose(request);
             } catch (RuntimeException e) {
                 answer = CompletableFuture.completedFuture(new Proposal.Failed("the generator threw " + e, "unknown", Usage.NONE));
             }

@@ -8,6 +8,7 @@ import io.galapagos.simulators.noop.NoopTask;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,16 +21,20 @@ import java.util.regex.Pattern;
  */
 public final class InstantGenerator implements SolutionGenerator {
     private static final Pattern CONSTANT = Pattern.compile("return\\s+[-0-9.eE]+\\s*;");
+    /**
+     * The common pool, not named as such: {@code CompletableFuture} swaps the common pool itself (named or not)
+     * for a new thread per task when the machine has fewer than 3 cores.
+     */
+    private static final Executor COMMON_POOL = task -> ForkJoinPool.commonPool().execute(task);
 
     @Override
     public CompletionStage<Proposal> propose(ProposalRequest request) {
-        // the common pool named: without an executor, the JDK starts a new thread per answer on fewer than 3 cores
         return CompletableFuture.supplyAsync(() -> {
             // distinct for each sequence, in no order: a new best is as rare as in a search
             double value = (request.sequence() * 0x9E3779B97F4A7C15L >>> 11) * 0x1.0p-53 * NoopTask.TARGET;
             String code = CONSTANT.matcher(request.parent().code())
                     .replaceFirst(Matcher.quoteReplacement("return " + value + ";"));
             return new Proposal.Code(code, "instant", "constant " + value, Usage.NONE);
-        }, ForkJoinPool.commonPool());
+        }, COMMON_POOL);
     }
 }
