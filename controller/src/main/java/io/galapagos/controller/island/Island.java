@@ -97,6 +97,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     /** How the reason of a proposal nearly the same as a program shown with it starts; the program's id follows. */
     public static final String NEAR_DUPLICATE = "near-duplicate of ";
 
+    /**
+     * The common pool, for work off the island's thread. Not named as such: {@code CompletableFuture} swaps the
+     * common pool itself (named or not) for a new thread per task when the machine has fewer than 3 cores.
+     */
+    private static final java.util.concurrent.Executor COMMON_POOL =
+            task -> java.util.concurrent.ForkJoinPool.commonPool().execute(task);
+
     /** Longest feedback text kept in the journal per evaluation. */
     static final int MAX_FEEDBACK = 4000;
 
@@ -506,13 +513,14 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     public record Sequencing(long nextToApply, long issued, Map<Long, Resolved> waiting,
                              Map<Long, ProposalRequest> due, int epochsApplied, Map<Integer, List<Individual>> sent,
                              Map<Integer, List<Individual>> inbox, Optional<Integer> upstreamEndsAt,
+                             @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = ProgramFingerprints.Json.class)
                              Map<Long, Long> firstProposed)
             implements CborSerializable {
 
         public Sequencing {
             firstProposed = firstProposed == null ? ProgramFingerprints.EMPTY : ProgramFingerprints.of(firstProposed);
-            waiting = waiting == null ? Map.of() : Map.copyOf(waiting);
-            due = due == null ? Map.of() : Map.copyOf(due);
+            waiting = waiting == null ? SequenceMap.empty() : SequenceMap.of(waiting);
+            due = due == null ? SequenceMap.empty() : SequenceMap.of(due);
             sent = sent == null ? Map.of() : Map.copyOf(sent);
             inbox = inbox == null ? Map.of() : Map.copyOf(inbox);
             upstreamEndsAt = upstreamEndsAt == null ? Optional.empty() : upstreamEndsAt;
@@ -524,29 +532,25 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         }
 
         Sequencing withWaiting(long sequence, Resolved outcome) {
-            Map<Long, Resolved> next = new HashMap<>(waiting);
-            next.put(sequence, outcome);
+            Map<Long, Resolved> next = SequenceMap.of(waiting).with(sequence, outcome);
             return new Sequencing(nextToApply, issued, next, due, epochsApplied, sent, inbox, upstreamEndsAt,
                     firstProposed);
         }
 
         Sequencing applied(long sequence) {
-            Map<Long, Resolved> next = new HashMap<>(waiting);
-            next.remove(sequence);
+            Map<Long, Resolved> next = SequenceMap.of(waiting).without(sequence);
             return new Sequencing(sequence + 1, issued, next, due, epochsApplied, sent, inbox, upstreamEndsAt,
                     firstProposed);
         }
 
         Sequencing withDue(long sequence, ProposalRequest request) {
-            Map<Long, ProposalRequest> next = new HashMap<>(due);
-            next.put(sequence, request);
+            Map<Long, ProposalRequest> next = SequenceMap.of(due).with(sequence, request);
             return new Sequencing(nextToApply, Math.max(issued, sequence + 1), waiting, next, epochsApplied, sent,
                     inbox, upstreamEndsAt, firstProposed);
         }
 
         Sequencing answered(long sequence) {
-            Map<Long, ProposalRequest> next = new HashMap<>(due);
-            next.remove(sequence);
+            Map<Long, ProposalRequest> next = SequenceMap.of(due).without(sequence);
             return new Sequencing(nextToApply, Math.max(issued, sequence + 1), waiting, next, epochsApplied, sent,
                     inbox, upstreamEndsAt, firstProposed);
         }
@@ -608,7 +612,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         /** Whether a proposal before {@code sequence} has not been answered yet. */
         boolean answerDueBefore(long sequence) {
-            return due.keySet().stream().anyMatch(s -> s < sequence);
+            return SequenceMap.of(due).anyBelow(sequence);
         }
 
         Sequencing upstreamEnds(int epoch) {
@@ -673,7 +677,12 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
         /** Sequences chosen and not applied yet (proposals due, in evaluation, or waiting for their turn). */
         long outstanding() {
-            long older = pending.keySet().stream().filter(id -> sequenceOf(id) < order.nextToApply()).count();
+            long older = 0;
+            for (String id : pending.keySet()) {
+                if (sequenceOf(id) < order.nextToApply()) {
+                    older++;
+                }
+            }
             return order.issued() - order.nextToApply() + older;
         }
 
@@ -726,8 +735,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                         Sequencing.start(), Tuning.IDLE, ModelBandit.Earnings.NONE, Lessons.NONE, Map.of());
             } else if (event instanceof CandidateProposed e) {
                 State chosen = issuedUpTo(e.sequence());
-                Map<String, Pending> next = new LinkedHashMap<>(pending);
-                next.put(e.candidateId(), new Pending(e.code(), e.parentId(),
+                Map<String, Pending> next = with(pending, e.candidateId(), new Pending(e.code(), e.parentId(),
                         chosen.modelCall(e.sequence(), e.generator(), e.usage()), chosen.origin(e)));
                 Sequencing order = chosen.order.answered(e.sequence());
                 if (e.fingerprint().isPresent()) {
@@ -748,9 +756,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 if (candidate == null) {
                     return this;
                 }
-                Map<String, Pending> next = new LinkedHashMap<>(pending);
-                next.remove(e.candidateId());
-                return withPending(next).resolve(sequenceOf(e.candidateId()),
+                return withPending(without(pending, e.candidateId())).resolve(sequenceOf(e.candidateId()),
                         new Resolved(Optional.of(candidate), Optional.of(e), Optional.empty()));
             } else if (event instanceof BestChanged e) {
                 Map<String, String> tests = pendingTests;
@@ -1042,6 +1048,36 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             return Optional.of(new ModelBandit.Call(generator, parentScore, usage.costUsd()));
         }
 
+        /** {@code map} with {@code value} at {@code key}, built as an immutable map at once (not copied twice). */
+        @SuppressWarnings("unchecked")
+        private static <K, V> Map<K, V> with(Map<K, V> map, K key, V value) {
+            Map.Entry<K, V>[] entries = new Map.Entry[map.size() + 1];
+            int i = 0;
+            for (Map.Entry<K, V> entry : map.entrySet()) {
+                if (!entry.getKey().equals(key)) {
+                    entries[i++] = entry;
+                }
+            }
+            entries[i++] = Map.entry(key, value);
+            return Map.ofEntries(i == entries.length ? entries : java.util.Arrays.copyOf(entries, i));
+        }
+
+        /** {@code map} without {@code key}, built as an immutable map at once. */
+        @SuppressWarnings("unchecked")
+        private static <K, V> Map<K, V> without(Map<K, V> map, K key) {
+            if (!map.containsKey(key)) {
+                return map;
+            }
+            Map.Entry<K, V>[] entries = new Map.Entry[map.size() - 1];
+            int i = 0;
+            for (Map.Entry<K, V> entry : map.entrySet()) {
+                if (!entry.getKey().equals(key)) {
+                    entries[i++] = entry;
+                }
+            }
+            return Map.ofEntries(entries);
+        }
+
         private State withPending(Map<String, Pending> nextPending) {
             return new State(settings, islandNo, nextSequence, proposed, evaluated, failedProposals, failedInRow,
                     nextPending, pendingTests, population, best, recentFailures, failures, stopped, spending, order, tuning, earnings, lessons, repeating);
@@ -1093,7 +1129,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     /** The proposal number of a candidate id {@code <run>/<island>/<sequence>}. */
     static long sequenceOf(String candidateId) {
-        return Long.parseLong(candidateId.substring(candidateId.lastIndexOf('/') + 1));
+        return Long.parseLong(candidateId, candidateId.lastIndexOf('/') + 1, candidateId.length(), 10);
     }
 
     private static List<Program> programs(List<Individual> individuals) {
@@ -1108,6 +1144,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final EntityHost<Command> host;
+    /** State changes of the decision at hand, for the event handler (see {@link Transitions}). */
+    private final Transitions transitions = new Transitions();
     /** The dispatchers of the last receptionist listing; empty until the first one. */
     private Optional<Set<ActorRef<WorkPulling.ToDispatcher>>> knownDispatchers = Optional.empty();
     /** Due proposals asked of the generator and not answered yet; after a crash they are asked again. */
@@ -1188,7 +1226,38 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     @Override
     public EventHandler<State, Event> eventHandler() {
-        return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(transitions::apply);
+    }
+
+    /**
+     * The state changes worked out while deciding a write (the answers of a group, the outcomes it lets be
+     * applied), kept until Pekko applies the same events to the same states right after the command, so that
+     * each event of a live island is applied once: {@link State#apply} is a pure function of the state and
+     * the event, both immutable, so an identical pair gives the identical result. Replays find nothing here.
+     */
+    static final class Transitions {
+        private record Transition(State from, State to) {
+        }
+
+        private final java.util.IdentityHashMap<Event, Transition> known = new java.util.IdentityHashMap<>();
+
+        /** Forgets the last write's changes: a new decision starts. */
+        void clear() {
+            known.clear();
+        }
+
+        /** {@code state} with {@code event} applied, remembered for the event handler. */
+        State applyAndKeep(State state, Event event) {
+            State to = apply(state, event);
+            known.put(event, new Transition(state, to));
+            return to;
+        }
+
+        /** {@code state} with {@code event} applied: the one worked out before if it started from this same state. */
+        State apply(State state, Event event) {
+            Transition transition = known.get(event);
+            return transition != null && transition.from() == state ? transition.to() : state.apply(event);
+        }
     }
 
     private void onRecoveryCompleted(State state) {
@@ -1197,6 +1266,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         generating.clear();
         held.clear();
         groupingResults = false;
+        transitions.clear();
         unwritten.clear(); // their candidates are pending: submitted again below, and the dispatcher answers again
         unwrittenProposals.clear(); // their sequences are still due: asked of the generator again below
         lastReport = Optional.empty();
@@ -1322,6 +1392,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     private Effect<Event, State> onWriteResults(State state, WriteResults write) {
         groupingResults = false;
+        transitions.clear();
         List<Event> events = new ArrayList<>();
         // answers in sequence order, each decided on the state with the ones before it (a repeat within the group)
         State decided = state;
@@ -1331,7 +1402,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             left--;
             if (event.isPresent() && left > 0) { // the last one's state is not needed: a copy saved
                 events.add(event.get());
-                decided = decided.apply(event.get());
+                decided = transitions.applyAndKeep(decided, event.get());
             } else {
                 event.ifPresent(events::add);
             }
@@ -1347,7 +1418,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         if (events.isEmpty()) {
             return answered ? Effect().none().thenRun(s -> afterChange(s, true)) : Effect().none();
         }
-        return persistInOrder(state, events);
+        return persistDecided(state, events);
     }
 
     /**
@@ -1536,7 +1607,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
      * them; then tests the new bests and offers the migrants of epochs just reached.
      */
     private Effect<Event, State> persistInOrder(State state, List<Event> arrived) {
-        List<Event> events = withBestChanges(state, arrived);
+        transitions.clear();
+        return persistDecided(state, arrived);
+    }
+
+    /** {@link #persistInOrder}, reusing the state changes {@link #transitions} kept of this decision. */
+    private Effect<Event, State> persistDecided(State state, List<Event> arrived) {
+        List<Event> events = withBestChanges(state, arrived, transitions);
         boolean improved = events.stream().anyMatch(e -> e instanceof BestChanged || e instanceof RepeatsRequested);
         long writeStart = System.nanoTime();
         return Effect().persist(events).thenRun(s -> {
@@ -1574,9 +1651,13 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
 
     /** {@code arrived}, followed by a {@link BestChanged} for each applied outcome that beats the island's best. */
     static List<Event> withBestChanges(State state, List<Event> arrived) {
+        return withBestChanges(state, arrived, new Transitions());
+    }
+
+    /** The same, applying the events through {@code transitions}, which keeps the states for the event handler. */
+    static List<Event> withBestChanges(State state, List<Event> arrived, Transitions transitions) {
+        // the evaluations that arrive now; those that waited for their turn are looked up where they wait
         Map<Long, CandidateEvaluated> evaluations = new HashMap<>();
-        state.order().waiting().forEach((sequence, outcome) ->
-                outcome.evaluated().ifPresent(e -> evaluations.put(sequence, e)));
         List<Long> appliedNow = new ArrayList<>();
         State after = state;
         for (Event event : arrived) {
@@ -1588,7 +1669,7 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
                 }
             }
             long before = after.order().nextToApply();
-            after = after.apply(event);
+            after = transitions.applyAndKeep(after, event);
             for (long sequence = before; sequence < after.order().nextToApply(); sequence++) {
                 appliedNow.add(sequence);
             }
@@ -1600,6 +1681,10 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         Population population = after.population();
         for (long sequence : appliedNow) {
             CandidateEvaluated e = evaluations.get(sequence);
+            if (e == null) {
+                Resolved waited = state.order().waiting().get(sequence);
+                e = waited == null ? null : waited.evaluated().orElse(null);
+            }
             if (e != null && e.status().succeeded() && Double.isFinite(e.score())) {
                 BestSummary candidate = new BestSummary(e.candidateId(), "", e.score(), Optional.empty(),
                         population.excess(e.metrics()));
@@ -1735,8 +1820,9 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
         SolutionGenerator generator = generator(state);
         SourceLanguage language = generator.language();
         double nearDuplicate = settings.island().nearDuplicateSimilarity();
-        for (long sequence : new TreeSet<>(state.order().due().keySet())) {
-            ProposalRequest request = state.order().due().get(sequence);
+        for (Map.Entry<Long, ProposalRequest> due : state.order().due().entrySet()) { // in sequence order
+            long sequence = due.getKey();
+            ProposalRequest request = due.getValue();
             boolean tuning = request.tuning().isPresent();
             if (generating.contains(sequence) || state.stopped().isPresent()
                     || !tuning && !generatorReady(state, generator)) {
@@ -1748,8 +1834,8 @@ public final class Island extends EventSourcedBehavior<Island.Command, Island.Ev
             CompletionStage<Proposal> answer;
             try {
                 // a tuning point is derived from the episode's recorded scores, not asked of the generator
-                answer = tuning ? CompletableFuture.supplyAsync(() -> LiteralTuner.propose(request, language))
-                        : generator.propose(request);
+                answer = tuning ? CompletableFuture.supplyAsync(() -> LiteralTuner.propose(request, language),
+                        COMMON_POOL) : generator.propose(request);
             } catch (RuntimeException e) {
                 answer = CompletableFuture.completedFuture(new Proposal.Failed("the generator threw " + e, "unknown", Usage.NONE));
             }

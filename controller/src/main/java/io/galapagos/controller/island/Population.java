@@ -141,22 +141,60 @@ public record Population(Map<String, Individual> members, Map<String, String> ce
         String cell = newLength.bin(individual.code().length(), bins) + ","
                 + feature.map(v -> newMetric.bin(v, bins)).orElse(0);
 
-        Map<String, Individual> all = new LinkedHashMap<>(members);
-        all.put(individual.candidateId(), individual);
-        Map<String, String> newCells = new LinkedHashMap<>(cells);
-        String holder = newCells.get(cell);
-        if (holder == null || order.compare(individual, all.get(holder)) < 0) {
-            newCells.put(cell, individual.candidateId());
+        // the maps are built once, as the immutable maps the record keeps: an insert that changes no
+        // membership (most, once the grid is full) keeps the members it had
+        String id = individual.candidateId();
+        String holder = cells.get(cell);
+        Individual held = holder == null ? null : holder.equals(id) ? individual : members.get(holder);
+        Map<String, String> newCells = holder == null || order.compare(individual, held) < 0
+                ? withEntry(cells, cell, id) : cells;
+        List<Individual> candidates = new ArrayList<>(archive.size() + 1);
+        for (String member : archive) {
+            candidates.add(member.equals(id) ? individual : members.get(member));
         }
-        List<Individual> candidates = new ArrayList<>(archive.stream().map(all::get).toList());
         candidates.add(individual);
         List<Individual> ranked = newObjectives.rank(candidates, order);
         List<String> newArchive = ranked.stream().limit(archiveSize).map(Individual::candidateId).toList();
 
         Set<String> living = new HashSet<>(newCells.values());
         living.addAll(newArchive);
-        all.keySet().retainAll(living);
+        boolean joins = living.contains(id);
+        int kept = 0;
+        for (String member : members.keySet()) {
+            if (living.contains(member) && !member.equals(id)) {
+                kept++;
+            }
+        }
+        Map<String, Individual> all = members;
+        if (joins || kept < members.size()) {
+            @SuppressWarnings("unchecked")
+            Map.Entry<String, Individual>[] entries = new Map.Entry[kept + (joins ? 1 : 0)];
+            int i = 0;
+            for (Map.Entry<String, Individual> member : members.entrySet()) {
+                if (living.contains(member.getKey()) && !member.getKey().equals(id)) {
+                    entries[i++] = member;
+                }
+            }
+            if (joins) {
+                entries[i] = Map.entry(id, individual);
+            }
+            all = Map.ofEntries(entries);
+        }
         return new Population(all, newCells, newArchive, newLength, newMetric, newLimits, newObjectives);
+    }
+
+    /** {@code map} with {@code value} at {@code key}, built as an immutable map at once. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> withEntry(Map<String, String> map, String key, String value) {
+        Map.Entry<String, String>[] entries = new Map.Entry[map.size() + (map.containsKey(key) ? 0 : 1)];
+        int i = 0;
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            if (!entry.getKey().equals(key)) {
+                entries[i++] = entry;
+            }
+        }
+        entries[i] = Map.entry(key, value);
+        return Map.ofEntries(entries);
     }
 
     /**

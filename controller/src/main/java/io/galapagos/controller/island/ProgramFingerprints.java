@@ -1,5 +1,11 @@
 package io.galapagos.controller.island;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+
+import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
@@ -166,11 +172,48 @@ final class ProgramFingerprints extends AbstractMap<Long, Long> {
         return key instanceof Long fingerprint ? sequenceOf(fingerprint) : null;
     }
 
-    @Override
-    public Set<Entry<Long, Long>> entrySet() {
+    /**
+     * Writes the entries as Jackson writes a {@code Map<Long, Long>} (the fingerprint as a field id: a number in
+     * CBOR; the sequence as a number), in the same order, without an entry object and two boxed longs each:
+     * every snapshot of an island writes them all. Any other map, or sorted map entries, Jackson's own way.
+     */
+    static final class Json extends StdSerializer<Map<Long, Long>> {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Json() {
+            super((Class) Map.class);
+        }
+
+        @Override
+        public void serialize(Map<Long, Long> value, JsonGenerator gen, SerializerProvider provider)
+                throws IOException {
+            if (!(value instanceof ProgramFingerprints fingerprints)
+                    || provider.isEnabled(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)) {
+                provider.findValueSerializer(provider.getTypeFactory().constructMapType(Map.class, Long.class,
+                        Long.class), null).serialize(value, gen, provider);
+                return;
+            }
+            gen.writeStartObject(value);
+            for (Part part : fingerprints.parts()) {
+                for (int i = 0; i < part.size(); i++) {
+                    gen.writeFieldId(part.fingerprints[i]);
+                    gen.writeNumber(part.sequences[i]);
+                }
+            }
+            gen.writeEndObject();
+        }
+    }
+
+    /** The parts in the order of {@link #entrySet}: the full blocks, oldest first, then the filling and newest parts. */
+    private Part[] parts() {
         Part[] parts = Arrays.copyOf(blocks, blocks.length + 2);
         parts[blocks.length] = filling;
         parts[blocks.length + 1] = newest;
+        return parts;
+    }
+
+    @Override
+    public Set<Entry<Long, Long>> entrySet() {
+        Part[] parts = parts();
         return new AbstractSet<>() {
             @Override
             public Iterator<Entry<Long, Long>> iterator() {

@@ -2,6 +2,8 @@ package io.galapagos.controller.island;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,6 +35,29 @@ class ProgramFingerprintsTest {
         expected.forEach((fingerprint, sequence) -> assertThat(fingerprints.get(fingerprint)).isEqualTo(sequence));
         assertThat(fingerprints.containsKey(12345L)).isEqualTo(expected.containsKey(12345L));
         assertThat(fingerprints.get("not a long")).isNull();
+    }
+
+    record Written(@JsonSerialize(using = ProgramFingerprints.Json.class) Map<Long, Long> entries) {
+    }
+
+    record WrittenByJackson(Map<Long, Long> entries) {
+    }
+
+    @Test
+    void itsSerializerWritesTheBytesJacksonWritesForTheMap() throws Exception {
+        Random random = new Random(11);
+        ProgramFingerprints fingerprints = ProgramFingerprints.EMPTY;
+        for (long sequence = 0; sequence < 3 * ProgramFingerprints.BLOCK + 100; sequence++) {
+            fingerprints = fingerprints.with(random.nextLong(), sequence); // full blocks, a filling and a newest part
+        }
+        ObjectMapper cbor = new CBORMapper();
+
+        byte[] own = cbor.writeValueAsBytes(new Written(fingerprints));
+
+        assertThat(own).isEqualTo(cbor.writeValueAsBytes(new WrittenByJackson(fingerprints)));
+        assertThat(cbor.writeValueAsBytes(new Written(new HashMap<>(Map.of(3L, 4L)))))
+                .isEqualTo(cbor.writeValueAsBytes(new WrittenByJackson(new HashMap<>(Map.of(3L, 4L)))));
+        assertThat(cbor.readValue(own, WrittenByJackson.class).entries()).isEqualTo(fingerprints);
     }
 
     @Test

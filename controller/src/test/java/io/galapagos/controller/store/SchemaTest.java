@@ -64,10 +64,12 @@ class SchemaTest {
     @Test
     void onlyH2FilesOfThisProcessAreMadeToWriteAtEachCommitAndLetGoOfReadBlobsSoon() {
         assertThat(Schema.durable("jdbc:h2:file:/runs/a/journal/galapagos;AUTO_SERVER=TRUE"))
-                .isEqualTo("jdbc:h2:file:/runs/a/journal/galapagos;AUTO_SERVER=TRUE;WRITE_DELAY=0;LOB_TIMEOUT=10000");
-        assertThat(Schema.durable("jdbc:h2:./journal")).isEqualTo("jdbc:h2:./journal;WRITE_DELAY=0;LOB_TIMEOUT=10000");
-        assertThat(Schema.durable("jdbc:h2:file:/j;write_delay=100;LOB_TIMEOUT=5"))
-                .isEqualTo("jdbc:h2:file:/j;write_delay=100;LOB_TIMEOUT=5");
+                .isEqualTo("jdbc:h2:file:/runs/a/journal/galapagos;AUTO_SERVER=TRUE;WRITE_DELAY=0;LOB_TIMEOUT=10000"
+                        + ";MAX_LENGTH_INPLACE_LOB=16384");
+        assertThat(Schema.durable("jdbc:h2:./journal"))
+                .isEqualTo("jdbc:h2:./journal;WRITE_DELAY=0;LOB_TIMEOUT=10000;MAX_LENGTH_INPLACE_LOB=16384");
+        assertThat(Schema.durable("jdbc:h2:file:/j;write_delay=100;LOB_TIMEOUT=5;max_length_inplace_lob=99"))
+                .isEqualTo("jdbc:h2:file:/j;write_delay=100;LOB_TIMEOUT=5;max_length_inplace_lob=99");
         for (String kept : List.of("jdbc:h2:mem:galapagos;DB_CLOSE_DELAY=-1", "jdbc:h2:tcp://127.0.0.1:9092/galapagos",
                 "jdbc:postgresql://db/galapagos")) {
             assertThat(Schema.durable(kept)).isEqualTo(kept);
@@ -82,6 +84,37 @@ class SchemaTest {
                      "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'LOB_TIMEOUT'")) {
             assertThat(setting.next()).isTrue();
             assertThat(setting.getString(1)).isEqualTo(String.valueOf(Schema.LOB_TIMEOUT_MILLIS));
+        }
+    }
+
+    @Test
+    void payloadsUpToTheInPlaceLimitAndLargerOnesReadBackAsWritten(@TempDir Path dir) throws Exception {
+        String url = Schema.durable("jdbc:h2:file:" + dir.resolve("journal"));
+        byte[] small = new byte[Schema.INPLACE_LOB_BYTES];
+        byte[] large = new byte[Schema.INPLACE_LOB_BYTES * 4];
+        new java.util.Random(3).nextBytes(small);
+        new java.util.Random(4).nextBytes(large);
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            c.createStatement().execute("CREATE TABLE payloads (id INT PRIMARY KEY, payload BLOB NOT NULL)");
+            try (var insert = c.prepareStatement("INSERT INTO payloads VALUES (?, ?)")) {
+                insert.setInt(1, 1);
+                insert.setBytes(2, small);
+                insert.execute();
+                insert.setInt(1, 2);
+                insert.setBytes(2, large);
+                insert.execute();
+            }
+            try (ResultSet setting = c.createStatement().executeQuery("SELECT SETTING_VALUE FROM "
+                    + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'MAX_LENGTH_INPLACE_LOB'")) {
+                assertThat(setting.next()).isTrue();
+                assertThat(setting.getString(1)).isEqualTo(String.valueOf(Schema.INPLACE_LOB_BYTES));
+            }
+            try (ResultSet read = c.createStatement().executeQuery("SELECT payload FROM payloads ORDER BY id")) {
+                assertThat(read.next()).isTrue();
+                assertThat(read.getBytes(1)).isEqualTo(small);
+                assertThat(read.next()).isTrue();
+                assertThat(read.getBytes(1)).isEqualTo(large);
+            }
         }
     }
 

@@ -8,6 +8,8 @@ import io.galapagos.simulators.noop.NoopTask;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +21,11 @@ import java.util.regex.Pattern;
  */
 public final class InstantGenerator implements SolutionGenerator {
     private static final Pattern CONSTANT = Pattern.compile("return\\s+[-0-9.eE]+\\s*;");
+    /**
+     * The common pool, not named as such: {@code CompletableFuture} swaps the common pool itself (named or not)
+     * for a new thread per task when the machine has fewer than 3 cores.
+     */
+    private static final Executor COMMON_POOL = task -> ForkJoinPool.commonPool().execute(task);
 
     @Override
     public CompletionStage<Proposal> propose(ProposalRequest request) {
@@ -28,6 +35,6 @@ public final class InstantGenerator implements SolutionGenerator {
             String code = CONSTANT.matcher(request.parent().code())
                     .replaceFirst(Matcher.quoteReplacement("return " + value + ";"));
             return new Proposal.Code(code, "instant", "constant " + value, Usage.NONE);
-        });
+        }, COMMON_POOL);
     }
 }

@@ -182,7 +182,9 @@ public final class RunSession {
                 }
             }
             takeStopRequest();
-            run().ask(Run.GetStatus::new, askTimeout).whenComplete((status, error) -> {
+            // the executor named: Pekko's answer is a Scala future, whose non-async callbacks run on the JDK's
+            // default executor, a new thread per callback when the machine has fewer than 3 cores
+            run().ask(Run.GetStatus::new, askTimeout).whenCompleteAsync((status, error) -> {
                     if (error != null) {
                         // a run whose controller just died answers again once it restarted on a survivor
                         synchronized (evaluatedAtStart) {
@@ -205,7 +207,7 @@ public final class RunSession {
                             }
                         }
                     }
-                });
+                }, system.executionContext());
         }, system.executionContext());
         system.getWhenTerminated().thenRun(() -> completed.completeExceptionally(
                 new MemberStopped("this member's actor system stopped (removed from the cluster?)")));
@@ -311,7 +313,7 @@ public final class RunSession {
         Map<Integer, Long> first = new HashMap<>();
         boolean[] answered = {false};
         Cancellable asks = system.scheduler().scheduleWithFixedDelay(Duration.ZERO, Duration.ofMillis(250), () ->
-                run().ask(Run.GetStatus::new, ASK_TIMEOUT).whenComplete((status, error) -> {
+                run().ask(Run.GetStatus::new, ASK_TIMEOUT).whenCompleteAsync((status, error) -> { // see follow
                     if (error != null) {
                         return; // asked again at the next tick; the wait bounds it all
                     }
@@ -324,7 +326,7 @@ public final class RunSession {
                             status.islands().forEach(i -> first.put(i.islandNo(), i.evaluated()));
                         }
                     }
-                }), system.executionContext());
+                }, system.executionContext()), system.executionContext());
         Cancellable deadline = system.scheduler().scheduleOnce(wait, () -> evaluating.complete(null),
                 system.executionContext());
         evaluating.whenComplete((done, error) -> {

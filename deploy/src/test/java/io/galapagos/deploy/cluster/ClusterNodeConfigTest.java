@@ -108,7 +108,8 @@ class ClusterNodeConfigTest {
         Config localH2 = ClusterNode.config(ConfigFactory.empty(), Optional.of(Path.of("conf", "local-h2.conf")), k -> null);
         assertThat(localH2.getString("galapagos.store.url")).startsWith("jdbc:h2:file:").contains("AUTO_SERVER=TRUE");
         // the journal a killed node leaves behind holds every event it acknowledged
-        assertThat(localH2.getString("pekko-persistence-jdbc.shared-databases.slick.db.url")).endsWith(";WRITE_DELAY=0;LOB_TIMEOUT=" + io.galapagos.controller.store.Schema.LOB_TIMEOUT_MILLIS);
+        assertThat(localH2.getString("pekko-persistence-jdbc.shared-databases.slick.db.url")).endsWith(";WRITE_DELAY=0;LOB_TIMEOUT=" + io.galapagos.controller.store.Schema.LOB_TIMEOUT_MILLIS
+                + ";MAX_LENGTH_INPLACE_LOB=" + io.galapagos.controller.store.Schema.INPLACE_LOB_BYTES);
         assertThat(localH2.getStringList("galapagos.node.seeds")).containsExactly("127.0.0.1:25520");
         // no fencing on H2: a downed member's entities must have stopped before they start elsewhere
         assertThat(localH2.getDuration("pekko.cluster.down-removal-margin"))
