@@ -193,9 +193,10 @@ class DashboardBrowserTest {
         return text.isEmpty() ? -1 : Integer.parseInt(text);
     }
 
+    /** The best-so-far curves' paths, read in one script: the live page may replace them between two calls. */
     private String curve() {
-        return browser.findElements(By.cssSelector("#progress path.best-line")).stream()
-                .map(path -> path.getAttribute("d")).reduce("", String::concat);
+        return String.valueOf(((JavascriptExecutor) browser).executeScript("return Array.from(document"
+                + ".querySelectorAll('#progress path.best-line')).map(p => p.getAttribute('d')).join('');"));
     }
 
     private void screenshot(String name) throws Exception {
