@@ -49,11 +49,7 @@ public final class RangedJournalDao extends DefaultJournalDao {
         Future<OptionalLong> ranged = db().run((DBIOAction) query);
         return ranged.flatMap(highest -> highest.isPresent()
                 ? Future.<Object>successful(highest.getAsLong())
-                : fullMaximum(persistenceId, fromSequenceNr), ec());
-    }
-
-    private Future<Object> fullMaximum(String persistenceId, long fromSequenceNr) {
-        return super.highestSequenceNr(persistenceId, fromSequenceNr);
+                : super.highestSequenceNr(persistenceId, fromSequenceNr), ec());
     }
 
     /** The statement for {@code table}: its persistence id and sequence number, from a sequence number on. */
