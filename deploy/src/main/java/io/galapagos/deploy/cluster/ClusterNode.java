@@ -181,7 +181,10 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    /** The Slick profile and JDBC driver that belong to the store URL (an explicit setting still wins). */
+    /**
+     * The Slick profile and JDBC driver that belong to the store URL, and the journal's batch inserts in flight
+     * (an explicit setting still wins).
+     */
     private static Config storeDriver(Config config) {
         String url = config.getString("galapagos.store.url");
         String profile;
@@ -196,8 +199,15 @@ public final class ClusterNode implements AutoCloseable {
             throw new IllegalArgumentException("galapagos.store.url: unsupported database '" + url
                     + "' (expected jdbc:postgresql: or jdbc:h2:)");
         }
-        return ConfigFactory.parseMap(Map.of("galapagos.store.profile", profile, "galapagos.store.driver", driver));
+        Config dialect = ConfigFactory.parseMap(Map.of("galapagos.store.profile", profile, "galapagos.store.driver", driver));
+        // a server takes transactions side by side: several batch inserts in flight, as pekko-persistence-jdbc has it
+        return url.startsWith("jdbc:postgresql:")
+                ? ConfigFactory.parseMap(Map.of("jdbc-journal.parallelism", POSTGRES_JOURNAL_WRITES)).withFallback(dialect)
+                : dialect;
     }
+
+    /** Batch inserts of journal rows in flight at once on a PostgreSQL store (an H2 file: one). */
+    static final int POSTGRES_JOURNAL_WRITES = 8;
 
     /** The store URL with commits that survive a killed node ({@link Schema#durable}). */
     private static Config durableStore(Config config) {

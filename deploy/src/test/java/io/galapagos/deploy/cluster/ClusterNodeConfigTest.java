@@ -121,6 +121,9 @@ class ClusterNodeConfigTest {
         assertThat(EngineConfig.from(postgres).store().url()).startsWith("jdbc:postgresql://");
         assertThat(EngineConfig.from(postgres).store().password()).isEqualTo("pw");
         assertThat(EngineConfig.from(postgres).store().profile()).isEqualTo("slick.jdbc.PostgresProfile$");
+        // H2 commits one transaction at a time: one batch insert in flight gathers several islands' rows
+        assertThat(localH2.getInt("jdbc-journal.parallelism")).isEqualTo(1);
+        assertThat(postgres.getInt("jdbc-journal.parallelism")).isEqualTo(ClusterNode.POSTGRES_JOURNAL_WRITES);
         assertThat(postgres.getString("pekko.remote.artery.transport")).isNotEqualTo("tls-tcp");
         assertThat(postgres.getStringList("galapagos.node.seeds")).hasSize(3);
         assertThat(postgres.getInt("galapagos.node.min-controllers")).isEqualTo(3);

@@ -23,6 +23,8 @@ class EmbeddedNodeConfigTest {
                 .startsWith("jdbc:h2:file:" + dir.resolve("journal")).contains("DATABASE_TO_UPPER=false")
                 .contains("AUTO_SERVER=TRUE")
                 .as("read BLOBs let go soon").contains(";LOB_TIMEOUT=").doesNotContain("WRITE_DELAY");
+        assertThat(defaults.getInt("jdbc-journal.parallelism")).as("one journal transaction in flight gathers the islands' rows")
+                .isEqualTo(1);
         assertThat(EmbeddedNode.storeConfig(dir, Optional.empty(), false).getString("galapagos.store.url"))
                 .as("the resume's first open sets the database's settings for the node that joins it")
                 .isEqualTo(defaults.getString("galapagos.store.url"));
