@@ -26,7 +26,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,8 +61,13 @@ public final class BenchCommand implements Runnable {
         private static final int THROUGHPUT_ISLANDS = 8;
         private static final int THROUGHPUT_IN_FLIGHT = 16;
 
-        @Option(names = "--evaluations", defaultValue = "5000", description = "evaluations of the throughput run")
+        @Option(names = "--evaluations", defaultValue = "60000", description = "evaluations of the throughput run")
         long evaluations;
+
+        @Option(names = "--warm-up-evaluations", defaultValue = "30000",
+                description = "evaluations of a run before the throughput run, in the same process on a journal of its"
+                        + " own, so that the measured run finds the JIT's code compiled (0: none)")
+        long warmUpEvaluations;
 
         @Option(names = "--islands", description = "islands (throughput run: 8; --breakdown: galapagos.islands.count)")
         Optional<Integer> islands = Optional.empty();
@@ -104,8 +108,10 @@ public final class BenchCommand implements Runnable {
             }
             int islands = this.islands.orElse(THROUGHPUT_ISLANDS);
             int inFlight = this.inFlight.orElse(THROUGHPUT_IN_FLIGHT);
-            if (evaluations < islands || islands < 1 || inFlight < 1 || slots < 1 || overheadEvaluations < 1) {
-                spec.commandLine().getErr().println("galapagos bench engine: counts must be positive, evaluations >= islands");
+            if (evaluations < islands || islands < 1 || inFlight < 1 || slots < 1 || overheadEvaluations < 1
+                    || warmUpEvaluations < 0 || (warmUpEvaluations > 0 && warmUpEvaluations < islands)) {
+                spec.commandLine().getErr().println("galapagos bench engine: counts must be positive, evaluations >= islands"
+                        + " (--warm-up-evaluations: 0 or >= islands)");
                 return Galapagos.EXIT_USAGE;
             }
             if (!generator.equals("instant") && !generator.equals("offline")) {
@@ -113,11 +119,19 @@ public final class BenchCommand implements Runnable {
                         + generator + "'");
                 return Galapagos.EXIT_USAGE;
             }
-            PrintStream console = new PrintStream(System.out, true);
+            java.io.PrintWriter console = spec.commandLine().getOut();
             Task<?> task = TaskRegistry.load().require(NoopTask.ID);
 
             Optional<GeneratorFactory> generators = generator.equals("instant")
                     ? Optional.of((settings, islandNo, spent) -> new InstantGenerator()) : Optional.empty();
+            if (warmUpEvaluations > 0) {
+                Measurement warmUp = measure(task, warmUpEvaluations, islands, inFlight, new InstantEvaluator(slots),
+                        generators);
+                console.printf(Locale.ROOT, "warm-up: %d evaluations in %.2f s = %.0f evaluations/s, %.2f ms of CPU per"
+                                + " evaluation (a cold JVM: mostly the JIT compiling the engine's code)%n",
+                        warmUp.evaluated(), warmUp.seconds(), warmUp.evaluated() / warmUp.seconds(),
+                        warmUp.cpuSeconds() * 1000 / warmUp.evaluated());
+            }
             Measurement throughput = measure(task, evaluations, islands, inFlight, new InstantEvaluator(slots),
                     generators);
             console.printf(Locale.ROOT, "throughput: %d evaluations on %d islands (%d in flight each, %d slots, %s"
@@ -214,6 +228,18 @@ public final class BenchCommand implements Runnable {
             return 0;
         }
 
+        /** Deletes a run's temporary folder (its journal) when the run's node has stopped. */
+        private record TemporaryFolder(Path folder) implements AutoCloseable {
+            @Override
+            public void close() throws java.io.IOException {
+                try (java.util.stream.Stream<Path> paths = Files.walk(folder)) {
+                    for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(path);
+                    }
+                }
+            }
+        }
+
         /**
          * @param duplicates  proposals that repeated an evaluated program, skipped rather than evaluated
          * @param cpuSeconds  CPU time of the whole process (every thread) while the run went on
@@ -242,8 +268,10 @@ public final class BenchCommand implements Runnable {
                     java.util.Optional.empty(), 1, task.initialProgram().source(), task.featureMetric(),
                     engineConfig.islands());
             java.io.PrintWriter quiet = new java.io.PrintWriter(java.io.Writer.nullWriter());
-            try (EmbeddedNode node = EmbeddedNode.start(config, evaluator,
-                    generators.orElseGet(() -> Evaluators.generators(config)))) {
+            // the folder goes after the node that holds its journal has stopped
+            try (TemporaryFolder removed = new TemporaryFolder(out);
+                 EmbeddedNode node = EmbeddedNode.start(config, evaluator,
+                         generators.orElseGet(() -> Evaluators.generators(config)))) {
                 RunSession session = new RunSession(node, out, quiet, quiet);
                 session.status(); // the cluster is up and the run entity answers before the clock starts
                 long start = System.nanoTime();

@@ -164,6 +164,8 @@ class BadUsageTest {
                 "must be positive");
         assertOneLine(galapagos("bench", "engine", "--generator", "model"), "bench engine",
                 "--generator must be instant or offline, not 'model'");
+        assertOneLine(galapagos("bench", "engine", "--warm-up-evaluations", "-1"), "bench engine",
+                "--warm-up-evaluations: 0 or >= islands");
     }
 
     @Test
