@@ -192,13 +192,16 @@ public final class BenchCommand implements Runnable {
                         chosen.featureMetric(), engineConfig.islands())
                         .withGeneration(GenerationConfig.from(config)).check();
             } catch (IllegalArgumentException e) {
+                new TemporaryFolder(out).close();
                 err.println("galapagos bench engine: " + e.getMessage());
                 return Galapagos.EXIT_USAGE;
             }
             int capacity = settings.islands() * settings.island().inFlight();
             java.io.PrintWriter quiet = new java.io.PrintWriter(java.io.Writer.nullWriter());
             EvaluationBreakdown recorder = new EvaluationBreakdown();
-            try (CandidateEvaluator evaluator = Evaluators.forNode(config, TaskRegistry.load());
+            // the folder goes after the node that holds its journal has stopped
+            try (TemporaryFolder removed = new TemporaryFolder(out);
+                 CandidateEvaluator evaluator = Evaluators.forNode(config, TaskRegistry.load());
                  EmbeddedNode node = EmbeddedNode.start(config, evaluator, Evaluators.generators(config));
                  EvaluationTimeline.Installed installed = EvaluationTimeline.install(recorder)) {
                 RunSession session = new RunSession(node, out, quiet, quiet);

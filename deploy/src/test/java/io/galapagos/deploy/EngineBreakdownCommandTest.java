@@ -30,8 +30,17 @@ class EngineBreakdownCommandTest {
                 Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)));
     }
 
+    private static java.util.Set<java.nio.file.Path> breakdownFolders() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> entries = java.nio.file.Files.list(
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("galapagos-bench-breakdown"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     @Test
-    void breakdownOfANoopRunHasEveryPhaseAndFitsTheWallTime() {
+    void breakdownOfANoopRunHasEveryPhaseAndFitsTheWallTime() throws java.io.IOException {
+        java.util.Set<java.nio.file.Path> before = breakdownFolders();
         CliRun.Outcome run = CliRun.galapagos("bench", "engine", "--breakdown", "--task", "noop", "--iterations", "20");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -59,5 +68,8 @@ class EngineBreakdownCommandTest {
         // no more time in flight than the run had: Little's law with at most `capacity` candidates at once
         assertThat(total.mean() * measured).isLessThanOrEqualTo(wallMillis * capacity + 10 * measured);
         assertThat(total.share()).isLessThanOrEqualTo(100.05);
+        java.util.Set<java.nio.file.Path> left = breakdownFolders();
+        left.removeAll(before);
+        assertThat(left).as("the run's temporary folder, removed after its node stopped").isEmpty();
     }
 }
