@@ -50,9 +50,27 @@ public final class CandidateCompiler {
             Pattern.compile("(?m)^\\s*public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([A-Za-z0-9_.$]+)\\s*;");
 
+    /** The Java version candidates are written in: its language and its API. */
+    static final int CANDIDATE_RELEASE = 17;
+
     /** Every option that changes the class files, besides the class path and the JDK (see {@link #fingerprint()}). */
-    private static final List<String> OPTIONS = List.of("-proc:none", "-g:source,lines", "-nowarn", "-Xlint:none",
-            "--release", "17", "-encoding", "UTF-8");
+    private static final List<String> OPTIONS = options(Runtime.version().feature());
+
+    /**
+     * javac's options on a JDK of version {@code jdkFeature}. On the candidates' own release no {@code --release}
+     * is needed: the language, the class-file version and the API are the JDK's. There javac compiles against
+     * the JDK's own modules, which its file manager keeps open between compilations, where {@code --release}
+     * reads the API from {@code ct.sym} again for every compilation (a warm compile of Can't-Be-Late's seed took
+     * two to three times as long with it). A newer JDK compiles with {@code --release} to the same language and API.
+     */
+    static List<String> options(int jdkFeature) {
+        List<String> options = new ArrayList<>(List.of("-proc:none", "-g:source,lines", "-nowarn", "-Xlint:none",
+                "-encoding", "UTF-8"));
+        if (jdkFeature != CANDIDATE_RELEASE) {
+            options.addAll(List.of("--release", Integer.toString(CANDIDATE_RELEASE)));
+        }
+        return List.copyOf(options);
+    }
 
     private final JavaCompiler javac;
     private final StandardJavaFileManager standard;

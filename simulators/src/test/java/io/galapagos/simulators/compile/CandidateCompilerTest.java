@@ -128,4 +128,19 @@ class CandidateCompilerTest {
         assertThat(thirdClasses.classes()).containsOnlyKeys("Third");
         assertThat(CandidateCompiler.load(thirdClasses, IntUnaryOperator.class).get().applyAsInt(1)).isEqualTo(4);
     }
+
+    @Test
+    void candidatesAreJava17ClassFilesWhateverTheJdkAndOnlyANewerJdkNeedsRelease() throws Exception {
+        CandidateClasses compiled = compiler.compileToBytes("""
+                public class Plain implements java.util.function.IntUnaryOperator {
+                    public int applyAsInt(int x) { return x + 1; }
+                }
+                """, IntUnaryOperator.class);
+        byte[] bytes = compiled.classes().get("Plain");
+        // class-file major version, bytes 6 and 7: 61 is Java 17
+        assertThat(((bytes[6] & 0xff) << 8) | (bytes[7] & 0xff)).isEqualTo(61);
+
+        assertThat(CandidateCompiler.options(CandidateCompiler.CANDIDATE_RELEASE)).doesNotContain("--release");
+        assertThat(CandidateCompiler.options(21)).containsSequence("--release", "17");
+    }
 }
