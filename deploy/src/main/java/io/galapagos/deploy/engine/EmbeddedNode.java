@@ -24,6 +24,9 @@ import java.util.Optional;
  */
 public final class EmbeddedNode implements AutoCloseable {
 
+    /** The embedded node's own Pekko timings, above the node defaults: a one-member cluster stops at once. */
+    static final String EMBEDDED_DEFAULTS = "galapagos-embedded.conf";
+
     private final ClusterNode node;
 
     private EmbeddedNode(ClusterNode node) {
@@ -85,7 +88,8 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /**
      * The configuration of a node: {@code overrides} (flags), then the user's file, then the journal
-     * under {@code out}, then the node defaults and every module's {@code reference.conf}.
+     * under {@code out}, then the embedded node's timings, the node defaults and every module's
+     * {@code reference.conf}.
      */
     public static Config config(Path out, Optional<Path> userFile, Config overrides) {
         Config user = ClusterNode.userConfig(userFile);
@@ -93,7 +97,9 @@ public final class EmbeddedNode implements AutoCloseable {
         Config journal = journalConfig(out).withFallback(ConfigFactory.parseMap(
                 Map.of("galapagos.generation.llm-log", out.toAbsolutePath().normalize().toString())));
         try {
-            Config defaults = ConfigFactory.parseResources("galapagos-node.conf").withFallback(ConfigFactory.defaultReference());
+            Config defaults = ConfigFactory.parseResources(EMBEDDED_DEFAULTS)
+                    .withFallback(ConfigFactory.parseResources("galapagos-node.conf"))
+                    .withFallback(ConfigFactory.defaultReference());
             KnownSettings.check(user, defaults.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true)));
             Config layered = overrides.withFallback(user).withFallback(journal).withFallback(defaults);
             Config config = layered.resolve();

@@ -41,6 +41,25 @@ class EmbeddedNodeConfigTest {
     }
 
     @Test
+    void theOneMemberClusterTicksQuicklyWhereAClusterMemberKeepsPekkosTimings(@TempDir Path dir) throws Exception {
+        Config embedded = EmbeddedNode.config(dir, Optional.empty(), ConfigFactory.empty());
+        Duration tick = Duration.ofMillis(100);
+        assertThat(embedded.getDuration("pekko.cluster.leader-actions-interval")).isEqualTo(tick);
+        assertThat(embedded.getDuration("pekko.cluster.singleton.hand-over-retry-interval")).isEqualTo(tick);
+        assertThat(embedded.getDuration("pekko.cluster.sharding.coordinator-singleton.hand-over-retry-interval"))
+                .as("the coordinators' copy of the singleton settings").isEqualTo(tick);
+
+        Config member = io.galapagos.deploy.cluster.ClusterNode.config(ConfigFactory.empty(), Optional.empty(), name -> null);
+        assertThat(member.getDuration("pekko.cluster.leader-actions-interval")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(member.getDuration("pekko.cluster.singleton.hand-over-retry-interval")).isEqualTo(Duration.ofSeconds(1));
+
+        Path file = dir.resolve("user.conf");
+        Files.writeString(file, "pekko.cluster.leader-actions-interval = 2s\n");
+        assertThat(EmbeddedNode.config(dir, Optional.of(file), ConfigFactory.empty())
+                .getDuration("pekko.cluster.leader-actions-interval")).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void workerKeysAreRead(@TempDir Path dir) {
         Config zero = EmbeddedNode.config(dir, Optional.empty(), ConfigFactory.parseMap(Map.of(
                 "galapagos.worker.slots", 0, "galapagos.worker.announce-interval", "7s")));
