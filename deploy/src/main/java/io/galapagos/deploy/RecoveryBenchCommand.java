@@ -109,15 +109,17 @@ public final class RecoveryBenchCommand implements Callable<Integer> {
             }
         }
         console.println();
-        console.printf(Locale.ROOT, "%-16s %12s %14s %16s %12s %10s%n", "kill", "rate before", "requeued after",
-                "throughput back", "lowest rate", "evaluated");
+        console.printf(Locale.ROOT, "%-16s %12s %14s %12s %16s %12s %10s%n", "kill", "rate before", "requeued after",
+                "islands back", "throughput back", "lowest rate", "evaluated");
         for (RecoveryBenchmark.Result r : results) {
-            console.printf(Locale.ROOT, "%-16s %8.1f /s %14s %16s %9.1f /s %10d%s%n",
+            console.printf(Locale.ROOT, "%-16s %8.1f /s %14s %12s %16s %9.1f /s %10d%s%n",
                     r.victim().name().toLowerCase(Locale.ROOT) + " node", r.preKillRate(), seconds(r.requeuedAfter()),
-                    seconds(r.recoveredAfter()), r.lowestRate(), r.evaluated(), r.note().isEmpty() ? "" : "  (" + r.note() + ")");
+                    seconds(r.islandsBackAfter()), seconds(r.recoveredAfter()), r.lowestRate(), r.evaluated(),
+                    r.note().isEmpty() ? "" : "  (" + r.note() + ")");
         }
         console.printf(Locale.ROOT, "%nrates: evaluations/s from the journal, over %d s before the kill and %d s windows"
-                        + " after it; throughput back: the first window after the kill at %.0f%% of the rate before it;"
+                        + " after it; islands back: every island has had a candidate evaluated since the kill;"
+                        + " throughput back: the first window after the kill at %.0f%% of the rate before it;"
                         + " node output in %s%n", RecoveryBenchmark.BEFORE.toSeconds(), RecoveryBenchmark.WINDOW.toSeconds(),
                 RecoveryBenchmark.RECOVERED * 100, logDirectory);
         return 0;

@@ -15,6 +15,8 @@ import io.galapagos.simulators.Task;
 import io.galapagos.simulators.TaskRegistry;
 import io.galapagos.simulators.noop.NoopTask;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,9 +25,15 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +44,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.StreamSupport;
 
 /**
  * What a node failure costs a running search: a local cluster of {@code galapagos node} processes on
@@ -61,16 +70,23 @@ public final class RecoveryBenchmark {
     /**
      * @param preKillRate      evaluations/s over the {@link #BEFORE} seconds before the kill
      * @param requeuedAfter    seconds from the kill until lost jobs were handed out again
+     * @param islandsBackAfter seconds from the kill until every island of the run had a candidate evaluated
+     *                         again: the last island back, wherever it was and whichever member it moved to
      * @param recoveredAfter   seconds from the kill until a window's rate was back at 90% of the pre-kill rate
      * @param lowestRate       the lowest windowed rate after the kill
      */
     public record Result(Victim victim, double preKillRate, Optional<Double> requeuedAfter,
-                         Optional<Double> recoveredAfter, double lowestRate, long evaluated, String note) {
+                         Optional<Double> islandsBackAfter, Optional<Double> recoveredAfter, double lowestRate,
+                         long evaluated, String note) {
 
         Result noted(String more) {
-            return new Result(victim, preKillRate, requeuedAfter, recoveredAfter, lowestRate, evaluated,
-                    note.isEmpty() ? more : note + "; " + more);
+            return new Result(victim, preKillRate, requeuedAfter, islandsBackAfter, recoveredAfter, lowestRate,
+                    evaluated, note.isEmpty() ? more : note + "; " + more);
         }
+    }
+
+    /** One journalled evaluation: the island of its candidate and when it was evaluated. */
+    record Evaluation(String island, long atMillis) {
     }
 
     /** Rates after the kill are counted over windows this long. */
@@ -108,13 +124,17 @@ public final class RecoveryBenchmark {
         int controllers = victim == Victim.CONTROLLER ? 3 : 1;
         List<Process> controllerNodes = new ArrayList<>();
         List<Process> workerNodes = new ArrayList<>();
-        String seed = "127.0.0.1:" + freePort();
+        // every port at once, each held open until all are chosen: a port picked after a node was given its
+        // own, but before that node bound it, could be the same one (the OS hands a free port out again)
+        Deque<Integer> ports = new ArrayDeque<>(freePorts(controllers + setup.workers() + 2));
+        String seed = "127.0.0.1:" + ports.pop();
         for (int n = 0; n < controllers; n++) {
-            controllerNodes.add(node(victim + "-controller-" + n, "controller", n == 0 ? seed : "127.0.0.1:" + freePort(), seed));
+            controllerNodes.add(node(victim + "-controller-" + n, "controller", n == 0 ? seed : "127.0.0.1:" + ports.pop(), seed));
         }
         for (int n = 0; n < setup.workers(); n++) {
-            workerNodes.add(node(victim + "-worker-" + n, "worker", "127.0.0.1:" + freePort(), seed));
+            workerNodes.add(node(victim + "-worker-" + n, "worker", "127.0.0.1:" + ports.pop(), seed));
         }
+        int clientPort = ports.pop();
         log.accept(victim.name().toLowerCase() + " kill: starting " + controllers + " controller(s) and "
                 + setup.workers() + " workers (" + setup.slots() + " slots each)");
         // two timer threads: the dispatcher samples go on while a probe waits for a moving entity
@@ -123,13 +143,17 @@ public final class RecoveryBenchmark {
             t.setDaemon(true);
             return t;
         });
-        try (ClusterNode client = ClusterNode.start(clientConfig(seed), Optional.empty(), Evaluators.generators(clientConfig(seed)))) {
+        try (ClusterNode client = ClusterNode.start(clientConfig(seed, clientPort), Optional.empty(),
+                Evaluators.generators(clientConfig(seed, clientPort)))) {
             client.up().toCompletableFuture().get(3, TimeUnit.MINUTES);
             Task<?> task = TaskRegistry.load().require(NoopTask.ID);
             EngineConfig engine = client.engineConfig();
             RunSettings settings = new RunSettings(runId, task.id(), 1, setup.islands(), 1_000_000_000L,
                     setup.duration().toMillis(), 0, Optional.empty(), List.of("SMOKE", "TRAIN"), false, Optional.empty(),
                     1, task.initialProgram().source(), task.featureMetric(), withInFlight(engine, setup.inFlight()));
+            List<Process> members = new ArrayList<>(controllerNodes);
+            members.addAll(workerNodes);
+            awaitMembers(client, members, Duration.ofMinutes(3), timer);
             awaitWorkers(client, setup.workers(), Duration.ofMinutes(3), timer);
             client.engine().run(runId).<RunStatus>askWithStatus(replyTo -> new Run.Start(settings, replyTo), Duration.ofSeconds(30))
                     .toCompletableFuture().get(2, TimeUnit.MINUTES);
@@ -149,16 +173,16 @@ public final class RecoveryBenchmark {
             boolean replaced = victim == Victim.WORKER && setup.workers() == 1;
             if (replaced) {
                 // the only worker is gone: a new one starts at once, as a supervisor (systemd, Kubernetes) would
-                workerNodes.add(node(victim + "-worker-replacement", "worker", "127.0.0.1:" + freePort(), seed));
+                workerNodes.add(node(victim + "-worker-replacement", "worker", "127.0.0.1:" + ports.pop(), seed));
                 log.accept("worker kill: started a replacement worker (the only one was killed)");
             }
 
             RunStatus status = awaitCompletion(client, runId, Duration.ofMinutes(5).plus(setup.duration()), timer);
             sampling.cancel(false);
             RunHistory history = RunHistory.load(client.system(), runId, Duration.ofMinutes(2));
-            List<Long> evaluatedAt = history.evaluated().stream()
-                    .map(c -> c.evaluation().orElseThrow().timestampMillis()).sorted().toList();
-            Result result = result(victim, killMillis, evaluatedAt, samples, status.evaluated());
+            List<Evaluation> evaluations = history.evaluated().stream()
+                    .map(c -> new Evaluation(c.island(), c.evaluation().orElseThrow().timestampMillis())).toList();
+            Result result = result(victim, killMillis, evaluations, samples, status.evaluated());
             return replaced ? result.noted("a replacement worker started at the kill") : result;
         } finally {
             timer.shutdownNow();
@@ -166,7 +190,9 @@ public final class RecoveryBenchmark {
     }
 
     /** The measurements, from the journal's evaluation times and the dispatcher samples. */
-    static Result result(Victim victim, long killMillis, List<Long> evaluatedAt, List<Sample> samples, long evaluated) {
+    static Result result(Victim victim, long killMillis, List<Evaluation> evaluations, List<Sample> samples,
+                         long evaluated) {
+        List<Long> evaluatedAt = evaluations.stream().map(Evaluation::atMillis).sorted().toList();
         double preKillRate = count(evaluatedAt, killMillis - BEFORE.toMillis(), killMillis) / seconds(BEFORE);
         Optional<Double> recovered = Optional.empty();
         double lowest = Double.MAX_VALUE;
@@ -183,7 +209,30 @@ public final class RecoveryBenchmark {
                 : controllerRequeue(killMillis, samples);
         String note = requeued.isPresent() ? "" : victim == Victim.WORKER ? "no job of the killed worker was requeued"
                 : "no new dispatcher handed out work";
-        return new Result(victim, preKillRate, requeued, recovered, lowest == Double.MAX_VALUE ? 0 : lowest, evaluated, note);
+        return new Result(victim, preKillRate, requeued, islandsBack(killMillis, evaluations), recovered,
+                lowest == Double.MAX_VALUE ? 0 : lowest, evaluated, note);
+    }
+
+    /**
+     * Seconds from the kill until each island that evaluated before it had evaluated again: the islands of a
+     * dead controller once they restarted elsewhere, the others once a dispatcher ran their work again. Empty
+     * when one of them never came back.
+     */
+    static Optional<Double> islandsBack(long killMillis, List<Evaluation> evaluations) {
+        Set<String> before = new HashSet<>();
+        Map<String, Long> firstAfter = new HashMap<>();
+        for (Evaluation e : evaluations) {
+            if (e.atMillis() <= killMillis) {
+                before.add(e.island());
+            } else {
+                firstAfter.merge(e.island(), e.atMillis(), Math::min);
+            }
+        }
+        if (before.isEmpty() || !firstAfter.keySet().containsAll(before)) {
+            return Optional.empty();
+        }
+        long last = before.stream().mapToLong(firstAfter::get).max().orElseThrow();
+        return Optional.of((last - killMillis) / 1000.0);
     }
 
     /** First sample after the kill whose requeue counter rose: the dispatcher saw the worker die. */
@@ -296,11 +345,33 @@ public final class RecoveryBenchmark {
                 i.nearDuplicateSimilarity());
     }
 
-    private Config clientConfig(String seed) {
+    /**
+     * Waits until every node process is an Up member: a kill measured on a cluster that lacks a member (a
+     * node that could not start) would measure another cluster, or lose its majority.
+     */
+    private void awaitMembers(ClusterNode client, List<Process> nodes, Duration timeout, ScheduledExecutorService timer)
+            throws Exception {
+        pollUntil(timer, Duration.ofMillis(250), timeout,
+                nodes.size() + " nodes did not all join the cluster within " + timeout.toSeconds() + " s (see "
+                        + setup.logDirectory() + ")",
+                () -> {
+                    for (Process node : nodes) {
+                        if (!node.isAlive()) {
+                            throw new IllegalStateException("a node exited during its start with " + node.exitValue()
+                                    + " (see " + setup.logDirectory() + ")");
+                        }
+                    }
+                    long up = StreamSupport.stream(Cluster.get(client.system()).state().getMembers().spliterator(), false)
+                            .filter(m -> m.status() == MemberStatus.up()).count();
+                    return up >= nodes.size() + 1 ? Optional.of(up) : Optional.empty();
+                });
+    }
+
+    private Config clientConfig(String seed, int port) {
         Config flags = ConfigFactory.empty()
                 .withValue("galapagos.node.roles", ConfigValueFactory.fromIterable(List.of()))
                 .withValue("galapagos.node.host", ConfigValueFactory.fromAnyRef("127.0.0.1"))
-                .withValue("galapagos.node.port", ConfigValueFactory.fromAnyRef(freePort()))
+                .withValue("galapagos.node.port", ConfigValueFactory.fromAnyRef(port))
                 .withValue("galapagos.node.seeds", ConfigValueFactory.fromIterable(List.of(seed)))
                 .withValue("galapagos.store.url", ConfigValueFactory.fromAnyRef(setup.dbUrl()))
                 .withValue("galapagos.store.user", ConfigValueFactory.fromAnyRef(setup.dbUser()))
@@ -327,11 +398,24 @@ public final class RecoveryBenchmark {
         return process;
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** {@code n} different free ports on loopback. */
+    static List<Integer> freePorts(int n) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // closing a listening socket that accepted nothing
+                }
+            }
         }
     }
 }

@@ -49,9 +49,14 @@ class EmbeddedNodeConfigTest {
         assertThat(embedded.getDuration("pekko.cluster.sharding.coordinator-singleton.hand-over-retry-interval"))
                 .as("the coordinators' copy of the singleton settings").isEqualTo(tick);
 
+        // a member of a real cluster gossips with others: its leader ticks as galapagos-cluster.conf says, and
+        // its singletons retry their hand-over at Pekko's pace
         Config member = io.galapagos.deploy.cluster.ClusterNode.config(ConfigFactory.empty(), Optional.empty(), name -> null);
-        assertThat(member.getDuration("pekko.cluster.leader-actions-interval")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(member.getDuration("pekko.cluster.leader-actions-interval")).isEqualTo(Duration.ofMillis(500));
+        assertThat(member.getDuration("pekko.cluster.gossip-interval")).isEqualTo(Duration.ofMillis(500));
         assertThat(member.getDuration("pekko.cluster.singleton.hand-over-retry-interval")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(embedded.getDuration("pekko.cluster.gossip-interval")).as("no one to gossip with")
+                .isEqualTo(Duration.ofSeconds(1));
 
         Path file = dir.resolve("user.conf");
         Files.writeString(file, "pekko.cluster.leader-actions-interval = 2s\n");
