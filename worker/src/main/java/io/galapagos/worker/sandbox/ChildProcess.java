@@ -59,10 +59,13 @@ final class ChildProcess {
     /**
      * Starts a child in the jail; it is usable once {@link #readReply()} has returned its ready line. It
      * sees the JDK, its class path and, if given, the data directory (read-only), and writes only to its
-     * private directory.
+     * private directory. With {@code quickJit} it runs the client compiler only ({@link #QUICK_JIT}, see
+     * {@link ChildJit}).
      */
-    static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory) throws IOException {
-        return start(settings, jail, dataDirectory, SandboxChild.class, childArguments(settings));
+    static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory, boolean quickJit)
+            throws IOException {
+        return start(settings, jail, dataDirectory, SandboxChild.class, childArguments(settings),
+                quickJit ? QUICK_JIT : List.of());
     }
 
     /** Starts the pool's compiler in the jail: it sees the JDK and its class path, and no data. */
@@ -79,13 +82,8 @@ final class ChildProcess {
                 quickJit ? QUICK_JIT : List.of());
     }
 
-    /** The JIT options of a quick compiler JVM. */
+    /** The JIT options of a quick compiler or child JVM. */
     static final List<String> QUICK_JIT = List.of("-XX:TieredStopAtLevel=1");
-
-    private static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory,
-                                      Class<?> main, List<String> arguments) throws IOException {
-        return start(settings, jail, dataDirectory, main, arguments, List.of());
-    }
 
     private static ChildProcess start(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory,
                                       Class<?> main, List<String> arguments, List<String> jvmOptions)

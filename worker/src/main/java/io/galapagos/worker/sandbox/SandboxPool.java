@@ -354,7 +354,12 @@ public final class SandboxPool implements AutoCloseable {
 
     private static ChildProcess launch(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory,
                                        ScheduledExecutorService timer) throws IOException {
-        ChildProcess child = ChildProcess.start(settings, jail, dataDirectory);
+        return launch(settings, jail, dataDirectory, false, timer);
+    }
+
+    private static ChildProcess launch(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory, boolean quickJit,
+                                       ScheduledExecutorService timer) throws IOException {
+        ChildProcess child = ChildProcess.start(settings, jail, dataDirectory, quickJit);
         ScheduledFuture<?> tooSlow = timer.schedule(child::kill, settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         Optional<ChildProtocol.Reply> ready = child.readReply();
         tooSlow.cancel(false);
@@ -392,6 +397,8 @@ public final class SandboxPool implements AutoCloseable {
         private volatile Thread thread;
         private volatile ChildProcess child;
         private int served;
+        /** Whether this slot's children run the client compiler only (its probe counts across its children). */
+        private final ChildJit jit = new ChildJit();
         /** Wall time the current child spent on requests: it is replaced well before its CPU-time limit. */
         private long busyMillis;
         /** The data directory this slot's children bind: the last one a request named. */
@@ -451,7 +458,7 @@ public final class SandboxPool implements AutoCloseable {
             retire();
             try {
                 childrenStarted.incrementAndGet();
-                child = launch(settings, jail, dataDirectory, deadlines);
+                child = launch(settings, jail, dataDirectory, jit.quick(), deadlines);
             } catch (IOException | RuntimeException e) {
                 child = null;  // the next request tries again and reports the failure
             }
@@ -502,7 +509,7 @@ public final class SandboxPool implements AutoCloseable {
             }
             if (child == null || !child.alive()) {
                 retire();
-                child = launch(settings, jail, dataDirectory, deadlines);
+                child = launch(settings, jail, dataDirectory, jit.quick(), deadlines);
                 served = 0;
                 busyMillis = 0;
             }
@@ -597,7 +604,9 @@ public final class SandboxPool implements AutoCloseable {
             // of it in wall time (its GC and compiler threads may add to the candidate's own time)
             boolean worn = served >= settings.maxEvaluationsPerChild()
                     || busyMillis >= settings.jail().limits().cpuTime().toMillis() / 4;
-            return new Served(outcome, killedLate || ranCode || last.extraThreads() > 0 || worn);
+            // long simulations: the next child gets the optimising compiler (see ChildJit)
+            boolean tooSlowForQuick = outcome.succeeded() && jit.evaluated(childTimes.splitNanos());
+            return new Served(outcome, killedLate || ranCode || last.extraThreads() > 0 || worn || tooSlowForQuick);
         }
 
         /** Why a source has no class files, as the outcome of its first split; its child is not involved. */
