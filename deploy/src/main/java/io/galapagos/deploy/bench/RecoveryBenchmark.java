@@ -110,14 +110,32 @@ public final class RecoveryBenchmark {
 
     /** Starts the cluster, runs, kills the victim, and measures; every process it started is gone afterwards. */
     public Result measure(Victim victim, String runId) throws Exception {
+        // a bench ended by SIGTERM runs no finally block: without the hook its nodes would live on
+        Thread hook = new Thread(this::killNodes, "recovery-bench-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             return measureOnCluster(victim, runId);
         } finally {
+            killNodes();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: nothing left to remove
+            }
+        }
+    }
+
+    /** Kills every node this benchmark started. */
+    private synchronized void killNodes() {
+        try {
             for (Process process : processes) {
                 GalapagosProcess.kill(process);
             }
-            processes.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            processes.forEach(Process::destroyForcibly);
         }
+        processes.clear();
     }
 
     private Result measureOnCluster(Victim victim, String runId) throws Exception {
@@ -394,7 +412,9 @@ public final class RecoveryBenchmark {
                 .redirectOutput(setup.logDirectory().resolve(name + ".out").toFile())
                 .redirectError(setup.logDirectory().resolve(name + ".err").toFile())
                 .start();
-        processes.add(process);
+        synchronized (this) {
+            processes.add(process);
+        }
         return process;
     }
 
