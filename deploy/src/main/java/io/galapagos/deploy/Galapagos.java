@@ -89,15 +89,19 @@ public final class Galapagos implements Runnable {
     /**
      * The command line for {@code args}: for {@code status}, {@code best}, {@code tasks} and the version, a
      * root that knows just that command, since building every command's options takes picocli longer than
-     * those commands take to answer; for anything else the whole tree of {@link #commandLine()}.
+     * those commands take to answer; likewise for {@code run} and {@code resume}, whose start is the wait
+     * before a search begins; for anything else the whole tree of {@link #commandLine()}.
      */
     static CommandLine commandLine(String[] args) {
-        if (!readsOnly(args)) {
+        boolean run = args.length > 0 && (args[0].equals("run") || args[0].equals("resume"));
+        if (!readsOnly(args) && !run) {
             return commandLine();
         }
         CommandLine.Model.CommandSpec root = CommandLine.Model.CommandSpec.create().name("galapagos")
                 .version(VERSION).mixinStandardHelpOptions(true);
         switch (args[0]) {
+            case "run" -> root.addSubcommand("run", new CommandLine(new RunCommand()));
+            case "resume" -> root.addSubcommand("resume", new CommandLine(new ResumeCommand()));
             case "status" -> root.addSubcommand("status", new CommandLine(new StatusCommand()));
             case "best" -> root.addSubcommand("best", new CommandLine(new BestCommand()));
             case "tasks" -> root.addSubcommand("tasks", new CommandLine(new TasksCommand()));
