@@ -369,20 +369,25 @@ public final class RecoveryBenchmark {
      */
     private void awaitMembers(ClusterNode client, List<Process> nodes, Duration timeout, ScheduledExecutorService timer)
             throws Exception {
-        pollUntil(timer, Duration.ofMillis(250), timeout,
+        // the probe answers with what went wrong, or nothing once every node is up: an exception would only
+        // make the poll ask again
+        String problem = pollUntil(timer, Duration.ofMillis(250), timeout,
                 nodes.size() + " nodes did not all join the cluster within " + timeout.toSeconds() + " s (see "
                         + setup.logDirectory() + ")",
                 () -> {
                     for (Process node : nodes) {
                         if (!node.isAlive()) {
-                            throw new IllegalStateException("a node exited during its start with " + node.exitValue()
-                                    + " (see " + setup.logDirectory() + ")");
+                            return Optional.of("a node exited during its start with " + node.exitValue() + " (see "
+                                    + setup.logDirectory() + ")");
                         }
                     }
                     long up = StreamSupport.stream(Cluster.get(client.system()).state().getMembers().spliterator(), false)
                             .filter(m -> m.status() == MemberStatus.up()).count();
-                    return up >= nodes.size() + 1 ? Optional.of(up) : Optional.empty();
+                    return up >= nodes.size() + 1 ? Optional.of("") : Optional.empty();
                 });
+        if (!problem.isEmpty()) {
+            throw new IllegalStateException(problem);
+        }
     }
 
     private Config clientConfig(String seed, int port) {
