@@ -30,6 +30,14 @@ class CompilerJvmCommandTest {
     }
 
     @Test
+    void oneCompilerJvmServesTwoSlots() {
+        assertThat(SandboxCompiler.processesFor(1)).isEqualTo(1);
+        assertThat(SandboxCompiler.processesFor(2)).isEqualTo(1);
+        assertThat(SandboxCompiler.processesFor(3)).isEqualTo(2);
+        assertThat(SandboxCompiler.processesFor(8)).isEqualTo(4);
+    }
+
+    @Test
     void configuredExtraOptionsComeAfterTheQuickOnesSoTheyWin() {
         SandboxSettings settings = SandboxSettings.defaults().withExtraJvmOptions(List.of("-XX:TieredStopAtLevel=4"));
         List<String> command = ChildProcess.command(settings, DIRECTORY, Optional.empty(), CompilerChild.class,
