@@ -11,7 +11,7 @@ import java.time.Duration;
  * the slot's children run the optimising compiler from then on.
  *
  * <p>Measured on Can't-Be-Late's default run (200 evaluations, 2 slots, each simulation 7 ms once
- * optimised): its children used 5.4 s of CPU with the client compiler only, against 7.8-9.0 s with both.
+ * optimised): its children used 5.4-6.4 s of CPU with the client compiler only, against 7.8-9.0 s with both.
  * A simulation of 150 ms (EPLB) or more runs markedly faster optimised; its slots move over after their
  * first ten evaluations.
  */
