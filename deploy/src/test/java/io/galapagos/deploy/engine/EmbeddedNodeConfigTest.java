@@ -2,6 +2,7 @@ package io.galapagos.deploy.engine;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.galapagos.deploy.cluster.ClusterNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +52,7 @@ class EmbeddedNodeConfigTest {
 
         // a member of a real cluster gossips with others: its leader ticks as galapagos-cluster.conf says, and
         // its singletons retry their hand-over at Pekko's pace
-        Config member = io.galapagos.deploy.cluster.ClusterNode.config(ConfigFactory.empty(), Optional.empty(), name -> null);
+        Config member = ClusterNode.config(ConfigFactory.empty(), Optional.empty(), name -> null);
         assertThat(member.getDuration("pekko.cluster.leader-actions-interval")).isEqualTo(Duration.ofMillis(500));
         assertThat(member.getDuration("pekko.cluster.gossip-interval")).isEqualTo(Duration.ofMillis(500));
         assertThat(member.getDuration("pekko.cluster.singleton.hand-over-retry-interval")).isEqualTo(Duration.ofSeconds(1));

@@ -343,18 +343,13 @@ public final class SandboxPool implements AutoCloseable {
         Jail jail = Jail.probe(settings.jail());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("sandbox-cold-start"));
         try {
-            ChildProcess child = launch(settings, jail, Optional.empty(), timer);
+            ChildProcess child = launch(settings, jail, Optional.empty(), false, timer);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - child.startedNanos());
             child.kill();
             return elapsed;
         } finally {
             timer.shutdownNow();
         }
-    }
-
-    private static ChildProcess launch(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory,
-                                       ScheduledExecutorService timer) throws IOException {
-        return launch(settings, jail, dataDirectory, false, timer);
     }
 
     private static ChildProcess launch(SandboxSettings settings, Jail jail, Optional<Path> dataDirectory, boolean quickJit,
